@@ -1,0 +1,61 @@
+"""Doorstep: the Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import finish_config, load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: bind extensions, register blueprints. No SQL runs here."""
+    from app.core.errors import register_error_handlers
+    from app.core.http import init_http
+    from app.core.logging import configure_logging
+    from app.extensions import api, cors, db, jwt, migrate
+
+    app = Flask(__name__, static_folder=None)
+    settings = load_config()
+    settings.update(config or {})
+    app.config.update(finish_config(settings))
+    if not app.testing:
+        configure_logging(app.config["DOORSTEP_LOG_FORMAT"], app.config["DOORSTEP_LOG_LEVEL"])
+    if app.config["DOORSTEP_PROXY_HOPS"]:
+        hops = app.config["DOORSTEP_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    jwt.init_app(app)
+    cors.init_app(
+        app,
+        resources={r"/api/*": {"origins": app.config["DOORSTEP_CORS_ORIGINS"]}},
+        expose_headers=["X-Request-ID", "Retry-After"],
+    )
+    api.init_app(app)
+    register_error_handlers(app)
+    init_http(app)
+
+    from app.auth.tokens import init_tokens
+
+    init_tokens(jwt)
+    _register_blueprints(app, api)
+    return app
+
+
+def _register_blueprints(app: Flask, api) -> None:
+    from app.accounts.views import blp as accounts_blp
+    from app.audit.views import blp as audit_blp
+    from app.auth.views import blp as auth_blp
+    from app.health.views import blp as health_blp
+    from app.pages.views import bp as pages_bp
+
+    for blueprint in (auth_blp, accounts_blp, audit_blp, health_blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(pages_bp)

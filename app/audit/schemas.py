@@ -1,0 +1,30 @@
+import marshmallow as ma
+
+from app.core.pagination import PageArgsSchema
+
+
+class AuditEventSchema(ma.Schema):
+    id = ma.fields.Integer()
+    organization_id = ma.fields.Integer(allow_none=True)
+    actor_user_id = ma.fields.Integer(allow_none=True)
+    actor_label = ma.fields.String()
+    action = ma.fields.String()
+    entity_type = ma.fields.String(allow_none=True)
+    entity_id = ma.fields.String(allow_none=True)
+    changes = ma.fields.Dict()
+    request_id = ma.fields.String(allow_none=True)
+    ip = ma.fields.String(allow_none=True)
+    user_agent = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class AuditQueryArgsSchema(PageArgsSchema):
+    actor_user_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    action = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=80),
+        metadata={"description": "Exact action, or a prefix ending in '.' (e.g. 'user.')"},
+    )
+    entity_type = ma.fields.String(validate=ma.validate.Length(min=1, max=60))
+    entity_id = ma.fields.String(validate=ma.validate.Length(min=1, max=64))
+    since = ma.fields.AwareDateTime(default_timezone=None)
+    until = ma.fields.AwareDateTime(default_timezone=None)

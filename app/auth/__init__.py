@@ -1,0 +1,1 @@
+"""Sign-in, tokens, throttling and the role/permission table."""

@@ -1,0 +1,64 @@
+"""The one place that says which role may do what.
+
+Every API endpoint declares either a ``Permission`` (through ``app.auth.access.require``),
+``SIGNED_IN`` (any active user) or ``PUBLIC``. ``tests/auth/test_role_matrix.py`` walks every
+endpoint x every role against this table.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    DIRECTOR = "director"
+    ORGANIZER = "organizer"
+    CANVASSER = "canvasser"
+    FINANCE = "finance"
+
+
+class Permission(StrEnum):
+    ORGANIZATION_READ = "organization.read"
+    ORGANIZATION_UPDATE = "organization.update"
+    USERS_READ = "users.read"
+    USERS_MANAGE = "users.manage"
+    INVITATIONS_MANAGE = "invitations.manage"
+    AUDIT_READ = "audit.read"
+
+
+class Access(StrEnum):
+    """Endpoints open beyond the permission table."""
+
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+    REFRESH_TOKEN = "refresh_token"  # noqa: S105 - a kind of access, not a secret
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.DIRECTOR: frozenset(
+        {
+            Permission.ORGANIZATION_READ,
+            Permission.USERS_READ,
+            Permission.INVITATIONS_MANAGE,
+        }
+    ),
+    Role.ORGANIZER: frozenset({Permission.ORGANIZATION_READ, Permission.USERS_READ}),
+    Role.CANVASSER: frozenset({Permission.ORGANIZATION_READ}),
+    Role.FINANCE: frozenset({Permission.ORGANIZATION_READ}),
+}
+
+# Who may hand out which role through an invitation (nobody grants more than they hold).
+INVITABLE_ROLES: dict[Role, frozenset[Role]] = {
+    Role.ADMIN: frozenset(Role),
+    Role.DIRECTOR: frozenset({Role.DIRECTOR, Role.ORGANIZER, Role.CANVASSER}),
+}
+
+
+def role_has(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def can_invite(inviter: Role, invitee: Role) -> bool:
+    return invitee in INVITABLE_ROLES.get(inviter, frozenset())

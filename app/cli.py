@@ -1,0 +1,128 @@
+"""The ``doorstep`` command: Flask's CLI plus Doorstep's own commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from app import PROJECT_ROOT, create_app
+from app.audit.context import acting_as
+from app.core.localdb import DEFAULT_PORT, LocalCluster, LocalDatabaseError, postgis_installed
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def cli() -> None:
+    """Doorstep: field CRM for campaigns."""
+
+
+@cli.group(cls=click.Group)  # no app needed: it runs before there is a database
+def localdb() -> None:
+    """The project-local PostgreSQL cluster (used when DATABASE_URL is unset)."""
+
+
+def _cluster(data_dir: str | None, port: int) -> LocalCluster:
+    return LocalCluster(Path(data_dir) if data_dir else PROJECT_ROOT / "var" / "pg", port)
+
+
+@localdb.command("ensure")
+@click.option("--data-dir", envvar="DOORSTEP_LOCAL_PG_DIR", default=None)
+@click.option("--port", envvar="DOORSTEP_LOCAL_PG_PORT", default=DEFAULT_PORT, type=int)
+@click.option("--database", default="doorstep")
+def localdb_ensure(data_dir: str | None, port: int, database: str) -> None:
+    """Create (first time) and start the cluster and database; print the DATABASE_URL."""
+    cluster = _cluster(data_dir, port)
+    try:
+        if not postgis_installed(cluster.pg_bin):
+            raise LocalDatabaseError(
+                "PostGIS is not installed: apt-get install -y postgresql-15-postgis-3"
+            )
+        cluster.initialise()
+        cluster.start()
+        cluster.create_database(database)
+    except LocalDatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(cluster.url(database))
+
+
+@localdb.command("stop")
+@click.option("--data-dir", envvar="DOORSTEP_LOCAL_PG_DIR", default=None)
+@click.option("--port", envvar="DOORSTEP_LOCAL_PG_PORT", default=DEFAULT_PORT, type=int)
+def localdb_stop(data_dir: str | None, port: int) -> None:
+    """Stop the project-local cluster."""
+    _cluster(data_dir, port).stop()
+
+
+@cli.command("demo")
+@with_appcontext
+def demo() -> None:
+    """Create the demo campaign and its accounts (idempotent) and print the logins."""
+    from app.demo import load_demo
+    from app.extensions import db
+
+    with acting_as("cli:demo"):
+        logins = load_demo()
+        db.session.commit()
+    click.echo(f"Demo logins (password for all: {logins[0].password}):")
+    for login in logins:
+        click.echo(f"  {login.role:<10} {login.email}")
+
+
+@cli.command("create-user")
+@click.option("--organization", "slug", required=True, help="Organisation slug")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "director", "organizer", "canvasser", "finance"]),
+    required=True,
+)
+@click.password_option()
+@with_appcontext
+def create_user_command(slug: str, email: str, name: str, role: str, password: str) -> None:
+    """Create an account (for the first admin of a new campaign, say)."""
+    from sqlalchemy import select
+
+    from app.accounts.models import Organization
+    from app.accounts.operations import create_organization, create_user
+    from app.auth.permissions import Role
+    from app.core.errors import DoorstepError
+    from app.extensions import db
+
+    with acting_as("cli:create-user"):
+        organization = db.session.scalar(select(Organization).where(Organization.slug == slug))
+        try:
+            if organization is None:
+                organization = create_organization(slug.replace("-", " ").title(), slug)
+            user = create_user(
+                organization, email=email, name=name, role=Role(role), password=password
+            )
+        except DoorstepError as exc:
+            raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from exc
+        db.session.commit()
+    click.echo(f"created {user.role} {user.email} in {organization.slug}")
+
+
+@cli.group()
+def outbox() -> None:
+    """Messages waiting to be sent."""
+
+
+@outbox.command("deliver")
+@with_appcontext
+def outbox_deliver() -> None:
+    """Send pending messages now (retries the ones that failed before)."""
+    from app.extensions import db
+    from app.outreach.operations import deliver_pending
+
+    sent, failed = deliver_pending()
+    db.session.commit()
+    click.echo(f"sent {sent}, failed {failed}")
+
+
+def main() -> None:
+    os.environ.setdefault("FLASK_APP", "app:create_app")
+    sys.exit(cli.main())

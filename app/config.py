@@ -1,0 +1,123 @@
+"""Settings: defaults, then the environment (``DOORSTEP_*``), validated once at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _int(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _list(_name: str, raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _str(_name: str, raw: str) -> str:
+    return raw
+
+
+# (environment variable, config key, parser, default)
+_SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
+    ("DOORSTEP_ENV", "DOORSTEP_ENV", _str, "development"),
+    ("DOORSTEP_SECRET_KEY", "SECRET_KEY", _str, None),
+    ("DOORSTEP_PUBLIC_URL", "DOORSTEP_PUBLIC_URL", _str, "http://127.0.0.1:8000"),
+    ("DOORSTEP_ACCESS_TOKEN_MINUTES", "DOORSTEP_ACCESS_TOKEN_MINUTES", _int, 15),
+    ("DOORSTEP_REFRESH_TOKEN_DAYS", "DOORSTEP_REFRESH_TOKEN_DAYS", _int, 45),
+    # A phone that lost the response to a refresh may retry with the old token for this long.
+    ("DOORSTEP_REFRESH_REUSE_SECONDS", "DOORSTEP_REFRESH_REUSE_SECONDS", _int, 300),
+    ("DOORSTEP_PASSWORD_MIN_LENGTH", "DOORSTEP_PASSWORD_MIN_LENGTH", _int, 10),
+    ("DOORSTEP_LOGIN_WINDOW_MINUTES", "DOORSTEP_LOGIN_WINDOW_MINUTES", _int, 15),
+    ("DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT", "DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT", _int, 5),
+    ("DOORSTEP_LOGIN_MAX_FAILURES_IP", "DOORSTEP_LOGIN_MAX_FAILURES_IP", _int, 30),
+    ("DOORSTEP_INVITE_DAYS", "DOORSTEP_INVITE_DAYS", _int, 7),
+    ("DOORSTEP_ARGON2_TIME_COST", "DOORSTEP_ARGON2_TIME_COST", _int, 3),
+    ("DOORSTEP_ARGON2_MEMORY_KIB", "DOORSTEP_ARGON2_MEMORY_KIB", _int, 65536),
+    ("DOORSTEP_MAX_REQUEST_MB", "DOORSTEP_MAX_REQUEST_MB", _int, 10),
+    ("DOORSTEP_CORS_ORIGINS", "DOORSTEP_CORS_ORIGINS", _list, []),
+    ("DOORSTEP_PROXY_HOPS", "DOORSTEP_PROXY_HOPS", _int, 0),
+    ("DOORSTEP_LOG_FORMAT", "DOORSTEP_LOG_FORMAT", _str, "json"),
+    ("DOORSTEP_LOG_LEVEL", "DOORSTEP_LOG_LEVEL", _str, "INFO"),
+    ("DOORSTEP_SMTP_HOST", "DOORSTEP_SMTP_HOST", _str, ""),
+    ("DOORSTEP_SMTP_PORT", "DOORSTEP_SMTP_PORT", _int, 587),
+    ("DOORSTEP_SMTP_USER", "DOORSTEP_SMTP_USER", _str, ""),
+    ("DOORSTEP_SMTP_PASSWORD", "DOORSTEP_SMTP_PASSWORD", _str, ""),
+    ("DOORSTEP_SMTP_STARTTLS", "DOORSTEP_SMTP_STARTTLS", _bool, True),
+    ("DOORSTEP_MAIL_FROM", "DOORSTEP_MAIL_FROM", _str, "Doorstep <no-reply@localhost>"),
+]
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask config from defaults and the environment; raise ConfigError when bad."""
+    env = os.environ if environ is None else environ
+    config: dict[str, Any] = {}
+    for var, key, parse, default in _SETTINGS:
+        config[key] = parse(var, env[var]) if var in env else default
+    # DATABASE_URL is the name every host uses; DOORSTEP_DATABASE_URL wins when both are set.
+    config["SQLALCHEMY_DATABASE_URI"] = env.get("DOORSTEP_DATABASE_URL") or env.get("DATABASE_URL")
+    return config
+
+
+def finish_config(config: dict[str, Any]) -> dict[str, Any]:
+    """Validate the merged config and derive the settings the extensions read."""
+    url = config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        raise ConfigError("DATABASE_URL is not set (bin/start sets it for the local cluster)")
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if config["DOORSTEP_ENV"] not in {"development", "production", "test"}:
+        raise ConfigError("DOORSTEP_ENV must be development, production or test")
+    if not config.get("SECRET_KEY"):
+        if config["DOORSTEP_ENV"] == "production":
+            raise ConfigError("DOORSTEP_SECRET_KEY must be set in production")
+        config["SECRET_KEY"] = secrets.token_urlsafe(48)
+    if len(config["SECRET_KEY"]) < 32:
+        raise ConfigError("DOORSTEP_SECRET_KEY must be at least 32 characters")
+    if config["DOORSTEP_LOG_FORMAT"] not in {"json", "text"}:
+        raise ConfigError("DOORSTEP_LOG_FORMAT must be json or text")
+    for key in ("DOORSTEP_ACCESS_TOKEN_MINUTES", "DOORSTEP_REFRESH_TOKEN_DAYS"):
+        if config[key] <= 0:
+            raise ConfigError(f"{key} must be positive")
+    if config["DOORSTEP_PASSWORD_MIN_LENGTH"] < 8:
+        raise ConfigError("DOORSTEP_PASSWORD_MIN_LENGTH must be at least 8")
+
+    config["MAX_CONTENT_LENGTH"] = config["DOORSTEP_MAX_REQUEST_MB"] * 1024 * 1024
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    config["JWT_SECRET_KEY"] = config["SECRET_KEY"]
+    config["JWT_ACCESS_TOKEN_EXPIRES"] = timedelta(minutes=config["DOORSTEP_ACCESS_TOKEN_MINUTES"])
+    config["JWT_REFRESH_TOKEN_EXPIRES"] = timedelta(days=config["DOORSTEP_REFRESH_TOKEN_DAYS"])
+    config["JWT_TOKEN_LOCATION"] = ["headers"]
+    config["JWT_ERROR_MESSAGE_KEY"] = "message"
+    config["API_TITLE"] = "Doorstep API"
+    config["API_VERSION"] = "v1"
+    config["OPENAPI_VERSION"] = "3.0.3"
+    config["OPENAPI_URL_PREFIX"] = "/api"
+    config["OPENAPI_JSON_PATH"] = "openapi.json"
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Point SQLAlchemy at psycopg 3 whatever spelling of the URL the host gave us."""
+    for prefix in ("postgresql+psycopg2://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,1 @@
+"""Shared pieces only: base model, errors, HTTP plumbing, pagination, local database."""

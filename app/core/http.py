@@ -1,0 +1,85 @@
+"""Request plumbing: request ids, one commit per request, security headers, access log."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, Response, g, request
+
+from app.audit.context import begin_request_context, end_request_context
+from app.extensions import db
+from app.outreach.operations import deliver_after_commit
+
+log = logging.getLogger("doorstep.access")
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(self), geolocation=(self), microphone=()",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self' 'unsafe-inline'; "
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
+        "form-action 'self'"
+    ),
+}
+
+
+def _start_request() -> None:
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.started_at = time.perf_counter()
+    begin_request_context(
+        request_id=g.request_id,
+        ip=request.remote_addr,
+        user_agent=(request.user_agent.string or "")[:300] or None,
+    )
+
+
+def _finish_request(response: Response) -> Response:
+    # The request boundary commits once; a failed request leaves nothing behind unless the
+    # error itself is a fact worth keeping (DoorstepError.keeps_transaction).
+    if response.status_code < 400 or g.pop("keep_transaction", False):
+        db.session.commit()
+        deliver_after_commit()
+    else:
+        db.session.rollback()
+        db.session.info.pop("outbox_pending", None)
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.scheme == "https":
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    started = g.get("started_at")
+    log.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        response.status_code,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            "ip": request.remote_addr,
+        },
+    )
+    return response
+
+
+def _teardown_request(exc: BaseException | None) -> None:
+    if exc is not None:
+        db.session.rollback()
+    end_request_context()
+
+
+def init_http(app: Flask) -> None:
+    app.before_request(_start_request)
+    app.after_request(_finish_request)
+    app.teardown_request(_teardown_request)

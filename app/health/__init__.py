@@ -1,0 +1,1 @@
+"""Liveness and readiness: database, PostGIS and migration state."""

@@ -1,0 +1,1 @@
+"""Messages to people: an outbox table and pluggable senders (email, SMS, later push)."""

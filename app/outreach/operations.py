@@ -1,0 +1,81 @@
+"""Queue messages in the caller's transaction; deliver them after it commits."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.outreach.models import Channel, MessageStatus, OutboundMessage
+from app.outreach.senders import DeliveryError, sender_for
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+def queue_message(
+    *,
+    organization_id: int,
+    channel: Channel,
+    recipient: str,
+    body: str,
+    kind: str,
+    subject: str | None = None,
+) -> OutboundMessage:
+    message = OutboundMessage(
+        organization_id=organization_id,
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        kind=kind,
+        status=MessageStatus.PENDING,
+        attempts=0,
+    )
+    db.session.add(message)
+    # Tells whoever commits this session (the request boundary, a CLI command) to deliver.
+    db.session.info["outbox_pending"] = True
+    return message
+
+
+def deliver_after_commit() -> None:
+    """Deliver what the just-committed transaction queued; failures stay pending for retry."""
+    if not db.session.info.pop("outbox_pending", False):
+        return
+    try:
+        deliver_pending()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("outbox delivery after commit failed; messages stay pending")
+
+
+def deliver_pending(limit: int = 100) -> tuple[int, int]:
+    """Send pending messages; returns (sent, failed). Safe to run from several workers."""
+    messages = db.session.scalars(
+        select(OutboundMessage)
+        .where(OutboundMessage.status == MessageStatus.PENDING)
+        .order_by(OutboundMessage.created_at, OutboundMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    sent = failed = 0
+    for message in messages:
+        message.attempts += 1
+        try:
+            sender_for(message.channel).send(message)
+        except DeliveryError as exc:
+            log.warning("outbox message %s not delivered: %s", message.id, exc)
+            message.last_error = str(exc)[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = MessageStatus.FAILED
+            failed += 1
+            continue
+        message.status = MessageStatus.SENT
+        message.sent_at = datetime.now(UTC)
+        sent += 1
+    db.session.flush()
+    return sent, failed

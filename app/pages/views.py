@@ -1,0 +1,20 @@
+from flask import Blueprint, render_template
+
+bp = Blueprint(
+    "pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/pages/static",
+)
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html")
+
+
+@bp.get("/invite/<token>")
+def invitation(token: str):
+    # The token stays in the page; the script posts it to the API (lookup, then accept).
+    return render_template("invite.html", token=token)

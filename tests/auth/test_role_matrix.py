@@ -1,0 +1,85 @@
+"""Every API endpoint x every role x the expected status, from the one permission table."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app import create_app
+from app.accounts.operations import invite_user
+from app.auth.access import ACCESS_ATTRIBUTE
+from app.auth.permissions import Access, Permission, Role, role_has
+from app.auth.tokens import issue_tokens
+from tests.conftest import TEST_CONFIG
+from tests.factories import bearer, create_organization, create_user
+
+# Building the app runs no SQL, so the endpoint list is known at collection time.
+_APP = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "postgresql://nobody@127.0.0.1:1/x"})
+
+
+def _access_of(view_function, method: str):
+    view_class = getattr(view_function, "view_class", None)
+    target = getattr(view_class, method.lower()) if view_class else view_function
+    return getattr(target, ACCESS_ATTRIBUTE, None)
+
+
+def api_endpoints() -> list[tuple[str, str, object]]:
+    endpoints = []
+    for rule in _APP.url_map.iter_rules():
+        if not (rule.rule.startswith("/api/v1/") or rule.rule == "/healthz"):
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            access = _access_of(_APP.view_functions[rule.endpoint], method)
+            endpoints.append((method, rule.rule, access))
+    return endpoints
+
+
+ENDPOINTS = api_endpoints()
+
+
+def test_every_endpoint_declares_who_may_call_it():
+    undeclared = [f"{m} {r}" for m, r, access in ENDPOINTS if access is None]
+    assert ENDPOINTS, "no API endpoints found"
+    assert undeclared == []
+
+
+@pytest.fixture
+def world(db_session):
+    organization = create_organization()
+    users = {role: create_user(organization, role) for role in Role}
+    target = create_user(organization, Role.CANVASSER)
+    invitation, _ = invite_user(users[Role.ADMIN], email="matrix@example.org", role=Role.CANVASSER)
+    return {"users": users, "ids": {"user_id": target.id, "invitation_id": invitation.id}}
+
+
+def _url(rule: str, ids: dict[str, int]) -> str:
+    return re.sub(r"<(?:int:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+@pytest.mark.parametrize(("method", "rule", "access"), ENDPOINTS, ids=lambda v: str(v))
+def test_role_matrix(client, world, role, method, rule, access):
+    user = world["users"][role]
+    tokens = issue_tokens(user)
+    token = tokens.refresh_token if access == Access.REFRESH_TOKEN else tokens.access_token
+    kwargs = {"json": {}} if method in {"POST", "PATCH", "PUT"} else {}
+    response = client.open(_url(rule, world["ids"]), method=method, headers=bearer(token), **kwargs)
+
+    allowed = not isinstance(access, Permission) or role_has(role, access)
+    if allowed:
+        assert response.status_code not in (401, 403), response.get_json()
+    else:
+        assert response.status_code == 403
+        assert response.get_json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize(("method", "rule", "access"), ENDPOINTS, ids=lambda v: str(v))
+def test_signed_out_callers_get_401_except_on_public_endpoints(client, world, method, rule, access):
+    kwargs = {"json": {}} if method in {"POST", "PATCH", "PUT"} else {}
+    response = client.open(_url(rule, world["ids"]), method=method, **kwargs)
+    if access == Access.PUBLIC:
+        assert response.status_code != 401
+    else:
+        assert response.status_code == 401
+        assert response.get_json()["error"]["code"] == "not_authenticated"
