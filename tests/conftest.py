@@ -14,6 +14,7 @@ from pathlib import Path
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 
 from app import create_app
@@ -119,8 +120,21 @@ def db_session(app):
             connection.close()
 
 
+class CommittingClient(FlaskClient):
+    """Commits what the test set up before each request, as if it were already stored.
+
+    A request that fails rolls back only its own work, as in production; everything is still
+    rolled back at the end of the test.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
-def client(app, db_session):
+def client(app, db_session, monkeypatch):
+    monkeypatch.setattr(app, "test_client_class", CommittingClient)
     return app.test_client()
 
 

@@ -26,12 +26,10 @@ from app.outreach.operations import queue_message
 def create_organization(name: str, slug: str) -> Organization:
     organization = Organization(name=name, slug=slug)
     db.session.add(organization)
+    changes = describe_changes(organization)  # before flush: afterwards there is no history
     db.session.flush()
     record_audit(
-        "organization.create",
-        entity=organization,
-        organization_id=organization.id,
-        changes=describe_changes(organization),
+        "organization.create", entity=organization, organization_id=organization.id, changes=changes
     )
     return organization
 
@@ -65,8 +63,9 @@ def create_user(
         token_version=1,
     )
     db.session.add(user)
+    changes = describe_changes(user)
     db.session.flush()
-    record_audit("user.create", entity=user, changes=describe_changes(user))
+    record_audit("user.create", entity=user, changes=changes)
     return user
 
 
@@ -123,8 +122,9 @@ def invite_user(
         expires_at=now + timedelta(days=current_app.config["DOORSTEP_INVITE_DAYS"]),
     )
     db.session.add(invitation)
+    changes = describe_changes(invitation)
     db.session.flush()
-    record_audit("invitation.create", entity=invitation, changes=describe_changes(invitation))
+    record_audit("invitation.create", entity=invitation, changes=changes)
     _queue_invitation_message(invitation, token, inviter)
     return invitation, token
 

@@ -14,6 +14,9 @@ from app.core.errors import NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db
 
+USER_SORTS = {"name": User.name, "email": User.email, "created_at": User.created_at}
+INVITATION_SORTS = {"created_at": Invitation.created_at, "expires_at": Invitation.expires_at}
+
 
 def get_user(organization_id: int, user_id: int) -> User:
     user = db.session.scalar(
@@ -33,12 +36,7 @@ def list_users(organization_id: int, args: Mapping[str, Any]) -> Page:
     if args.get("q"):
         pattern = f"%{args['q'].lower()}%"
         stmt = stmt.where(or_(User.email.like(pattern), User.name.ilike(pattern)))
-    return paginate(
-        stmt,
-        args,
-        sortable={"name": User.name, "email": User.email, "created_at": User.created_at},
-        default_order=[User.id.asc()],
-    )
+    return paginate(stmt, args, sortable=USER_SORTS, default_order=[User.id.asc()])
 
 
 def list_invitations(organization_id: int, args: Mapping[str, Any]) -> Page:
@@ -61,12 +59,7 @@ def list_invitations(organization_id: int, args: Mapping[str, Any]) -> Page:
             Invitation.revoked_at.is_(None),
             Invitation.expires_at <= now,
         )
-    return paginate(
-        stmt,
-        args,
-        sortable={"created_at": Invitation.created_at, "expires_at": Invitation.expires_at},
-        default_order=[Invitation.id.desc()],
-    )
+    return paginate(stmt, args, sortable=INVITATION_SORTS, default_order=[Invitation.id.desc()])
 
 
 def hash_invitation_token(token: str) -> str:

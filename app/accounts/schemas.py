@@ -7,8 +7,9 @@ from zoneinfo import available_timezones
 
 import marshmallow as ma
 
+from app.accounts.queries import INVITATION_SORTS, USER_SORTS
 from app.auth.permissions import Role
-from app.core.pagination import PageArgsSchema
+from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
 
 _ROLES = [role.value for role in Role]
@@ -39,6 +40,7 @@ class UserSchema(ma.Schema):
 
 
 class UserListArgsSchema(PageArgsSchema):
+    sort = sort_field(USER_SORTS)
     role = ma.fields.String(validate=ma.validate.OneOf(_ROLES))
     is_active = ma.fields.Boolean()
     q = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
@@ -84,6 +86,7 @@ class InvitationCreatedSchema(InvitationSchema):
 
 
 class InvitationListArgsSchema(PageArgsSchema):
+    sort = sort_field(INVITATION_SORTS)
     status = ma.fields.String(
         validate=ma.validate.OneOf(["pending", "accepted", "revoked", "expired"])
     )

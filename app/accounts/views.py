@@ -38,7 +38,7 @@ class OrganizationView(MethodView):
         return current_user().organization
 
     @require(Permission.ORGANIZATION_UPDATE)
-    @blp.arguments(OrganizationUpdateSchema)
+    @blp.arguments(OrganizationUpdateSchema, required=False)
     @blp.response(200, OrganizationSchema)
     def patch(self, changes):
         """Rename the campaign or change its time zone."""
@@ -55,7 +55,7 @@ class UsersView(MethodView):
         return queries.list_users(current_user().organization_id, args)
 
 
-@blp.route("/users/<int:user_id>")
+@blp.route("/users/<id:user_id>")
 class UserView(MethodView):
     @require(Permission.USERS_READ)
     @blp.response(200, UserSchema)
@@ -64,7 +64,7 @@ class UserView(MethodView):
         return queries.get_user(current_user().organization_id, user_id)
 
     @require(Permission.USERS_MANAGE)
-    @blp.arguments(UserUpdateSchema)
+    @blp.arguments(UserUpdateSchema, required=False)
     @blp.response(200, UserSchema)
     def patch(self, changes, user_id):
         """Change role, name, phone; disable (ends every session) or re-enable."""
@@ -73,7 +73,7 @@ class UserView(MethodView):
         return operations.update_user(actor, user, changes)
 
 
-@blp.route("/users/<int:user_id>/logout-all", methods=["POST"])
+@blp.route("/users/<id:user_id>/logout-all", methods=["POST"])
 @require(Permission.USERS_MANAGE)
 @blp.response(204)
 def logout_user_everywhere(user_id):
@@ -101,7 +101,7 @@ class InvitationsView(MethodView):
         return invitation
 
 
-@blp.route("/invitations/<int:invitation_id>", methods=["DELETE"])
+@blp.route("/invitations/<id:invitation_id>", methods=["DELETE"])
 @require(Permission.INVITATIONS_MANAGE)
 @blp.response(200, InvitationSchema)
 def revoke_invitation(invitation_id):

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.core.pagination import Page, paginate
 
+AUDIT_SORTS = {"created_at": AuditEvent.created_at, "action": AuditEvent.action}
+
 
 def list_audit_events(organization_id: int, args: Mapping[str, Any]) -> Page:
     stmt = select(AuditEvent).where(AuditEvent.organization_id == organization_id)
@@ -28,9 +30,4 @@ def list_audit_events(organization_id: int, args: Mapping[str, Any]) -> Page:
         stmt = stmt.where(AuditEvent.created_at >= args["since"])
     if args.get("until"):
         stmt = stmt.where(AuditEvent.created_at < args["until"])
-    return paginate(
-        stmt,
-        args,
-        sortable={"created_at": AuditEvent.created_at, "action": AuditEvent.action},
-        default_order=[AuditEvent.id.desc()],
-    )
+    return paginate(stmt, args, sortable=AUDIT_SORTS, default_order=[AuditEvent.id.desc()])

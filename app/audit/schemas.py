@@ -1,6 +1,7 @@
 import marshmallow as ma
 
-from app.core.pagination import PageArgsSchema
+from app.audit.queries import AUDIT_SORTS
+from app.core.pagination import PageArgsSchema, sort_field
 
 
 class AuditEventSchema(ma.Schema):
@@ -19,6 +20,7 @@ class AuditEventSchema(ma.Schema):
 
 
 class AuditQueryArgsSchema(PageArgsSchema):
+    sort = sort_field(AUDIT_SORTS)
     actor_user_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
     action = ma.fields.String(
         validate=ma.validate.Length(min=1, max=80),

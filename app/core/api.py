@@ -5,8 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, Flask, render_template, send_from_directory
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
+from werkzeug.routing import IntegerConverter
 
 from app.core.errors import ErrorSchema
+
+MAX_ID = 2**63 - 1  # PostgreSQL bigint
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a database id; anything out of bigint range is simply not found."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, min=1, max=MAX_ID)
+
+
+def _id_param_schema(_converter) -> dict:
+    return {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
 
 
 class DoorstepApi(Api):
@@ -17,7 +31,9 @@ class DoorstepApi(Api):
         pass
 
     def init_app(self, app: Flask, *, spec_kwargs=None):
+        app.url_map.converters["id"] = IdConverter
         super().init_app(app, spec_kwargs=spec_kwargs)
+        self.register_converter(IdConverter, _id_param_schema)
         self.spec.components.security_scheme(
             "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
         )
@@ -26,7 +42,11 @@ class DoorstepApi(Api):
 
 # Swagger UI served from the pinned swagger-ui-bundle package: no CDN, works offline.
 docs_blueprint = Blueprint(
-    "api_docs", __name__, template_folder="templates", static_folder="static"
+    "api_docs",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/api/docs/static",
 )
 
 

@@ -163,17 +163,20 @@ def handle_http_exception(exc: HTTPException):
     if status >= 500:
         return handle_unexpected(exc)
     data = getattr(exc, "data", None) or {}
+    # Keep what the exception says in headers (e.g. Allow on a 405), not its HTML body type.
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    headers.update(data.get("headers") or {})
     if status == 422 and "messages" in data:
         return error_response(
             422,
             "validation_error",
             "Some fields are invalid.",
             _flatten_webargs(data["messages"]),
-            data.get("headers"),
+            headers,
         )
     code = _HTTP_CODES.get(status, "http_error")
     message = data.get("message") or exc.description or exc.name
-    return error_response(status, code, message, headers=data.get("headers"))
+    return error_response(status, code, message, headers=headers)
 
 
 def handle_unexpected(exc: BaseException):

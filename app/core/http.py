@@ -10,6 +10,7 @@ import uuid
 from flask import Flask, Response, g, request
 
 from app.audit.context import begin_request_context, end_request_context
+from app.core.errors import ValidationError
 from app.extensions import db
 from app.outreach.operations import deliver_after_commit
 
@@ -40,6 +41,13 @@ def _start_request() -> None:
         ip=request.remote_addr,
         user_agent=(request.user_agent.string or "")[:300] or None,
     )
+    # Werkzeug silently drops "?=value"; a parameter without a name is a client bug to report.
+    query = request.query_string.decode("latin-1")
+    if query and any(part.startswith("=") for part in query.split("&")):
+        raise ValidationError(
+            "The query string has a parameter without a name.",
+            fields={"query": ["Parameter without a name."]},
+        )
 
 
 def _finish_request(response: Response) -> Response:

@@ -16,20 +16,34 @@ import marshmallow as ma
 from sqlalchemy import Select, func, select
 
 from app.core.errors import ValidationError
+from app.core.schemas import StrictSchema
 from app.extensions import db
 
 MAX_PER_PAGE = 200
 
 
-class PageArgsSchema(ma.Schema):
+class PageArgsSchema(StrictSchema):
+    """Query of a list endpoint; unknown parameters are refused (a typo is not a no-op)."""
+
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
     per_page = ma.fields.Integer(
         load_default=50, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
     )
-    sort = ma.fields.String(
+
+
+def sort_field(sortable: Mapping[str, Any]) -> ma.fields.String:
+    """The ``sort`` parameter of a list whose query sorts by the keys of ``sortable``."""
+    names = "|".join(sorted(sortable))
+    return ma.fields.String(
         load_default=None,
-        validate=ma.validate.Length(max=200),
-        metadata={"description": "Comma-separated fields; prefix '-' for descending"},
+        validate=[
+            ma.validate.Length(max=200),
+            ma.validate.Regexp(rf"^-?({names})(,-?({names}))*$", error="Unknown sort field."),
+        ],
+        metadata={
+            "description": "Comma-separated, '-' for descending; fields: "
+            + ", ".join(sorted(sortable))
+        },
     )
 
 

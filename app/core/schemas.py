@@ -1,10 +1,31 @@
 """Schema conventions shared by every domain."""
 
+from typing import Any
+
 import marshmallow as ma
 
 
+def _fields_with_nul(data: Any, path: str = "") -> list[str]:
+    if isinstance(data, str):
+        return [path] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [f for key, value in data.items() for f in _fields_with_nul(value, str(key))]
+    if isinstance(data, list | tuple):
+        return [f for value in data for f in _fields_with_nul(value, path)]
+    return []
+
+
 class StrictSchema(ma.Schema):
-    """Input schema that refuses unknown fields, so a typo is an error and not a no-op."""
+    """Input schema: unknown fields are refused (a typo is an error, not a no-op), and so are
+    NUL characters, which PostgreSQL cannot store in text."""
 
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def _refuse_nul_characters(self, data, **kwargs):
+        if hasattr(data, "items"):
+            bad = _fields_with_nul(dict(data.items()))
+            if bad:
+                raise ma.ValidationError({name: ["Contains a NUL character."] for name in bad})
+        return data

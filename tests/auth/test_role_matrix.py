@@ -54,7 +54,7 @@ def world(db_session):
 
 
 def _url(rule: str, ids: dict[str, int]) -> str:
-    return re.sub(r"<(?:int:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule)
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule)
 
 
 @pytest.mark.parametrize("role", list(Role), ids=str)

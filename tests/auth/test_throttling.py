@@ -1,0 +1,57 @@
+"""Login throttling per account and per address, with a clear 429 and Retry-After."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.auth.permissions import Role
+from tests.factories import PASSWORD, create_user
+
+
+def attempt(client, email, password, ip="203.0.113.5"):
+    return client.post(
+        "/api/v1/auth/login",
+        json={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": ip},
+    )
+
+
+@pytest.fixture
+def user(db_session):
+    return create_user(role=Role.CANVASSER)
+
+
+def test_account_is_throttled_after_five_failures(client, user, app):
+    limit = app.config["DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT"]
+    for _ in range(limit):
+        assert attempt(client, user.email, "wrong password").status_code == 401
+    blocked = attempt(client, user.email, PASSWORD)  # even the right password waits
+    assert blocked.status_code == 429
+    error = blocked.get_json()["error"]
+    assert error["code"] == "login_throttled"
+    retry_after = int(blocked.headers["Retry-After"])
+    assert 0 < retry_after <= app.config["DOORSTEP_LOGIN_WINDOW_MINUTES"] * 60
+    # Another address does not unlock the account.
+    assert attempt(client, user.email, PASSWORD, ip="198.51.100.7").status_code == 429
+
+
+def test_a_success_resets_the_account_count(client, user, app):
+    limit = app.config["DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT"]
+    for _ in range(limit - 1):
+        attempt(client, user.email, "wrong password")
+    assert attempt(client, user.email, PASSWORD).status_code == 200
+    for _ in range(limit - 1):
+        assert attempt(client, user.email, "wrong password").status_code == 401
+    assert attempt(client, user.email, PASSWORD).status_code == 200
+
+
+def test_one_address_guessing_many_accounts_is_throttled(client, app, db_session):
+    limit = app.config["DOORSTEP_LOGIN_MAX_FAILURES_IP"]
+    for n in range(limit):
+        attempt(client, f"guess{n}@example.org", "password123", ip="192.0.2.99")
+    blocked = attempt(client, "another@example.org", "password123", ip="192.0.2.99")
+    assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) > 0
+    # Someone else, elsewhere, is not affected.
+    other = create_user(role=Role.DIRECTOR)
+    assert attempt(client, other.email, PASSWORD, ip="192.0.2.100").status_code == 200

@@ -1,0 +1,74 @@
+"""Health reporting and the doorstep command."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.cli import cli
+from app.demo import DEMO_PASSWORD, DEMO_USERS
+
+
+def test_healthz_reports_versions_and_migration_head(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert body["database"].startswith("PostgreSQL 15")
+    assert body["postgis"].startswith("3.")
+    assert body["migration"]["up_to_date"] is True
+    assert body["migration"]["current"] == body["migration"]["head"]
+
+
+def test_demo_command_is_idempotent_and_logins_work(runner, client, db_session):
+    first = runner.invoke(cli, args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin@demo.doorstep.test" in first.output
+    second = runner.invoke(cli, args=["demo"])
+    assert second.exit_code == 0, second.output
+    emails = [email for _, email, _ in DEMO_USERS]
+    assert db_session.scalar(sa.select(sa.func.count()).where(User.email.in_(emails))) == 5
+    for email in emails:
+        response = client.post(
+            "/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 200
+
+
+def test_create_user_command_reports_bad_input(runner):
+    result = runner.invoke(
+        cli,
+        args=[
+            "create-user",
+            "--organization",
+            "new-campaign",
+            "--email",
+            "x@example.org",
+            "--name",
+            "X",
+            "--role",
+            "admin",
+            "--password",
+            "short",
+        ],
+    )
+    assert result.exit_code != 0
+    assert "password" in result.output
+    ok = runner.invoke(
+        cli,
+        args=[
+            "create-user",
+            "--organization",
+            "new-campaign",
+            "--email",
+            "x@example.org",
+            "--name",
+            "X",
+            "--role",
+            "admin",
+            "--password",
+            "long enough password",
+        ],
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "created admin x@example.org in new-campaign" in ok.output
