@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, func, text
+from sqlalchemy import ForeignKey, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.permissions import Permission, Role, role_has
-from app.core.models import OrganizationOwnedMixin, TimestampMixin
+from app.core.models import OrganizationOwnedMixin, TimestampMixin, text_enum
 from app.extensions import db
 
-RoleType = Enum(
-    Role,
-    name="role",
-    native_enum=False,
-    create_constraint=True,
-    length=20,
-    values_callable=lambda roles: [role.value for role in roles],
-)
+RoleType = text_enum(Role, "role")
 
 
 class Organization(TimestampMixin, db.Model):

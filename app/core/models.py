@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, MetaData, func
+from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, MetaData, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 
@@ -27,6 +28,18 @@ class Base(DeclarativeBase):
             dict[str, Any]: JSONB,
             int: BigInteger,
         },
+    )
+
+
+def text_enum(enum_class: type[StrEnum], name: str) -> Enum:
+    """A StrEnum column stored as text with a CHECK constraint (easier to migrate than a type)."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
     )
 
 

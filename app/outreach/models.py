@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, Index, String, Text, func, text
+from sqlalchemy import Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.models import OrganizationOwnedMixin
+from app.core.models import OrganizationOwnedMixin, text_enum
 from app.extensions import db
 
 
@@ -23,17 +23,6 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
 
 
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class OutboundMessage(OrganizationOwnedMixin, db.Model):
     __tablename__ = "outbound_messages"
     __table_args__ = (
@@ -45,13 +34,13 @@ class OutboundMessage(OrganizationOwnedMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    channel: Mapped[Channel] = mapped_column(text_enum(Channel, "channel"))
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str | None] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(60))
     status: Mapped[MessageStatus] = mapped_column(
-        _enum(MessageStatus, "message_status"), server_default=MessageStatus.PENDING.value
+        text_enum(MessageStatus, "message_status"), server_default=MessageStatus.PENDING.value
     )
     attempts: Mapped[int] = mapped_column(server_default=text("0"))
     last_error: Mapped[str | None] = mapped_column(Text)

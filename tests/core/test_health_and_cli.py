@@ -35,40 +35,13 @@ def test_demo_command_is_idempotent_and_logins_work(runner, client, db_session):
         assert response.status_code == 200
 
 
+CREATE_ADMIN = "create-user --organization new-campaign --email x@example.org --name X --role admin"
+
+
 def test_create_user_command_reports_bad_input(runner):
-    result = runner.invoke(
-        cli,
-        args=[
-            "create-user",
-            "--organization",
-            "new-campaign",
-            "--email",
-            "x@example.org",
-            "--name",
-            "X",
-            "--role",
-            "admin",
-            "--password",
-            "short",
-        ],
-    )
+    result = runner.invoke(cli, args=[*CREATE_ADMIN.split(), "--password", "short"])
     assert result.exit_code != 0
     assert "password" in result.output
-    ok = runner.invoke(
-        cli,
-        args=[
-            "create-user",
-            "--organization",
-            "new-campaign",
-            "--email",
-            "x@example.org",
-            "--name",
-            "X",
-            "--role",
-            "admin",
-            "--password",
-            "long enough password",
-        ],
-    )
+    ok = runner.invoke(cli, args=[*CREATE_ADMIN.split(), "--password", "long enough password"])
     assert ok.exit_code == 0, ok.output
     assert "created admin x@example.org in new-campaign" in ok.output
