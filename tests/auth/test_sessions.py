@@ -17,6 +17,16 @@ def login(client, email, password=PASSWORD, **kwargs):
     return client.post("/api/v1/auth/login", json={"email": email, "password": password}, **kwargs)
 
 
+def assert_signed_out(client, tokens, code=None):
+    """Neither token of this sign-in works any more."""
+    me = client.get("/api/v1/auth/me", headers=bearer(tokens["access_token"]))
+    assert me.status_code == 401
+    if code:
+        assert me.get_json()["error"]["code"] == code
+    refreshed = client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"]))
+    assert refreshed.status_code == 401
+
+
 @pytest.fixture
 def director(db_session):
     return create_user(role=Role.DIRECTOR)
@@ -106,13 +116,7 @@ def test_logout_stops_the_access_token_and_its_refresh_token(client, director):
         client.post("/api/v1/auth/logout", headers=bearer(tokens["access_token"])).status_code
         == 204
     )
-    me = client.get("/api/v1/auth/me", headers=bearer(tokens["access_token"]))
-    assert me.status_code == 401
-    assert me.get_json()["error"]["code"] == "token_revoked"
-    assert (
-        client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"])).status_code
-        == 401
-    )
+    assert_signed_out(client, tokens, code="token_revoked")
 
 
 def test_logout_leaves_other_devices_signed_in(client, director):
@@ -128,16 +132,7 @@ def test_logout_everywhere_ends_every_session(client, director):
     response = client.post("/api/v1/auth/logout-all", headers=bearer(laptop["access_token"]))
     assert response.status_code == 204
     for session in (phone, laptop):
-        assert (
-            client.get("/api/v1/auth/me", headers=bearer(session["access_token"])).status_code
-            == 401
-        )
-        assert (
-            client.post(
-                "/api/v1/auth/refresh", headers=bearer(session["refresh_token"])
-            ).status_code
-            == 401
-        )
+        assert_signed_out(client, session)
     # Signing in again works at once.
     fresh = login(client, director.email).get_json()
     assert client.get("/api/v1/auth/me", headers=bearer(fresh["access_token"])).status_code == 200
@@ -169,11 +164,7 @@ def test_disabling_a_user_ends_their_sessions(client, director, db_session):
         headers=bearer(admin_tokens["access_token"]),
     )
     assert response.status_code == 200
-    assert client.get("/api/v1/auth/me", headers=bearer(tokens["access_token"])).status_code == 401
-    assert (
-        client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"])).status_code
-        == 401
-    )
+    assert_signed_out(client, tokens)
 
 
 def test_changing_the_password_ends_other_sessions(client, director):
