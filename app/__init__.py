@@ -51,11 +51,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask, api) -> None:
     from app.accounts.views import blp as accounts_blp
+    from app.areas.views import blp as areas_blp
     from app.audit.views import blp as audit_blp
     from app.auth.views import blp as auth_blp
     from app.health.views import blp as health_blp
+    from app.imports.views import blp as imports_blp
     from app.pages.views import bp as pages_bp
+    from app.people.views import blp as people_blp
+    from app.universes.views import blp as universes_blp
+    from app.voters.views import blp as addresses_blp
 
-    for blueprint in (auth_blp, accounts_blp, audit_blp, health_blp):
+    for blueprint in (
+        auth_blp,
+        accounts_blp,
+        audit_blp,
+        health_blp,
+        people_blp,
+        universes_blp,
+        imports_blp,
+        areas_blp,
+        addresses_blp,
+    ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

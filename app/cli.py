@@ -59,13 +59,17 @@ def localdb_stop(data_dir: str | None, port: int) -> None:
 @cli.command("demo")
 @with_appcontext
 def demo() -> None:
-    """Create the demo campaign and its accounts (idempotent) and print the logins."""
-    from app.demo import load_demo
+    """Create the demo campaign, its accounts and voters (idempotent); print the logins."""
+    from app.demo import demo_organization_id, load_demo, load_demo_voters
     from app.extensions import db
+    from app.imports.jobs import summary_line
 
     with acting_as("cli:demo"):
         logins = load_demo()
         db.session.commit()
+        for job in load_demo_voters(demo_organization_id()):
+            db.session.commit()
+            click.echo(f"  {job.filename}: {summary_line(job)}")
     click.echo(f"Demo logins (password for all: {logins[0].password}):")
     for login in logins:
         click.echo(f"  {login.role:<10} {login.email}")
@@ -121,6 +125,12 @@ def outbox_deliver() -> None:
     sent, failed = deliver_pending()
     db.session.commit()
     click.echo(f"sent {sent}, failed {failed}")
+
+
+from app.imports.cli import import_group, worker_command  # noqa: E402 - after the core commands
+
+cli.add_command(import_group)
+cli.add_command(worker_command)
 
 
 def main() -> None:

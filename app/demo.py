@@ -1,8 +1,12 @@
-"""The demo campaign that ``bin/start`` loads: one organisation, one account per role."""
+"""The demo campaign that ``bin/start`` loads: one organisation, one account per role, and
+four divisions of West Philadelphia (``app/demo_data``, cut by ``bin/extract-demo-data``)
+imported through the same jobs a campaign runs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -10,6 +14,17 @@ from app.accounts.models import Organization, User
 from app.accounts.operations import create_organization, create_user
 from app.auth.permissions import Role
 from app.extensions import db
+from app.imports.jobs import create_job, run_job
+from app.imports.models import ImportJob, ImportKind, JobStatus
+
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+# (kind, file, layout, options): areas first, so homes are placed in them as they load.
+DEMO_IMPORTS = [
+    (ImportKind.AREAS, "wards.geojson", "", {"kind": "ward", "code_field": "WARD_NUM"}),
+    (ImportKind.AREAS, "divisions.geojson", "", {"kind": "precinct", "code_field": "DIVISION_NUM"}),
+    (ImportKind.VOTERS, "voters.csv.gz", "pa", {"elections": "election_lookup.json"}),
+    (ImportKind.ADDRESS_POINTS, "address_points.csv", "", {}),
+]
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "doorstep-demo"  # noqa: S105 - printed on purpose: demo accounts only
@@ -39,3 +54,24 @@ def load_demo() -> list[DemoLogin]:
         if db.session.scalar(select(User.id).where(User.email == email)) is None:
             create_user(organization, email=email, name=name, role=role, password=DEMO_PASSWORD)
     return [DemoLogin(role, email, DEMO_PASSWORD) for role, email, _ in DEMO_USERS]
+
+
+def demo_organization_id() -> int:
+    return db.session.scalar(select(Organization.id).where(Organization.slug == DEMO_SLUG))
+
+
+def load_demo_voters(organization_id: int) -> Iterator[ImportJob]:
+    """Import the demo extract, one job at a time (the caller commits each); a file already
+    imported successfully is skipped, so a second run costs nothing."""
+    for kind, name, layout, options in DEMO_IMPORTS:
+        path = DEMO_DATA / name
+        done = db.session.scalar(
+            select(ImportJob.id).filter_by(
+                organization_id=organization_id, file_path=str(path), status=JobStatus.SUCCEEDED
+            )
+        )
+        if done:
+            continue
+        if "elections" in options:
+            options = {**options, "elections": str(DEMO_DATA / options["elections"])}
+        yield run_job(create_job(organization_id, kind, path, layout=layout, options=options))

@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from app.audit.queries import AUDIT_SORTS
+from app.core.api import MAX_ID
 from app.core.pagination import PageArgsSchema, sort_field
 
 
@@ -21,7 +22,7 @@ class AuditEventSchema(ma.Schema):
 
 class AuditQueryArgsSchema(PageArgsSchema):
     sort = sort_field(AUDIT_SORTS)
-    actor_user_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    actor_user_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
     action = ma.fields.String(
         validate=ma.validate.Length(min=1, max=80),
         metadata={"description": "Exact action, or a prefix ending in '.' (e.g. 'user.')"},

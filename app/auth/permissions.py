@@ -25,6 +25,15 @@ class Permission(StrEnum):
     USERS_MANAGE = "users.manage"
     INVITATIONS_MANAGE = "invitations.manage"
     AUDIT_READ = "audit.read"
+    PEOPLE_READ = "people.read"
+    PEOPLE_EDIT = "people.edit"
+    PEOPLE_MERGE = "people.merge"
+    UNIVERSES_READ = "universes.read"
+    UNIVERSES_EDIT = "universes.edit"
+    UNIVERSES_EXPORT = "universes.export"
+    IMPORTS_RUN = "imports.run"
+    AREAS_READ = "areas.read"
+    GEOCODE_EDIT = "geocode.edit"
 
 
 class Access(StrEnum):
@@ -42,11 +51,32 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORGANIZATION_READ,
             Permission.USERS_READ,
             Permission.INVITATIONS_MANAGE,
+            Permission.PEOPLE_READ,
+            Permission.PEOPLE_EDIT,
+            Permission.PEOPLE_MERGE,
+            Permission.UNIVERSES_READ,
+            Permission.UNIVERSES_EDIT,
+            Permission.UNIVERSES_EXPORT,
+            Permission.IMPORTS_RUN,
+            Permission.AREAS_READ,
+            Permission.GEOCODE_EDIT,
         }
     ),
-    Role.ORGANIZER: frozenset({Permission.ORGANIZATION_READ, Permission.USERS_READ}),
+    Role.ORGANIZER: frozenset(
+        {
+            Permission.ORGANIZATION_READ,
+            Permission.USERS_READ,
+            Permission.PEOPLE_READ,
+            Permission.PEOPLE_EDIT,
+            Permission.UNIVERSES_READ,
+            Permission.UNIVERSES_EDIT,
+            Permission.AREAS_READ,
+        }
+    ),
+    # Canvassers see voters only through the walk lists handed to them (later issue).
     Role.CANVASSER: frozenset({Permission.ORGANIZATION_READ}),
-    Role.FINANCE: frozenset({Permission.ORGANIZATION_READ}),
+    # Finance works with donors: read people, nothing else of the field program.
+    Role.FINANCE: frozenset({Permission.ORGANIZATION_READ, Permission.PEOPLE_READ}),
 }
 
 # Who may hand out which role through an invitation (nobody grants more than they hold).

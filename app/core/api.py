@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, render_template, send_from_directory
 from flask_smorest import Api
+from flask_smorest.arguments import ArgumentsMixin
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.routing import IntegerConverter
 
@@ -21,6 +22,11 @@ class IdConverter(IntegerConverter):
 
 def _id_param_schema(_converter) -> dict:
     return {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
+
+
+# webargs silently drops unknown query parameters unless told otherwise; let each schema decide
+# (StrictSchema refuses them: a misspelt filter is an error, not a list of everyone).
+ArgumentsMixin.ARGUMENTS_PARSER.unknown = None
 
 
 class DoorstepApi(Api):

@@ -146,10 +146,21 @@ def _flatten_webargs(messages: dict[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for location, problems in messages.items():
         if isinstance(problems, dict):
-            fields.update(problems)
+            _add_dotted(fields, problems)
         else:
             fields[location] = problems
     return fields
+
+
+def _add_dotted(fields: dict[str, Any], problems: dict[Any, Any], prefix: str = "") -> None:
+    # Nested schemas report {"phones": {"0": {"number": [...]}}}; clients get "phones.0.number",
+    # the same name an operation uses when it refuses a value (see app.core.contact).
+    for key, value in problems.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            _add_dotted(fields, value, name)
+        else:
+            fields[name] = value
 
 
 def handle_doorstep_error(exc: DoorstepError):

@@ -51,8 +51,18 @@ class TimestampMixin:
 class OrganizationOwnedMixin:
     """Campaign-owned rows carry the campaign they belong to; every query filters on it."""
 
+    #: False where a composite index already starts with organization_id.
+    __organization_index__ = True
+    #: False on bulk tables written only by set-based imports (votes): the foreign key check
+    #: costs a row lock per inserted row, and the import SQL sets the column itself.
+    __organization_fk__ = True
+
     @declared_attr
     def organization_id(cls) -> Mapped[int]:
+        if not cls.__organization_fk__:
+            return mapped_column(BigInteger, index=cls.__organization_index__, nullable=False)
         return mapped_column(
-            ForeignKey("organizations.id", ondelete="RESTRICT"), index=True, nullable=False
+            ForeignKey("organizations.id", ondelete="RESTRICT"),
+            index=cls.__organization_index__,
+            nullable=False,
         )

@@ -11,8 +11,15 @@ from app.accounts.operations import invite_user
 from app.auth.access import ACCESS_ATTRIBUTE
 from app.auth.permissions import Access, Permission, Role, role_has
 from app.auth.tokens import issue_tokens
+from app.universes.operations import create_universe
 from tests.conftest import TEST_CONFIG
-from tests.factories import bearer, create_organization, create_user
+from tests.factories import (
+    bearer,
+    create_household,
+    create_organization,
+    create_person,
+    create_user,
+)
 
 # Building the app runs no SQL, so the endpoint list is known at collection time.
 _APP = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "postgresql://nobody@127.0.0.1:1/x"})
@@ -50,7 +57,44 @@ def world(db_session):
     users = {role: create_user(organization, role) for role in Role}
     target = create_user(organization, Role.CANVASSER)
     invitation, _ = invite_user(users[Role.ADMIN], email="matrix@example.org", role=Role.CANVASSER)
-    return {"users": users, "ids": {"user_id": target.id, "invitation_id": invitation.id}}
+    person = create_person(organization)
+    universe = create_universe(users[Role.ADMIN], name="Matrix", filter={})
+    ids = {"user_id": target.id, "invitation_id": invitation.id, "person_id": person.id}
+    ids["universe_id"] = universe.id
+    ids.update(_import_world(organization))
+    return {"users": users, "ids": ids}
+
+
+def _import_world(organization) -> dict[str, int]:
+    from pathlib import Path
+
+    from app.areas.models import Area
+    from app.extensions import db
+    from app.imports.jobs import create_job
+    from app.imports.models import ImportKind, ImportMapping
+
+    job = create_job(organization.id, ImportKind.VOTERS, Path("/nonexistent.csv"), layout="pa")
+    mapping = ImportMapping(
+        organization_id=organization.id,
+        name="matrix",
+        state="PA",
+        columns={"state_key": "ID", "last_name": "LAST", "street": "STREET"},
+    )
+    area = Area(
+        organization_id=organization.id,
+        kind="precinct",
+        code="0001",
+        geom="SRID=4326;MULTIPOLYGON(((0 0,1 0,1 1,0 1,0 0)))",
+    )
+    db.session.add_all([mapping, area])
+    db.session.flush()
+    address_id = create_household(organization).address_id
+    return {
+        "job_id": job.id,
+        "mapping_id": mapping.id,
+        "area_id": area.id,
+        "address_id": address_id,
+    }
 
 
 def _url(rule: str, ids: dict[str, int]) -> str:

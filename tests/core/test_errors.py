@@ -127,3 +127,13 @@ def test_cors_allows_configured_origins(database_url):
         "/api/openapi.json", headers={"Origin": "https://field.example"}
     )
     assert response.headers["Access-Control-Allow-Origin"] == "https://field.example"
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/users?bogus=1", "/api/v1/audit?sort=action&actor=2", "/api/v1/people?q=a&x="]
+)
+def test_unknown_query_parameters_are_refused(client, admin, url):
+    # A misspelt filter must not quietly list everyone.
+    response = client.get(url, headers=auth_headers(admin))
+    error = assert_error_shape(response, 422, "validation_error")
+    assert set(error["fields"]) & {"bogus", "actor", "x"}

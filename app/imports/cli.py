@@ -1,0 +1,166 @@
+"""``doorstep import ...``: the same imports as the API, in the foreground, with a progress bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from app.audit.context import acting_as
+from app.imports.models import ImportKind, JobStatus
+
+
+@click.group("import")
+def import_group() -> None:
+    """Load voter files, vote history, areas and address points."""
+
+
+def _organization_id(slug: str | None) -> int:
+    from sqlalchemy import select
+
+    from app.accounts.models import Organization
+    from app.extensions import db
+
+    if slug:
+        organization = db.session.scalar(select(Organization).filter_by(slug=slug))
+        if organization is None:
+            raise click.ClickException(f"No organisation with slug {slug!r}.")
+        return organization.id
+    ids = db.session.scalars(select(Organization.id).limit(2)).all()
+    if len(ids) != 1:
+        raise click.ClickException("Name the organisation with --org SLUG.")
+    return ids[0]
+
+
+def run_import(
+    kind: ImportKind,
+    path: Path,
+    slug: str | None,
+    *,
+    quiet: bool = False,
+    layout: str = "",
+    options: dict | None = None,
+) -> None:
+    """Create the job, run it with a progress bar, commit, print the one-line summary."""
+    from app.extensions import db
+    from app.imports.jobs import claim_job, create_job, run_job, summary_line
+
+    with acting_as(f"cli:import-{kind.value}"):
+        job = create_job(_organization_id(slug), kind, path, layout=layout, options=options)
+        db.session.commit()
+        claim_job(db.engine, job.id)
+        db.session.expire(job)
+        total = max(job.file_size, 1)
+        with click.progressbar(
+            length=total,
+            label=f"{kind.value} {path.name}",
+            file=None if not quiet else open("/dev/null", "w"),
+            show_pos=False,
+            show_percent=True,
+        ) as bar:
+            done = {"bytes": 0}
+
+            def on_change(progress) -> None:
+                step = min(progress.bytes_read, total) - done["bytes"]
+                if step > 0:
+                    bar.update(step)
+                    done["bytes"] += step
+
+            job = run_job(job, engine=db.engine, on_change=on_change)
+            bar.update(total - done["bytes"])
+        db.session.commit()
+    click.echo(summary_line(job))
+    if job.status == JobStatus.FAILED:
+        raise SystemExit(1)
+
+
+ORG = click.option("--org", "slug", default=None, help="Organisation slug (default: the only one)")
+QUIET = click.option("--quiet", is_flag=True, help="No progress bar")
+
+
+@import_group.command("voters")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--layout", required=True, help="pa, nc, oh, or the name of a saved mapping")
+@click.option(
+    "--elections",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Election map (JSON) for layouts that number elections (pa)",
+)
+@click.option(
+    "--partial", is_flag=True, help="Not a full file: don't mark voters missing from it as removed"
+)
+@ORG
+@QUIET
+@with_appcontext
+def import_voters_command(
+    file: Path, layout: str, elections: str | None, partial: bool, slug: str | None, quiet: bool
+) -> None:
+    """Import a voter file (idempotent: a second run of the same file changes nothing)."""
+    options = {"full_file": not partial}
+    if elections:
+        options["elections"] = str(Path(elections).resolve())
+    run_import(ImportKind.VOTERS, file, slug, quiet=quiet, layout=layout, options=options)
+
+
+@import_group.command("history")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--layout", type=click.Choice(["nc"]), required=True)
+@ORG
+@QUIET
+@with_appcontext
+def import_history_command(file: Path, layout: str, slug: str | None, quiet: bool) -> None:
+    """Import a separate vote-history file (North Carolina's ncvhis)."""
+    run_import(ImportKind.HISTORY, file, slug, quiet=quiet, layout=layout)
+
+
+@import_group.command("areas")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", required=True, help="precinct, ward, district, ...")
+@click.option("--code-field", default=None, help="Property holding each area's code")
+@click.option("--name-field", default=None, help="Property holding each area's name")
+@ORG
+@QUIET
+@with_appcontext
+def import_areas_command(
+    file: Path,
+    kind: str,
+    code_field: str | None,
+    name_field: str | None,
+    slug: str | None,
+    quiet: bool,
+) -> None:
+    """Import boundaries from GeoJSON or a zipped Shapefile (WGS84)."""
+    options = {"kind": kind.strip().lower(), "code_field": code_field, "name_field": name_field}
+    run_import(ImportKind.AREAS, file, slug, quiet=quiet, options=options)
+
+
+@import_group.command("address-points")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@ORG
+@QUIET
+@with_appcontext
+def import_address_points_command(file: Path, slug: str | None, quiet: bool) -> None:
+    """Import an address-point layer (OpenAddresses CSV) and place unplaced addresses."""
+    run_import(ImportKind.ADDRESS_POINTS, file, slug, quiet=quiet)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run the queued jobs, then exit")
+@click.option("--poll-seconds", default=2.0, show_default=True)
+@with_appcontext
+def worker_command(once: bool, poll_seconds: float) -> None:
+    """Run queued imports in the background (bin/start starts one beside the web server)."""
+    import time
+
+    from app.imports.jobs import run_next_job, summary_line
+
+    with acting_as("worker:imports"):
+        while True:
+            job = run_next_job()
+            if job is not None:
+                click.echo(summary_line(job))
+                continue
+            if once:
+                return
+            time.sleep(poll_seconds)

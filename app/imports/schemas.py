@@ -1,0 +1,139 @@
+"""What goes in and out of the imports API."""
+
+from __future__ import annotations
+
+import codecs
+import json
+
+import marshmallow as ma
+
+from app.core.pagination import PageArgsSchema, sort_field
+from app.core.schemas import StrictSchema
+from app.imports.dates import DATE_FORMATS
+from app.imports.layouts import BUILT_IN_LAYOUTS, CANONICAL_FIELDS, REQUIRED_FIELDS
+from app.imports.models import ImportKind, JobStatus
+from app.imports.queries import JOB_SORTS
+
+
+class ImportCreateSchema(StrictSchema):
+    """The form fields of an upload (the file itself is the ``file`` part)."""
+
+    kind = ma.fields.Enum(ImportKind, by_value=True, required=True)
+    layout = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Length(max=80),
+        metadata={"description": "voters: pa, nc, oh or a saved mapping's name; history: nc"},
+    )
+    elections = ma.fields.String(
+        load_default=None,
+        metadata={"description": "voters, pa layout: the election map as JSON text"},
+    )
+    full_file = ma.fields.Boolean(
+        load_default=True,
+        metadata={"description": "voters: mark people missing from this file as off file"},
+    )
+    area_kind = ma.fields.String(load_default=None, validate=ma.validate.Length(min=1, max=30))
+    code_field = ma.fields.String(load_default=None, validate=ma.validate.Length(max=80))
+    name_field = ma.fields.String(load_default=None, validate=ma.validate.Length(max=80))
+
+    @ma.validates_schema
+    def _check(self, data, **kwargs):
+        kind = data["kind"]
+        if kind == ImportKind.VOTERS and not data["layout"]:
+            raise ma.ValidationError("Name the file's layout.", "layout")
+        if kind == ImportKind.HISTORY and data["layout"] != "nc":
+            raise ma.ValidationError("Vote-history files: layout nc.", "layout")
+        if kind == ImportKind.AREAS and not data["area_kind"]:
+            raise ma.ValidationError("Say what the areas are (precinct, ward ...).", "area_kind")
+        if data["elections"] is not None:
+            try:
+                elections = json.loads(data["elections"])
+            except ValueError as exc:
+                raise ma.ValidationError("Not JSON.", "elections") from exc
+            if not isinstance(elections, dict):
+                raise ma.ValidationError("Expected an object.", "elections")
+            data["elections"] = elections
+
+
+class ImportFileSchema(ma.Schema):
+    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class ImportJobSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.Enum(ImportKind, by_value=True)
+    layout = ma.fields.String()
+    filename = ma.fields.String()
+    status = ma.fields.Enum(JobStatus, by_value=True)
+    phase = ma.fields.String()
+    file_size = ma.fields.Integer()
+    bytes_read = ma.fields.Integer()
+    rows_read = ma.fields.Integer()
+    rows_inserted = ma.fields.Integer(metadata={"description": "Loaded (new)"})
+    rows_updated = ma.fields.Integer()
+    rows_unchanged = ma.fields.Integer()
+    rows_rejected = ma.fields.Integer()
+    rows_removed = ma.fields.Integer(metadata={"description": "No longer on the file"})
+    percent = ma.fields.Float(allow_none=True)
+    rows_per_second = ma.fields.Float(allow_none=True)
+    eta_seconds = ma.fields.Float(allow_none=True)
+    summary = ma.fields.Dict()
+    error = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+    started_at = ma.fields.DateTime(allow_none=True)
+    finished_at = ma.fields.DateTime(allow_none=True)
+    rejects_url = ma.fields.String()
+
+
+class ImportListArgsSchema(PageArgsSchema):
+    kind = ma.fields.Enum(ImportKind, by_value=True)
+    status = ma.fields.Enum(JobStatus, by_value=True)
+    sort = sort_field(JOB_SORTS)
+
+
+class ImportMappingSchema(StrictSchema):
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(
+        required=True,
+        validate=[
+            ma.validate.Length(min=1, max=80),
+            ma.validate.NoneOf(list(BUILT_IN_LAYOUTS), error="That name is a built-in layout."),
+            ma.validate.Regexp(r"^[A-Za-z0-9_.-]+$", error="Letters, digits, '_', '.', '-'."),
+        ],
+    )
+    state = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[A-Z]{2}$"))
+    delimiter = ma.fields.String(
+        load_default=",", validate=ma.validate.OneOf([",", "\t", "|", ";"])
+    )
+    encoding = ma.fields.String(load_default="utf-8", validate=ma.validate.Length(max=20))
+    date_format = ma.fields.String(
+        load_default="MM/DD/YYYY", validate=ma.validate.OneOf(list(DATE_FORMATS))
+    )
+    columns = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.OneOf(CANONICAL_FIELDS)),
+        values=ma.fields.String(validate=ma.validate.Length(min=1, max=120)),
+        required=True,
+        metadata={"description": "Doorstep field -> the file's column header"},
+    )
+    created_at = ma.fields.DateTime(dump_only=True)
+
+    @ma.validates("encoding")
+    def _encoding(self, value, **kwargs):
+        try:
+            codecs.lookup(value)
+        except LookupError as exc:
+            raise ma.ValidationError("Unknown encoding.") from exc
+
+    @ma.validates("columns")
+    def _columns(self, value, **kwargs):
+        missing = [name for name in REQUIRED_FIELDS if name not in value]
+        if "street" not in value and "address_line" not in value:
+            missing.append("street or address_line")
+        if missing:
+            raise ma.ValidationError(f"Map these fields: {', '.join(missing)}.")
+        if ("lon" in value) != ("lat" in value):
+            raise ma.ValidationError("Map both lon and lat, or neither.")
+
+
+class RejectArgsSchema(StrictSchema):
+    pass

@@ -1,0 +1,263 @@
+"""Stream a voter file into a temporary staging table, then find its bad rows with SQL."""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import text
+
+from app.extensions import db
+from app.imports.dates import sql_bad_date
+from app.imports.layouts import CANONICAL_FIELDS, DATE_FIELDS, VoterLayout
+from app.imports.progress import JobProgress
+from app.imports.reading import FileRefused, RowReject, check_file, read_rows
+
+UNIT_SEPARATOR = "\x1f"  # joins the vote-history cells of one row into one staged value
+STAGE_COLUMNS = ("line_no", *CANONICAL_FIELDS, "history")
+
+
+@dataclass
+class StagedFile:
+    header: list[str]
+    rows_read: int = 0
+    rejects: list[RowReject] = field(default_factory=list)
+    # Election columns found in the file: (position in the history value, header).
+    history_columns: list[tuple[int, str]] = field(default_factory=list)
+
+
+def execute_script(script: str, params: dict) -> list:
+    """Run several ';'-separated statements (one prepared statement each); their results."""
+    statements = [part.strip() for part in script.split(";\n") if part.strip()]
+    return [db.session.execute(text(statement), params) for statement in statements]
+
+
+def driver_connection():
+    """The psycopg connection under the session, in the session's transaction."""
+    return db.session.connection().connection.driver_connection
+
+
+def stage_voter_file(path: Path, layout: VoterLayout, progress: JobProgress) -> StagedFile:
+    header = check_file(
+        path, encoding=layout.encoding, delimiter=layout.delimiter, what=f"a {layout.title} file"
+    )
+    missing = layout.missing_columns(header)
+    if missing:
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        raise FileRefused(
+            f"This file is not in the {layout.title} layout: missing columns {shown}.",
+            fields={"layout": layout.name},
+        )
+    staged = StagedFile(header=header)
+    index = {name: i for i, name in enumerate(header)}
+    blank = len(header)  # each row gets one '' appended: fields the layout lacks read it
+    field_getter = operator.itemgetter(
+        *[index.get(layout.columns.get(name, ""), blank) for name in CANONICAL_FIELDS]
+    )
+    lon_at = CANONICAL_FIELDS.index("lon")
+    coordinates_at = index[layout.coordinates] if layout.coordinates else None
+    history_getter = _history_getter(layout, header, index, staged)
+
+    db.session.execute(
+        text(
+            "CREATE TEMP TABLE import_stage (line_no integer, "
+            + ", ".join(f"{name} text" for name in STAGE_COLUMNS[1:])
+            + ") ON COMMIT DROP"
+        )
+    )
+    cursor = driver_connection().cursor()
+    with cursor.copy(f"COPY import_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
+        for line_no, row in read_rows(
+            path,
+            encoding=layout.encoding,
+            delimiter=layout.delimiter,
+            on_progress=lambda b, r: progress.update(
+                bytes_read=b, rows_read=r, rows_rejected=len(staged.rejects)
+            ),
+        ):
+            staged.rows_read += 1
+            if isinstance(row, RowReject):
+                staged.rejects.append(row)
+                continue
+            row.append("")
+            values = list(field_getter(row))
+            if coordinates_at is not None:
+                lon, _, lat = row[coordinates_at].partition(",")
+                values[lon_at], values[lon_at + 1] = lon.strip(), lat.strip()
+            history = UNIT_SEPARATOR.join(history_getter(row)) if history_getter else ""
+            copy.write_row((line_no, *values, history))
+    return staged
+
+
+def _history_getter(layout, header, index, staged):
+    spec = layout.history
+    if spec is None:
+        return None
+    positions = []
+    if spec.pair_count:
+        for n in range(1, spec.pair_count + 1):
+            method, party = spec.pair_headers(n)
+            if method in index and party in index:
+                positions += [index[method], index[party]]
+                staged.history_columns.append((len(positions) // 2, f"Election {n}"))
+    elif spec.pattern is not None:
+        for i, name in enumerate(header):
+            if spec.pattern.match(name):
+                positions.append(i)
+                staged.history_columns.append((len(positions), name))
+    if not positions:
+        return None
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda row: (row[only],)
+    return operator.itemgetter(*positions)
+
+
+def find_bad_rows(job_id: int, layout: VoterLayout, staged: StagedFile) -> int:
+    """Record a reject for every staged row that fails a check; return how many lines.
+
+    One cheap pass finds the bad lines (all checks OR-ed); only those get the detailed pass
+    that names each failing column.
+    """
+    checks = _row_checks(layout, staged)
+    any_bad = " OR ".join(f"({condition})" for condition, _, _, _ in checks)
+    values = ",\n".join(
+        f"(({condition}), {column}, '{reason}', {value})"
+        for condition, column, reason, value in checks
+    )
+    result = execute_script(
+        f"""
+        CREATE TEMP TABLE import_duplicates ON COMMIT DROP AS
+        SELECT btrim(state_key) AS state_key, min(line_no) AS first_line
+        FROM import_stage GROUP BY 1 HAVING count(*) > 1;
+
+        CREATE TEMP TABLE import_bad_lines ON COMMIT DROP AS
+        SELECT s.* FROM (
+            SELECT st.*, d.first_line FROM import_stage st
+            LEFT JOIN import_duplicates d ON d.state_key = btrim(st.state_key)
+        ) s
+        WHERE {any_bad};
+
+        INSERT INTO import_rejects (job_id, line_no, "column", reason, value)
+        SELECT :job_id, s.line_no, c.col, c.reason, left(coalesce(c.val, ''), 200)
+        FROM import_bad_lines s
+        CROSS JOIN LATERAL (VALUES {values}) AS c(bad, col, reason, val)
+        WHERE c.bad
+        """,
+        {"job_id": job_id},
+    )
+    return result[-1].rowcount and db.session.scalar(text("SELECT count(*) FROM import_bad_lines"))
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _row_checks(layout: VoterLayout, staged: StagedFile) -> list[tuple[str, str, str, str]]:
+    """(bad-row condition, column, reason, offending value) as SQL over staged row ``s``."""
+    col = {name: _quote(header) for name, header in layout.columns.items()}
+    checks = [
+        ("coalesce(btrim(s.state_key), '') = ''", col["state_key"], "missing voter id", "''"),
+        (
+            "s.first_line IS NOT NULL AND s.line_no > s.first_line",
+            col["state_key"],
+            "duplicate voter id (an earlier line has it)",
+            "s.state_key",
+        ),
+        (
+            "coalesce(btrim(s.last_name), '') = '' AND coalesce(btrim(s.first_name), '') = ''",
+            col["last_name"],
+            "missing name",
+            "''",
+        ),
+    ]
+    for name in DATE_FIELDS:
+        if name in col:
+            checks.append(
+                (
+                    sql_bad_date(f"s.{name}", layout.date_format),
+                    col[name],
+                    f"not a date in {layout.date_format} form",
+                    f"s.{name}",
+                )
+            )
+    if "birth_year" in col:
+        checks.append(
+            (
+                "coalesce(s.birth_year, '') <> '' AND CASE WHEN s.birth_year ~ '^[0-9]{4}$'"
+                " THEN s.birth_year::int NOT BETWEEN 1850 AND extract(year FROM now())::int"
+                " ELSE true END",
+                col["birth_year"],
+                "not a birth year",
+                "s.birth_year",
+            )
+        )
+    if layout.genders is not None and "gender" in col:
+        codes = ", ".join(_quote(code) for code in layout.genders)
+        checks.append(
+            (
+                f"upper(btrim(coalesce(s.gender, ''))) NOT IN ({codes})",
+                col["gender"],
+                "unknown gender code",
+                "s.gender",
+            )
+        )
+    if layout.statuses is not None and "status" in col:
+        codes = ", ".join(_quote(code) for code in layout.statuses)
+        checks.append(
+            (
+                f"btrim(coalesce(s.status, '')) <> '' AND upper(btrim(s.status)) NOT IN ({codes})",
+                col["status"],
+                "unknown voter status code",
+                "s.status",
+            )
+        )
+    coordinates = layout.coordinates or layout.columns.get("lon")
+    if coordinates:
+        number = "'^-?[0-9]+(\\.[0-9]+)?$'"
+        checks.append(
+            (
+                "(coalesce(s.lon, '') <> '' OR coalesce(s.lat, '') <> '') AND NOT CASE"
+                f" WHEN s.lon ~ {number} AND s.lat ~ {number}"
+                " THEN s.lon::float8 BETWEEN -180 AND 180 AND s.lat::float8 BETWEEN -90 AND 90"
+                " ELSE false END",
+                _quote(coordinates),
+                "not a longitude,latitude pair",
+                "s.lon || ',' || s.lat",
+            )
+        )
+    if staged.history_columns and layout.history is not None:
+        checks.append(_history_check(layout, staged))
+    return checks
+
+
+def _history_check(layout: VoterLayout, staged: StagedFile) -> tuple[str, str, str, str]:
+    """Rows whose vote-history cells hold unknown codes, naming the first bad column."""
+    spec = layout.history
+    methods = ", ".join(_quote(code) for code in spec.methods)
+    if spec.pair_count:
+        cell = "(" + "|".join(sorted(spec.methods, key=len, reverse=True)) + ")?\\x1f[A-Z0-9]*"
+        bad_cell = (
+            f"CASE WHEN h.n % 2 = 1 THEN h.v NOT IN ({methods}, '') ELSE h.v !~ '^[A-Z0-9]*$' END"
+        )
+        headers = [
+            name
+            for _, election in staged.history_columns
+            for name in (f"{election} Vote Method", f"{election} Party")
+        ]
+    else:
+        cell = "[A-Z0-9]{0,3}"
+        bad_cell = "h.v !~ '^[A-Z0-9]{0,3}$'"
+        headers = [name for _, name in staged.history_columns]
+    bad = f"s.history <> '' AND s.history !~ E'^({cell}\\x1f)*{cell}$'"
+    first_bad = (
+        f"(SELECT h.n FROM unnest(string_to_array(s.history, E'\\x1f')) WITH ORDINALITY AS h(v, n)"
+        f" WHERE {bad_cell} ORDER BY h.n LIMIT 1)"
+    )
+    names = "ARRAY[" + ", ".join(_quote(h) for h in headers) + "]"
+    column = f"CASE WHEN {bad} THEN ({names})[{first_bad}] END"
+    value = f"CASE WHEN {bad} THEN (string_to_array(s.history, E'\\x1f'))[{first_bad}] END"
+    return bad, column, f"unknown code (vote methods: {', '.join(spec.methods)})", value

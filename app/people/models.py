@@ -1,0 +1,188 @@
+"""People (voters, volunteers, donors: one record each), their contact points and history."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import OrganizationOwnedMixin, TimestampMixin, text_enum
+from app.extensions import db
+
+
+class PersonSource(StrEnum):
+    VOTER_FILE = "voter_file"
+    MANUAL = "manual"
+    SIGNUP = "signup"
+
+
+class Person(TimestampMixin, OrganizationOwnedMixin, db.Model):
+    """Anyone the campaign knows.
+
+    The columns under "search columns" are copied from the person's registration, home and
+    vote history by the import (set-based), so that a universe is one indexed scan of this
+    table rather than five joins over a million rows.
+    """
+
+    __tablename__ = "people"
+    __table_args__ = (
+        Index("ix_people_location", "location", postgresql_using="gist"),
+        Index("ix_people_area_ids", "area_ids", postgresql_using="gin"),
+        Index("ix_people_tags", "tags", postgresql_using="gin"),
+        Index("ix_people_organization_id_last_name", "organization_id", "last_name"),
+    )
+    __organization_index__ = False  # ix_people_organization_id_last_name starts with it
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[PersonSource] = mapped_column(
+        text_enum(PersonSource, "person_source"), server_default=PersonSource.MANUAL.value
+    )
+    title: Mapped[str | None] = mapped_column(String(20))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    middle_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    suffix: Mapped[str | None] = mapped_column(String(20))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    birth_year: Mapped[int | None] = mapped_column(SmallInteger)
+    languages: Mapped[list[str]] = mapped_column(
+        ARRAY(String(10)), server_default=text("'{}'::varchar[]")
+    )
+    tags: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'::text[]"))
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    # Suppressions (sticky results and the file's own flags); universes leave these out.
+    is_deceased: Mapped[bool] = mapped_column(server_default=text("false"))
+    has_moved: Mapped[bool] = mapped_column(server_default=text("false"))
+    do_not_contact: Mapped[bool] = mapped_column(server_default=text("false"))
+    # A merged-away person keeps its row (and id) pointing at the survivor.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+
+    # Search columns, maintained by the voter-file import.
+    party: Mapped[str | None] = mapped_column(String(10))
+    registration_status: Mapped[str | None] = mapped_column(String(10))
+    confidential: Mapped[bool] = mapped_column(server_default=text("false"))
+    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)
+    area_ids: Mapped[list[int]] = mapped_column(
+        ARRAY(Integer), server_default=text("'{}'::integer[]")
+    )
+    # election_id * 8 + method code, one per vote (see app.voters.models.VOTE_METHOD_CODES).
+    vote_codes: Mapped[list[int]] = mapped_column(
+        ARRAY(Integer), server_default=text("'{}'::integer[]")
+    )
+
+    household = relationship("Household", lazy="joined")
+    emails: Mapped[list[PersonEmail]] = relationship(
+        back_populates="person", order_by="PersonEmail.id", cascade="all, delete-orphan"
+    )
+    phones: Mapped[list[PersonPhone]] = relationship(
+        back_populates="person", order_by="PersonPhone.id", cascade="all, delete-orphan"
+    )
+
+    __audit_values__ = (
+        "first_name",
+        "middle_name",
+        "last_name",
+        "gender",
+        "birth_year",
+        "tags",
+        "is_deceased",
+        "has_moved",
+        "do_not_contact",
+        "merged_into_id",
+    )
+
+    @property
+    def full_name(self) -> str:
+        parts = (self.first_name, self.middle_name, self.last_name, self.suffix)
+        return " ".join(part for part in parts if part)
+
+
+class ContactPointMixin:
+    """An email or phone with its consent: what the person agreed to, and when."""
+
+    is_primary: Mapped[bool] = mapped_column(server_default=text("false"))
+    consent: Mapped[bool] = mapped_column(server_default=text("false"))
+    do_not_contact: Mapped[bool] = mapped_column(server_default=text("false"))
+    source: Mapped[str] = mapped_column(String(40), server_default="manual")
+    consent_changed_at: Mapped[datetime | None]
+
+
+class PersonEmail(ContactPointMixin, OrganizationOwnedMixin, db.Model):
+    __tablename__ = "person_emails"
+    __table_args__ = (UniqueConstraint("person_id", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(String(254), index=True)
+
+    person: Mapped[Person] = relationship(back_populates="emails")
+
+
+class PersonPhone(ContactPointMixin, OrganizationOwnedMixin, db.Model):
+    __tablename__ = "person_phones"
+    __table_args__ = (UniqueConstraint("person_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(20), index=True)  # E.164
+    kind: Mapped[str] = mapped_column(String(10), server_default="unknown")  # mobile, landline
+    # SMS consent is separate from calls: a landline can take calls, never texts.
+    sms_consent: Mapped[bool] = mapped_column(server_default=text("false"))
+
+    person: Mapped[Person] = relationship(back_populates="phones")
+
+
+class InteractionKind(StrEnum):
+    IMPORT = "import"
+    NOTE = "note"
+    MERGE = "merge"
+    DOOR_KNOCK = "door_knock"
+    CALL = "call"
+    TEXT = "text"
+    EMAIL = "email"
+    EVENT_ATTENDANCE = "event_attendance"
+    DONATION = "donation"
+
+
+class Interaction(OrganizationOwnedMixin, db.Model):
+    """One entry in a person's engagement history. Rows are appended, never rewritten."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (
+        Index("ix_interactions_person_id_occurred_at", "person_id", "occurred_at"),
+        Index("ix_interactions_organization_id_kind", "organization_id", "kind"),
+    )
+    __organization_index__ = False  # ix_interactions_organization_id_kind starts with it
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[InteractionKind] = mapped_column(text_enum(InteractionKind, "interaction_kind"))
+    occurred_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    recorded_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # A plain id (jobs are never deleted): imports write one interaction per changed voter.
+    import_job_id: Mapped[int | None] = mapped_column(BigInteger)
+    result: Mapped[str | None] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(String(300), server_default="")
+    data: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    # Set by offline clients; the same record arriving twice is applied once.
+    client_uuid: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), unique=True)

@@ -1,0 +1,211 @@
+"""Verbs on people and their history. They flush; the caller commits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.operations import describe_changes, record_audit
+from app.core.errors import Conflict, ValidationError
+from app.extensions import db
+from app.people.contacts import EMAILS, PHONES, apply_contacts
+from app.people.models import Interaction, InteractionKind, Person, PersonSource
+from app.people.queries import follow_merges
+
+# Fields copied as given (after the schema's checks) on create and edit.
+_PLAIN_FIELDS = (
+    "title",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "suffix",
+    "gender",
+    "birth_year",
+    "birth_date",
+    "is_deceased",
+    "has_moved",
+    "do_not_contact",
+)
+
+
+def normalise_tags(tags: Iterable[str]) -> list[str]:
+    """Trimmed, inner spaces collapsed, unique ignoring case (the first spelling wins)."""
+    seen: set[str] = set()
+    result = []
+    for tag in tags:
+        tag = " ".join(tag.split())
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            result.append(tag)
+    return result
+
+
+def normalise_languages(languages: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(code.strip().lower().replace("_", "-") for code in languages))
+
+
+def create_person(organization_id: int, fields: dict[str, Any]) -> Person:
+    """A person who is not (yet) on the voter file: a volunteer, a donor, a sign-up."""
+    now = datetime.now(UTC)
+    person = Person(
+        organization_id=organization_id,
+        source=PersonSource.MANUAL,
+        languages=[],
+        tags=[],
+        custom_fields={},
+    )
+    _set_fields(person, fields)
+    contacts = _apply_contact_changes(person, fields, now)
+    db.session.add(person)
+    changes = describe_changes(person)  # before flush: afterwards there is no history
+    db.session.flush()
+    record_audit("person.create", entity=person, changes={**changes, **contacts})
+    return person
+
+
+def update_person(person: Person, changes: dict[str, Any]) -> Person:
+    """Edit a person: names, birth, tags, custom fields, suppressions, emails and phones."""
+    lock_people(person)  # two editors adding the same email: the second one sees the first
+    _refuse_merged(person)
+    now = datetime.now(UTC)
+    _set_fields(person, changes)
+    if not person.first_name and not person.last_name:
+        raise ValidationError(
+            "Give a first or last name.", fields={"last_name": ["Give a first or last name."]}
+        )
+    # Before the contacts: loading them autoflushes, and after a flush there is no history.
+    summary = describe_changes(person)
+    summary.update(_apply_contact_changes(person, changes, now))
+    if summary:
+        record_audit("person.update", entity=person, changes=summary)
+    db.session.flush()
+    return person
+
+
+def lock_people(*people: Person) -> None:
+    """Lock the people's rows for this transaction and reload them (ids in order: no deadlock)."""
+    db.session.scalars(
+        select(Person)
+        .where(Person.id.in_([person.id for person in people]))
+        .order_by(Person.id)
+        .with_for_update(of=Person)
+        .execution_options(populate_existing=True)
+    ).all()
+
+
+def _refuse_merged(person: Person) -> None:
+    if person.merged_into_id is not None:
+        raise Conflict(
+            f"This person was merged into person {person.merged_into_id}; edit that one.",
+            code="person_merged",
+        )
+
+
+def _set_fields(person: Person, fields: dict[str, Any]) -> None:
+    for name in _PLAIN_FIELDS:
+        if name in fields:
+            setattr(person, name, fields[name])
+    if fields.get("birth_date") and "birth_year" not in fields:
+        person.birth_year = fields["birth_date"].year
+    if "tags" in fields:
+        person.tags = normalise_tags(fields["tags"])
+    if "languages" in fields:
+        person.languages = normalise_languages(fields["languages"])
+    if "custom_fields" in fields:
+        # Merge-patch: given keys are set, a null removes a key (create starts from {}).
+        merged = {**person.custom_fields, **fields["custom_fields"]}
+        person.custom_fields = {k: v for k, v in merged.items() if v is not None}
+
+
+def _apply_contact_changes(person: Person, fields: dict[str, Any], now: datetime) -> dict:
+    summary = {}
+    for kind in (EMAILS, PHONES):
+        name = kind.collection
+        for field, replace in ((name, True), (f"add_{name}", False)):
+            if field in fields:
+                changed = apply_contacts(
+                    person, kind, fields[field], replace=replace, field=field, now=now
+                )
+                if changed:
+                    summary.setdefault(name, {}).update(changed)
+    return summary
+
+
+def record_interaction(
+    person: Person,
+    kind: InteractionKind,
+    *,
+    user_id: int | None = None,
+    occurred_at: datetime | None = None,
+    summary: str = "",
+    result: str | None = None,
+    data: dict[str, Any] | None = None,
+    import_job_id: int | None = None,
+    client_uuid: uuid.UUID | None = None,
+) -> Interaction:
+    """Append one entry to a person's history; the building block of every contact record.
+
+    A merged-away person's history lives on the survivor, so the entry goes there: a door
+    knock queued on a phone before the merge is not lost. With ``client_uuid`` the entry is
+    applied once however often it arrives; the first one is returned for the repeats.
+    """
+    person = follow_merges(person)
+    if client_uuid is not None:
+        existing = _interaction_by_client_uuid(client_uuid)
+        if existing is not None:
+            return _same_campaign(existing, person)
+    interaction = Interaction(
+        organization_id=person.organization_id,
+        person_id=person.id,
+        kind=kind,
+        occurred_at=occurred_at or datetime.now(UTC),
+        user_id=user_id,
+        import_job_id=import_job_id,
+        result=result,
+        summary=summary,
+        data=data or {},
+        client_uuid=client_uuid,
+    )
+    if client_uuid is None:
+        db.session.add(interaction)
+        db.session.flush()
+        return interaction
+    try:
+        with db.session.begin_nested():  # a twin arriving at the same moment loses cleanly
+            db.session.add(interaction)
+    except IntegrityError:
+        existing = _interaction_by_client_uuid(client_uuid)
+        if existing is None:
+            raise
+        return _same_campaign(existing, person)
+    return interaction
+
+
+def _interaction_by_client_uuid(client_uuid: uuid.UUID) -> Interaction | None:
+    return db.session.scalar(select(Interaction).where(Interaction.client_uuid == client_uuid))
+
+
+def _same_campaign(existing: Interaction, person: Person) -> Interaction:
+    if existing.organization_id != person.organization_id:
+        raise Conflict("This record id is already used.", code="client_uuid_taken")
+    return existing
+
+
+def add_note(
+    user_id: int, person: Person, summary: str, occurred_at: datetime | None
+) -> Interaction:
+    """A note written by a user on a person's timeline."""
+    interaction = record_interaction(
+        person, InteractionKind.NOTE, user_id=user_id, summary=summary, occurred_at=occurred_at
+    )
+    record_audit(
+        "interaction.create",
+        entity=interaction,
+        changes={"person_id": interaction.person_id, "kind": InteractionKind.NOTE.value},
+    )
+    return interaction

@@ -1,0 +1,92 @@
+"""People endpoints: search, profile, edit, timeline, notes, merge."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.auth.access import current_user, require
+from app.auth.permissions import Permission
+from app.core.pagination import page_schema
+from app.people import operations, queries
+from app.people.merging import merge_people
+from app.people.schemas import (
+    InteractionListArgsSchema,
+    InteractionSchema,
+    MergeSchema,
+    NoteCreateSchema,
+    PersonCreateSchema,
+    PersonListArgsSchema,
+    PersonProfileSchema,
+    PersonSchema,
+    PersonSummarySchema,
+    PersonUpdateSchema,
+)
+
+blp = Blueprint(
+    "people", __name__, url_prefix="/api/v1", description="People: voters, volunteers, donors"
+)
+
+
+@blp.route("/people")
+class PeopleView(MethodView):
+    @require(Permission.PEOPLE_READ)
+    @blp.arguments(PersonListArgsSchema, location="query")
+    @blp.response(200, page_schema(PersonSummarySchema))
+    def get(self, args):
+        """Search people by name prefix, registration key, email, phone or household."""
+        return queries.list_people(current_user().organization_id, args)
+
+    @require(Permission.PEOPLE_EDIT)
+    @blp.arguments(PersonCreateSchema)
+    @blp.response(201, PersonSchema)
+    def post(self, body):
+        """Add a person who is not on the voter file (a volunteer, a donor)."""
+        return operations.create_person(current_user().organization_id, body)
+
+
+@blp.route("/people/<id:person_id>")
+class PersonView(MethodView):
+    @require(Permission.PEOPLE_READ)
+    @blp.response(200, PersonProfileSchema)
+    def get(self, person_id):
+        """The profile; a merged-away person answers with ``merged_into_id`` set."""
+        return queries.get_profile(current_user().organization_id, person_id)
+
+    @require(Permission.PEOPLE_EDIT)
+    @blp.arguments(PersonUpdateSchema, required=False)
+    @blp.response(200, PersonSchema)
+    def patch(self, changes, person_id):
+        """Edit names, birth, tags, custom fields, suppressions, emails and phones."""
+        person = queries.get_person(current_user().organization_id, person_id)
+        return operations.update_person(person, changes)
+
+
+@blp.route("/people/<id:person_id>/interactions")
+class InteractionsView(MethodView):
+    @require(Permission.PEOPLE_READ)
+    @blp.arguments(InteractionListArgsSchema, location="query")
+    @blp.response(200, page_schema(InteractionSchema))
+    def get(self, args, person_id):
+        """The person's timeline, newest first; filter by kind."""
+        return queries.list_interactions(current_user().organization_id, person_id, args)
+
+    @require(Permission.PEOPLE_EDIT)
+    @blp.arguments(NoteCreateSchema)
+    @blp.response(201, InteractionSchema)
+    def post(self, body, person_id):
+        """Write a note; on a merged-away person it lands on the one it was merged into."""
+        user = current_user()
+        person = queries.get_person(user.organization_id, person_id)
+        return operations.add_note(user.id, person, body["summary"], body.get("occurred_at"))
+
+
+@blp.route("/people/<id:person_id>/merge", methods=["POST"])
+@require(Permission.PEOPLE_MERGE)
+@blp.arguments(MergeSchema)
+@blp.response(200, PersonProfileSchema)
+def merge_person(body, person_id):
+    """Merge another record of this person into this one; both histories are kept."""
+    user = current_user()
+    kept = queries.get_person(user.organization_id, person_id)
+    other = queries.get_person(user.organization_id, body["other_id"], field="other_id")
+    merge_people(user.id, kept, other)
+    return queries.get_profile(user.organization_id, kept.id)

@@ -1,0 +1,1 @@
+"""Universes: saved, re-runnable searches over voters (segments, targets)."""

@@ -1,0 +1,231 @@
+"""What goes in and out of the universes API, and the validation of the filter language."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import marshmallow as ma
+import shapely
+from shapely.geometry import mapping, shape
+from shapely.validation import explain_validity
+
+from app.core.pagination import PageArgsSchema, sort_field
+from app.core.schemas import StrictSchema
+from app.universes.filters import VOTE_CODE_SLOTS, vote_count_bounds
+from app.universes.models import HouseholdMode
+from app.universes.queries import PEOPLE_SORTS, UNIVERSE_SORTS
+from app.voters.models import VOTE_METHOD_CODES
+
+MAX_INT4 = 2**31 - 1
+# election_id * 8 + method must fit Person.vote_codes' int4.
+MAX_ELECTION_ID = (MAX_INT4 - VOTE_CODE_SLOTS) // VOTE_CODE_SLOTS
+MAX_POLYGON_VERTICES = 100_000
+CONTACT_STATUSES = ("contacted", "not_contacted", "knocked")
+
+
+def _codes(max_length: int, *, items: int = 100) -> ma.fields.List:
+    """A non-empty list of short codes (party, gender, status ...)."""
+    return ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=max_length)),
+        validate=ma.validate.Length(min=1, max=items),
+    )
+
+
+def polygon_from_geojson(data: Any) -> shapely.Geometry:
+    """A valid, non-empty (Multi)Polygon in lon/lat from a GeoJSON geometry, or ValueError."""
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise ValueError("Expected a GeoJSON geometry object with a type.")
+    if data["type"] not in ("Polygon", "MultiPolygon"):
+        raise ValueError(f"Expected a Polygon or MultiPolygon, got a {data['type']}.")
+    try:
+        geometry = shapely.force_2d(shape(data))
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        AttributeError,
+        shapely.errors.ShapelyError,
+    ):
+        raise ValueError(f"Not a valid GeoJSON {data['type']}.") from None
+    if geometry.is_empty:
+        raise ValueError("The polygon is empty.")
+    if shapely.get_num_coordinates(geometry) > MAX_POLYGON_VERTICES:
+        raise ValueError(f"The polygon has more than {MAX_POLYGON_VERTICES} vertices.")
+    min_x, min_y, max_x, max_y = geometry.bounds
+    if not all(map(math.isfinite, geometry.bounds)) or not (
+        -180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90
+    ):
+        raise ValueError("Coordinates must be longitude, latitude in WGS84 (EPSG:4326).")
+    if not geometry.is_valid:
+        raise ValueError(f"The polygon is not valid: {explain_validity(geometry)}.")
+    return geometry
+
+
+class GeoJSONPolygon(ma.fields.Dict):
+    """A GeoJSON Polygon or MultiPolygon geometry (WGS84), stored back as clean GeoJSON."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            geometry = polygon_from_geojson(value)
+        except ValueError as exc:
+            raise ma.ValidationError(str(exc)) from None
+        # Round-trip through JSON types (tuples -> lists) so the stored filter reads back equal.
+        return {"type": geometry.geom_type, "coordinates": _lists(mapping(geometry)["coordinates"])}
+
+
+def _lists(value: Any) -> Any:
+    return [_lists(item) for item in value] if isinstance(value, list | tuple) else value
+
+
+class _BoundsSchema(StrictSchema):
+    @ma.validates_schema
+    def _min_or_max(self, data, **kwargs):
+        if "min" not in data and "max" not in data:
+            raise ma.ValidationError("Give min, max or both.", "min")
+        if data.get("min", -math.inf) > data.get("max", math.inf):
+            raise ma.ValidationError("min is more than max.", "min")
+
+
+class AgeSchema(_BoundsSchema):
+    min = ma.fields.Integer(validate=ma.validate.Range(min=0, max=130))
+    max = ma.fields.Integer(validate=ma.validate.Range(min=0, max=130))
+
+
+class BirthYearSchema(_BoundsSchema):
+    min = ma.fields.Integer(validate=ma.validate.Range(min=1850, max=2200))
+    max = ma.fields.Integer(validate=ma.validate.Range(min=1850, max=2200))
+
+
+class VoteHistorySchema(StrictSchema):
+    elections = ma.fields.List(
+        ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ELECTION_ID)),
+        required=True,
+        validate=ma.validate.Length(min=1, max=100),
+    )
+    min = ma.fields.Integer(validate=ma.validate.Range(min=0, max=100))
+    max = ma.fields.Integer(validate=ma.validate.Range(min=0, max=100))
+    methods = ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf([str(m) for m in VOTE_METHOD_CODES])),
+        validate=ma.validate.Length(min=1, max=len(VOTE_METHOD_CODES)),
+    )
+    ballot_party = ma.fields.String(validate=ma.validate.Length(min=1, max=10))
+
+    @ma.validates_schema
+    def _bounds(self, data, **kwargs):
+        elections = len(set(data.get("elections", [])))
+        low, high = vote_count_bounds(data)
+        if high is not None and low > high:
+            raise ma.ValidationError("min is more than max.", "min")
+        if low > elections:
+            raise ma.ValidationError("min is more than the number of elections.", "min")
+
+
+class TagsSchema(StrictSchema):
+    any = _codes(100)
+    all = _codes(100)
+    none = _codes(100)
+
+    @ma.validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError("Give any, all or none.", "any")
+
+
+class ContactSchema(StrictSchema):
+    within_days = ma.fields.Integer(validate=ma.validate.Range(min=1, max=3650))
+    status = ma.fields.String(validate=ma.validate.OneOf(CONTACT_STATUSES))
+    last_result = _codes(40, items=50)
+
+    @ma.validates_schema
+    def _status_or_result(self, data, **kwargs):
+        if "status" not in data and "last_result" not in data:
+            raise ma.ValidationError("Give a status, a last_result or both.", "status")
+        if data.get("status") == "not_contacted" and "last_result" in data:
+            raise ma.ValidationError("Nobody not contacted has a last result.", "last_result")
+
+
+class UniverseFilterSchema(StrictSchema):
+    """The filter language (docs/universes.md); every key is optional, keys are ANDed."""
+
+    party = _codes(10)
+    age = ma.fields.Nested(AgeSchema, metadata={"description": "Age reached this calendar year"})
+    birth_year = ma.fields.Nested(BirthYearSchema)
+    gender = _codes(1)
+    registration_status = _codes(10)
+    areas = ma.fields.List(
+        ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_INT4)),
+        validate=ma.validate.Length(min=1, max=1000),
+    )
+    precinct_codes = _codes(20, items=1000)
+    polygon = GeoJSONPolygon(metadata={"description": "GeoJSON Polygon or MultiPolygon, WGS84"})
+    vote_history = ma.fields.Nested(VoteHistorySchema)
+    tags = ma.fields.Nested(TagsSchema)
+    contact = ma.fields.Nested(ContactSchema)
+    include_suppressed = ma.fields.Boolean(
+        metadata={"description": "Keep deceased, moved and do-not-contact people (default no)"}
+    )
+
+
+class UniverseQuerySchema(StrictSchema):
+    filter = ma.fields.Nested(UniverseFilterSchema, load_default=dict)
+    household_mode = ma.fields.Enum(HouseholdMode, by_value=True, load_default=HouseholdMode.PERSON)
+
+
+class UniverseCreateSchema(UniverseQuerySchema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
+    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
+    is_shared = ma.fields.Boolean(load_default=True)
+
+
+class UniverseUpdateSchema(StrictSchema):
+    name = ma.fields.String(validate=ma.validate.Length(min=1, max=120))
+    description = ma.fields.String(validate=ma.validate.Length(max=2000))
+    filter = ma.fields.Nested(UniverseFilterSchema)
+    household_mode = ma.fields.Enum(HouseholdMode, by_value=True)
+    is_shared = ma.fields.Boolean()
+
+
+class UniverseSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    description = ma.fields.String()
+    filter = ma.fields.Dict()
+    household_mode = ma.fields.Enum(HouseholdMode, by_value=True)
+    is_shared = ma.fields.Boolean()
+    created_by_id = ma.fields.Integer(allow_none=True)
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+class UniverseListArgsSchema(PageArgsSchema):
+    sort = sort_field(UNIVERSE_SORTS)
+
+
+class UniverseCountSchema(ma.Schema):
+    people = ma.fields.Integer(
+        required=True, metadata={"description": "People on the list (in its household mode)"}
+    )
+    households = ma.fields.Integer(required=True, metadata={"description": "Doors"})
+    targets = ma.fields.Integer(required=True, metadata={"description": "People who match"})
+
+
+class UniversePeopleArgsSchema(PageArgsSchema):
+    sort = sort_field(PEOPLE_SORTS)
+
+
+class UniversePersonSchema(ma.Schema):
+    id = ma.fields.Integer()
+    first_name = ma.fields.String(allow_none=True)
+    last_name = ma.fields.String(allow_none=True)
+    full_name = ma.fields.String()
+    household_id = ma.fields.Integer(allow_none=True)
+    address = ma.fields.String(allow_none=True, metadata={"description": "House number, street"})
+    unit = ma.fields.String(allow_none=True)
+    city = ma.fields.String(allow_none=True)
+    zip = ma.fields.String(allow_none=True)
+    party = ma.fields.String(allow_none=True)
+    age = ma.fields.Integer(allow_none=True, metadata={"description": "Age this calendar year"})
+    gender = ma.fields.String(allow_none=True)
+    is_target = ma.fields.Boolean()
