@@ -13,9 +13,31 @@ from app.imports.dates import sql_bad_date
 from app.imports.layouts import CANONICAL_FIELDS, DATE_FIELDS, VoterLayout
 from app.imports.progress import JobProgress
 from app.imports.reading import FileRefused, RowReject, check_file, read_rows
+from app.people.models import Person
+from app.voters.models import Address, Household, Registration
 
 UNIT_SEPARATOR = "\x1f"  # joins the vote-history cells of one row into one staged value
 STAGE_COLUMNS = ("line_no", *CANONICAL_FIELDS, "history")
+# Where each staged field is stored: a value too long for its column is that row's reject,
+# not an error that fails the whole import.
+STORED_IN = {
+    "state_key": Registration.state_key,
+    "title": Person.title,
+    "first_name": Person.first_name,
+    "middle_name": Person.middle_name,
+    "last_name": Person.last_name,
+    "suffix": Person.suffix,
+    "status": Registration.status,
+    "party": Registration.party,
+    "house_number": Address.house_number,
+    "house_number_suffix": Address.house_number_suffix,
+    "street": Address.street,
+    "unit": Household.unit,
+    "city": Address.city,
+    "county": Registration.county,
+    "precinct_code": Registration.precinct_code,
+    "precinct_split": Registration.precinct_split,
+}
 
 
 @dataclass
@@ -215,6 +237,17 @@ def _row_checks(layout: VoterLayout, staged: StagedFile) -> list[tuple[str, str,
                 "s.status",
             )
         )
+    for name, column in STORED_IN.items():
+        if name in col:
+            width = column.type.length
+            checks.append(
+                (
+                    f"length(btrim(coalesce(s.{name}, ''))) > {width}",
+                    col[name],
+                    f"longer than {width} characters",
+                    f"s.{name}",
+                )
+            )
     coordinates = layout.coordinates or layout.columns.get("lon")
     if coordinates:
         number = "'^-?[0-9]+(\\.[0-9]+)?$'"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.audit.operations import describe_changes, record_audit
 from app.core.errors import Conflict, ValidationError
 from app.extensions import db
 from app.people.contacts import EMAILS, PHONES, ContactKind, ensure_one_primary, fold_contact
-from app.people.models import Interaction, InteractionKind, Person
+from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
 from app.people.operations import (
     lock_people,
     normalise_languages,
@@ -74,6 +74,7 @@ def merge_people(user_id: int | None, kept: Person, other: Person) -> Person:
     moved = {
         "interactions": _move_rows(Interaction, other, kept),
         "registrations": _move_rows(Registration, other, kept),
+        "survey_answers": _move_answers(other, kept),
     }
     db.session.execute(
         update(Person)
@@ -120,6 +121,28 @@ def merge_people(user_id: int | None, kept: Person, other: Person) -> Person:
     db.session.flush()
     log.info("merged person %s into %s", other.id, kept.id)
     return kept
+
+
+def _move_answers(other: Person, kept: Person) -> int:
+    """Survey answers move too, except where the kept person answered the same question that
+    day (one answer per question per day): those stay, as history, on the merged-away row."""
+    mine = SurveyAnswer.__table__.alias("mine")
+    result = db.session.execute(
+        update(SurveyAnswer)
+        .where(
+            SurveyAnswer.person_id == other.id,
+            ~select(mine.c.id)
+            .where(
+                mine.c.person_id == kept.id,
+                mine.c.question == SurveyAnswer.question,
+                mine.c.answered_on == SurveyAnswer.answered_on,
+            )
+            .exists(),
+        )
+        .values(person_id=kept.id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def _move_rows(model: Any, other: Person, kept: Person) -> int:

@@ -186,3 +186,31 @@ class Interaction(OrganizationOwnedMixin, db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
     # Set by offline clients; the same record arriving twice is applied once.
     client_uuid: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), unique=True)
+
+
+class SurveyAnswer(OrganizationOwnedMixin, db.Model):
+    """What a person answered to a survey question (support 1-5, top issue ...).
+
+    One answer per question per person per day (a later one that day replaces it); the
+    history is kept, and the latest answer is the one universes target on.
+    """
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (
+        UniqueConstraint("person_id", "question", "answered_on"),
+        Index(
+            "ix_survey_answers_question_answered_at", "organization_id", "question", "answered_at"
+        ),
+    )
+    __organization_index__ = False  # ix_survey_answers_question_answered_at starts with it
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(String(60))  # the question's short name: "support"
+    answer: Mapped[str] = mapped_column(String(100))
+    answered_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    answered_on: Mapped[date] = mapped_column(Date)
+    interaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interactions.id", ondelete="SET NULL")
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -7,14 +7,16 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.models import Organization
 from app.audit.operations import describe_changes, record_audit
 from app.core.errors import Conflict, ValidationError
 from app.extensions import db
 from app.people.contacts import EMAILS, PHONES, apply_contacts
-from app.people.models import Interaction, InteractionKind, Person, PersonSource
+from app.people.models import Interaction, InteractionKind, Person, PersonSource, SurveyAnswer
 from app.people.queries import follow_merges
 
 # Fields copied as given (after the schema's checks) on create and edit.
@@ -197,15 +199,59 @@ def _same_campaign(existing: Interaction, person: Person) -> Interaction:
 
 
 def add_note(
-    user_id: int, person: Person, summary: str, occurred_at: datetime | None
+    user_id: int,
+    person: Person,
+    summary: str,
+    occurred_at: datetime | None,
+    answers: dict[str, str] | None = None,
 ) -> Interaction:
-    """A note written by a user on a person's timeline."""
+    """A note written by a user on a person's timeline, with survey answers if given (a call
+    logged by hand: "support 2, top issue housing")."""
     interaction = record_interaction(
-        person, InteractionKind.NOTE, user_id=user_id, summary=summary, occurred_at=occurred_at
+        person,
+        InteractionKind.NOTE,
+        user_id=user_id,
+        summary=summary,
+        occurred_at=occurred_at,
+        data={"answers": answers} if answers else None,
     )
+    if answers:
+        record_answers(interaction, answers)
     record_audit(
         "interaction.create",
         entity=interaction,
         changes={"person_id": interaction.person_id, "kind": InteractionKind.NOTE.value},
     )
     return interaction
+
+
+def record_answers(interaction: Interaction, answers: dict[str, str]) -> None:
+    """Store the answers given in one interaction: one per question per person per day, a
+    later answer that day replacing the earlier one; earlier days stay as history."""
+    # "Per day" is the campaign's day, not UTC's.
+    time_zone = (
+        select(Organization.time_zone)
+        .where(Organization.id == interaction.organization_id)
+        .scalar_subquery()
+    )
+    for question, answer in answers.items():
+        statement = insert(SurveyAnswer).values(
+            organization_id=interaction.organization_id,
+            person_id=interaction.person_id,
+            question=question,
+            answer=answer,
+            answered_at=interaction.occurred_at,
+            answered_on=func.date(func.timezone(time_zone, interaction.occurred_at)),
+            interaction_id=interaction.id,
+            user_id=interaction.user_id,
+        )
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["person_id", "question", "answered_on"],
+                set_={
+                    name: statement.excluded[name]
+                    for name in ("answer", "answered_at", "interaction_id", "user_id")
+                },
+                where=SurveyAnswer.answered_at <= statement.excluded.answered_at,
+            )
+        )

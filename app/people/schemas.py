@@ -195,6 +195,12 @@ class NoteCreateSchema(StrictSchema):
     kind = ma.fields.String(load_default="note", validate=ma.validate.OneOf(["note"]))
     summary = TrimmedString(required=True, validate=ma.validate.Length(max=300))
     occurred_at = ma.fields.AwareDateTime(default_timezone=None)
+    answers = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.Regexp(r"^[a-z][a-z0-9_]{0,59}$")),
+        values=ma.fields.String(validate=ma.validate.Length(min=1, max=100)),
+        validate=ma.validate.Length(max=50),
+        metadata={"description": 'Survey answers given, by question short name: {"support": "2"}'},
+    )
 
     @ma.validates_schema
     def _sensible(self, data, **kwargs):

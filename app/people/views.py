@@ -76,7 +76,9 @@ class InteractionsView(MethodView):
         """Write a note; on a merged-away person it lands on the one it was merged into."""
         user = current_user()
         person = queries.get_person(user.organization_id, person_id)
-        return operations.add_note(user.id, person, body["summary"], body.get("occurred_at"))
+        return operations.add_note(
+            user.id, person, body["summary"], body.get("occurred_at"), body.get("answers")
+        )
 
 
 @blp.route("/people/<id:person_id>/merge", methods=["POST"])

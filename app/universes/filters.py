@@ -22,9 +22,9 @@ from typing import Any
 from geoalchemy2.shape import from_shape
 from shapely.geometry import shape
 from sqlalchemy import ColumnElement, Integer, and_, distinct, exists, func, literal, select, true
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 
-from app.people.models import Interaction, InteractionKind, Person
+from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
 from app.voters.models import VOTE_METHOD_CODES, Registration, Vote
 
 #: Interactions that count as contact attempts.
@@ -205,6 +205,26 @@ def _tags(spec: Mapping[str, list[str]], ctx: FilterContext) -> ColumnElement[bo
     if spec.get("none"):
         clauses.append(~Person.tags.overlap(spec["none"]))
     return and_(true(), *clauses)
+
+
+@clause("survey")
+def _survey(specs: list[Mapping[str, Any]], ctx: FilterContext) -> ColumnElement[bool]:
+    # The latest answer per person to the question (later days win; history is kept).
+    clauses = []
+    for spec in specs:
+        latest = (
+            select(SurveyAnswer.person_id, SurveyAnswer.answer)
+            .where(SurveyAnswer.question == spec["question"])
+            .ext(distinct_on(SurveyAnswer.person_id))
+            .order_by(
+                SurveyAnswer.person_id, SurveyAnswer.answered_at.desc(), SurveyAnswer.id.desc()
+            )
+            .subquery()
+        )
+        clauses.append(
+            Person.id.in_(select(latest.c.person_id).where(latest.c.answer.in_(spec["answers"])))
+        )
+    return and_(*clauses)
 
 
 @clause("contact")

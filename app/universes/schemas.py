@@ -146,6 +146,20 @@ class ContactSchema(StrictSchema):
             raise ma.ValidationError("Nobody not contacted has a last result.", "last_result")
 
 
+class SurveySchema(StrictSchema):
+    """The person's latest answer to one question is one of ``answers`` (support 1-2)."""
+
+    question = ma.fields.String(
+        required=True, validate=ma.validate.Regexp(r"^[a-z][a-z0-9_]{0,59}$")
+    )
+    answers = _codes(100, items=50)
+
+    @ma.validates_schema
+    def _answers(self, data, **kwargs):
+        if not data.get("answers"):
+            raise ma.ValidationError("Give the answers to match.", "answers")
+
+
 class UniverseFilterSchema(StrictSchema):
     """The filter language (docs/universes.md); every key is optional, keys are ANDed."""
 
@@ -163,6 +177,11 @@ class UniverseFilterSchema(StrictSchema):
     vote_history = ma.fields.Nested(VoteHistorySchema)
     tags = ma.fields.Nested(TagsSchema)
     contact = ma.fields.Nested(ContactSchema)
+    survey = ma.fields.List(
+        ma.fields.Nested(SurveySchema),
+        validate=ma.validate.Length(min=1, max=20),
+        metadata={"description": "Latest answers, all of which must match"},
+    )
     include_suppressed = ma.fields.Boolean(
         metadata={"description": "Keep deceased, moved and do-not-contact people (default no)"}
     )

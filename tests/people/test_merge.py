@@ -241,3 +241,20 @@ def test_only_directors_and_admins_merge(client, org, role):
     assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(Person, other.id).merged_into_id is None
+
+
+def test_survey_answers_move_and_the_same_day_answer_stays_as_history(
+    client, headers, pair, director
+):
+    from app.people.models import SurveyAnswer
+    from app.people.operations import add_note
+
+    volunteer, voter, _, _ = pair
+    add_note(director.id, voter, "called", EARLY, {"support": "3"})
+    add_note(director.id, voter, "called", None, {"support": "2"})
+    add_note(director.id, volunteer, "met", None, {"support": "1"})  # same day as the voter's
+    assert _merge(client, headers, volunteer.id, voter.id).status_code == 200
+    answers = db.session.execute(
+        select(SurveyAnswer.person_id, SurveyAnswer.answer).order_by(SurveyAnswer.answer)
+    ).all()
+    assert answers == [(volunteer.id, "1"), (voter.id, "2"), (volunteer.id, "3")]
