@@ -76,7 +76,7 @@ def test_good_polygons_are_accepted(count, polygon):
         ({"parti": ["D"]}, "filter.parti"),
         ({"age": {"min": 18, "maximum": 30}}, "filter.age.maximum"),
         ({"tags": {"some": ["x"]}}, "filter.tags.some"),
-        ({"survey": {"question": "support", "answers": ["1"]}}, "filter.survey"),
+        ({"survey": [{"question": "support", "answers": ["1"], "at": 1}]}, "filter.survey.0.at"),
     ],
 )
 def test_unknown_keys_are_named(post_count, filter, name):
