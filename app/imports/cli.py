@@ -55,7 +55,7 @@ def run_import(
         with click.progressbar(
             length=total,
             label=f"{kind.value} {path.name}",
-            file=None if not quiet else open("/dev/null", "w"),
+            hidden=quiet,
             show_pos=False,
             show_percent=True,
         ) as bar:

@@ -272,10 +272,10 @@ def _history_check(layout: VoterLayout, staged: StagedFile) -> tuple[str, str, s
     spec = layout.history
     methods = ", ".join(_quote(code) for code in spec.methods)
     if spec.pair_count:
-        cell = "(" + "|".join(sorted(spec.methods, key=len, reverse=True)) + ")?\\x1f[A-Z0-9]*"
-        bad_cell = (
-            f"CASE WHEN h.n % 2 = 1 THEN h.v NOT IN ({methods}, '') ELSE h.v !~ '^[A-Z0-9]*$' END"
-        )
+        # Method cells hold a known code; party cells any party code of the state's list
+        # (Pennsylvania's has "INDd" and "TH ").
+        cell = "(" + "|".join(sorted(spec.methods, key=len, reverse=True)) + ")?\\x1f[^\\x1f]*"
+        bad_cell = f"CASE WHEN h.n % 2 = 1 THEN h.v NOT IN ({methods}, '') ELSE false END"
         headers = [
             name
             for _, election in staged.history_columns

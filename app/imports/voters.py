@@ -105,6 +105,10 @@ def import_voters(
     progress.update(phase="removed and history")
     db.session.execute(text("CREATE TEMP TABLE import_removed (person_id bigint) ON COMMIT DROP"))
     if full_file and not staged.rejects:
+        # Registrations were just written in this transaction: with the statistics of before
+        # the planner takes the table for (nearly) empty and checks each registration against
+        # the whole staged file in a nested loop, which is quadratic on a first big import.
+        execute_script("ANALYZE registrations;\nANALYZE import_stage", {})
         result.removed = _mark_removed(params)
     _record_interactions(params)
     progress.update(phase="search columns")
@@ -453,6 +457,11 @@ def _mark_removed(params: dict) -> int:
                    last_import_job_id = :job, updated_at = now()
             WHERE g.organization_id = :org AND g.state = :state AND g.on_file
               AND NOT EXISTS (SELECT 1 FROM import_stage s WHERE btrim(s.state_key) = g.state_key)
+              -- A full file covers the counties it lists (North Carolina publishes one file
+              -- per county): a second county's file leaves the first county's voters alone.
+              AND (g.county IS NULL OR g.county IN (
+                    SELECT DISTINCT btrim(s.county) FROM import_stage s
+                    WHERE coalesce(btrim(s.county), '') <> ''))
             RETURNING g.person_id
         )
         INSERT INTO import_removed SELECT person_id FROM gone

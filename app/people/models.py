@@ -78,7 +78,7 @@ class Person(TimestampMixin, OrganizationOwnedMixin, db.Model):
 
     # Search columns, maintained by the voter-file import.
     party: Mapped[str | None] = mapped_column(String(10))
-    registration_status: Mapped[str | None] = mapped_column(String(10))
+    registration_status: Mapped[str | None] = mapped_column(String(20))
     confidential: Mapped[bool] = mapped_column(server_default=text("false"))
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)
     area_ids: Mapped[list[int]] = mapped_column(

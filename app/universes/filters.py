@@ -171,7 +171,7 @@ def _vote_history(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[
         counted = func.icount(Person.vote_codes.op("&")(_int_array(codes)))
     clauses = []
     if low >= 1:
-        # Implied by min >= 1; said outright so the GIN index on vote_codes can serve it.
+        # Implied by min >= 1; said outright as a cheap overlap test that runs before counting.
         clauses.append(_overlaps(Person.vote_codes, codes))
     if low > 1 or (low == 1 and party):
         clauses.append(counted >= low)

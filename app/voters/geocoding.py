@@ -10,7 +10,7 @@ from sqlalchemy import text
 from app.extensions import db
 from app.imports.progress import JobProgress
 from app.imports.reading import FileRefused, RowReject, check_file, read_rows
-from app.voters.search_columns import assign_areas
+from app.voters.search_columns import assign_areas, copy_homes_to_people
 
 # OpenAddresses' layout, and the shared Philadelphia file's (one address_line to split).
 OPENADDRESSES = ("LON", "LAT", "NUMBER", "STREET", "UNIT", "CITY", "POSTCODE")
@@ -136,7 +136,11 @@ def geocode_addresses(organization_id: int) -> int:
     )
     placed = [row[0] for row in result]
     if placed:
-        assign_areas(organization_id, "SELECT unnest(CAST(:placed AS bigint[]))", placed=placed)
+        # The people living there get the point even when no area changes (assign_areas
+        # copies homes only for addresses whose areas changed).
+        subset = "SELECT unnest(CAST(:placed AS bigint[]))"
+        assign_areas(organization_id, subset, placed=placed)
+        copy_homes_to_people(organization_id, subset, placed=placed)
     return len(placed)
 
 

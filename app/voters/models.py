@@ -106,7 +106,7 @@ class Registration(TimestampMixin, OrganizationOwnedMixin, db.Model):
     state: Mapped[str] = mapped_column(String(2))
     state_key: Mapped[str] = mapped_column(String(40))
     county: Mapped[str | None] = mapped_column(String(60))
-    status: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str | None] = mapped_column(String(20))  # the state's own code (A, CONFIRMATION)
     party: Mapped[str | None] = mapped_column(String(10))
     registered_on: Mapped[date | None] = mapped_column(Date)
     status_changed_on: Mapped[date | None] = mapped_column(Date)

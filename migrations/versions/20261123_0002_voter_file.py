@@ -434,7 +434,7 @@ def upgrade():
         sa.Column("do_not_contact", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("merged_into_id", sa.BigInteger(), nullable=True),
         sa.Column("party", sa.String(length=10), nullable=True),
-        sa.Column("registration_status", sa.String(length=10), nullable=True),
+        sa.Column("registration_status", sa.String(length=20), nullable=True),
         sa.Column("confidential", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column(
             "location",
@@ -661,7 +661,7 @@ def upgrade():
         sa.Column("state", sa.String(length=2), nullable=False),
         sa.Column("state_key", sa.String(length=40), nullable=False),
         sa.Column("county", sa.String(length=60), nullable=True),
-        sa.Column("status", sa.String(length=10), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=True),
         sa.Column("party", sa.String(length=10), nullable=True),
         sa.Column("registered_on", sa.Date(), nullable=True),
         sa.Column("status_changed_on", sa.Date(), nullable=True),
@@ -779,18 +779,27 @@ def downgrade():
 
 
 # The one address normaliser: imports, address points and the API all call these SQL functions,
-# so match keys agree. The word list is usaddress-scourgify's (USPS Publication 28).
-ABBREVIATIONS = {**STREET_TYPE_ABBREVIATIONS, **DIRECTIONAL_REPLACEMENTS}
+# so match keys agree. The word lists are usaddress-scourgify's (USPS Publication 28).
 
 SQL_HELPERS = r"""
 CREATE FUNCTION doorstep_normalize_street(street text) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT coalesce(string_agg(coalesce(a.short, w.word), ' ' ORDER BY w.n), '')
-  FROM unnest(regexp_split_to_array(
-         btrim(regexp_replace(upper(coalesce(street, '')), '[^A-Z0-9/]+', ' ', 'g')), ' '))
-       WITH ORDINALITY AS w(word, n)
-  LEFT JOIN address_abbreviations a ON a.word = w.word
-  WHERE w.word <> ''
+  -- Only the first word (a directional before a name and a type) and the last word (the
+  -- street type) are abbreviated: "SOUTH ST" and "SPRING GARDEN ST" keep their names.
+  WITH w AS (
+    SELECT u.word, u.n, count(*) OVER () AS total
+    FROM unnest(regexp_split_to_array(
+           btrim(regexp_replace(upper(coalesce(street, '')), '[^A-Z0-9/]+', ' ', 'g')), ' '))
+         WITH ORDINALITY AS u(word, n)
+    WHERE u.word <> ''
+  )
+  SELECT coalesce(string_agg(
+           CASE
+             WHEN w.n = 1 AND w.total > 2 AND a.kind = 'directional' THEN a.short
+             WHEN w.n = w.total AND w.total > 1 AND a.kind = 'street_type' THEN a.short
+             ELSE w.word
+           END, ' ' ORDER BY w.n), '')
+  FROM w LEFT JOIN address_abbreviations a ON a.word = w.word
 $$;
 
 CREATE FUNCTION doorstep_normalize_unit(unit text) RETURNS text
@@ -808,8 +817,19 @@ def _create_sql_helpers():
         "address_abbreviations",
         sa.Column("word", sa.String(40), primary_key=True),
         sa.Column("short", sa.String(10), nullable=False),
+        sa.Column("kind", sa.String(12), nullable=False),  # street_type or directional
     )
-    op.bulk_insert(table, [{"word": w, "short": s} for w, s in sorted(ABBREVIATIONS.items())])
+    rows = [
+        {"word": w, "short": s, "kind": "street_type"} for w, s in STREET_TYPE_ABBREVIATIONS.items()
+    ]
+    rows = {row["word"]: row for row in rows}
+    rows.update(
+        {
+            w: {"word": w, "short": s, "kind": "directional"}
+            for w, s in DIRECTIONAL_REPLACEMENTS.items()
+        }
+    )
+    op.bulk_insert(table, sorted(rows.values(), key=lambda row: row["word"]))
     op.execute(SQL_HELPERS)
 
 
