@@ -8,19 +8,18 @@ are marked off file, never deleted; what the campaign attached to them stays.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import text
 
 from app.extensions import db
 from app.imports.dates import sql_checked_date
-from app.imports.layouts import CANONICAL_FIELDS, VoterLayout, election_kind
+from app.imports.layouts import CANONICAL_FIELDS, VoterLayout
 from app.imports.progress import JobProgress
 from app.imports.reading import FileRefused
 from app.imports.staging import StagedFile, execute_script, find_bad_rows, stage_voter_file
+from app.imports.votes import unpack_votes, upsert_elections, write_votes
 from app.voters.geocoding import geocode_addresses
 from app.voters.search_columns import (
     METHOD_CODE_SQL,
@@ -80,7 +79,7 @@ def import_voters(
         "date_format": layout.date_format,
         "filename": filename[:120],
     }
-    _elections(organization_id, layout, staged, elections)
+    upsert_elections(organization_id, layout, staged, elections)
     _clean_rows(layout, params)
     execute_script("ANALYZE import_voters", {})
     touched_addresses = _upsert_addresses(params)
@@ -97,11 +96,11 @@ def import_voters(
         )
     ).one()
     progress.update(phase="unpacking votes")
-    _unpack_votes(layout, params)
+    unpack_votes(layout, params)
     progress.update(phase="writing people")
-    _write_people(params)
+    _write_people(params, has_changes=result.updated > 0)
     progress.update(phase="writing votes")
-    _write_votes(params)
+    write_votes(params)
     progress.update(phase="removed and history")
     db.session.execute(text("CREATE TEMP TABLE import_removed (person_id bigint) ON COMMIT DROP"))
     if full_file and not staged.rejects:
@@ -141,56 +140,6 @@ def _save_row_rejects(job_id: int, staged: StagedFile) -> None:
     ) as copy:
         for reject in staged.rejects:
             copy.write_row((job_id, reject.line_no, reject.column, reject.reason, reject.value))
-
-
-def _elections(organization_id: int, layout: VoterLayout, staged: StagedFile, elections) -> None:
-    """Upsert the file's elections; import_elections maps history position -> election id."""
-    rows = []
-    for position, name in staged.history_columns:
-        if layout.history.pair_count:
-            entry = (elections or {}).get(name)
-            if not entry:
-                raise FileRefused(
-                    f"The election map has no entry for {name}.", fields={"elections": name}
-                )
-            title, held_on = entry["description"], datetime.strptime(entry["date"], "%m/%d/%Y")
-        else:
-            kind, _, day = name.partition("-")
-            title, held_on = f"{day[-4:]} {kind}", datetime.strptime(day, "%m/%d/%Y")
-        rows.append(
-            {
-                "position": position,
-                "name": title[:120],
-                "held_on": held_on.date(),
-                "kind": election_kind(title),
-            }
-        )
-    db.session.execute(
-        text(
-            "CREATE TEMP TABLE import_elections (position integer, election_id integer)"
-            " ON COMMIT DROP"
-        )
-    )
-    if not rows:
-        return
-    db.session.execute(
-        text(
-            "INSERT INTO elections (organization_id, name, held_on, kind)"
-            " SELECT :org, x->>'name', (x->>'held_on')::date, x->>'kind'"
-            " FROM jsonb_array_elements(CAST(:rows AS jsonb)) x"
-            " ON CONFLICT (organization_id, name, held_on) DO NOTHING"
-        ),
-        {"org": organization_id, "rows": json.dumps(rows, default=str)},
-    )
-    db.session.execute(
-        text(
-            "INSERT INTO import_elections SELECT (x->>'position')::int, e.id"
-            " FROM jsonb_array_elements(CAST(:rows AS jsonb)) x JOIN elections e"
-            " ON e.organization_id = :org AND e.name = x->>'name'"
-            " AND e.held_on = (x->>'held_on')::date"
-        ),
-        {"org": organization_id, "rows": json.dumps(rows, default=str)},
-    )
 
 
 def _clean_rows(layout: VoterLayout, params: dict) -> None:
@@ -329,37 +278,6 @@ def _match_rows(params: dict) -> None:
     )
 
 
-def _unpack_votes(layout: VoterLayout, params: dict) -> None:
-    """import_votes: the votes of new and changed rows, from their staged history cells."""
-    spec = layout.history
-    db.session.execute(
-        text(
-            "CREATE TEMP TABLE import_votes (registration_id bigint, election_id integer,"
-            " method text, ballot_party text) ON COMMIT DROP"
-        )
-    )
-    if spec is None:
-        return
-    methods = ", ".join(f"('{code}', '{method.value}')" for code, method in spec.methods.items())
-    if spec.pair_count:
-        method_cell, party_cell = "r.cells[2 * e.position - 1]", "r.cells[2 * e.position]"
-    else:
-        # Ohio: X (voted) or the primary ballot's party letter; the method is not recorded.
-        method_cell = "CASE WHEN r.cells[e.position] <> '' THEN 'X' END"
-        party_cell = "CASE WHEN r.cells[e.position] <> 'X' THEN r.cells[e.position] END"
-    db.session.execute(
-        text(f"""
-        INSERT INTO import_votes
-        SELECT r.registration_id, e.election_id, m.method, nullif({party_cell}, '')
-        FROM import_rows r
-        CROSS JOIN import_elections e
-        JOIN (VALUES {methods}) AS m(code, method) ON m.code = {method_cell}
-        WHERE (r.is_new OR r.is_changed) AND r.cells IS NOT NULL
-        """),
-        params,
-    )
-
-
 SEARCH_COLUMNS_SQL = f"""
     SELECT r.person_id, r.party, r.status, r.confidential, a.point, a.area_ids,
            coalesce(c.codes, '{{}}') AS vote_codes
@@ -382,10 +300,15 @@ KEPT_VOTE_CODES_SQL = f"""
 """
 
 
-def _write_people(params: dict) -> None:
-    """New people with their search columns; changed ones updated; then registrations."""
-    execute_script(
-        f"""
+def _write_people(params: dict, *, has_changes: bool) -> None:
+    """New people with their search columns; changed ones updated; then registrations.
+
+    The updates only run when some row changed: on a first import the statistics of the
+    just-filled tables are stale and the planner may pick a nested loop over them.
+    """
+    statements = [
+        part.strip()
+        for part in f"""
         INSERT INTO people (id, organization_id, source, title, first_name, middle_name,
                             last_name, suffix, gender, birth_date, birth_year, household_id,
                             party, registration_status, confidential, location, area_ids,
@@ -426,27 +349,11 @@ def _write_people(params: dict) -> None:
                confidential = r.confidential, on_file = true, removed_at = NULL,
                last_import_job_id = :job, source_hash = r.source_hash, updated_at = now()
         FROM import_rows r WHERE r.is_changed AND g.id = r.registration_id
-        """,
-        params,
-    )
-
-
-def _write_votes(params: dict) -> None:
-    # A changed row replaces its votes in the elections this file covers, and only those:
-    # votes in elections that left a rolling window (Pennsylvania keeps the last 40) or that
-    # came from a separate history file (ncvhis) stay.
-    execute_script(
-        """
-        DELETE FROM votes v USING import_rows r
-        WHERE r.is_changed AND v.registration_id = r.registration_id
-          AND v.election_id IN (SELECT election_id FROM import_elections);
-
-        INSERT INTO votes (organization_id, registration_id, election_id, method, ballot_party)
-        SELECT :org, registration_id, election_id, method, ballot_party FROM import_votes
-        ORDER BY registration_id, election_id  -- appends to the primary key's right edge
-        """,
-        params,
-    )
+        """.split(";\n")
+    ]
+    for statement in statements:
+        if has_changes or not statement.startswith("UPDATE"):
+            db.session.execute(text(statement), params)
 
 
 def _mark_removed(params: dict) -> int:
