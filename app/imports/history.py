@@ -13,7 +13,7 @@ from app.imports.dates import sql_date
 from app.imports.layouts import NC_HISTORY_COLUMNS, NC_HISTORY_METHODS, election_kind
 from app.imports.progress import JobProgress
 from app.imports.reading import FileRefused, RowReject, check_file, read_rows
-from app.imports.staging import driver_connection, execute_script
+from app.imports.staging import analyze, driver_connection, execute_script
 from app.voters.search_columns import refresh_search_columns
 
 
@@ -66,6 +66,7 @@ def import_nc_history(
             else:
                 copy.write_row((line_no, *getter(row)))
     progress.update(phase="matching voters", rows_read=result.rows_read)
+    analyze("history_stage")
     methods = ", ".join(
         f"('{code}', '{method.value}')" for code, method in NC_HISTORY_METHODS.items()
     )
@@ -149,6 +150,7 @@ def import_nc_history(
             for reject in rejects:
                 copy.write_row((job_id, reject.line_no, reject.column, reject.reason, ""))
     result.inserted, result.unchanged = written, good - written
+    analyze("history_rows", "votes")
     refresh_search_columns(organization_id, "SELECT DISTINCT person_id FROM history_rows")
     result.summary = {"elections": len(elections)}
     return result

@@ -84,7 +84,7 @@ def run_job(
     from app.areas.operations import import_areas
     from app.imports.history import import_nc_history
     from app.imports.voters import import_voters
-    from app.voters.geocoding import geocode_report, load_address_points
+    from app.voters.geocoding import geocode_addresses, geocode_report, load_address_points
 
     job_id, organization_id = job.id, job.organization_id
     path = Path(job.file_path)
@@ -146,8 +146,6 @@ def run_job(
             else:
                 read, added, rejects = load_address_points(organization_id, job_id, path, progress)
                 _save_rejects(job_id, rejects)
-                from app.voters.geocoding import geocode_addresses
-
                 placed = geocode_addresses(organization_id)
                 counts = {
                     "rows_read": read,

@@ -55,6 +55,17 @@ def execute_script(script: str, params: dict) -> list:
     return [db.session.execute(text(statement), params) for statement in statements]
 
 
+def analyze(*tables: str) -> None:
+    """Fresh planner statistics for tables this transaction just filled.
+
+    Without them the planner sees a table as it was last analysed (often empty: a new
+    campaign's, or one whose earlier rows were rolled back) and joins the whole file against
+    it in a nested loop, which is quadratic on a big import.
+    """
+    for table in tables:
+        db.session.execute(text(f"ANALYZE {table}"))
+
+
 def driver_connection():
     """The psycopg connection under the session, in the session's transaction."""
     return db.session.connection().connection.driver_connection

@@ -18,7 +18,13 @@ from app.imports.dates import sql_checked_date
 from app.imports.layouts import CANONICAL_FIELDS, VoterLayout
 from app.imports.progress import JobProgress
 from app.imports.reading import FileRefused
-from app.imports.staging import StagedFile, execute_script, find_bad_rows, stage_voter_file
+from app.imports.staging import (
+    StagedFile,
+    analyze,
+    execute_script,
+    find_bad_rows,
+    stage_voter_file,
+)
 from app.imports.votes import unpack_votes, upsert_elections, write_votes
 from app.voters.geocoding import geocode_addresses
 from app.voters.search_columns import (
@@ -81,14 +87,15 @@ def import_voters(
     }
     upsert_elections(organization_id, layout, staged, elections)
     _clean_rows(layout, params)
-    execute_script("ANALYZE import_voters", {})
+    analyze("import_voters")
     touched_addresses = _upsert_addresses(params)
+    analyze("addresses")
     geocoded = geocode_addresses(organization_id)  # places (and assigns areas to) the rest
     _upsert_households(params)
+    analyze("households", "import_homes")
     progress.update(phase="matching people")
     _match_rows(params)
-    # Temporary tables have no statistics until analysed; the joins below need them.
-    execute_script("ANALYZE import_rows;\nANALYZE import_elections", {})
+    analyze("import_rows", "import_elections")
     result.inserted, result.updated, result.unchanged = db.session.execute(
         text(
             "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE is_changed),"
@@ -100,14 +107,11 @@ def import_voters(
     progress.update(phase="writing people")
     _write_people(params, has_changes=result.updated > 0)
     progress.update(phase="writing votes")
-    write_votes(params)
+    write_votes(params, has_changes=result.updated > 0)
     progress.update(phase="removed and history")
+    analyze("people", "registrations", "votes", "import_stage", "import_touched_addresses")
     db.session.execute(text("CREATE TEMP TABLE import_removed (person_id bigint) ON COMMIT DROP"))
     if full_file and not staged.rejects:
-        # Registrations were just written in this transaction: with the statistics of before
-        # the planner takes the table for (nearly) empty and checks each registration against
-        # the whole staged file in a nested loop, which is quadratic on a first big import.
-        execute_script("ANALYZE registrations;\nANALYZE import_stage", {})
         result.removed = _mark_removed(params)
     _record_interactions(params)
     progress.update(phase="search columns")
@@ -115,7 +119,8 @@ def import_voters(
     copy_homes_to_people(organization_id, "SELECT id FROM import_touched_addresses")
     refresh_search_columns(organization_id, "SELECT person_id FROM import_removed")
     progress.update(phase="analyze")
-    execute_script("ANALYZE people;\nANALYZE addresses;\nANALYZE registrations", {})
+    # For the universes that read these next, and the next import.
+    analyze("people", "interactions")
     progress.update(phase="done")
     result.summary = {
         "layout": layout.name,
@@ -308,12 +313,15 @@ def _write_people(params: dict, *, has_changes: bool) -> None:
     """
     # Materialised and analysed: as a subquery joined back to import_rows, the planner once
     # chose a nested loop over 150,000 x 150,000 rows.
-    execute_script(
-        "ANALYZE import_votes;\n"
-        f"CREATE TEMP TABLE import_search ON COMMIT DROP AS {SEARCH_COLUMNS_SQL}"
-        " WHERE r.is_new OR r.is_changed;\nANALYZE import_search",
+    analyze("import_votes")
+    db.session.execute(
+        text(
+            f"CREATE TEMP TABLE import_search ON COMMIT DROP AS {SEARCH_COLUMNS_SQL}"
+            " WHERE r.is_new OR r.is_changed"
+        ),
         params,
     )
+    analyze("import_search")
     statements = [
         part.strip()
         for part in f"""

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from app.extensions import db
 from app.imports.layouts import VoterLayout, election_kind
 from app.imports.reading import FileRefused
-from app.imports.staging import StagedFile, execute_script
+from app.imports.staging import StagedFile
 
 
 def upsert_elections(
@@ -101,19 +101,26 @@ def unpack_votes(layout: VoterLayout, params: dict) -> None:
     )
 
 
-def write_votes(params: dict) -> None:
-    # A changed row replaces its votes in the elections this file covers, and only those:
-    # votes in elections that left a rolling window (Pennsylvania keeps the last 40) or that
-    # came from a separate history file (ncvhis) stay.
-    execute_script(
-        """
-        DELETE FROM votes v USING import_rows r
-        WHERE r.is_changed AND v.registration_id = r.registration_id
-          AND v.election_id IN (SELECT election_id FROM import_elections);
+def write_votes(params: dict, *, has_changes: bool) -> None:
+    """Add the votes of new rows; a changed row first loses its votes in this file's elections.
 
-        INSERT INTO votes (organization_id, registration_id, election_id, method, ballot_party)
-        SELECT :org, registration_id, election_id, method, ballot_party FROM import_votes
-        ORDER BY registration_id, election_id  -- appends to the primary key's right edge
-        """,
+    Only those: votes in elections that left a rolling window (Pennsylvania keeps the last 40)
+    or that came from a separate history file (ncvhis) stay.
+    """
+    if has_changes:
+        db.session.execute(
+            text(
+                "DELETE FROM votes v USING import_rows r"
+                " WHERE r.is_changed AND v.registration_id = r.registration_id"
+                " AND v.election_id IN (SELECT election_id FROM import_elections)"
+            )
+        )
+    db.session.execute(
+        text(
+            "INSERT INTO votes (organization_id, registration_id, election_id, method,"
+            " ballot_party)"
+            " SELECT :org, registration_id, election_id, method, ballot_party FROM import_votes"
+            " ORDER BY registration_id, election_id"  # appends to the primary key's right edge
+        ),
         params,
     )

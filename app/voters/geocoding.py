@@ -10,6 +10,7 @@ from sqlalchemy import text
 from app.extensions import db
 from app.imports.progress import JobProgress
 from app.imports.reading import FileRefused, RowReject, check_file, read_rows
+from app.imports.staging import analyze
 from app.voters.search_columns import assign_areas, copy_homes_to_people
 
 # OpenAddresses' layout, and the shared Philadelphia file's (one address_line to split).
@@ -63,6 +64,7 @@ def load_address_points(
                 lon, lat, line, city, zip_code = values
                 copy.write_row((line_no, lon, lat, None, line, "", city, zip_code))
     progress.update(phase="matching streets", rows_read=read)
+    analyze("point_stage")
     number = "'^-?[0-9]+(\\.[0-9]+)?$'"
     bad = db.session.execute(
         text(
@@ -102,6 +104,7 @@ def load_address_points(
         ),
         {"org": organization_id, "job": job_id, "house": HOUSE_AND_STREET},
     ).rowcount
+    analyze("address_points")
     return read, added, rejects
 
 
