@@ -138,7 +138,7 @@ JOIN people p ON p.id = b.old_id
 LEFT JOIN bench_households bh ON bh.old_id = p.household_id AND bh.k = b.k
 LEFT JOIN households h ON h.id = bh.new_id
 LEFT JOIN addresses a ON a.id = h.address_id
-ORDER BY b.new_id;
+ORDER BY ST_GeoHash(a.point), bh.new_id, b.new_id;  -- the order the import writes people in
 
 INSERT INTO registrations (organization_id, person_id, household_id, state, state_key, county,
                            status, party, registered_on, status_changed_on, last_voted_on,

@@ -66,11 +66,12 @@ def load_address_points(
     progress.update(phase="matching streets", rows_read=read)
     analyze("point_stage")
     number = "'^-?[0-9]+(\\.[0-9]+)?$'"
+    is_point = (
+        f"CASE WHEN lon ~ {number} AND lat ~ {number} THEN lon::float8 BETWEEN -180 AND 180"
+        " AND lat::float8 BETWEEN -90 AND 90 ELSE false END"
+    )
     bad = db.session.execute(
-        text(
-            f"SELECT line_no FROM point_stage WHERE NOT (lon ~ {number} AND lat ~ {number})"
-            " OR coalesce(street, '') = ''"
-        )
+        text(f"SELECT line_no FROM point_stage WHERE NOT ({is_point}) OR coalesce(street, '') = ''")
     )
     rejects += [RowReject(line, "LON/LAT", "not a point with a street") for (line,) in bad]
     added = db.session.execute(
@@ -86,7 +87,7 @@ def load_address_points(
                        left(btrim(coalesce(zip, '')), 5) AS zip
                 FROM point_stage
                 LEFT JOIN LATERAL regexp_match(upper(btrim(street)), :house) AS m ON true
-                WHERE lon ~ {number} AND lat ~ {number} AND coalesce(street, '') <> ''
+                WHERE {is_point} AND coalesce(street, '') <> ''
             ),
             streets AS (
                 SELECT raw, doorstep_normalize_street(raw) AS street

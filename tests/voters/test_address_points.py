@@ -27,6 +27,7 @@ POINTS = [
     ["-75.2101", "39.9401", "101", "North 40th Street", "", "PHILADELPHIA", "", "PA", "19104"],
     ["abc", "39.9", "7", "ELM ST", "", "PHILADELPHIA", "", "PA", "19104"],  # line 5
     ["-75.2", "39.9", "8", "", "", "PHILADELPHIA", "", "PA", "19104"],  # line 6
+    ["-275.2", "39.9", "9", "ELM ST", "", "PHILADELPHIA", "", "PA", "19104"],  # line 7
 ]
 VOTERS = [
     pa_row("1-51", house="600", street="S 59TH ST", zip="19143", lnglat=""),
@@ -66,7 +67,7 @@ def lon_lat(point) -> tuple[float, float]:
 
 
 def test_points_place_addresses_and_people(org, placed):
-    assert (placed.rows_read, placed.rows_inserted, placed.rows_rejected) == (5, 3, 2)
+    assert (placed.rows_read, placed.rows_inserted, placed.rows_rejected) == (6, 3, 3)
     assert placed.summary["addresses_placed"] == 2
     report = placed.summary["geocoding"]
     assert report == {"addresses": 4, "placed": 3, "from_file": 1, "from_address_points": 2,
@@ -87,6 +88,7 @@ def test_points_place_addresses_and_people(org, placed):
     assert sorted(tuple(r) for r in rejects) == [
         (5, "not a point with a street"),
         (6, "not a point with a street"),
+        (7, "not a point with a street"),  # no such longitude
     ]
 
 
