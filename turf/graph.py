@@ -1,0 +1,179 @@
+"""Which atoms (block faces, buildings) of a part touch: the graph that keeps turfs contiguous.
+
+Two atoms are neighbours when a Delaunay edge joins their doors inside the part. Delaunay
+neighbours are exactly the doors whose Voronoi cells share an edge, and the turf polygons are
+unions of those cells, so a turf whose atoms are connected in this graph is one polygon.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+#: How far past a hull edge (metres) its cells' shared edge is looked for.
+RAY_STEP = 0.5
+
+__all__ = ["AtomGraph", "cell_neighbours", "connected_components", "label_runs"]
+
+
+@dataclass(frozen=True)
+class AtomGraph:
+    """Adjacency of ``n`` atoms in compressed rows: the neighbours of atom ``a`` are
+    ``neighbours[start[a]:start[a + 1]]``.
+
+    >>> g = AtomGraph.from_pairs(3, np.array([[0, 1], [1, 2], [1, 0]]))
+    >>> g.of(1).tolist(), g.of(2).tolist()
+    ([0, 2], [1])
+    """
+
+    start: np.ndarray
+    neighbours: np.ndarray
+
+    @classmethod
+    def from_pairs(cls, n: int, pairs: np.ndarray) -> AtomGraph:
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+        both = np.unique(np.vstack([pairs, pairs[:, ::-1]]), axis=0)
+        counts = np.bincount(both[:, 0], minlength=n) if len(both) else np.zeros(n, np.int64)
+        start = np.r_[0, np.cumsum(counts)]
+        return cls(start=start, neighbours=both[:, 1] if len(both) else np.empty(0, np.int64))
+
+    @property
+    def size(self) -> int:
+        return len(self.start) - 1
+
+    def of(self, atom: int) -> np.ndarray:
+        return self.neighbours[self.start[atom] : self.start[atom + 1]]
+
+
+def cell_neighbours(points: np.ndarray, part=None) -> np.ndarray:
+    """Index pairs of distinct ``points`` (m, 2) whose Voronoi cells, clipped to ``part``,
+    share an edge.
+
+    They are the Delaunay edges, less two kinds: those whose shared Voronoi edge has no
+    length (four houses on one circle, common on a street grid: the cells meet at a point,
+    and a turf joined there is two polygons) and those whose shared edge lies outside the
+    part (the cells meet only across a bay of it).
+
+    >>> cell_neighbours(np.array([[0., 0.], [1., 0.], [0., 1.]])).tolist()
+    [[0, 1], [0, 2], [1, 2]]
+    >>> cell_neighbours(np.array([[0., 0.], [1., 0.], [0., 1.], [1., 1.]])).tolist()
+    [[0, 1], [0, 2], [1, 3], [2, 3]]
+    """
+    if len(points) < 2:
+        return np.empty((0, 2), np.int64)
+    if len(points) == 2 or _collinear(points):
+        order = np.lexsort((points[:, 1], points[:, 0]))
+        return np.sort(np.c_[order[:-1], order[1:]], axis=1)
+    corners = _triangles(points)
+    centres = _circumcentres(points[corners])
+    edges = np.sort(corners[:, [0, 1, 1, 2, 2, 0]].reshape(-1, 2), axis=1)
+    triangle = np.repeat(np.arange(len(corners)), 3)
+    order = np.lexsort((edges[:, 1], edges[:, 0]))
+    edges, triangle = edges[order], triangle[order]
+    shared = np.flatnonzero((edges[1:] == edges[:-1]).all(axis=1))
+    hull = np.ones(len(edges), dtype=bool)
+    hull[shared] = hull[shared + 1] = False
+    # An inner edge's Voronoi dual joins its two triangles' circumcentres.
+    a, b = centres[triangle[shared]], centres[triangle[shared + 1]]
+    keep = np.linalg.norm(a - b, axis=1) > 1e-6 * (1 + np.abs(points).max())
+    inner = edges[shared][keep]
+    a, b = a[keep], b[keep]
+    hull_edges = edges[hull]
+    if part is not None:
+        # Cells clipped to the part still share their edge when some of it is in the part:
+        # tested at its two ends and its middle.
+        ends = np.stack([a, b, (a + b) / 2])
+        inside = shapely.contains_xy(part, ends[..., 0], ends[..., 1]).any(axis=0)
+        inner = inner[inside]
+        # A hull edge's dual is a ray along its perpendicular bisector, away from the third
+        # corner, from the circumcentre (or from the edge, when the centre lies inside it).
+        own = triangle[hull]
+        third = corners[own].sum(axis=1) - hull_edges.sum(axis=1)
+        p, q, r = points[hull_edges[:, 0]], points[hull_edges[:, 1]], points[third]
+        normal = np.c_[q[:, 1] - p[:, 1], p[:, 0] - q[:, 0]]
+        normal *= np.sign(((p - r) * normal).sum(axis=1))[:, None]
+        normal /= np.linalg.norm(normal, axis=1)[:, None]
+        middle = (p + q) / 2
+        beyond = np.maximum(((centres[own] - middle) * normal).sum(axis=1), 0) + RAY_STEP
+        probe = middle + beyond[:, None] * normal
+        hull_edges = hull_edges[shapely.contains_xy(part, probe[:, 0], probe[:, 1])]
+    return np.unique(np.vstack([inner, hull_edges]), axis=0)
+
+
+def _triangles(points: np.ndarray) -> np.ndarray:
+    """(t, 3) point indices of the Delaunay triangles."""
+    triangles = shapely.get_parts(shapely.delaunay_triangles(shapely.multipoints(points)))
+    corners = shapely.get_coordinates(triangles).reshape(-1, 4, 2)[:, :3]
+    # GEOS keeps the input coordinates exactly: find each corner among the sorted points.
+    keys = points[:, 0] + 1j * points[:, 1]
+    order = np.argsort(keys)
+    found = np.searchsorted(keys[order], corners[..., 0] + 1j * corners[..., 1])
+    return order[np.clip(found, 0, len(order) - 1)]
+
+
+def _circumcentres(triangles: np.ndarray) -> np.ndarray:
+    a, b, c = triangles[:, 0], triangles[:, 1], triangles[:, 2]
+    b, c = b - a, c - a
+    d = 2 * (b[:, 0] * c[:, 1] - b[:, 1] * c[:, 0])
+    bb, cc = (b**2).sum(axis=1), (c**2).sum(axis=1)
+    x = (c[:, 1] * bb - b[:, 1] * cc) / d
+    y = (b[:, 0] * cc - c[:, 0] * bb) / d
+    return a + np.c_[x, y]
+
+
+def _collinear(points: np.ndarray) -> bool:
+    centred = points - points.mean(axis=0)
+    return bool(np.linalg.matrix_rank(centred, tol=1e-9 * (1 + np.abs(centred).max())) < 2)
+
+
+def connected_components(graph: AtomGraph, atoms) -> list[list[int]]:
+    """The connected pieces of the subgraph on ``atoms``, largest first.
+
+    >>> g = AtomGraph.from_pairs(4, np.array([[0, 1], [2, 3]]))
+    >>> connected_components(g, [0, 1, 2, 3])
+    [[0, 1], [2, 3]]
+    """
+    members = set(int(a) for a in atoms)
+    seen: set[int] = set()
+    pieces = []
+    for first in sorted(members):
+        if first in seen:
+            continue
+        piece, queue = [], deque([first])
+        seen.add(first)
+        while queue:
+            atom = queue.popleft()
+            piece.append(atom)
+            for other in graph.of(atom):
+                other = int(other)
+                if other in members and other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+        pieces.append(sorted(piece))
+    return sorted(pieces, key=len, reverse=True)
+
+
+def label_runs(labels: np.ndarray, pairs: np.ndarray, *, ignore: int = -1) -> np.ndarray:
+    """A run number per point: points with one label, joined by a chain of ``pairs``.
+
+    Points labelled ``ignore`` are runs of their own.
+
+    >>> label_runs(np.array([5, 5, 7, 5]), np.array([[0, 1], [1, 2], [2, 3]])).tolist()
+    [0, 0, 2, 3]
+    """
+    run = np.arange(len(labels))
+    same = pairs[(labels[pairs[:, 0]] == labels[pairs[:, 1]]) & (labels[pairs[:, 0]] != ignore)]
+    # Spread the smallest number along same-label edges; runs are short, so this ends fast.
+    while len(same):
+        low = np.minimum(run[same[:, 0]], run[same[:, 1]])
+        before = run.copy()
+        np.minimum.at(run, same[:, 0], low)
+        np.minimum.at(run, same[:, 1], low)
+        run = run[run]
+        if np.array_equal(before, run):
+            break
+    return run

@@ -1,0 +1,193 @@
+"""How good a cut is, as numbers: balance, contiguity, compactness, block faces split,
+barrier crossings, overlaps and doors left outside their polygon.
+
+The tests, the API's preview and the benchmark all read these same functions.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import shapely
+
+from turf.blockfaces import NO_FACE, as_lines
+
+__all__ = [
+    "CutMetrics",
+    "balance",
+    "barrier_crossings",
+    "cut_metrics",
+    "doors_outside",
+    "faces_split",
+    "overlap_area",
+    "polsby_popper",
+]
+
+#: A turf is "balanced" within this share of the target (the issue's +-33 %).
+TOLERANCE = 0.33
+#: A barrier inside a turf for less than this (metres) only grazes its edge.
+CROSSING_LENGTH = 1.0
+
+
+def balance(weights, target: float) -> dict[str, float]:
+    """Spread of turf weights: std/mean, share within +-33 % of the target, min and max.
+
+    >>> balance([60, 54, 66], 60)["std_over_mean"]
+    0.0816
+    >>> balance([60, 54, 66, 90], 60)["within_tolerance"]
+    0.75
+    """
+    values = np.asarray(weights, dtype=float)
+    if not len(values):
+        return {"turfs": 0, "mean": 0.0, "std_over_mean": 0.0, "within_tolerance": 1.0,
+                "min": 0.0, "max": 0.0}  # fmt: skip
+    mean = float(values.mean())
+    return {
+        "turfs": len(values),
+        "mean": round(mean, 2),
+        "std_over_mean": round(float(values.std() / mean), 4) if mean else 0.0,
+        "within_tolerance": round(float(np.mean(np.abs(values / target - 1) <= TOLERANCE)), 4),
+        "min": float(values.min()),
+        "max": float(values.max()),
+    }
+
+
+def polsby_popper(polygon) -> float:
+    """Compactness 4 pi area / perimeter^2: 1 for a disc, about 0.785 for a square.
+
+    >>> from shapely import box
+    >>> round(polsby_popper(box(0, 0, 1, 1)), 3)
+    0.785
+    """
+    if polygon is None or polygon.is_empty or polygon.length == 0:
+        return 0.0
+    return 4 * math.pi * polygon.area / polygon.length**2
+
+
+def faces_split(labels, faces) -> int:
+    """How many block faces have doors in more than one turf.
+
+    >>> faces_split([0, 0, 1, 1, 2], [7, 7, 7, 8, -1])
+    1
+    """
+    labels, faces = np.asarray(labels), np.asarray(faces)
+    keep = (labels >= 0) & (faces != NO_FACE)
+    pairs = np.unique(np.c_[faces[keep], labels[keep]], axis=0)
+    _, turfs_per_face = np.unique(pairs[:, 0], return_counts=True)
+    return int((turfs_per_face > 1).sum())
+
+
+def barrier_crossings(polygons, barriers) -> int:
+    """How many (turf, barrier) pairs have the barrier running through the turf's inside.
+
+    >>> from shapely import box, LineString
+    >>> barrier_crossings([box(0, 0, 10, 10), box(10, 0, 20, 10)],
+    ...                   [LineString([(5, -5), (5, 15)])])
+    1
+    """
+    lines = as_lines(barriers, "barriers")
+    shapes = np.asarray([p for p in polygons if p is not None], dtype=object)
+    if not len(lines) or not len(shapes):
+        return 0
+    tree = shapely.STRtree(lines)
+    turf_at, line_at = tree.query(shapes, predicate="intersects")
+    inside = shapely.intersection(lines[line_at], shapely.buffer(shapes[turf_at], -0.5))
+    return int((shapely.length(inside) > CROSSING_LENGTH).sum())
+
+
+def overlap_area(polygons) -> float:
+    """Total area (square metres) where two turfs overlap.
+
+    >>> from shapely import box
+    >>> overlap_area([box(0, 0, 2, 2), box(1, 0, 3, 2), box(5, 5, 6, 6)])
+    2.0
+    """
+    shapes = np.asarray([p for p in polygons if p is not None], dtype=object)
+    if len(shapes) < 2:
+        return 0.0
+    left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    keep = left < right
+    return float(shapely.area(shapely.intersection(shapes[left[keep]], shapes[right[keep]])).sum())
+
+
+def doors_outside(xy, labels, polygons, *, tolerance: float = 5.0) -> int:
+    """Doors further than ``tolerance`` metres from their own turf's polygon.
+
+    >>> from shapely import box
+    >>> doors_outside([[1, 1], [50, 50]], [0, 0], [box(0, 0, 10, 10)])
+    1
+    """
+    xy, labels = np.asarray(xy, dtype=float).reshape(-1, 2), np.asarray(labels)
+    keep = np.flatnonzero(labels >= 0)
+    if not len(keep):
+        return 0
+    shapes = np.asarray(polygons, dtype=object)[labels[keep]]
+    far = shapely.distance(shapes, shapely.points(xy[keep])) > tolerance
+    return int(far.sum())
+
+
+@dataclass(frozen=True)
+class CutMetrics:
+    """The figures of one cut. ``balanced`` leaves out the turfs no cut could balance: a
+    building or face heavier than a turf, and parts (between barriers, or precinct pieces)
+    lighter than two thirds of one."""
+
+    turfs: int
+    doors: float
+    overall: dict
+    balanced: dict
+    oversized_stops: int
+    small_parts: int
+    contiguous: float
+    polsby_popper: float
+    faces_split: int
+    barrier_crossings: int
+    overlap_m2: float
+    doors_outside_polygon: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def cut_metrics(result, xy, target: float, *, faces=None, barriers=()) -> CutMetrics:
+    """Every figure of ``result`` (a ``turf.cut.Cut``) for its input points ``xy``."""
+    weights = np.array([t.weight for t in result.turfs])
+    part_weight = np.zeros(len(result.parts))
+    for t in result.turfs:
+        part_weight[t.part] += t.weight
+    small = np.array([part_weight[t.part] < (1 - TOLERANCE) * target for t in result.turfs])
+    faces = np.full(len(result.labels), NO_FACE) if faces is None else np.asarray(faces)
+    oversized = np.array([_is_one_stop(t, xy, faces) and t.weight > (1 + TOLERANCE) * target
+                          for t in result.turfs], dtype=bool)  # fmt: skip
+    polygons = [t.polygon for t in result.turfs]
+    with_polygons = all(p is not None for p in polygons)
+    fair = ~small & ~oversized if len(weights) else np.array([], dtype=bool)
+    return CutMetrics(
+        turfs=len(result.turfs),
+        doors=float(weights.sum()),
+        overall=balance(weights, target),
+        balanced=balance(weights[fair], target),
+        oversized_stops=int(oversized.sum()),
+        small_parts=int(small.sum()),
+        contiguous=round(float(np.mean([p.geom_type == "Polygon" for p in polygons])), 4)
+        if with_polygons and polygons
+        else 1.0,
+        polsby_popper=round(float(np.mean([polsby_popper(p) for p in polygons])), 4)
+        if with_polygons and polygons
+        else 0.0,
+        faces_split=faces_split(result.labels, faces),
+        barrier_crossings=barrier_crossings(polygons, barriers) if with_polygons else 0,
+        overlap_m2=round(overlap_area(polygons), 2) if with_polygons else 0.0,
+        doors_outside_polygon=doors_outside(xy, result.labels, polygons) if with_polygons else 0,
+    )
+
+
+def _is_one_stop(turf, xy, faces) -> bool:
+    """A turf of one building, or of one block face."""
+    doors = turf.doors
+    if len(np.unique(np.asarray(xy)[doors], axis=0)) == 1:
+        return True
+    labels = faces[doors]
+    return bool((labels != NO_FACE).all() and len(np.unique(labels)) == 1)

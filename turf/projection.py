@@ -1,0 +1,82 @@
+"""A local metric projection: longitude/latitude to metres around a centre, and back.
+
+Turf work happens within a city, where an equirectangular projection about the area's centre
+is accurate to well under a metre per kilometre; it needs nothing beyond NumPy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from turf.errors import TurfInputError
+
+__all__ = ["LocalProjection", "as_points"]
+
+#: Metres per degree of latitude (WGS84 mean) and of longitude at the equator.
+METRES_PER_DEGREE_LAT = 110_574.0
+METRES_PER_DEGREE_LON = 111_320.0
+
+
+@dataclass(frozen=True)
+class LocalProjection:
+    """Equirectangular projection centred on (``lon0``, ``lat0``), in metres.
+
+    Examples
+    --------
+    >>> p = LocalProjection(-75.2, 39.95)
+    >>> xy = p.forward([[-75.2, 39.95], [-75.19, 39.95]])
+    >>> [round(v) for v in xy[1]]
+    [853, 0]
+    >>> p.inverse(xy).round(6).tolist()
+    [[-75.2, 39.95], [-75.19, 39.95]]
+    """
+
+    lon0: float
+    lat0: float
+
+    @classmethod
+    def around(cls, lonlat) -> LocalProjection:
+        """The projection centred on the middle of these points' bounding box."""
+        points = as_points(lonlat, "lonlat")
+        if not len(points):
+            raise TurfInputError("expected at least one point to centre on", field="lonlat")
+        low, high = points.min(axis=0), points.max(axis=0)
+        return cls(float((low[0] + high[0]) / 2), float((low[1] + high[1]) / 2))
+
+    @property
+    def _scale(self) -> np.ndarray:
+        return np.array(
+            [METRES_PER_DEGREE_LON * np.cos(np.radians(self.lat0)), METRES_PER_DEGREE_LAT]
+        )
+
+    def forward(self, lonlat) -> np.ndarray:
+        """(n, 2) longitude/latitude -> (n, 2) metres east/north of the centre."""
+        return (as_points(lonlat, "lonlat") - [self.lon0, self.lat0]) * self._scale
+
+    def inverse(self, xy) -> np.ndarray:
+        """(n, 2) metres -> (n, 2) longitude/latitude."""
+        return as_points(xy, "xy") / self._scale + [self.lon0, self.lat0]
+
+    def forward_geometry(self, geometry):
+        """A Shapely geometry (or array of them) in longitude/latitude, in metres."""
+        return shapely.transform(geometry, self.forward)
+
+    def inverse_geometry(self, geometry):
+        """A Shapely geometry (or array of them) in metres, back in longitude/latitude."""
+        return shapely.transform(geometry, self.inverse)
+
+
+def as_points(values, name: str) -> np.ndarray:
+    """Check and return an (n, 2) float array of finite points."""
+    points = np.asarray(values, dtype=float)
+    if points.size == 0:
+        return points.reshape(0, 2)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise TurfInputError(f"expected an (n, 2) array of points, got shape {points.shape}",
+                             field=name)  # fmt: skip
+    if not np.isfinite(points).all():
+        raise TurfInputError("points must be finite numbers", field=name)
+    return points
