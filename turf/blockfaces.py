@@ -12,9 +12,9 @@ import shapely
 
 from turf.errors import TurfInputError
 from turf.graph import cell_neighbours, label_runs
-from turf.projection import as_points
+from turf.projection import as_points, distinct_points
 
-__all__ = ["NO_FACE", "as_lines", "block_faces"]
+__all__ = ["NO_FACE", "as_face_labels", "as_lines", "block_faces"]
 
 #: The face label of a door with no street within reach.
 NO_FACE = -1
@@ -46,6 +46,20 @@ def as_lines(streets, field: str = "streets") -> np.ndarray:
         raise TurfInputError(f"expected LineStrings, got a {got}", field=field)
     parts = shapely.get_parts(geoms)
     return parts[~shapely.is_empty(parts) & (shapely.length(parts) > 0)]
+
+
+def as_face_labels(faces, n: int) -> np.ndarray:
+    """Check ``n`` face labels (None: no faces known) and return them as int64.
+
+    >>> as_face_labels(None, 2).tolist(), as_face_labels([4, 5], 2).tolist()
+    ([-1, -1], [4, 5])
+    """
+    if faces is None:
+        return np.full(n, NO_FACE, dtype=np.int64)
+    labels = np.asarray(faces)
+    if labels.shape != (n,) or (n and not np.issubdtype(labels.dtype, np.integer)):
+        raise TurfInputError(f"expected {n} integer face labels", field="faces")
+    return labels.astype(np.int64)
 
 
 def block_faces(
@@ -104,8 +118,7 @@ def _mend_strays(points: np.ndarray, labels: np.ndarray) -> np.ndarray:
     whose other houses are elsewhere; taken as it is, its face could not be one turf without
     being two polygons. It joins the face whose houses surround it.
     """
-    distinct, point_of = np.unique(points, axis=0, return_inverse=True)
-    point_of = point_of.ravel()
+    distinct, point_of = distinct_points(points)
     face = np.full(len(distinct), NO_FACE, dtype=np.int64)
     face[point_of] = labels
     pairs = cell_neighbours(distinct)

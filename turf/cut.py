@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from turf.blockfaces import NO_FACE
+from turf.blockfaces import NO_FACE, as_face_labels
 from turf.errors import TurfInputError
 from turf.graph import AtomGraph, cell_neighbours, connected_components, label_runs
 from turf.parts import as_area, assign_parts, keep_faces_whole, split_area
 from turf.polygons import turf_polygons
-from turf.projection import as_points
+from turf.projection import as_points, distinct_points
 
 __all__ = ["Cut", "Turf", "cut", "turf_count"]
 
@@ -108,7 +108,7 @@ def cut(
     points = as_points(xy, "xy")
     n = len(points)
     weights = _weights(weights, n)
-    faces = _faces(faces, n)
+    faces = as_face_labels(faces, n)
     if not (isinstance(target, int | float) and math.isfinite(target) and target > 0):
         raise TurfInputError("the target must be a positive number of doors", field="target")
     area = as_area(area)
@@ -142,15 +142,6 @@ def _weights(weights, n: int) -> np.ndarray:
     return values
 
 
-def _faces(faces, n: int) -> np.ndarray:
-    if faces is None:
-        return np.full(n, NO_FACE, dtype=np.int64)
-    labels = np.asarray(faces)
-    if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
-        raise TurfInputError(f"expected {n} integer face labels", field="faces")
-    return labels.astype(np.int64)
-
-
 def _cut_part(points, weights, faces, target, part) -> list[np.ndarray]:
     """Door index groups (into this part's doors), one per turf.
 
@@ -179,8 +170,7 @@ def _atoms(points, weights, faces, part):
     do not all touch (``block_faces`` mends most of those) is one atom per touching run:
     joined, its turf would be two polygons.
     """
-    distinct, point_of = np.unique(points, axis=0, return_inverse=True)
-    point_of = point_of.ravel()
+    distinct, point_of = distinct_points(points)
     pairs = cell_neighbours(distinct, part)
     face_at_point = np.full(len(distinct), NO_FACE, dtype=np.int64)
     face_at_point[point_of] = faces  # one face per building: all its doors share a point

@@ -16,7 +16,7 @@ import shapely
 #: How far past a hull edge (metres) its cells' shared edge is looked for.
 RAY_STEP = 0.5
 
-__all__ = ["AtomGraph", "cell_neighbours", "connected_components", "label_runs"]
+__all__ = ["AtomGraph", "cell_neighbours", "connected_components", "distinct_pairs", "label_runs"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class AtomGraph:
     def from_pairs(cls, n: int, pairs: np.ndarray) -> AtomGraph:
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
         pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-        both = np.unique(np.vstack([pairs, pairs[:, ::-1]]), axis=0)
+        both = distinct_pairs(np.vstack([pairs, pairs[:, ::-1]]))
         counts = np.bincount(both[:, 0], minlength=n) if len(both) else np.zeros(n, np.int64)
         start = np.r_[0, np.cumsum(counts)]
         return cls(start=start, neighbours=both[:, 1] if len(both) else np.empty(0, np.int64))
@@ -72,7 +72,7 @@ def cell_neighbours(points: np.ndarray, part=None) -> np.ndarray:
     centres = _circumcentres(points[corners])
     edges = np.sort(corners[:, [0, 1, 1, 2, 2, 0]].reshape(-1, 2), axis=1)
     triangle = np.repeat(np.arange(len(corners)), 3)
-    order = np.lexsort((edges[:, 1], edges[:, 0]))
+    order = np.argsort(_pair_keys(edges), kind="stable")
     edges, triangle = edges[order], triangle[order]
     shared = np.flatnonzero((edges[1:] == edges[:-1]).all(axis=1))
     hull = np.ones(len(edges), dtype=bool)
@@ -101,12 +101,33 @@ def cell_neighbours(points: np.ndarray, part=None) -> np.ndarray:
         beyond = np.maximum(((centres[own] - middle) * normal).sum(axis=1), 0) + RAY_STEP
         probe = middle + beyond[:, None] * normal
         hull_edges = hull_edges[shapely.contains_xy(part, probe[:, 0], probe[:, 1])]
-    return np.unique(np.vstack([inner, hull_edges]), axis=0)
+    return distinct_pairs(np.vstack([inner, hull_edges]))
+
+
+def distinct_pairs(pairs: np.ndarray) -> np.ndarray:
+    """The distinct rows of an (m, 2) array of non-negative ints, sorted.
+
+    >>> distinct_pairs(np.array([[2, 1], [0, 3], [2, 1]])).tolist()
+    [[0, 3], [2, 1]]
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if not len(pairs):
+        return pairs
+    keys = np.unique(_pair_keys(pairs))
+    width = int(pairs[:, 1].max()) + 1
+    return np.c_[keys // width, keys % width]
+
+
+def _pair_keys(pairs: np.ndarray) -> np.ndarray:
+    """One int64 per pair that sorts as the pairs do (first, then second)."""
+    width = int(pairs[:, 1].max()) + 1 if len(pairs) else 1
+    return pairs[:, 0] * width + pairs[:, 1]
 
 
 def _triangles(points: np.ndarray) -> np.ndarray:
     """(t, 3) point indices of the Delaunay triangles."""
-    triangles = shapely.get_parts(shapely.delaunay_triangles(shapely.multipoints(points)))
+    triangles = shapely.delaunay_triangles(shapely.multipoints(points))
+    # Each triangle is a closed ring of four coordinates, in one collection.
     corners = shapely.get_coordinates(triangles).reshape(-1, 4, 2)[:, :3]
     # GEOS keeps the input coordinates exactly: find each corner among the sorted points.
     keys = points[:, 0] + 1j * points[:, 1]

@@ -41,8 +41,14 @@ def balance(weights, target: float) -> dict[str, float]:
     """
     values = np.asarray(weights, dtype=float)
     if not len(values):
-        return {"turfs": 0, "mean": 0.0, "std_over_mean": 0.0, "within_tolerance": 1.0,
-                "min": 0.0, "max": 0.0}  # fmt: skip
+        return {
+            "turfs": 0,
+            "mean": 0.0,
+            "std_over_mean": 0.0,
+            "within_tolerance": 1.0,
+            "min": 0.0,
+            "max": 0.0,
+        }
     mean = float(values.mean())
     return {
         "turfs": len(values),
@@ -159,8 +165,10 @@ def cut_metrics(result, xy, target: float, *, faces=None, barriers=()) -> CutMet
         part_weight[t.part] += t.weight
     small = np.array([part_weight[t.part] < (1 - TOLERANCE) * target for t in result.turfs])
     faces = np.full(len(result.labels), NO_FACE) if faces is None else np.asarray(faces)
-    oversized = np.array([_is_one_stop(t, xy, faces) and t.weight > (1 + TOLERANCE) * target
-                          for t in result.turfs], dtype=bool)  # fmt: skip
+    oversized = np.array(
+        [_is_one_stop(t, xy, faces) and t.weight > (1 + TOLERANCE) * target for t in result.turfs],
+        dtype=bool,
+    )
     polygons = [t.polygon for t in result.turfs]
     with_polygons = all(p is not None for p in polygons)
     fair = ~small & ~oversized if len(weights) else np.array([], dtype=bool)

@@ -36,8 +36,9 @@ def as_area(area, field: str = "area"):
     if not isinstance(area, shapely.Geometry):
         raise TurfInputError(f"expected a Shapely polygon, got {type(area).__name__}", field=field)
     if area.geom_type not in ("Polygon", "MultiPolygon"):
-        raise TurfInputError(f"expected a Polygon or MultiPolygon, got a {area.geom_type}",
-                             field=field)  # fmt: skip
+        raise TurfInputError(
+            f"expected a Polygon or MultiPolygon, got a {area.geom_type}", field=field
+        )
     if area.is_empty:
         raise TurfInputError("the area is empty", field=field)
     if not area.is_valid:
@@ -150,7 +151,9 @@ def keep_faces_whole(xy, part_of, faces, parts, *, tolerance: float = FACE_TOLER
     faced = (np.asarray(faces) >= 0) & (part_of >= 0)
     if not faced.any():
         return part_of, moved
-    pairs, counts = np.unique(np.c_[faces[faced], part_of[faced]], axis=0, return_counts=True)
+    width = int(part_of.max()) + 1
+    keys, counts = np.unique(faces[faced] * width + part_of[faced], return_counts=True)
+    pairs = np.c_[keys // width, keys % width]
     # The part holding most of each face's doors (pairs are sorted by face, then part).
     order = np.lexsort((-counts, pairs[:, 0]))
     pairs = pairs[order]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from turf.projection import distinct_points
+
 __all__ = ["turf_polygons"]
 
 
@@ -25,8 +27,7 @@ def turf_polygons(points: np.ndarray, groups: list[np.ndarray], part) -> list:
     """
     if len(groups) == 1:
         return [part]
-    distinct, point_of = np.unique(points, axis=0, return_inverse=True)
-    point_of = point_of.ravel()
+    distinct, point_of = distinct_points(points)
     cells = _cells(distinct, part)
     owner = np.empty(len(distinct), dtype=np.int64)
     for index, group in enumerate(groups):
@@ -34,8 +35,12 @@ def turf_polygons(points: np.ndarray, groups: list[np.ndarray], part) -> list:
     shapes = []
     for index in range(len(groups)):
         mine = cells[owner == index]
-        shape = shapely.coverage_union_all(mine)
-        if not shape.is_valid:  # clipped cells can meet imprecisely; a full union is exact
+        try:
+            shape = shapely.coverage_union_all(mine)
+        except shapely.errors.GEOSException:
+            shape = None
+        if shape is None or not shape.is_valid:
+            # Clipped cells can meet imprecisely; a full union is slower but exact.
             shape = shapely.union_all(mine)
         shapes.append(_simplest(shape))
     return shapes
@@ -46,8 +51,13 @@ def _cells(distinct: np.ndarray, part) -> np.ndarray:
         return np.array([part], dtype=object)
     # Two or more collinear points still have cells; GEOS handles them.
     cells = shapely.voronoi_polygons(shapely.multipoints(distinct), extend_to=part, ordered=True)
-    cells = shapely.get_parts(cells)
-    return shapely.intersection(cells, part)
+    cells = shapely.intersection(shapely.get_parts(cells), part)
+    # A cell that only grazes the part clips to a line or a point: keep polygons only.
+    odd = ~np.isin(shapely.get_type_id(cells), (3, 6))
+    for i in np.flatnonzero(odd):
+        polygons = [g for g in shapely.get_parts(cells[i]) if g.geom_type == "Polygon"]
+        cells[i] = shapely.multipolygons(polygons) if polygons else shapely.Polygon()
+    return cells
 
 
 def _simplest(shape):

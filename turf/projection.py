@@ -13,7 +13,7 @@ import shapely
 
 from turf.errors import TurfInputError
 
-__all__ = ["LocalProjection", "as_points"]
+__all__ = ["LocalProjection", "as_points", "distinct_points"]
 
 #: Metres per degree of latitude (WGS84 mean) and of longitude at the equator.
 METRES_PER_DEGREE_LAT = 110_574.0
@@ -75,8 +75,24 @@ def as_points(values, name: str) -> np.ndarray:
     if points.size == 0:
         return points.reshape(0, 2)
     if points.ndim != 2 or points.shape[1] != 2:
-        raise TurfInputError(f"expected an (n, 2) array of points, got shape {points.shape}",
-                             field=name)  # fmt: skip
+        raise TurfInputError(
+            f"expected an (n, 2) array of points, got shape {points.shape}", field=name
+        )
     if not np.isfinite(points).all():
         raise TurfInputError("points must be finite numbers", field=name)
     return points
+
+
+def distinct_points(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct points (sorted by x, then y) and, per input point, its index among them.
+
+    ``np.unique(points, axis=0)`` does the same about ten times slower (it sorts rows as
+    records).
+
+    >>> distinct, index = distinct_points(np.array([[1., 2.], [0., 5.], [1., 2.]]))
+    >>> distinct.tolist(), index.tolist()
+    ([[0.0, 5.0], [1.0, 2.0]], [1, 0, 1])
+    """
+    keys = points[:, 0] + 1j * points[:, 1]
+    _, first, index = np.unique(keys, return_index=True, return_inverse=True)
+    return points[first], index.ravel()
