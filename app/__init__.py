@@ -58,6 +58,8 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.imports.views import blp as imports_blp
     from app.pages.views import bp as pages_bp
     from app.people.views import blp as people_blp
+    from app.streets.views import blp as streets_blp
+    from app.turfs.views import blp as turfs_blp
     from app.universes.views import blp as universes_blp
     from app.voters.views import blp as addresses_blp
 
@@ -71,6 +73,8 @@ def _register_blueprints(app: Flask, api) -> None:
         imports_blp,
         areas_blp,
         addresses_blp,
+        streets_blp,
+        turfs_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

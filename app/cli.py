@@ -128,9 +128,11 @@ def outbox_deliver() -> None:
 
 
 from app.imports.cli import import_group, worker_command  # noqa: E402 - after the core commands
+from app.turfs.cli import turf_group  # noqa: E402
 
 cli.add_command(import_group)
 cli.add_command(worker_command)
+cli.add_command(turf_group)
 
 
 def main() -> None:

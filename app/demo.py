@@ -24,6 +24,7 @@ DEMO_IMPORTS = [
     (ImportKind.AREAS, "divisions.geojson", "", {"kind": "precinct", "code_field": "DIVISION_NUM"}),
     (ImportKind.VOTERS, "voters.csv.gz", "pa", {"elections": "election_lookup.json"}),
     (ImportKind.ADDRESS_POINTS, "address_points.csv", "", {}),
+    (ImportKind.STREETS, "streets.geojson", "", {"key_field": "fid"}),
 ]
 
 DEMO_SLUG = "demo"

@@ -141,3 +141,9 @@ def client(app, db_session, monkeypatch):
 @pytest.fixture
 def runner(app, db_session):
     return app.test_cli_runner()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Slow tests (the whole shared voter file, browsers) run last, so a quick failure shows
+    first and their large rolled-back writes never slow the tests after them."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
 import json
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import shapefile
 import shapely
 from geoalchemy2.shape import from_shape
 from shapely.geometry import MultiPolygon, Polygon, shape
@@ -18,6 +14,7 @@ from sqlalchemy import func, literal_column
 from sqlalchemy.dialects.postgresql import insert
 
 from app.areas.models import Area
+from app.core.geo import read_features
 from app.extensions import db
 from app.imports.reading import FileRefused, RowReject
 from app.voters.search_columns import assign_areas
@@ -34,44 +31,6 @@ class AreaImportResult:
     updated: int
     rejects: list[RowReject]
     addresses_placed: int
-
-
-def read_features(path: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
-    """(properties, geometry) of each feature: GeoJSON (plain or gzip) or a zipped Shapefile."""
-    with open(path, "rb") as handle:
-        magic = handle.read(4)
-    if magic[:2] == b"PK":
-        yield from _read_zipped_shapefile(path)
-        return
-    opener = gzip.open if magic[:2] == b"\x1f\x8b" else open
-    try:
-        with opener(path, "rt", encoding="utf-8") as handle:
-            document = json.load(handle)
-    except (UnicodeDecodeError, json.JSONDecodeError, OSError) as exc:
-        raise FileRefused(
-            "Areas must be GeoJSON (a FeatureCollection) or a zipped Shapefile."
-        ) from exc
-    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        raise FileRefused("The GeoJSON must be a FeatureCollection of polygons.")
-    for feature in document.get("features") or []:
-        yield (feature.get("properties") or {}), feature.get("geometry")
-
-
-def _read_zipped_shapefile(path: Path):
-    with zipfile.ZipFile(path) as archive:
-        names = {Path(n).suffix.lower(): n for n in archive.namelist()}
-        if ".shp" not in names or ".dbf" not in names:
-            raise FileRefused("The zip holds no Shapefile (.shp and .dbf).")
-        prj = archive.read(names[".prj"]).decode("latin-1") if ".prj" in names else ""
-        if prj and "WGS" not in prj.upper() and "4326" not in prj:
-            raise FileRefused("The Shapefile must be in WGS84 (EPSG:4326); reproject it first.")
-        with (
-            archive.open(names[".shp"]) as shp,
-            archive.open(names[".dbf"]) as dbf,
-        ):
-            reader = shapefile.Reader(shp=shp, dbf=dbf)
-            for record in reader.iterShapeRecords():
-                yield record.record.as_dict(), record.shape.__geo_interface__
 
 
 def _polygonal(geometry: dict[str, Any] | None) -> MultiPolygon | str:

@@ -34,6 +34,8 @@ class Permission(StrEnum):
     IMPORTS_RUN = "imports.run"
     AREAS_READ = "areas.read"
     GEOCODE_EDIT = "geocode.edit"
+    TURFS_READ = "turfs.read"
+    TURFS_EDIT = "turfs.edit"
 
 
 class Access(StrEnum):
@@ -60,6 +62,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.IMPORTS_RUN,
             Permission.AREAS_READ,
             Permission.GEOCODE_EDIT,
+            Permission.TURFS_READ,
+            Permission.TURFS_EDIT,
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -71,6 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.UNIVERSES_READ,
             Permission.UNIVERSES_EDIT,
             Permission.AREAS_READ,
+            Permission.TURFS_READ,
         }
     ),
     # Canvassers see voters only through the walk lists handed to them (later issue).

@@ -13,7 +13,7 @@ from app.imports.models import ImportKind, JobStatus
 
 @click.group("import")
 def import_group() -> None:
-    """Load voter files, vote history, areas and address points."""
+    """Load voter files, vote history, areas, address points and streets."""
 
 
 def _organization_id(slug: str | None) -> int:
@@ -143,6 +143,27 @@ def import_areas_command(
 def import_address_points_command(file: Path, slug: str | None, quiet: bool) -> None:
     """Import an address-point layer (OpenAddresses CSV) and place unplaced addresses."""
     run_import(ImportKind.ADDRESS_POINTS, file, slug, quiet=quiet)
+
+
+@import_group.command("streets")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--key-field", default=None, help="Property holding each segment's id")
+@click.option("--name-field", default=None, help="Property holding the street's name")
+@click.option("--barriers", is_flag=True, help="Every line is a barrier (arterials, rail, rivers)")
+@ORG
+@QUIET
+@with_appcontext
+def import_streets_command(
+    file: Path,
+    key_field: str | None,
+    name_field: str | None,
+    barriers: bool,
+    slug: str | None,
+    quiet: bool,
+) -> None:
+    """Import street centrelines (GeoJSON or zipped Shapefile, WGS84, split at crossings)."""
+    options = {"key_field": key_field, "name_field": name_field, "barrier": barriers}
+    run_import(ImportKind.STREETS, file, slug, quiet=quiet, options=options)
 
 
 @click.command("worker")

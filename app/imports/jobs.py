@@ -84,6 +84,7 @@ def run_job(
     from app.areas.operations import import_areas
     from app.imports.history import import_nc_history
     from app.imports.voters import import_voters
+    from app.streets.operations import import_streets
     from app.voters.geocoding import geocode_addresses, geocode_report, load_address_points
 
     job_id, organization_id = job.id, job.organization_id
@@ -143,6 +144,23 @@ def run_job(
                     "rows_rejected": len(result.rejects),
                 }
                 summary = {"addresses_placed": result.addresses_placed}
+            elif job.kind == ImportKind.STREETS:
+                result = import_streets(
+                    organization_id,
+                    path,
+                    key_field=job.options.get("key_field"),
+                    name_field=job.options.get("name_field"),
+                    barrier=job.options.get("barrier", False),
+                    import_job_id=job_id,
+                )
+                _save_rejects(job_id, result.rejects)
+                counts = {
+                    "rows_read": result.read,
+                    "rows_inserted": result.inserted,
+                    "rows_updated": result.updated,
+                    "rows_rejected": len(result.rejects),
+                }
+                summary = {"barrier": job.options.get("barrier", False)}
             else:
                 read, added, rejects = load_address_points(organization_id, job_id, path, progress)
                 _save_rejects(job_id, rejects)

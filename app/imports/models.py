@@ -1,4 +1,5 @@
-"""Import jobs (voter files, vote history, areas, address points), their rejects and mappings."""
+"""Import jobs (voter files, vote history, areas, address points, streets), their rejects and
+mappings."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ class ImportKind(StrEnum):
     HISTORY = "history"
     AREAS = "areas"
     ADDRESS_POINTS = "address_points"
+    STREETS = "streets"
 
 
 class JobStatus(StrEnum):

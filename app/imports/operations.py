@@ -43,6 +43,12 @@ def queue_import(user, stream: IO[bytes], filename: str, form: dict[str, Any]) -
             "code_field": form.get("code_field"),
             "name_field": form.get("name_field"),
         }
+    elif kind == ImportKind.STREETS:
+        options = {
+            "key_field": form.get("key_field"),
+            "name_field": form.get("name_field"),
+            "barrier": form.get("barrier", False),
+        }
     job = create_job(
         user.organization_id,
         kind,

@@ -35,6 +35,15 @@ class ImportCreateSchema(StrictSchema):
     area_kind = ma.fields.String(load_default=None, validate=ma.validate.Length(min=1, max=30))
     code_field = ma.fields.String(load_default=None, validate=ma.validate.Length(max=80))
     name_field = ma.fields.String(load_default=None, validate=ma.validate.Length(max=80))
+    key_field = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(max=80),
+        metadata={"description": "streets: the property holding each segment's id"},
+    )
+    barrier = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "streets: every line of this file is a barrier (rail, river)"},
+    )
 
     @ma.validates_schema
     def _check(self, data, **kwargs):

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import marshmallow as ma
-import shapely
-from shapely.geometry import mapping, shape
-from shapely.validation import explain_validity
 
+from app.core.geo import GeoJSONPolygon
 from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
 from app.universes.filters import VOTE_CODE_SLOTS, vote_count_bounds
@@ -20,7 +17,6 @@ from app.voters.models import VOTE_METHOD_CODES
 MAX_INT4 = 2**31 - 1
 # election_id * 8 + method must fit Person.vote_codes' int4.
 MAX_ELECTION_ID = (MAX_INT4 - VOTE_CODE_SLOTS) // VOTE_CODE_SLOTS
-MAX_POLYGON_VERTICES = 100_000
 CONTACT_STATUSES = ("contacted", "not_contacted", "knocked")
 
 
@@ -30,53 +26,6 @@ def _codes(max_length: int, *, items: int = 100) -> ma.fields.List:
         ma.fields.String(validate=ma.validate.Length(min=1, max=max_length)),
         validate=ma.validate.Length(min=1, max=items),
     )
-
-
-def polygon_from_geojson(data: Any) -> shapely.Geometry:
-    """A valid, non-empty (Multi)Polygon in lon/lat from a GeoJSON geometry, or ValueError."""
-    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        raise ValueError("Expected a GeoJSON geometry object with a type.")
-    if data["type"] not in ("Polygon", "MultiPolygon"):
-        raise ValueError(f"Expected a Polygon or MultiPolygon, got a {data['type']}.")
-    try:
-        geometry = shapely.force_2d(shape(data))
-    except (
-        ValueError,
-        TypeError,
-        KeyError,
-        IndexError,
-        AttributeError,
-        shapely.errors.ShapelyError,
-    ):
-        raise ValueError(f"Not a valid GeoJSON {data['type']}.") from None
-    if geometry.is_empty:
-        raise ValueError("The polygon is empty.")
-    if shapely.get_num_coordinates(geometry) > MAX_POLYGON_VERTICES:
-        raise ValueError(f"The polygon has more than {MAX_POLYGON_VERTICES} vertices.")
-    min_x, min_y, max_x, max_y = geometry.bounds
-    if not all(map(math.isfinite, geometry.bounds)) or not (
-        -180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90
-    ):
-        raise ValueError("Coordinates must be longitude, latitude in WGS84 (EPSG:4326).")
-    if not geometry.is_valid:
-        raise ValueError(f"The polygon is not valid: {explain_validity(geometry)}.")
-    return geometry
-
-
-class GeoJSONPolygon(ma.fields.Dict):
-    """A GeoJSON Polygon or MultiPolygon geometry (WGS84), stored back as clean GeoJSON."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            geometry = polygon_from_geojson(value)
-        except ValueError as exc:
-            raise ma.ValidationError(str(exc)) from None
-        # Round-trip through JSON types (tuples -> lists) so the stored filter reads back equal.
-        return {"type": geometry.geom_type, "coordinates": _lists(mapping(geometry)["coordinates"])}
-
-
-def _lists(value: Any) -> Any:
-    return [_lists(item) for item in value] if isinstance(value, list | tuple) else value
 
 
 class _BoundsSchema(StrictSchema):

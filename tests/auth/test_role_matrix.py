@@ -62,7 +62,22 @@ def world(db_session):
     ids = {"user_id": target.id, "invitation_id": invitation.id, "person_id": person.id}
     ids["universe_id"] = universe.id
     ids.update(_import_world(organization))
+    ids.update(_turf_world(organization))
     return {"users": users, "ids": ids}
+
+
+def _turf_world(organization) -> dict[str, int]:
+    from app.extensions import db
+    from app.turfs.models import Turf, TurfCut
+
+    square = "SRID=4326;MULTIPOLYGON(((0 0,1 0,1 1,0 1,0 0)))"
+    cut = TurfCut(organization_id=organization.id, name="matrix", target=50, area=square)
+    db.session.add(cut)
+    db.session.flush()
+    turf = Turf(organization_id=organization.id, name="matrix", cut_id=cut.id, geom=square)
+    db.session.add(turf)
+    db.session.flush()
+    return {"cut_id": cut.id, "turf_id": turf.id}
 
 
 def _import_world(organization) -> dict[str, int]:
