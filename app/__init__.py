@@ -54,6 +54,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.areas.views import blp as areas_blp
     from app.audit.views import blp as audit_blp
     from app.auth.views import blp as auth_blp
+    from app.console.views import bp as console_bp
     from app.health.views import blp as health_blp
     from app.imports.views import blp as imports_blp
     from app.pages.views import bp as pages_bp
@@ -62,6 +63,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.turfs.views import blp as turfs_blp
     from app.universes.views import blp as universes_blp
     from app.voters.views import blp as addresses_blp
+    from app.walklists.views import blp as walk_lists_blp
 
     for blueprint in (
         auth_blp,
@@ -75,6 +77,8 @@ def _register_blueprints(app: Flask, api) -> None:
         addresses_blp,
         streets_blp,
         turfs_blp,
+        walk_lists_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(console_bp)

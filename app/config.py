@@ -67,6 +67,10 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_SMTP_PASSWORD", "DOORSTEP_SMTP_PASSWORD", _str, ""),
     ("DOORSTEP_SMTP_STARTTLS", "DOORSTEP_SMTP_STARTTLS", _bool, True),
     ("DOORSTEP_MAIL_FROM", "DOORSTEP_MAIL_FROM", _str, "Doorstep <no-reply@localhost>"),
+    # Base map of the director console: a {z}/{x}/{y} tile URL; unset, the map has no tiles
+    # (precincts, streets and doors are drawn from the campaign's own data).
+    ("DOORSTEP_TILE_URL", "DOORSTEP_TILE_URL", _str, ""),
+    ("DOORSTEP_TILE_ATTRIBUTION", "DOORSTEP_TILE_ATTRIBUTION", _str, ""),
 ]
 
 

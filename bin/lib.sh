@@ -52,3 +52,10 @@ ensure_postgis() {
     as_root_apt "postgresql-$version-postgis-3"
   fi
 }
+
+# Debian's chromium, for the browser tests (Playwright's own download is not used).
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    as_root_apt chromium
+  fi
+}

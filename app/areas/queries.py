@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,6 +44,41 @@ def area_feature(area: Area) -> dict[str, Any]:
         "id": area.id,
         "geometry": mapping(to_shape(area.geom)),
         "properties": {"kind": area.kind, "code": area.code, "name": area.name},
+    }
+
+
+#: Most areas a map asks for at once (a county's precincts fit).
+MAX_MAP_AREAS = 5_000
+#: Outlines for the map are simplified to about a metre.
+MAP_TOLERANCE_DEGREES = 0.00001
+
+
+def area_collection(
+    organization_id: int, kind: str, bbox: tuple[float, float, float, float] | None = None
+) -> dict[str, Any]:
+    """The campaign's areas of one kind as a FeatureCollection for the map."""
+    stmt = select(
+        Area.id,
+        Area.kind,
+        Area.code,
+        Area.name,
+        func.ST_AsGeoJSON(func.ST_SimplifyPreserveTopology(Area.geom, MAP_TOLERANCE_DEGREES), 6),
+    ).where(Area.organization_id == organization_id, Area.kind == kind)
+    if bbox:
+        stmt = stmt.where(func.ST_Intersects(Area.geom, func.ST_MakeEnvelope(*bbox, 4326)))
+    rows = db.session.execute(stmt.order_by(Area.code, Area.id).limit(MAX_MAP_AREAS + 1)).all()
+    return {
+        "type": "FeatureCollection",
+        "truncated": len(rows) > MAX_MAP_AREAS,
+        "features": [
+            {
+                "type": "Feature",
+                "id": area_id,
+                "geometry": json.loads(geometry),
+                "properties": {"kind": area_kind, "code": code, "name": name},
+            }
+            for area_id, area_kind, code, name, geometry in rows[:MAX_MAP_AREAS]
+        ],
     }
 
 

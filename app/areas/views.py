@@ -7,6 +7,7 @@ from app.areas import queries
 from app.areas.queries import AREA_SORTS
 from app.auth.access import current_user, require
 from app.auth.permissions import Permission
+from app.core.geo import BBox
 from app.core.pagination import PageArgsSchema, page_schema, sort_field
 from app.core.schemas import StrictSchema
 
@@ -31,6 +32,17 @@ class AreaFeatureSchema(ma.Schema):
     id = ma.fields.Integer()
     geometry = ma.fields.Dict()
     properties = ma.fields.Dict()
+
+
+class AreaMapArgsSchema(StrictSchema):
+    kind = ma.fields.String(load_default="precinct", validate=ma.validate.Length(min=1, max=30))
+    bbox = BBox()
+
+
+class AreaCollectionSchema(ma.Schema):
+    type = ma.fields.String()
+    truncated = ma.fields.Boolean()
+    features = ma.fields.List(ma.fields.Nested(AreaFeatureSchema))
 
 
 class PrecinctCheckArgsSchema(StrictSchema):
@@ -59,6 +71,15 @@ class PrecinctCheckSchema(ma.Schema):
 def list_areas(args):
     """Areas of the campaign (without geometry); filter by kind or code."""
     return queries.list_areas(current_user().organization_id, args)
+
+
+@blp.route("/areas/map", methods=["GET"])
+@require(Permission.AREAS_READ)
+@blp.arguments(AreaMapArgsSchema, location="query")
+@blp.response(200, AreaCollectionSchema)
+def area_map(args):
+    """Areas of one kind (precincts by default) as GeoJSON for the map, outlines simplified."""
+    return queries.area_collection(current_user().organization_id, args["kind"], args.get("bbox"))
 
 
 @blp.route("/areas/<id:area_id>", methods=["GET"])

@@ -36,6 +36,8 @@ class Permission(StrEnum):
     GEOCODE_EDIT = "geocode.edit"
     TURFS_READ = "turfs.read"
     TURFS_EDIT = "turfs.edit"
+    WALKLISTS_MANAGE = "walk_lists.manage"  # make, assign, close and print any list
+    WALKLISTS_CLAIM = "walk_lists.claim"  # claim a list by its code, work the lists one holds
 
 
 class Access(StrEnum):
@@ -64,6 +66,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.GEOCODE_EDIT,
             Permission.TURFS_READ,
             Permission.TURFS_EDIT,
+            Permission.WALKLISTS_MANAGE,
+            Permission.WALKLISTS_CLAIM,
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -76,10 +80,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.UNIVERSES_EDIT,
             Permission.AREAS_READ,
             Permission.TURFS_READ,
+            Permission.WALKLISTS_MANAGE,
+            Permission.WALKLISTS_CLAIM,
         }
     ),
-    # Canvassers see voters only through the walk lists handed to them (later issue).
-    Role.CANVASSER: frozenset({Permission.ORGANIZATION_READ}),
+    # Canvassers see voters only through the walk lists they hold.
+    Role.CANVASSER: frozenset({Permission.ORGANIZATION_READ, Permission.WALKLISTS_CLAIM}),
     # Finance works with donors: read people, nothing else of the field program.
     Role.FINANCE: frozenset({Permission.ORGANIZATION_READ, Permission.PEOPLE_READ}),
 }

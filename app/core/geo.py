@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import struct
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,29 +68,106 @@ class GeoJSONPolygon(ma.fields.Dict):
         return {"type": geometry.geom_type, "coordinates": _lists(mapping(geometry)["coordinates"])}
 
 
+class BBox(ma.fields.Field):
+    """A map view as ``west,south,east,north`` (WGS84 degrees, west < east, south < north)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "metadata",
+            {"type": "string", "description": "west,south,east,north (WGS84)",
+             "example": "-75.23,39.94,-75.19,39.97"},
+        )  # fmt: skip
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        parts = value.split(",") if isinstance(value, str) else value
+        try:
+            west, south, east, north = (float(part) for part in parts)
+        except (TypeError, ValueError) as exc:
+            raise ma.ValidationError("Expected four numbers: west,south,east,north.") from exc
+        if not all(math.isfinite(v) for v in (west, south, east, north)):
+            raise ma.ValidationError("Expected four finite numbers.")
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise ma.ValidationError(
+                "Expected west,south,east,north in degrees with west < east and south < north."
+            )
+        return west, south, east, north
+
+
 def _lists(value: Any) -> Any:
     return [_lists(item) for item in value] if isinstance(value, list | tuple) else value
 
 
 def read_features(path: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
-    """(properties, geometry) of each feature: GeoJSON (plain or gzip) or a zipped Shapefile."""
+    """(properties, geometry) of each feature: GeoJSON (plain or gzip), KML or KMZ, or a
+    zipped Shapefile. Anything else is refused with a message naming the formats."""
     with open(path, "rb") as handle:
-        magic = handle.read(4)
-    if magic[:2] == b"PK":
-        yield from _read_zipped_shapefile(path)
+        head = handle.read(512)
+    if head[:2] == b"PK":
+        yield from _read_zip(path)
         return
-    opener = gzip.open if magic[:2] == b"\x1f\x8b" else open
+    text_start = head.lstrip(b"\xef\xbb\xbf \r\n\t")
+    if text_start.startswith((b"<?xml", b"<kml")):
+        yield from _read_kml(path.read_bytes())
+        return
+    opener = gzip.open if head[:2] == b"\x1f\x8b" else open
     try:
         with opener(path, "rt", encoding="utf-8") as handle:
             document = json.load(handle)
-    except (UnicodeDecodeError, json.JSONDecodeError, OSError) as exc:
-        raise FileRefused(
-            "Areas must be GeoJSON (a FeatureCollection) or a zipped Shapefile."
-        ) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, OSError, EOFError) as exc:
+        raise FileRefused(UNKNOWN_FORMAT) from exc
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        raise FileRefused("The GeoJSON must be a FeatureCollection of polygons.")
+        raise FileRefused("The GeoJSON must be a FeatureCollection.")
     for feature in document.get("features") or []:
-        yield (feature.get("properties") or {}), feature.get("geometry")
+        if isinstance(feature, dict):
+            yield (feature.get("properties") or {}), feature.get("geometry")
+
+
+UNKNOWN_FORMAT = (
+    "Expected GeoJSON (a FeatureCollection, plain or gzipped), KML or KMZ, or a zipped"
+    " Shapefile (.shp, .shx, .dbf, WGS84)."
+)
+
+
+def _read_zip(path: Path):
+    try:
+        with zipfile.ZipFile(path) as archive:
+            kml = [n for n in archive.namelist() if n.lower().endswith(".kml")]
+            document = archive.read(kml[0]) if kml else None
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileRefused(f"The zip could not be opened ({exc}). {UNKNOWN_FORMAT}") from exc
+    if document is not None:  # a KMZ
+        yield from _read_kml(document)
+        return
+    try:
+        yield from _read_zipped_shapefile(path)
+    except (zipfile.BadZipFile, shapefile.ShapefileException, struct.error) as exc:
+        raise FileRefused(f"The Shapefile could not be read ({exc}).") from exc
+
+
+def _read_kml(document: bytes):
+    from fastkml import kml
+    from fastkml.features import Placemark
+
+    try:
+        root = kml.KML.from_string(document)
+    except Exception as exc:  # fastkml and lxml raise several kinds for a broken file
+        raise FileRefused(f"The KML could not be read ({type(exc).__name__}).") from exc
+
+    def placemarks(node):
+        for child in getattr(node, "features", None) or []:
+            yield from placemarks(child)
+        if isinstance(node, Placemark):
+            yield node
+
+    for placemark in placemarks(root):
+        properties: dict[str, Any] = {"name": placemark.name or ""}
+        if placemark.extended_data is not None:
+            for element in placemark.extended_data.elements or []:
+                if getattr(element, "name", None):
+                    properties[element.name] = element.value
+        geometry = placemark.geometry
+        yield properties, (geometry.__geo_interface__ if geometry is not None else None)
 
 
 def _read_zipped_shapefile(path: Path):

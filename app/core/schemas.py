@@ -29,3 +29,19 @@ class StrictSchema(ma.Schema):
             if bad:
                 raise ma.ValidationError({name: ["Contains a NUL character."] for name in bad})
         return data
+
+
+BINARY = {"type": "string", "format": "binary"}
+
+
+def file_responses(description: str, content: dict[str, dict]) -> dict:
+    """``blp.doc`` keywords of an endpoint that answers 200 with one of several file types:
+    ``content`` maps each media type to its schema (``BINARY``, or a JSON schema)."""
+    return {
+        "responses": {
+            "200": {
+                "description": description,
+                "content": {kind: {"schema": schema} for kind, schema in content.items()},
+            }
+        }
+    }

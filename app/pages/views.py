@@ -18,3 +18,9 @@ def home():
 def invitation(token: str):
     # The token stays in the page; the script posts it to the API (lookup, then accept).
     return render_template("invite.html", token=token)
+
+
+@bp.get("/claim/<code>")
+def claim(code: str):
+    # The code a walk sheet's QR code carries; the script signs in and claims the list.
+    return render_template("claim.html", code=code)

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from app.auth.access import current_user, require
 from app.auth.permissions import Permission
 from app.core.errors import NotFound
+from app.core.geo import BBox
 from app.core.schemas import StrictSchema
 from app.streets import operations, queries
 
@@ -13,29 +14,8 @@ blp = Blueprint("streets", __name__, url_prefix="/api/v1", description="Street c
 
 
 class StreetsArgsSchema(StrictSchema):
-    bbox = ma.fields.List(
-        ma.fields.Float(validate=ma.validate.Range(min=-180, max=180)),
-        required=True,
-        validate=ma.validate.Length(equal=4),
-        metadata={"description": "west,south,east,north (WGS84)"},
-    )
+    bbox = BBox(required=True)
     barriers_only = ma.fields.Boolean(load_default=False)
-
-    @ma.pre_load
-    def _split_bbox(self, data, **kwargs):
-        data = {key: data[key] for key in data}
-        bbox = data.get("bbox")
-        if isinstance(bbox, list) and len(bbox) == 1 and isinstance(bbox[0], str):
-            bbox = bbox[0]  # ?bbox=w,s,e,n arrives as one value of a list field
-        if isinstance(bbox, str):
-            data["bbox"] = bbox.split(",")
-        return data
-
-    @ma.validates_schema
-    def _ordered(self, data, **kwargs):
-        west, south, east, north = data["bbox"]
-        if not (west < east and south < north and south >= -90 and north <= 90):
-            raise ma.ValidationError("Expected west,south,east,north with west < east.", "bbox")
 
 
 class StreetCollectionSchema(ma.Schema):
@@ -64,7 +44,7 @@ class BarriersResultSchema(ma.Schema):
 def list_streets(args):
     """Street segments crossing a box, as GeoJSON (barriers flagged)."""
     return queries.streets_in(
-        current_user().organization_id, tuple(args["bbox"]), barriers_only=args["barriers_only"]
+        current_user().organization_id, args["bbox"], barriers_only=args["barriers_only"]
     )
 
 

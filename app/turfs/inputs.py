@@ -59,24 +59,15 @@ def area_of(organization_id: int, polygon=None, area_ids: list[int] | None = Non
     return shapely.union_all([to_shape(row.geom) for row in found])
 
 
-def load_inputs(
-    organization_id: int,
-    area,
-    *,
-    universe_filter: dict | None = None,
-    respect: tuple[str, ...] = (),
-    use_barriers: bool = True,
-) -> CutInputs:
-    """Everything a cut of ``area`` needs, in WGS84."""
-    geom = from_shape(area, srid=4326)
-    search = Search(organization_id, universe_filter or {})
-    # A door's weight: its households with somebody on the list (a building of 40 flats
-    # with 12 targets weighs 12). Confidential and suppressed people never count.
-    homes = (
+def target_homes(search: Search, within):
+    """Subquery of the doors in ``within`` (a PostGIS geometry) with their weight: the
+    households with somebody on the list (a building of 40 flats with 12 targets weighs 12).
+    Confidential and suppressed people never count."""
+    return (
         search.population.where(
             search.match,
             Person.household_id.is_not(None),
-            func.ST_Intersects(Person.location, geom),
+            func.ST_Intersects(Person.location, within),
         )
         .join(Household, Household.id == Person.household_id)
         .with_only_columns(
@@ -87,6 +78,19 @@ def load_inputs(
         .group_by(Household.address_id)
         .subquery()
     )
+
+
+def load_inputs(
+    organization_id: int,
+    area,
+    *,
+    universe_filter: dict | None = None,
+    respect: tuple[str, ...] = (),
+    use_barriers: bool = True,
+) -> CutInputs:
+    """Everything a cut of ``area`` needs, in WGS84."""
+    geom = from_shape(area, srid=4326)
+    homes = target_homes(Search(organization_id, universe_filter or {}), geom)
     rows = db.session.execute(
         select(
             Address.id,
@@ -118,13 +122,18 @@ def load_inputs(
     return inputs
 
 
-def _load_streets(organization_id: int, area, inputs: CutInputs, use_barriers: bool) -> None:
+def streets_near(organization_id: int, area) -> list:
+    """(id, geom, is_barrier) of the campaign's street lines within the margin of ``area``."""
     near = from_shape(area.buffer(STREET_MARGIN_DEGREES), srid=4326)
-    rows = db.session.execute(
+    return db.session.execute(
         select(Street.id, Street.geom, Street.is_barrier).where(
             Street.organization_id == organization_id, func.ST_Intersects(Street.geom, near)
         )
     ).all()
+
+
+def _load_streets(organization_id: int, area, inputs: CutInputs, use_barriers: bool) -> None:
+    rows = streets_near(organization_id, area)
     inputs.street_ids = np.array([row.id for row in rows], dtype=np.int64)
     inputs.streets = [to_shape(row.geom) for row in rows]
     if use_barriers:

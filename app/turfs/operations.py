@@ -1,4 +1,4 @@
-"""Verbs on turfs: commit a cut, rename, redraw, merge, split, move doors.
+"""Verbs on turfs: commit a cut, import outlines; the shared steps of every change.
 
 Each takes plain values, flushes, writes its audit record and leaves the commit to the caller.
 A door (address) is in one active turf at most: every verb that gives a turf doors takes them
@@ -7,8 +7,6 @@ from wherever they were, and a turf left with no doors is retired, not deleted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 import shapely
 from geoalchemy2.shape import from_shape, to_shape
@@ -16,16 +14,11 @@ from shapely.geometry import MultiPolygon
 from sqlalchemy import delete, func, insert, select
 
 from app.audit.operations import record_audit
-from app.core.errors import ValidationError
 from app.extensions import db
 from app.turfs.cutting import CutPlan, CutSpec, plan_cut
+from app.turfs.inputs import load_inputs
 from app.turfs.models import Turf, TurfCut, TurfDoor, TurfStatus
 from app.voters.models import Address
-from turf.cut import cut
-from turf.projection import LocalProjection
-
-#: The outline given with a moved door: about 10 m around it.
-DOOR_BUBBLE_DEGREES = 0.0001
 
 
 def multipolygon(geometry) -> MultiPolygon:
@@ -49,7 +42,7 @@ def commit_cut(organization_id: int, user_id: int | None, spec: CutSpec, name: s
     db.session.add(record)
     db.session.flush()
     address_ids = np.concatenate([t.address_ids for t in plan.turfs]).tolist()
-    retired, trimmed = _clear_area(organization_id, plan.area)
+    retired, trimmed = clear_area(organization_id, plan.area)
     turfs = _store_turfs(organization_id, record.id, plan)
     record_audit(
         "turfs.cut",
@@ -107,7 +100,7 @@ def _store_turfs(organization_id: int, cut_id: int, plan: CutPlan) -> list[int]:
     return list(ids)
 
 
-def _clear_area(organization_id: int, area, *, keep: int | None = None) -> tuple[list, list]:
+def clear_area(organization_id: int, area, *, keep: int | None = None) -> tuple[list, list]:
     """Free every door inside ``area`` from the active turfs holding it (but ``keep``), trim
     their outlines by the area, and retire those left empty. Returns (retired, trimmed) ids."""
     geom = from_shape(area, srid=4326)
@@ -131,7 +124,7 @@ def _clear_area(organization_id: int, area, *, keep: int | None = None) -> tuple
     ).all()
     retired, trimmed = [], []
     for turf in touched:
-        _refresh_counts(turf)
+        refresh_counts(turf)
         if turf.door_count == 0:
             turf.status = TurfStatus.RETIRED
             retired.append(turf.id)
@@ -142,7 +135,7 @@ def _clear_area(organization_id: int, area, *, keep: int | None = None) -> tuple
     return sorted(retired), sorted(trimmed)
 
 
-def _refresh_counts(turf: Turf) -> None:
+def refresh_counts(turf: Turf) -> None:
     turf.door_count, turf.target_count = db.session.execute(
         select(func.count(), func.coalesce(func.sum(TurfDoor.weight), 0)).where(
             TurfDoor.turf_id == turf.id
@@ -150,205 +143,37 @@ def _refresh_counts(turf: Turf) -> None:
     ).one()
 
 
-def rename_turf(turf: Turf, name: str) -> Turf:
-    before = turf.name
-    turf.name = name
-    db.session.flush()
-    record_audit("turfs.rename", entity=turf, changes={"name": [before, name]})
-    return turf
-
-
-def redraw_turf(turf: Turf, polygon) -> Turf:
-    """Give the turf a new outline: it holds the placed doors inside it (taken from other
-    turfs), and lets go of its doors outside it."""
-    _require_active(turf)
-    inside = db.session.scalars(
-        select(Address.id).where(
-            Address.organization_id == turf.organization_id,
-            func.ST_Intersects(Address.point, from_shape(polygon, srid=4326)),
-        )
-    ).all()
-    weights = _weights_of(turf.organization_id, inside)
-    mine = set(db.session.scalars(select(TurfDoor.address_id).filter_by(turf_id=turf.id)))
-    db.session.execute(delete(TurfDoor).where(TurfDoor.turf_id == turf.id))
-    retired, trimmed = _clear_area(turf.organization_id, polygon, keep=turf.id)
-    rows = [
-        {
-            "organization_id": turf.organization_id,
-            "turf_id": turf.id,
-            "address_id": a,
-            "weight": weights.get(a, 0),
-        }
-        for a in inside
-    ]
-    if rows:
-        db.session.execute(insert(TurfDoor), rows)
-    turf.geom = from_shape(multipolygon(polygon), srid=4326)
-    _refresh_counts(turf)
-    db.session.flush()
-    record_audit(
-        "turfs.redraw",
-        entity=turf,
-        changes={
-            "doors_added": len(set(inside) - mine),
-            "doors_released": len(mine - set(inside)),
-            "retired_turf_ids": retired,
-            "trimmed_turf_ids": trimmed,
-        },
-    )
-    return turf
-
-
-def _weights_of(organization_id: int, address_ids: Iterable[int]) -> dict[int, int]:
-    """The weight doors had in the turfs holding them (their target homes at the cut)."""
-    return dict(
-        db.session.execute(
-            select(TurfDoor.address_id, TurfDoor.weight).where(
-                TurfDoor.organization_id == organization_id,
-                TurfDoor.address_id.in_(list(address_ids)),
-            )
-        ).all()
-    )
-
-
-def merge_turfs(turfs: list[Turf], name: str | None = None) -> Turf:
-    """Fold the other turfs into the first: their doors and outlines; they are retired."""
-    if len({t.id for t in turfs}) < 2:
-        raise ValidationError("Merge needs two or more turfs.", fields={"turf_ids": "too few"})
-    for turf in turfs:
-        _require_active(turf)
-    keep, others = turfs[0], turfs[1:]
-    ids = [t.id for t in others]
-    db.session.execute(
-        TurfDoor.__table__.update().where(TurfDoor.turf_id.in_(ids)).values(turf_id=keep.id)
-    )
-    outline = shapely.union_all([to_shape(t.geom) for t in turfs])
-    keep.geom = from_shape(multipolygon(outline), srid=4326)
-    keep.name = name or keep.name
-    for turf in others:
-        turf.status = TurfStatus.RETIRED
-        turf.door_count = turf.target_count = 0
-    _refresh_counts(keep)
-    db.session.flush()
-    record_audit("turfs.merge", entity=keep, changes={"merged_turf_ids": ids})
-    return keep
-
-
-def split_turf(turf: Turf, parts: int = 2) -> list[Turf]:
-    """Cut one turf into ``parts`` balanced turfs of its own doors (the same method as a cut)."""
-    _require_active(turf)
-    doors = db.session.execute(
-        select(
-            TurfDoor.address_id, TurfDoor.weight, func.ST_X(Address.point), func.ST_Y(Address.point)
-        )
-        .join(Address, Address.id == TurfDoor.address_id)
-        .where(TurfDoor.turf_id == turf.id)
-        .order_by(TurfDoor.address_id)
-    ).all()
-    if len(doors) < parts:
-        raise ValidationError(
-            f"The turf has {len(doors)} doors; it cannot be split in {parts}.",
-            fields={"parts": parts},
-        )
-    table = np.array(doors, dtype=float)
-    outline = to_shape(turf.geom)
-    projection = LocalProjection.around(np.array(outline.envelope.exterior.coords))
-    weights = np.maximum(table[:, 1], 1)
-    result = cut(
-        projection.forward(table[:, 2:4]),
-        weights.sum() / parts,
-        projection.forward_geometry(outline.buffer(0)),
-        weights=weights,
-    )
+def import_turfs(organization_id: int, shapes) -> list[Turf]:
+    """Create a turf per imported outline; each holds the placed doors inside it (taken from
+    older turfs, as a redraw takes them). A later outline wins where two overlap."""
     made = []
-    for number, piece in enumerate(result.turfs):
-        target = turf
-        if number:
-            name = f"{turf.name}.{number + 1}"
-            target = Turf(organization_id=turf.organization_id, cut_id=turf.cut_id, name=name)
-        target.geom = from_shape(
-            multipolygon(projection.inverse_geometry(piece.polygon)), srid=4326
+    for item in shapes:
+        clear_area(organization_id, item.polygon)
+        turf = Turf(
+            organization_id=organization_id,
+            name=item.name,
+            geom=from_shape(multipolygon(item.polygon), srid=4326),
         )
-        if number:
-            db.session.add(target)
-            db.session.flush()
-            ids = table[piece.doors, 0].astype(int).tolist()
-            db.session.execute(
-                TurfDoor.__table__.update()
-                .where(TurfDoor.address_id.in_(ids))
-                .values(turf_id=target.id)
-            )
-        made.append(target)
-    for piece in made:
-        _refresh_counts(piece)
-    db.session.flush()
-    record_audit("turfs.split", entity=turf, changes={"into_turf_ids": [t.id for t in made]})
-    return made
-
-
-def move_doors(turf: Turf, address_ids: list[int]) -> Turf:
-    """Move these doors (from whatever turf holds them) into ``turf``."""
-    _require_active(turf)
-    known = set(
-        db.session.scalars(
-            select(Address.id).where(
-                Address.organization_id == turf.organization_id, Address.id.in_(address_ids)
-            )
-        )
-    )
-    unknown = sorted(set(address_ids) - known)
-    if unknown:
-        raise ValidationError(
-            f"No such address: {', '.join(map(str, unknown[:10]))}.",
-            code="address_not_found",
-            fields={"address_ids": unknown[:10]},
-        )
-    weights = _weights_of(turf.organization_id, known)
-    losing = db.session.scalars(
-        delete(TurfDoor)
-        .where(TurfDoor.address_id.in_(known), TurfDoor.turf_id != turf.id)
-        .returning(TurfDoor.turf_id)
-    ).all()
-    already = set(db.session.scalars(select(TurfDoor.address_id).filter_by(turf_id=turf.id)))
-    rows = [
-        {
-            "organization_id": turf.organization_id,
-            "turf_id": turf.id,
-            "address_id": a,
-            "weight": weights.get(a, 0),
-        }
-        for a in sorted(known - already)
-    ]
-    if rows:
-        db.session.execute(insert(TurfDoor), rows)
-    points = db.session.scalar(select(func.ST_Collect(Address.point)).where(Address.id.in_(known)))
-    # A small bubble around each moved door passes from the givers' outlines to this one's,
-    # so outlines still hold their doors and never overlap.
-    bubble = to_shape(points).buffer(DOOR_BUBBLE_DEGREES) if points is not None else None
-    if bubble is not None:
-        grown = to_shape(turf.geom).union(bubble)
-        turf.geom = from_shape(multipolygon(grown), srid=4326)
-    _refresh_counts(turf)
-    for other in db.session.scalars(select(Turf).where(Turf.id.in_(set(losing)))):
-        _refresh_counts(other)
-        if other.door_count == 0:
-            other.status = TurfStatus.RETIRED
-        elif bubble is not None:
-            shrunk = to_shape(other.geom).difference(bubble)
-            other.geom = from_shape(multipolygon(shrunk), srid=4326)
+        db.session.add(turf)
+        db.session.flush()
+        inputs = load_inputs(organization_id, item.polygon, use_barriers=False)
+        rows = [
+            {
+                "organization_id": organization_id,
+                "turf_id": turf.id,
+                "address_id": int(a),
+                "weight": int(w),
+            }
+            for a, w in zip(inputs.address_ids, inputs.weights, strict=True)
+        ]
+        if rows:
+            db.session.execute(insert(TurfDoor), rows)
+        refresh_counts(turf)
+        made.append(turf)
     db.session.flush()
     record_audit(
-        "turfs.move_doors",
-        entity=turf,
-        changes={"address_ids": sorted(known), "from_turf_ids": sorted(set(losing))},
+        "turfs.import",
+        entity_type="turf",
+        changes={"turf_ids": [t.id for t in made], "names": [t.name for t in made]},
     )
-    return turf
-
-
-def _require_active(turf: Turf) -> None:
-    if turf.status != TurfStatus.ACTIVE:
-        raise ValidationError(
-            f"Turf {turf.id} is retired; it can no longer change.",
-            code="turf_retired",
-            fields={"turf_id": turf.id},
-        )
+    return made

@@ -7,16 +7,17 @@ from typing import Any
 
 from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
-from sqlalchemy import func, select
+from sqlalchemy import Numeric, func, select
 
 from app.core.errors import NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.people.models import Interaction
+from app.turfs.inputs import target_homes
 from app.turfs.models import Turf, TurfCut, TurfDoor, TurfStatus
 from app.universes.filters import CONTACT_KINDS
-from app.universes.queries import listable_people
-from app.voters.models import Household
+from app.universes.queries import Search, listable_people
+from app.voters.models import Address, Household
 
 TURF_SORTS = {"name": Turf.name, "created_at": Turf.created_at, "door_count": Turf.door_count}
 #: Results of a knock that mean we spoke to somebody.
@@ -141,18 +142,50 @@ def cut_turf_ids(cut_id: int) -> list[int]:
     return list(db.session.scalars(select(Turf.id).filter_by(cut_id=cut_id).order_by(Turf.id)))
 
 
-def turf_collection(
-    organization_id: int, *, cut_id: int | None = None, with_stats: bool = True
-) -> dict[str, Any]:
-    """Active turfs as a FeatureCollection, for the map."""
+def active_turfs(organization_id: int, cut_id: int | None = None) -> list[Turf]:
     stmt = select(Turf).where(
         Turf.organization_id == organization_id, Turf.status == TurfStatus.ACTIVE
     )
     if cut_id:
         stmt = stmt.where(Turf.cut_id == cut_id)
-    turfs = db.session.scalars(stmt.order_by(Turf.name, Turf.id)).all()
+    return list(db.session.scalars(stmt.order_by(Turf.name, Turf.id)))
+
+
+def turf_collection(
+    organization_id: int, *, cut_id: int | None = None, with_stats: bool = True
+) -> dict[str, Any]:
+    """Active turfs as a FeatureCollection, for the map."""
+    turfs = active_turfs(organization_id, cut_id)
     stats = turf_stats(organization_id, [t.id for t in turfs]) if with_stats else {}
     return {
         "type": "FeatureCollection",
         "features": [turf_feature(t, stats.get(t.id)) for t in turfs],
+    }
+
+
+#: Most doors the map shows at once; zoom in for the rest.
+MAX_MAP_DOORS = 20_000
+
+
+def door_points(
+    organization_id: int, bbox: tuple[float, float, float, float], universe_filter: dict | None
+) -> dict[str, Any]:
+    """Doors in view with their weight (homes with somebody on the list), for the map."""
+    view = func.ST_MakeEnvelope(*bbox, 4326)
+    homes = target_homes(Search(organization_id, universe_filter or {}), view)
+    rows = db.session.execute(
+        select(
+            Address.id,
+            func.round(func.ST_X(Address.point).cast(Numeric), 6),
+            func.round(func.ST_Y(Address.point).cast(Numeric), 6),
+            homes.c.homes,
+        )
+        .join(homes, homes.c.address_id == Address.id)
+        .where(Address.point.is_not(None))
+        .order_by(Address.id)
+        .limit(MAX_MAP_DOORS + 1)
+    ).all()
+    return {
+        "truncated": len(rows) > MAX_MAP_DOORS,
+        "doors": [[a, float(x), float(y), n] for a, x, y, n in rows[:MAX_MAP_DOORS]],
     }

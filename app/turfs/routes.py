@@ -8,8 +8,11 @@ from turf.network import street_distances
 from turf.order import Route, order_stops
 
 
-def walking_route(xy: np.ndarray, streets: list, faces: np.ndarray | None) -> Route:
-    """The stops (metres) in walking order; one side of a block finished before crossing."""
+def walking_route(
+    xy: np.ndarray, streets: list, faces: np.ndarray | None, start: int | None = None
+) -> Route:
+    """The stops (metres) in walking order; one side of a block finished before crossing.
+    ``start``: the stop to begin at (a "near me" list begins at the nearest door)."""
     if len(xy) <= 2 or not streets:
-        return order_stops(xy, faces=faces)
-    return order_stops(distances=street_distances(xy, streets), faces=faces)
+        return order_stops(xy, faces=faces, start=start)
+    return order_stops(distances=street_distances(xy, streets), faces=faces, start=start)

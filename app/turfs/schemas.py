@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.core.geo import GeoJSONPolygon, polygon_from_geojson
+from app.core.geo import BBox, GeoJSONPolygon, polygon_from_geojson
 from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
 from app.turfs.cutting import MAX_TARGET, MIN_TARGET, CutSpec
@@ -137,3 +137,36 @@ class TurfDoorsSchema(StrictSchema):
         required=True,
         validate=ma.validate.Length(min=1, max=5_000),
     )
+
+
+class TurfExportArgsSchema(StrictSchema):
+    format = ma.fields.String(
+        load_default="geojson", validate=ma.validate.OneOf(("geojson", "kml", "shapefile"))
+    )
+    cut_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**63 - 1))
+
+
+class TurfImportFormSchema(StrictSchema):
+    name_field = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=80),
+        metadata={"description": "the property holding each turf's name"},
+    )
+
+
+class TurfImportFileSchema(ma.Schema):
+    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class TurfImportResultSchema(ma.Schema):
+    turf_ids = ma.fields.List(ma.fields.Integer())
+    rejects = ma.fields.List(ma.fields.Dict())
+
+
+class DoorMapArgsSchema(StrictSchema):
+    bbox = BBox(required=True)
+    universe_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**63 - 1))
+
+
+class DoorMapSchema(ma.Schema):
+    truncated = ma.fields.Boolean()
+    doors = ma.fields.List(ma.fields.List(ma.fields.Float()))

@@ -1,21 +1,34 @@
 """Turf endpoints: preview and commit a cut, list and map turfs, edit them by hand."""
 
+import tempfile
+from pathlib import Path
+
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.audit.operations import record_audit
 from app.auth.access import current_user, require
 from app.auth.permissions import Permission
+from app.core.errors import ValidationError
 from app.core.geo import polygon_from_geojson
 from app.core.pagination import page_schema
-from app.turfs import operations, queries
+from app.core.schemas import BINARY, file_responses
+from app.turfs import edits, exchange, operations, queries
 from app.turfs.cutting import plan_cut
 from app.turfs.schemas import (
     CutPreviewSchema,
     CutRequestSchema,
+    DoorMapArgsSchema,
+    DoorMapSchema,
     TurfCollectionSchema,
     TurfCutSchema,
     TurfDoorsSchema,
+    TurfExportArgsSchema,
     TurfFeatureSchema,
+    TurfImportFileSchema,
+    TurfImportFormSchema,
+    TurfImportResultSchema,
     TurfListArgsSchema,
     TurfMapArgsSchema,
     TurfMergeSchema,
@@ -106,6 +119,19 @@ def turf_map(args):
     )
 
 
+@blp.route("/turfs/doors", methods=["GET"])
+@require(Permission.TURFS_READ)
+@blp.arguments(DoorMapArgsSchema, location="query")
+@blp.response(200, DoorMapSchema)
+def door_map(args):
+    """Doors in view as [address id, lon, lat, homes on the list], for the map."""
+    user = current_user()
+    universe_filter = None
+    if "universe_id" in args:
+        universe_filter = get_universe(user.organization_id, user.id, args["universe_id"]).filter
+    return queries.door_points(user.organization_id, args["bbox"], universe_filter)
+
+
 @blp.route("/turfs/<id:turf_id>")
 class TurfView(MethodView):
     @require(Permission.TURFS_READ)
@@ -121,9 +147,9 @@ class TurfView(MethodView):
         """Rename, or redraw: the turf then holds the doors inside its new outline."""
         turf = _turf(turf_id)
         if "polygon" in changes:
-            operations.redraw_turf(turf, polygon_from_geojson(changes["polygon"]))
+            edits.redraw_turf(turf, polygon_from_geojson(changes["polygon"]))
         if "name" in changes:
-            operations.rename_turf(turf, changes["name"])
+            edits.rename_turf(turf, changes["name"])
         return _feature(turf)
 
 
@@ -134,7 +160,7 @@ class TurfView(MethodView):
 def merge_turfs(body):
     """Merge turfs into the first one listed; the others are retired."""
     turfs = queries.get_turfs(current_user().organization_id, body["turf_ids"])
-    return _feature(operations.merge_turfs(turfs, body.get("name")))
+    return _feature(edits.merge_turfs(turfs, body.get("name")))
 
 
 @blp.route("/turfs/<id:turf_id>/split", methods=["POST"])
@@ -143,7 +169,7 @@ def merge_turfs(body):
 @blp.response(200, TurfCollectionSchema)
 def split_turf(body, turf_id):
     """Split a turf into balanced parts (2 by default)."""
-    made = operations.split_turf(_turf(turf_id), body.get("parts", 2))
+    made = edits.split_turf(_turf(turf_id), body.get("parts", 2))
     return {"type": "FeatureCollection", "features": [_feature(t) for t in made]}
 
 
@@ -153,4 +179,61 @@ def split_turf(body, turf_id):
 @blp.response(200, TurfFeatureSchema)
 def move_doors(body, turf_id):
     """Move doors (address ids) into this turf from wherever they are."""
-    return _feature(operations.move_doors(_turf(turf_id), sorted(set(body["address_ids"]))))
+    return _feature(edits.move_doors(_turf(turf_id), sorted(set(body["address_ids"]))))
+
+
+@blp.route("/turfs/export", methods=["GET"])
+@require(Permission.TURFS_READ)
+@blp.arguments(TurfExportArgsSchema, location="query")
+@blp.response(
+    200,
+    {"type": "object", "description": "GeoJSON FeatureCollection"},
+    content_type=exchange.FORMATS["geojson"][0],
+    description="The active turfs as GeoJSON, KML or a zipped Shapefile (WGS84)",
+)
+@blp.doc(
+    **file_responses(
+        "The active turfs as GeoJSON, KML or a zipped Shapefile (WGS84)",
+        {
+            exchange.FORMATS["geojson"][0]: {"type": "object"},
+            exchange.FORMATS["kml"][0]: {"type": "string"},
+            exchange.FORMATS["shapefile"][0]: BINARY,
+        },
+    )
+)
+def export_turfs(args):
+    """Download the active turfs (of one cut, optionally) for another tool."""
+    organization_id = current_user().organization_id
+    turfs = queries.active_turfs(organization_id, args.get("cut_id"))
+    body = exchange.export_turfs(turfs, args["format"])
+    mimetype, suffix = exchange.FORMATS[args["format"]]
+    record_audit(
+        "turfs.export", entity_type="turf", changes={"format": args["format"], "turfs": len(turfs)}
+    )
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="turfs.{suffix}"'},
+    )
+
+
+@blp.route("/turfs/import", methods=["POST"])
+@require(Permission.TURFS_EDIT)
+@blp.arguments(TurfImportFormSchema, location="form")
+@blp.arguments(TurfImportFileSchema, location="files")
+@blp.response(201, TurfImportResultSchema)
+def import_turfs(form, files):
+    """Upload turf outlines (GeoJSON, KML/KMZ or zipped Shapefile); each becomes a turf of
+    the doors inside it."""
+    upload = files["file"]
+    if not getattr(upload, "filename", None):
+        raise ValidationError("Attach the turf file as 'file'.", fields={"file": "missing"})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "turfs"
+        upload.save(path)
+        shapes, rejects = exchange.read_turf_file(path, form.get("name_field"))
+    made = operations.import_turfs(current_user().organization_id, shapes)
+    return {
+        "turf_ids": [t.id for t in made],
+        "rejects": [{"feature": r.line_no, "reason": r.reason, "value": r.value} for r in rejects],
+    }

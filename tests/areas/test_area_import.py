@@ -201,7 +201,7 @@ def test_a_zipped_shapefile_from_the_command_line(runner, org, voters, tmp_path)
     [
         (lambda p: write_zipped_shapefile(p, [("1", square(WEST, MID))], prj="UTM"), "WGS84"),
         (lambda p: p.write_text('{"type": "Feature"}'), "must be a FeatureCollection"),
-        (lambda p: p.write_text("DIVISION_NUM,geometry\n0101,POLYGON"), "Areas must be GeoJSON"),
+        (lambda p: p.write_text("DIVISION_NUM,geometry\n0101,POLYGON"), "Expected GeoJSON"),
         (lambda p: write_geojson(p, []), "The file holds no features."),
         (lambda p: write_geojson(p, [{"type": "Feature", "properties": {"x": 1}}]),
          "Name the property that holds each area's code (--code-field); the features have: x."),

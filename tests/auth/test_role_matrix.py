@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -69,6 +70,7 @@ def world(db_session):
 def _turf_world(organization) -> dict[str, int]:
     from app.extensions import db
     from app.turfs.models import Turf, TurfCut
+    from app.walklists.models import WalkList, WalkListKind
 
     square = "SRID=4326;MULTIPOLYGON(((0 0,1 0,1 1,0 1,0 0)))"
     cut = TurfCut(organization_id=organization.id, name="matrix", target=50, area=square)
@@ -77,7 +79,17 @@ def _turf_world(organization) -> dict[str, int]:
     turf = Turf(organization_id=organization.id, name="matrix", cut_id=cut.id, geom=square)
     db.session.add(turf)
     db.session.flush()
-    return {"cut_id": cut.id, "turf_id": turf.id}
+    walk_list = WalkList(
+        organization_id=organization.id,
+        name="matrix",
+        code="MATRIX22",
+        kind=WalkListKind.TURF,
+        turf_id=turf.id,
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
+    db.session.add(walk_list)
+    db.session.flush()
+    return {"cut_id": cut.id, "turf_id": turf.id, "list_id": walk_list.id}
 
 
 def _import_world(organization) -> dict[str, int]:

@@ -64,6 +64,12 @@ def headers(director):
 
 @pytest.fixture
 def town(org) -> Town:
+    return build_town(org)
+
+
+def build_town(org) -> Town:
+    """The town in ``org``: houses with one household and one Democrat each, its streets
+    and two precincts (flushed, not committed)."""
     houses = rowhouses(COLUMNS, ROWS)
     lonlat = PROJECTION.inverse(houses)
     household_ids, person_ids = [], []
@@ -96,3 +102,17 @@ def town(org) -> Town:
     db.session.flush()
     assign_areas(org.id)
     return Town(houses, household_ids, person_ids, precincts, geojson(city_area(COLUMNS, ROWS)))
+
+
+def commit_town_cut(client, headers, town: Town, target: int = 52) -> dict:
+    """Cut the whole town through the API; the committed cut's JSON."""
+    response = client.post(
+        "/api/v1/turf-cuts", json={"target": target, "polygon": town.area}, headers=headers
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+@pytest.fixture
+def cut(client, headers, town):
+    return commit_town_cut(client, headers, town)

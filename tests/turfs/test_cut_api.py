@@ -3,6 +3,7 @@ precincts respected, universes and confidential voters, and bad input."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from shapely import box
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from app.people.models import Person
 from app.turfs.models import Turf, TurfDoor, TurfStatus
+from app.universes.operations import create_universe
 from tests.turfs.conftest import geojson
 
 WEST, EAST = box(-10, -10, 240, 330), box(240, -10, 490, 330)
@@ -159,3 +161,19 @@ def test_organizers_preview_but_do_not_commit(client, org, town):
     organizer = auth_headers(create_user(org, Role.ORGANIZER))
     assert preview(client, organizer, polygon=town.area).status_code == 200
     assert commit(client, organizer, polygon=town.area).status_code == 403
+
+
+def test_the_map_shows_the_doors_in_view_with_their_weight(client, headers, org, town, director):
+    from tests.turfs.conftest import PROJECTION
+
+    west, south = PROJECTION.inverse(np.array([[-10.0, -10.0]]))[0]
+    east, north = PROJECTION.inverse(np.array([[240.0, 330.0]]))[0]
+    bbox = f"{west},{south},{east},{north}"
+    body = client.get(f"/api/v1/turfs/doors?bbox={bbox}", headers=headers).get_json()
+    inside = (town.houses[:, 0] < 240).sum()
+    assert len(body["doors"]) == inside and not body["truncated"]
+    assert all(door[3] == 1 for door in body["doors"])
+    nobody = create_universe(director, name="Greens", filter={"party": ["G"]})
+    empty = client.get(f"/api/v1/turfs/doors?bbox={bbox}&universe_id={nobody.id}", headers=headers)
+    assert empty.get_json()["doors"] == []
+    assert client.get("/api/v1/turfs/doors?bbox=1,2,3", headers=headers).status_code == 422

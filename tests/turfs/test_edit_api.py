@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from shapely import box
 from sqlalchemy import select
 
@@ -11,15 +10,6 @@ from app.people.models import Interaction, InteractionKind, Person
 from app.turfs.models import Turf, TurfDoor, TurfStatus
 from app.voters.models import Household
 from tests.turfs.conftest import geojson
-
-
-@pytest.fixture
-def cut(client, headers, town):
-    response = client.post(
-        "/api/v1/turf-cuts", json={"target": 52, "polygon": town.area}, headers=headers
-    )
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
 
 
 def doors_of(turf_id: int) -> set[int]:

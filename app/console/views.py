@@ -1,0 +1,35 @@
+"""The console page; everything it shows comes from the API with the user's token."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, render_template
+
+from app.core.http import SECURITY_HEADERS
+
+bp = Blueprint(
+    "console",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/console/static",
+)
+
+
+@bp.get("/console")
+def console():
+    tile_url = current_app.config["DOORSTEP_TILE_URL"]
+    response = current_app.make_response(
+        render_template(
+            "console.html",
+            tile_url=tile_url,
+            tile_attribution=current_app.config["DOORSTEP_TILE_ATTRIBUTION"],
+        )
+    )
+    origin = urlsplit(tile_url.replace("{s}", "a"))
+    if origin.scheme == "http":  # https tiles are allowed already; a local http server is not
+        policy = SECURITY_HEADERS["Content-Security-Policy"]
+        tiles = f"{origin.scheme}://{origin.netloc.replace('a.', '*.', 1)}"
+        response.headers["Content-Security-Policy"] = policy.replace(
+            "img-src 'self'", f"img-src 'self' {tiles}", 1
+        )
+    return response

@@ -1,0 +1,329 @@
+"""Verbs on walk lists: make one (from a turf, or near a point), hand it out, claim, close.
+
+A list holds its doors (``app.walklists.checkout``) while it is active. Each verb flushes,
+writes its audit record and leaves the commit to the caller.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import shapely
+from geoalchemy2.shape import from_shape
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.audit.operations import record_audit
+from app.auth.permissions import Permission
+from app.core.errors import Conflict, NotFound, ValidationError
+from app.extensions import db
+from app.people.models import Interaction, InteractionKind, Person
+from app.turfs.models import Turf, TurfDoor, TurfStatus
+from app.universes.queries import Search
+from app.voters.models import Address, Household
+from app.walklists import checkout, stops
+from app.walklists.models import (
+    DoorCheckout,
+    WalkList,
+    WalkListAssignment,
+    WalkListKind,
+    WalkListStatus,
+)
+
+#: Letters and digits a canvasser cannot misread (no 0/O, 1/I/L).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+DEFAULT_LIFETIME = timedelta(days=3)
+MAX_LIFETIME = timedelta(days=60)
+MAX_NEAR_DOORS = 300
+#: Near lists rank this many times their size by the index before measuring in metres.
+NEAR_OVERFETCH = 3
+#: A turf list holds at most this many doors (a sheet, a phone, an afternoon).
+MAX_LIST_DOORS = 2_000
+
+
+def new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if db.session.scalar(select(func.count()).where(WalkList.code == code)) == 0:
+            return code
+
+
+def normalise_code(text: str) -> str:
+    """What the canvasser typed or the QR code held: ``k7qm-2xpd`` is ``K7QM2XPD``."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def lifetime_end(expires_at: datetime | None, now: datetime | None = None) -> datetime:
+    now = now or datetime.now(UTC)
+    if expires_at is None:
+        return now + DEFAULT_LIFETIME
+    if expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=UTC)
+    if expires_at <= now:
+        raise ValidationError("The expiry must be in the future.", fields={"expires_at": "past"})
+    if expires_at > now + MAX_LIFETIME:
+        raise ValidationError(
+            f"A list lives at most {MAX_LIFETIME.days} days.", fields={"expires_at": "too late"}
+        )
+    return expires_at
+
+
+def create_turf_list(
+    organization_id: int,
+    user_id: int | None,
+    turf: Turf,
+    search: Search,
+    *,
+    universe_id: int | None = None,
+    name: str | None = None,
+    expires_at: datetime | None = None,
+    assignee_ids: list[int] | None = None,
+) -> WalkList:
+    """The turf's doors with somebody on the list, in walking order. Doors another active
+    list holds are left off (and counted); a turf with none left is a 409."""
+    if turf.status != TurfStatus.ACTIVE:
+        raise Conflict("The turf was retired (re-cut or merged); pick an active turf.",
+                       code="turf_retired")  # fmt: skip
+    checkout.release_expired(organization_id)
+    doors = select(TurfDoor.address_id).where(TurfDoor.turf_id == turf.id)
+    homes = stops.homes_at(search, Household.address_id.in_(doors))
+    if len({h.address_id for h in homes}) > MAX_LIST_DOORS:
+        raise ValidationError(
+            f"The turf has more than {MAX_LIST_DOORS} doors on the list; split it first.",
+            code="list_too_large",
+            fields={"turf_id": turf.id},
+        )
+    walk_list = _new_list(
+        organization_id, user_id, WalkListKind.TURF, search, universe_id, expires_at,
+        name=name or turf.name, turf_id=turf.id,
+    )  # fmt: skip
+    held = checkout.check_out(walk_list, homes)
+    kept = [h for h in homes if h.address_id in held]
+    if homes and not kept:
+        raise Conflict(
+            "Every door of this turf is on another active list; close that list first.",
+            code="doors_checked_out",
+            fields={"walk_list_ids": checkout.holders_of(organization_id, homes)},
+        )
+    if not kept:
+        raise ValidationError(
+            "No door of this turf has anybody on the list.",
+            code="no_doors",
+            fields={"universe_id": universe_id},
+        )
+    stops.fill_list(walk_list, kept, start_at=None)
+    skipped = len({h.address_id for h in homes}) - walk_list.door_count
+    record_audit(
+        "walk_lists.create",
+        entity=walk_list,
+        changes={
+            "kind": "turf",
+            "turf_id": turf.id,
+            "universe_id": universe_id,
+            "doors": walk_list.door_count,
+            "doors_held_elsewhere": skipped,
+        },
+    )
+    _assign_all(walk_list, assignee_ids or [], user_id)
+    return walk_list
+
+
+def create_near_list(
+    organization_id: int,
+    user_id: int | None,
+    lon: float,
+    lat: float,
+    count: int,
+    search: Search,
+    *,
+    universe_id: int | None = None,
+    max_distance_m: float | None = None,
+    name: str | None = None,
+    expires_at: datetime | None = None,
+    assignee_ids: list[int] | None = None,
+) -> WalkList:
+    """The ``count`` nearest target doors to (lon, lat) that nobody has knocked and no
+    active list holds, walked from the nearest one."""
+    checkout.release_expired(organization_id)
+    origin = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    target_homes = (
+        search.people()
+        .where(search.match, Person.household_id.is_not(None))
+        .join(Household, Household.id == Person.household_id)
+        .with_only_columns(Household.address_id)
+    )
+    knocked = (
+        select(Household.address_id)
+        .join(Person, Person.household_id == Household.id)
+        .join(Interaction, Interaction.person_id == Person.id)
+        .where(
+            Interaction.organization_id == organization_id,
+            Interaction.kind == InteractionKind.DOOR_KNOCK,
+        )
+    )
+    candidates = (
+        select(Address.id)
+        .where(
+            Address.organization_id == organization_id,
+            Address.point.is_not(None),
+            Address.id.in_(target_homes),
+            Address.id.not_in(knocked),
+            Address.id.not_in(select(DoorCheckout.address_id)),
+        )
+        .order_by(Address.point.op("<->")(origin))  # the index's order: degrees
+        .limit(count * NEAR_OVERFETCH + 50)
+    )
+    if max_distance_m:
+        candidates = candidates.where(
+            func.ST_DWithin(func.Geography(Address.point), func.Geography(origin), max_distance_m)
+        )
+    # A degree of longitude is shorter than one of latitude: rank the index's nearest again
+    # by metres on the ground.
+    ranked = candidates.subquery()
+    address_ids = list(
+        db.session.scalars(
+            select(Address.id)
+            .join(ranked, ranked.c.id == Address.id)
+            .order_by(
+                func.ST_Distance(func.Geography(Address.point), func.Geography(origin)), Address.id
+            )
+            .limit(count)
+        )
+    )
+    if not address_ids:
+        raise ValidationError(
+            "No un-knocked target door is free near that point.",
+            code="no_doors",
+            fields={"lon": lon, "lat": lat},
+        )
+    homes = stops.homes_at(search, Household.address_id.in_(address_ids))
+    walk_list = _new_list(
+        organization_id, user_id, WalkListKind.NEAR, search, universe_id, expires_at,
+        name=name or f"Near {lat:.4f}, {lon:.4f}",
+        origin=from_shape(shapely.Point(lon, lat), srid=4326),
+    )  # fmt: skip
+    held = checkout.check_out(walk_list, homes)
+    kept = [h for h in homes if h.address_id in held]
+    if not kept:  # every door went to a list made at the same moment
+        raise Conflict("Those doors were just taken by another list; try again.",
+                       code="doors_checked_out")  # fmt: skip
+    nearest = address_ids[0] if address_ids[0] in held else None
+    stops.fill_list(walk_list, kept, start_at=nearest)
+    record_audit(
+        "walk_lists.create",
+        entity=walk_list,
+        changes={"kind": "near", "universe_id": universe_id, "doors": walk_list.door_count},
+    )
+    _assign_all(walk_list, assignee_ids or [], user_id)
+    return walk_list
+
+
+def _new_list(
+    organization_id, user_id, kind, search: Search, universe_id, expires_at, **fields
+) -> WalkList:
+    walk_list = WalkList(
+        organization_id=organization_id,
+        code=new_code(),
+        kind=kind,
+        universe_id=universe_id,
+        filter=dict(search.filter),
+        household_mode=search.household_mode,
+        expires_at=lifetime_end(expires_at),
+        created_by_id=user_id,
+        **fields,
+    )
+    db.session.add(walk_list)
+    db.session.flush()
+    return walk_list
+
+
+def _assign_all(walk_list: WalkList, user_ids: list[int], by_user_id: int | None) -> None:
+    if user_ids:
+        assign(walk_list, user_ids, by_user_id)
+
+
+def assign(walk_list: WalkList, user_ids: list[int], by_user_id: int | None) -> list[int]:
+    """Hand the list to canvassers of the campaign (any who already hold it stay)."""
+    _require_active(walk_list)
+    users = db.session.scalars(
+        select(User).where(User.organization_id == walk_list.organization_id, User.id.in_(user_ids))
+    ).all()
+    found = {u.id: u for u in users}
+    missing = [i for i in user_ids if i not in found]
+    if missing:
+        raise NotFound(f"No such user: {missing[0]}.", code="user_not_found",
+                       fields={"user_ids": missing})  # fmt: skip
+    unable = [u.id for u in users if not u.can(Permission.WALKLISTS_CLAIM)]
+    if unable:
+        raise ValidationError(
+            f"User {unable[0]} cannot canvass (deactivated, or a role without walk lists).",
+            code="cannot_canvass",
+            fields={"user_ids": unable},
+        )
+    holding = {a.user_id for a in walk_list.assignments}
+    added = [i for i in dict.fromkeys(user_ids) if i not in holding]
+    for user_id in added:
+        walk_list.assignments.append(
+            WalkListAssignment(
+                organization_id=walk_list.organization_id,
+                user_id=user_id,
+                assigned_by_id=by_user_id,
+            )
+        )
+    db.session.flush()
+    if added:
+        record_audit("walk_lists.assign", entity=walk_list, changes={"user_ids": added})
+    return added
+
+
+def unassign(walk_list: WalkList, user_id: int) -> None:
+    assignment = next((a for a in walk_list.assignments if a.user_id == user_id), None)
+    if assignment is None:
+        raise NotFound("That user does not hold this list.", code="assignment_not_found")
+    walk_list.assignments.remove(assignment)
+    db.session.flush()
+    record_audit("walk_lists.unassign", entity=walk_list, changes={"user_id": user_id})
+
+
+def claim(user: User, code: str) -> WalkList:
+    """A canvasser takes a list with its code (typed, or read from the QR code)."""
+    checkout.release_expired(user.organization_id)
+    walk_list = db.session.scalar(
+        select(WalkList).where(
+            WalkList.organization_id == user.organization_id,
+            WalkList.code == normalise_code(code),
+        )
+    )
+    if walk_list is None:
+        raise NotFound("No list has that code; check it with your organiser.",
+                       code="walk_list_not_found", fields={"code": code})  # fmt: skip
+    _require_active(walk_list)
+    if all(a.user_id != user.id for a in walk_list.assignments):
+        walk_list.assignments.append(
+            WalkListAssignment(
+                organization_id=walk_list.organization_id, user_id=user.id, claimed=True
+            )
+        )
+        db.session.flush()
+        record_audit("walk_lists.claim", entity=walk_list, changes={"user_id": user.id})
+    return walk_list
+
+
+def close(walk_list: WalkList) -> WalkList:
+    """Close the list and free its doors; its stops and history stay."""
+    _require_active(walk_list)
+    walk_list.status = WalkListStatus.CLOSED
+    walk_list.closed_at = datetime.now(UTC)
+    checkout.release([walk_list.id])
+    db.session.flush()
+    record_audit("walk_lists.close", entity=walk_list, changes={"status": "closed"})
+    return walk_list
+
+
+def _require_active(walk_list: WalkList) -> None:
+    if walk_list.status != WalkListStatus.ACTIVE:
+        raise Conflict(
+            f"The list is {walk_list.status.value}.", code=f"walk_list_{walk_list.status.value}"
+        )
