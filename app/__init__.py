@@ -54,6 +54,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.areas.views import blp as areas_blp
     from app.audit.views import blp as audit_blp
     from app.auth.views import blp as auth_blp
+    from app.canvass.views import blp as canvass_blp
     from app.console.views import bp as console_bp
     from app.health.views import blp as health_blp
     from app.imports.views import blp as imports_blp
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask, api) -> None:
         streets_blp,
         turfs_blp,
         walk_lists_blp,
+        canvass_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

@@ -38,6 +38,7 @@ class Permission(StrEnum):
     TURFS_EDIT = "turfs.edit"
     WALKLISTS_MANAGE = "walk_lists.manage"  # make, assign, close and print any list
     WALKLISTS_CLAIM = "walk_lists.claim"  # claim a list by its code, work the lists one holds
+    CANVASS_SETUP = "canvass.setup"  # result codes and scripts
 
 
 class Access(StrEnum):
@@ -68,6 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TURFS_EDIT,
             Permission.WALKLISTS_MANAGE,
             Permission.WALKLISTS_CLAIM,
+            Permission.CANVASS_SETUP,
         }
     ),
     Role.ORGANIZER: frozenset(

@@ -1,4 +1,6 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, send_from_directory
+
+from app import PROJECT_ROOT
 
 bp = Blueprint(
     "pages",
@@ -7,6 +9,11 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/pages/static",
 )
+
+#: The canvasser PWA: plain files, no build step, served under /app/ (the worker's scope).
+PWA_ROOT = PROJECT_ROOT / "static" / "pwa"
+#: Checked for a new version on every load; everything else the worker caches by version.
+ALWAYS_FRESH = {"index.html", "sw.js", "manifest.webmanifest"}
 
 
 @bp.get("/")
@@ -22,5 +29,15 @@ def invitation(token: str):
 
 @bp.get("/claim/<code>")
 def claim(code: str):
-    # The code a walk sheet's QR code carries; the script signs in and claims the list.
-    return render_template("claim.html", code=code)
+    """The walk sheet's QR code: open the canvassing app on this list's code."""
+    return redirect(f"/app/#/claim/{code}")
+
+
+@bp.get("/app")
+@bp.get("/app/")
+@bp.get("/app/<path:name>")
+def pwa(name: str = "index.html"):
+    response = send_from_directory(PWA_ROOT, name)
+    if name in ALWAYS_FRESH:
+        response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -10,6 +10,7 @@ from sqlalchemy import exists, func, select
 
 from app.accounts.models import User
 from app.auth.permissions import Permission
+from app.canvass.models import PlaceNote
 from app.core.errors import NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -180,6 +181,7 @@ def stop_rows(walk_list: WalkList) -> list[dict[str, Any]]:
         ).all()
     )
     knocked = _knocked_people(walk_list)
+    notes = place_notes(list(addresses))
     rows = []
     for stop in walk_list.stops:
         address = addresses[stop.address_id]
@@ -196,6 +198,7 @@ def stop_rows(walk_list: WalkList) -> list[dict[str, Any]]:
                 "lon": address.lon,
                 "lat": address.lat,
                 "people": [_person(p, year, knocked) for p in stop.people],
+                "place_notes": notes.get(stop.address_id, []),
             }
         )
     return rows
@@ -217,6 +220,7 @@ def _person(entry: WalkListPerson, year: int, knocked: dict[int, str | None]) ->
         "gender": person.gender or "",
         "age": year - person.birth_year if person.birth_year else None,
         "party": person.party or "",
+        "languages": list(person.languages or []),
         "is_target": entry.is_target,
         "knocked": entry.person_id in knocked,
         "last_result": knocked.get(entry.person_id),
@@ -236,3 +240,16 @@ def _knocked_people(walk_list: WalkList) -> dict[int, str | None]:
         .order_by(Interaction.person_id, Interaction.occurred_at)
     ).all()
     return {person_id: result for person_id, result in rows}
+
+
+def place_notes(address_ids: list[int]) -> dict[int, list[dict[str, str]]]:
+    """What canvassers noted about these places (dog, gated ...), newest first."""
+    notes: dict[int, list[dict[str, str]]] = {}
+    rows = db.session.scalars(
+        select(PlaceNote)
+        .where(PlaceNote.address_id.in_(address_ids))
+        .order_by(PlaceNote.created_at.desc(), PlaceNote.id.desc())
+    )
+    for note in rows:
+        notes.setdefault(note.address_id, []).append({"kind": note.kind.value, "text": note.text})
+    return notes

@@ -129,6 +129,7 @@ class ListedPersonSchema(ma.Schema):
     gender = ma.fields.String()
     age = ma.fields.Integer(allow_none=True)
     party = ma.fields.String()
+    languages = ma.fields.List(ma.fields.String())
     is_target = ma.fields.Boolean()
     knocked = ma.fields.Boolean()
     last_result = ma.fields.String(allow_none=True)
@@ -146,6 +147,7 @@ class StopSchema(ma.Schema):
     lon = ma.fields.Float(allow_none=True)
     lat = ma.fields.Float(allow_none=True)
     people = ma.fields.List(ma.fields.Nested(ListedPersonSchema))
+    place_notes = ma.fields.List(ma.fields.Dict())
 
 
 class WalkListDetailSchema(WalkListSchema):

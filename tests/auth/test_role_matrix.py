@@ -64,6 +64,7 @@ def world(db_session):
     ids["universe_id"] = universe.id
     ids.update(_import_world(organization))
     ids.update(_turf_world(organization))
+    ids.update(_canvass_world(organization))
     return {"users": users, "ids": ids}
 
 
@@ -90,6 +91,19 @@ def _turf_world(organization) -> dict[str, int]:
     db.session.add(walk_list)
     db.session.flush()
     return {"cut_id": cut.id, "turf_id": turf.id, "list_id": walk_list.id}
+
+
+def _canvass_world(organization) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from app.canvass.defaults import ensure_defaults
+    from app.canvass.models import ResultCode, Script
+    from app.extensions import db
+
+    ensure_defaults(organization.id)
+    code_id = db.session.scalar(select(ResultCode.id).filter_by(organization_id=organization.id))
+    script_id = db.session.scalar(select(Script.id).filter_by(organization_id=organization.id))
+    return {"code_id": code_id, "script_id": script_id}
 
 
 def _import_world(organization) -> dict[str, int]:

@@ -7,72 +7,37 @@ cannot join a test's rolled-back transaction).
 
 from __future__ import annotations
 
-import shutil
-import threading
-
-import flask_migrate
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from app import create_app
 from app.auth.permissions import Role
 from app.extensions import db
 from app.turfs.models import Turf, TurfCut, TurfStatus
 from app.walklists.models import WalkList, WalkListAssignment
-from tests.conftest import TEST_CONFIG
+from tests.browsers import browser, serve  # noqa: F401 - the browser fixture
 from tests.factories import PASSWORD, create_organization, create_user
 from tests.turfs.conftest import build_town
 
 pytestmark = pytest.mark.slow
-CHROMIUM = shutil.which("chromium")
 
 
 @pytest.fixture(scope="module")
 def live(make_empty_database):
-    """A served app with the test town, a director and a canvasser, committed."""
-    url = make_empty_database("doorstep_console")
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        flask_migrate.upgrade()
+    """A served app with the test town, a director and two canvassers, committed."""
+
+    def seed():
         org = create_organization("Console Campaign")
         create_user(org, Role.DIRECTOR, email="director@console.test", name="Dana D")
-        canvasser = create_user(org, Role.CANVASSER, email="kim@console.test", name="Kim Canvass")
+        kim = create_user(org, Role.CANVASSER, email="kim@console.test", name="Kim Canvass")
         lee = create_user(org, Role.CANVASSER, email="lee@console.test", name="Lee Walker")
         build_town(org)
-        db.session.commit()
-        ids = {"org": org.id, "canvasser": canvasser.id, "lee": lee.id}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield app, f"http://127.0.0.1:{server.server_port}", ids
-    finally:
-        server.shutdown()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        return {"org": org.id, "canvasser": kim.id, "lee": lee.id}
+
+    for server in serve(make_empty_database, "doorstep_console"):
+        yield server.app, server.url, server.run(seed)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.fail(
-            "Debian's chromium is not installed (bin/test installs it: apt-get install chromium)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
-
-
-def test_cut_turf_and_hand_out_a_list(live, browser):
+def test_cut_turf_and_hand_out_a_list(live, browser):  # noqa: F811
     app, base, ids = live
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     errors: list[str] = []
@@ -137,15 +102,15 @@ def test_cut_turf_and_hand_out_a_list(live, browser):
     assert errors == [] and offsite == []
     page.close()
 
-    # Another canvasser scans the sheet's QR code: the claim page signs in and claims.
+    # Another canvasser scans the sheet's QR code: the canvassing app opens, signs in, claims.
     phone = browser.new_page(viewport={"width": 400, "height": 800})
     phone.on("pageerror", lambda exc: errors.append(str(exc)))
     phone.goto(f"{base}/claim/{walk_list.code}")
     phone.fill("input[name=email]", "lee@console.test")
     phone.fill("input[name=password]", PASSWORD)
     phone.click("button[type=submit]")
-    phone.wait_for_selector("#claimed:not([hidden])")
-    assert phone.locator("#stops li").count() == walk_list.door_count
+    phone.wait_for_selector(".stops li")
+    assert phone.locator(".stops li").count() == walk_list.household_count
     with app.app_context():
         claimed = db.session.scalars(
             select(WalkListAssignment.user_id).filter_by(walk_list_id=walk_list.id, claimed=True)

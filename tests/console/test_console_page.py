@@ -18,7 +18,7 @@ def test_the_console_needs_nothing_from_outside(client):
         "/console/static/console.js",
     ):
         assert asset in html and client.get(asset).status_code == 200
-    assert client.get("/pages/static/api.js").status_code == 200  # console.js imports it
+    assert client.get("/console/static/api.js").status_code == 200  # console.js imports it
 
 
 def test_a_tile_server_can_be_configured(database_url):
@@ -35,6 +35,6 @@ def test_a_tile_server_can_be_configured(database_url):
     assert "img-src 'self' http://tiles.local:8080" in page.headers["Content-Security-Policy"]
 
 
-def test_the_claim_page_carries_the_code(client):
+def test_the_qr_codes_link_opens_the_canvassing_app(client):
     page = client.get("/claim/K7QM2XPD")
-    assert page.status_code == 200 and 'data-code="K7QM2XPD"' in page.get_data(as_text=True)
+    assert page.status_code == 302 and page.headers["Location"] == "/app/#/claim/K7QM2XPD"

@@ -1,6 +1,6 @@
 // The director console: precincts, doors and turfs on a map; cut turf from a drawn area or
 // picked precincts (preview, then commit); make walk lists and hand them to canvassers.
-import { call, download, session, signIn, signOut } from "/pages/static/api.js";
+import { call, download, session, signIn, signOut } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -98,8 +98,8 @@ function buildMap() {
 
 function precinctStyle(feature) {
   const picked = state.picked.has(feature.id);
-  return { color: picked ? "#b45309" : "#6b7280", weight: picked ? 3 : 1,
-    fillOpacity: picked ? 0.2 : 0, dashArray: picked ? null : "4 3" };
+  return { color: picked ? "#b45309" : "#7c3aed", weight: picked ? 3 : 1.5, opacity: 0.8,
+    fillOpacity: picked ? 0.2 : 0, dashArray: picked ? null : "6 4" };
 }
 
 function onPrecinct(feature, layer) {

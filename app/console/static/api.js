@@ -1,5 +1,5 @@
-// Pages call the API with this: tokens kept for this tab, refreshed once on expiry.
-const KEY = "doorstep.session";
+// The console's calls to the API: tokens kept for this tab, refreshed once on expiry.
+const KEY = "doorstep.console.session";
 
 export class ApiError extends Error {
   constructor(status, error) {

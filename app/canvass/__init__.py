@@ -1,0 +1,1 @@
+"""Canvassing: result codes, scripts, and the door knocks phones sync (exactly once)."""

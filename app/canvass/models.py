@@ -1,0 +1,162 @@
+"""Result codes and scripts a campaign sets up, and the door knocks its canvassers record."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import OrganizationOwnedMixin, TimestampMixin, text_enum
+from app.extensions import db
+
+
+class ResultEffect(StrEnum):
+    """What a result does beyond the knock itself (sticky: every later list honours it)."""
+
+    NONE = "none"
+    MOVED = "moved"  # the person no longer lives at the address
+    DECEASED = "deceased"  # suppressed everywhere
+    DO_NOT_CONTACT = "do_not_contact"  # hostile: never knocked, called or texted again
+    WRONG_ADDRESS = "wrong_address"  # the address is bad for this person (as moved)
+
+
+class ResultCode(OrganizationOwnedMixin, db.Model):
+    """A door or person result (Canvassed, Not Home ...); each campaign trims its own list."""
+
+    __tablename__ = "result_codes"
+    __table_args__ = (UniqueConstraint("organization_id", "code"),)
+    __organization_index__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))  # stable, in the API: "not_home"
+    label: Mapped[str] = mapped_column(String(80))
+    label_es: Mapped[str] = mapped_column(String(80), server_default="")
+    #: We spoke to somebody (counts toward the contact rate).
+    is_contact: Mapped[bool] = mapped_column(server_default=text("false"))
+    effect: Mapped[ResultEffect] = mapped_column(
+        text_enum(ResultEffect, "result_effect"), server_default=ResultEffect.NONE.value
+    )
+    position: Mapped[int] = mapped_column(server_default=text("0"))
+    is_active: Mapped[bool] = mapped_column(server_default=text("true"))
+    #: The campaign's VAN result id, for the export to VAN (unset: not exported).
+    van_result_id: Mapped[int | None]
+
+    __audit_values__ = ("code", "label", "is_contact", "effect", "is_active")
+
+
+class QuestionKind(StrEnum):
+    SUPPORT = "support"  # 1 strong support ... 5 strong oppose
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    YES_NO = "yes_no"
+    TEXT = "text"
+
+
+class Script(TimestampMixin, OrganizationOwnedMixin, db.Model):
+    """The questions asked at the door, in order; one is the campaign's default."""
+
+    __tablename__ = "scripts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    is_default: Mapped[bool] = mapped_column(server_default=text("false"))
+
+    questions = relationship("Question", order_by="Question.position", cascade="all, delete-orphan")
+
+    __audit_values__ = ("name", "is_default")
+
+
+class Question(OrganizationOwnedMixin, db.Model):
+    """One question of a script. ``key`` is the short name the answers are stored under (and
+    that universes filter on); ``show_if`` branches: ``{"question": "support", "answers":
+    ["1", "2"]}`` shows it only after one of those answers."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("script_id", "key"),)
+    __organization_index__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    script_id: Mapped[int] = mapped_column(ForeignKey("scripts.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(60))
+    prompt: Mapped[str] = mapped_column(String(500))
+    prompt_es: Mapped[str] = mapped_column(String(500), server_default="")
+    kind: Mapped[QuestionKind] = mapped_column(text_enum(QuestionKind, "question_kind"))
+    #: [{"value": "economy", "label": "Economy", "label_es": "Economía"}, ...]
+    choices: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    show_if: Mapped[dict[str, Any] | None]
+    #: A yes (yes/no questions) adds this tag to the person ("volunteer prospect").
+    tag: Mapped[str | None] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(server_default=text("0"))
+
+
+class KnockStatus(StrEnum):
+    APPLIED = "applied"  # in the people's histories
+    ROLLED_BACK = "rolled_back"  # a director undid it; the record and the undo both stay
+
+
+class DoorKnock(OrganizationOwnedMixin, db.Model):
+    """One visit to one home as the phone recorded it. Appended once per client UUID, however
+    often the phone sends it; the people's interactions are made from it."""
+
+    __tablename__ = "door_knocks"
+    __table_args__ = (
+        UniqueConstraint("client_uuid"),
+        Index("ix_door_knocks_walk_list_id", "walk_list_id"),
+        Index("ix_door_knocks_user_id_occurred_at", "user_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    walk_list_id: Mapped[int] = mapped_column(ForeignKey("walk_lists.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    #: The result for the whole door (Not Home), or None when each person has their own.
+    result: Mapped[str | None] = mapped_column(String(40))
+    is_contact: Mapped[bool] = mapped_column(server_default=text("false"))
+    notes: Mapped[str] = mapped_column(Text, server_default="")
+    #: When it happened: the phone's clock, unless that clock was off (see ``clock_skewed``).
+    occurred_at: Mapped[datetime]
+    client_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    clock_skewed: Mapped[bool] = mapped_column(server_default=text("false"))
+    device_id: Mapped[str] = mapped_column(String(80), server_default="")
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    accuracy_m: Mapped[float | None]
+    #: Metres from the phone to the door's point (None without GPS or a point).
+    distance_m: Mapped[float | None]
+    status: Mapped[KnockStatus] = mapped_column(
+        text_enum(KnockStatus, "knock_status"), server_default=KnockStatus.APPLIED.value
+    )
+    #: What the phone sent, as sent (people's results, answers, place notes, new people).
+    record: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+
+
+class PlaceNoteKind(StrEnum):
+    DOG = "dog"
+    GATED = "gated"
+    NO_TRESPASSING = "no_trespassing"
+    SAFE_HOURS = "safe_hours"
+    OTHER = "other"
+
+
+class PlaceNote(OrganizationOwnedMixin, db.Model):
+    """A note about the place, not a person (dog, gated, no-trespassing sign, safe hours):
+    later lists show it at that door."""
+
+    __tablename__ = "place_notes"
+    __table_args__ = (Index("ix_place_notes_address_id", "address_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"))
+    kind: Mapped[PlaceNoteKind] = mapped_column(text_enum(PlaceNoteKind, "place_note_kind"))
+    text: Mapped[str] = mapped_column(String(500), server_default="")
+    door_knock_id: Mapped[int | None] = mapped_column(ForeignKey("door_knocks.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -1,0 +1,311 @@
+"""Sync throughput through the real HTTP stack: gunicorn, the app, PostgreSQL. Many phones
+post batches of knocks at once; then the same batches again (all duplicates); then the same
+writes from a tight loop straight to the database (the ceiling), and the ratio.
+
+    .venv/bin/python bench/sync_throughput.py [--clients 64] [--batches 8] [--workers 5]
+
+Uses BENCH_DATABASE_URL when set (the bench's rows are added to it), else a throwaway
+cluster. Goals (issue 5): at least 0.40 of the ceiling, p99 under 200 ms, no errors or
+deadlocks at 64 clients; a replayed batch costs no more than the first sync.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import flask_migrate
+import psycopg
+from benchlib import ROOT, bench_database
+from sqlalchemy import text
+
+from app import create_app
+from app.accounts.operations import create_organization, create_user
+from app.auth.permissions import Role
+from app.auth.tokens import issue_tokens
+from app.core.localdb import free_port
+from app.extensions import db
+
+HOMES_PER_LIST = 50
+SECRET = "bench-secret-key-that-is-long-enough-for-hs256-signing"  # noqa: S105 - bench only
+
+
+def seed(clients: int) -> list[dict]:
+    """One canvasser and one list of 50 homes (one voter each) per client."""
+    org = create_organization(f"Sync bench {uuid.uuid4().hex[:6]}", f"sync-{uuid.uuid4().hex[:8]}")
+    phones = []
+    for n in range(clients):
+        user = create_user(org, email=f"phone{n}-{org.id}@bench.test", name=f"Phone {n}",
+                           role=Role.CANVASSER, password=SECRET)  # fmt: skip
+        db.session.flush()
+        list_id = db.session.scalar(
+            text(
+                "INSERT INTO walk_lists (organization_id, name, code, kind, expires_at)"
+                " VALUES (:org, :name, :code, 'turf', now() + interval '1 day') RETURNING id"
+            ),
+            {"org": org.id, "name": f"bench {n}", "code": uuid.uuid4().hex[:12].upper()},
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO walk_list_assignments (walk_list_id, user_id, organization_id)"
+                " VALUES (:list, :user, :org)"
+            ),
+            {"list": list_id, "user": user.id, "org": org.id},
+        )
+        homes = db.session.execute(
+            text(
+                """
+                WITH a AS (
+                  INSERT INTO addresses (organization_id, house_number, street, point)
+                  SELECT :org, (100 + g)::text, :street,
+                         ST_SetSRID(ST_MakePoint(-75.2 + g * 0.0001, 39.95 + :n * 0.001), 4326)
+                  FROM generate_series(1, :k) g RETURNING id, point),
+                h AS (
+                  INSERT INTO households (organization_id, address_id)
+                  SELECT :org, id FROM a RETURNING id, address_id),
+                p AS (
+                  INSERT INTO people (organization_id, first_name, last_name, household_id,
+                                      location)
+                  SELECT :org, 'Pat', 'Voter', h.id, a.point FROM h JOIN a ON a.id = h.address_id
+                  RETURNING id, household_id)
+                SELECT p.id, p.household_id, h.address_id FROM p JOIN h ON h.id = p.household_id
+                ORDER BY h.address_id
+                """
+            ),
+            {"org": org.id, "street": f"BENCH {n} ST", "n": n, "k": HOMES_PER_LIST},
+        ).all()
+        for position, (person_id, household_id, address_id) in enumerate(homes, start=1):
+            stop_id = db.session.scalar(
+                text(
+                    "INSERT INTO walk_list_stops (organization_id, walk_list_id, position,"
+                    " door_number, address_id, household_id)"
+                    " VALUES (:org, :list, :pos, :pos, :address, :household) RETURNING id"
+                ),
+                {"org": org.id, "list": list_id, "pos": position, "address": address_id,
+                 "household": household_id},
+            )  # fmt: skip
+            db.session.execute(
+                text(
+                    "INSERT INTO walk_list_people (organization_id, walk_list_id, person_id,"
+                    " stop_id, position, is_target) VALUES (:org, :list, :person, :stop, 1, true)"
+                ),
+                {"org": org.id, "list": list_id, "person": person_id, "stop": stop_id},
+            )
+        token = issue_tokens(user).access_token
+        phones.append({"token": token, "list_id": list_id, "homes": homes})
+    return phones
+
+
+def batches_for(phone: dict, count: int, rng: random.Random) -> list[dict]:
+    """``count`` batches of 50 knocks on the phone's list: answers, results, GPS."""
+    made = []
+    for _ in range(count):
+        records = []
+        for person_id, household_id, _ in phone["homes"]:
+            record = {
+                "uuid": str(uuid.uuid4()),
+                "walk_list_id": phone["list_id"],
+                "household_id": household_id,
+                "client_at": (
+                    datetime.now(UTC) - timedelta(seconds=rng.randint(0, 600))
+                ).isoformat(),
+                "gps": {"lat": 39.95, "lon": -75.2, "accuracy": 10},
+            }
+            if rng.random() < 0.6:
+                record["result"] = "not_home"
+            else:
+                record["people"] = [{"person_id": person_id,
+                                     "answers": {"support": str(rng.randint(1, 5))}}]  # fmt: skip
+            records.append(record)
+        made.append({"device_id": "bench", "records": records})
+    return made
+
+
+def post_all(port: int, phones: list[dict], batches: list[list[dict]]) -> dict:
+    """Every phone posts its batches one after another, all phones at once."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    counts = {"applied": 0, "duplicate": 0, "rejected": 0}
+    lock = threading.Lock()
+
+    def phone_worker(phone, own):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for body in own:
+            payload = json.dumps(body)
+            started = time.perf_counter()
+            try:
+                conn.request("POST", "/api/v1/canvass/sync", payload, {
+                    "Authorization": f"Bearer {phone['token']}",
+                    "Content-Type": "application/json"})  # fmt: skip
+                response = conn.getresponse()
+                data = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                with lock:
+                    errors.append(type(exc).__name__)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                continue
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if response.status != 200:
+                    errors.append(f"HTTP {response.status}: {data[:120]!r}")
+                    continue
+                for result in json.loads(data)["results"]:
+                    counts[result["status"]] += 1
+
+    pairs = zip(phones, batches, strict=True)
+    threads = [threading.Thread(target=phone_worker, args=pair) for pair in pairs]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    records = sum(len(b["records"]) for own in batches for b in own)
+    return {"wall": wall, "records": records, "latencies": sorted(latencies), "errors": errors,
+            **counts}  # fmt: skip
+
+
+def ceiling(url: str, phones: list[dict], batches: list[list[dict]], user_ids: dict) -> dict:
+    """The same writes as a sync, from a tight loop on as many connections: per batch one
+    transaction; per record the knock, the people's lock, the interaction, the answer."""
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    org_id = phones[0]["org"]
+
+    def run(phone, own):
+        with psycopg.connect(dsn) as conn:
+            for body in own:
+                with conn.transaction():
+                    for record in body["records"]:
+                        uid = uuid.uuid5(uuid.UUID(record["uuid"]), "ceiling")
+                        person_id, household_id, address_id = next(
+                            h for h in phone["homes"] if h[1] == record["household_id"]
+                        )
+                        knock = conn.execute(
+                            "INSERT INTO door_knocks (organization_id, client_uuid, walk_list_id,"
+                            " user_id, address_id, household_id, result, occurred_at, client_at,"
+                            " record) VALUES (%s, %s, %s, %s, %s, %s, %s, now(), now(), %s)"
+                            " ON CONFLICT (client_uuid) DO NOTHING RETURNING id",
+                            (org_id, uid, phone["list_id"], user_ids[phone["list_id"]],
+                             address_id, household_id, record.get("result"),
+                             json.dumps(record)),
+                        ).fetchone()  # fmt: skip
+                        conn.execute("SELECT id FROM people WHERE id = %s FOR UPDATE",
+                                     (person_id,))  # fmt: skip
+                        interaction = conn.execute(
+                            "INSERT INTO interactions (organization_id, person_id, kind, user_id,"
+                            " result, data, client_uuid) VALUES (%s, %s, 'door_knock', %s, %s,"
+                            " %s, %s) RETURNING id",
+                            (org_id, person_id, user_ids[phone["list_id"]],
+                             record.get("result") or "canvassed",
+                             json.dumps({"door_knock_id": knock[0]}), uuid.uuid5(uid, "p")),
+                        ).fetchone()  # fmt: skip
+                        if "people" in record:
+                            conn.execute(
+                                "INSERT INTO survey_answers (organization_id, person_id,"
+                                " question, answer, answered_on, interaction_id)"
+                                " VALUES (%s, %s, 'support', %s, current_date, %s)"
+                                " ON CONFLICT (person_id, question, answered_on) DO UPDATE"
+                                " SET answer = excluded.answer",
+                                (org_id, person_id, record["people"][0]["answers"]["support"],
+                                 interaction[0]),
+                            )  # fmt: skip
+
+    pairs = zip(phones, batches, strict=True)
+    threads = [threading.Thread(target=run, args=pair) for pair in pairs]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {"wall": wall, "records": sum(len(b["records"]) for own in batches for b in own)}
+
+
+def pct(values: list[float], share: float) -> float:
+    return values[min(len(values) - 1, int(share * len(values)))] * 1000 if values else 0.0
+
+
+def report(name: str, run: dict) -> float:
+    rate = run["records"] / run["wall"]
+    lat = run.get("latencies") or []
+    extra = ""
+    if lat:
+        extra = (f"  p50 {statistics.median(lat) * 1000:.0f} ms  p99 {pct(lat, 0.99):.0f} ms"
+                 f"  applied {run['applied']} duplicate {run['duplicate']}"
+                 f" rejected {run['rejected']}  errors {len(run['errors'])}")  # fmt: skip
+    print(f"{name:<22} {run['records']:>6} records in {run['wall']:6.2f} s = {rate:7.0f}/s{extra}")
+    if run.get("errors"):
+        print("   first errors:", run["errors"][:3])
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--batches", type=int, default=8, help="batches of 50 per client")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    args = parser.parse_args()
+    with bench_database("bench_sync") as url:
+        config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
+                  "DOORSTEP_ACCESS_TOKEN_MINUTES": 240}  # fmt: skip
+        app = create_app(config)
+        with app.app_context():
+            flask_migrate.upgrade()
+            phones = seed(args.clients)
+            org_id = db.session.scalar(text("SELECT max(id) FROM organizations"))
+            user_ids = dict(db.session.execute(text(
+                "SELECT walk_list_id, user_id FROM walk_list_assignments")).all())  # fmt: skip
+            db.session.commit()
+        for phone in phones:
+            phone["org"] = org_id
+        rng = random.Random(7)
+        batches = [batches_for(p, args.batches, rng) for p in phones]
+        port = free_port()
+        env = {**os.environ, "DATABASE_URL": url, "DOORSTEP_SECRET_KEY": SECRET,
+               "DOORSTEP_ACCESS_TOKEN_MINUTES": "240", "DOORSTEP_LOG_LEVEL": "WARNING"}  # fmt: skip
+        server = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(args.workers),
+             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        try:
+            for _ in range(100):
+                try:
+                    http.client.HTTPConnection("127.0.0.1", port, timeout=2).request(
+                        "GET", "/healthz"
+                    )
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            print(f"{args.clients} phones x {args.batches} batches of {HOMES_PER_LIST}, "
+                  f"gunicorn {args.workers} workers, {os.cpu_count()} CPUs")  # fmt: skip
+            first = post_all(port, phones, batches)
+            sync_rate = report("sync (first time)", first)
+            again = post_all(port, phones, batches)
+            replay_rate = report("sync (replayed)", again)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        top = ceiling(url, phones, batches, user_ids)
+        top_rate = report("ceiling (same SQL)", top)
+        print(f"sync / ceiling = {sync_rate / top_rate:.2f} (goal >= 0.40); "
+              f"p99 {pct(first['latencies'], 0.99):.0f} ms (goal < 200 ms); "
+              f"replay cost / first = {first['wall'] and again['wall'] / first['wall']:.2f} "
+              f"(goal <= 1.0)")  # fmt: skip
+        print(f"replayed batches: {replay_rate:.0f} records/s")
+
+
+if __name__ == "__main__":
+    main()

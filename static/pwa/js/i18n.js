@@ -1,0 +1,58 @@
+// The app's words in English and Spanish. The canvasser picks the app's language; a door
+// whose people speak Spanish gets the script in Spanish.
+const STRINGS = {
+  en: {
+    sign_in: "Sign in", email: "Email", password: "Password", sign_out: "Sign out",
+    my_lists: "My lists", claim: "Claim a list", claim_code: "List code", claim_button: "Claim",
+    scan: "Scan QR code", no_lists: "No lists yet. Claim one with its code.",
+    doors_done: "{done} of {total} doors", open: "Open", map: "Map", list: "List",
+    door: "Door {n} of {total}", target: "Target", others: "Also lives here",
+    door_result: "Nobody to talk to?", person_result: "Result",
+    notes: "Notes", place_notes: "About this place", add_person: "Add someone met here",
+    first_name: "First name", last_name: "Last name", unit: "Unit", add: "Add",
+    save_next: "Save & next door", save_back: "Save & back to list", pick_result: "Pick a result for the door or for someone.",
+    waiting: "{n} waiting", attention: "{n} need attention", all_synced: "All synced",
+    select: "Select doors", not_home_n: "Not home ({n})", cancel: "Cancel",
+    done: "Done", queued: "Queued", back: "Back", offline: "Offline: saved on this phone",
+    update_ready: "A new version is ready.", update_now: "Update",
+    needs_login: "Sign in again to send your knocks (they are safe on this phone).",
+    retry: "Send again", reason: "Why", outbox_title: "Knocks on this phone",
+    yes: "Yes", no: "No", new_person: "New",
+    claimed: "List claimed: {name}", gps_off: "No GPS",
+  },
+  es: {
+    sign_in: "Entrar", email: "Correo", password: "Contraseña", sign_out: "Salir",
+    my_lists: "Mis listas", claim: "Reclamar una lista", claim_code: "Código de la lista",
+    claim_button: "Reclamar", scan: "Escanear código QR",
+    no_lists: "Todavía no hay listas. Reclame una con su código.",
+    doors_done: "{done} de {total} puertas", open: "Abrir", map: "Mapa", list: "Lista",
+    door: "Puerta {n} de {total}", target: "Objetivo", others: "También vive aquí",
+    door_result: "¿Nadie con quien hablar?", person_result: "Resultado",
+    notes: "Notas", place_notes: "Sobre este lugar", add_person: "Agregar a alguien",
+    first_name: "Nombre", last_name: "Apellido", unit: "Unidad", add: "Agregar",
+    save_next: "Guardar y siguiente", save_back: "Guardar y volver", pick_result: "Elija un resultado para la puerta o para alguien.",
+    waiting: "{n} en espera", attention: "{n} necesitan atención", all_synced: "Todo enviado",
+    select: "Elegir puertas", not_home_n: "No está ({n})", cancel: "Cancelar",
+    done: "Hecho", queued: "En espera", back: "Volver", offline: "Sin señal: guardado en el teléfono",
+    update_ready: "Hay una versión nueva.", update_now: "Actualizar",
+    needs_login: "Entre de nuevo para enviar sus visitas (están seguras en el teléfono).",
+    retry: "Enviar de nuevo", reason: "Motivo", outbox_title: "Visitas en este teléfono",
+    yes: "Sí", no: "No", new_person: "Nuevo",
+    claimed: "Lista reclamada: {name}", gps_off: "Sin GPS",
+  },
+};
+
+let language = "en";
+
+export function setLanguage(code) { language = STRINGS[code] ? code : "en"; }
+export function currentLanguage() { return language; }
+
+export function t(key, values = {}, lang = language) {
+  const text = (STRINGS[lang] && STRINGS[lang][key]) || STRINGS.en[key] || key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}
+
+// A label in the language asked, falling back to English ("label_es" beside "label").
+export function pick(item, field, lang = language) {
+  return (lang === "es" && item[`${field}_es`]) || item[field];
+}

@@ -1,0 +1,217 @@
+// The phone's storage and sync, shared by the page and the service worker (a classic script:
+// the worker loads it with importScripts). Everything lives in IndexedDB, so it survives
+// reloads, closing the browser, reboots and app updates:
+//   kv      the session (tokens), the device id, the script and result codes, settings
+//   lists   each claimed list as the server sent it
+//   outbox  knocks not yet accepted by the server: "pending", or "attention" with the reason
+//   done    knocks the server has (for progress on the phone)
+// A record leaves the outbox only when the server has answered "applied" or "duplicate".
+/* global idb */
+(function (scope) {
+  "use strict";
+
+  const DB_NAME = "doorstep";
+  const BATCH = 50;
+  let dbPromise = null;
+
+  function db() {
+    if (!dbPromise) {
+      dbPromise = idb.openDB(DB_NAME, 1, {
+        upgrade(database) {
+          database.createObjectStore("kv");
+          database.createObjectStore("lists", { keyPath: "id" });
+          const outbox = database.createObjectStore("outbox", { keyPath: "uuid" });
+          outbox.createIndex("status", "status");
+          database.createObjectStore("done", { keyPath: "uuid" });
+        },
+      });
+    }
+    return dbPromise;
+  }
+
+  async function get(key) { return (await db()).get("kv", key); }
+  async function put(key, value) { return (await db()).put("kv", value, key); }
+
+  async function deviceId() {
+    let id = await get("device_id");
+    if (!id) {
+      id = `pwa-${crypto.randomUUID()}`;
+      await put("device_id", id);
+    }
+    return id;
+  }
+
+  // ---- the session ----
+  async function signIn(email, password) {
+    const response = await fetch("/api/v1/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email, password }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw apiError(response.status, body);
+    await put("session", { access: body.access_token, refresh: body.refresh_token,
+      user: body.user, needsLogin: false });
+    return body.user;
+  }
+
+  async function signOut() {
+    const database = await db();
+    await database.delete("kv", "session");
+  }
+
+  function apiError(status, body) {
+    const error = new Error((body && body.error && body.error.message) || `HTTP ${status}`);
+    error.status = status;
+    error.code = body && body.error && body.error.code;
+    error.fields = body && body.error && body.error.fields;
+    return error;
+  }
+
+  // Another tab or the worker may have refreshed first: the refresh token in storage wins.
+  async function refresh(used) {
+    const session = await get("session");
+    if (!session) return false;
+    if (session.access !== used) return true;
+    const response = await fetch("/api/v1/auth/refresh", {
+      method: "POST", headers: { Authorization: `Bearer ${session.refresh}` },
+    });
+    if (!response.ok) {
+      if (response.status === 401) await put("session", { ...session, needsLogin: true });
+      return false;
+    }
+    const body = await response.json();
+    await put("session", { ...session, access: body.access_token,
+      refresh: body.refresh_token, user: body.user || session.user, needsLogin: false });
+    return true;
+  }
+
+  // fetch() with the access token; an expired token is refreshed once, then the call retried.
+  async function api(method, path, body) {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const session = await get("session");
+      if (!session || session.needsLogin) throw apiError(401, { error: { code: "needs_login",
+        message: "Sign in again to sync." } });
+      const headers = { Authorization: `Bearer ${session.access}` };
+      if (body !== undefined) headers["Content-Type"] = "application/json";
+      const response = await fetch(path, { method, headers,
+        body: body === undefined ? undefined : JSON.stringify(body) });
+      if (response.status === 401 && attempt === 0 && await refresh(session.access)) continue;
+      if (response.status === 401) {
+        await put("session", { ...session, needsLogin: true });
+      }
+      const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
+      if (!response.ok) throw apiError(response.status, data);
+      return data;
+    }
+    throw apiError(401, { error: { code: "needs_login", message: "Sign in again." } });
+  }
+
+  // ---- the outbox ----
+  async function enqueue(record) {
+    const database = await db();
+    await database.put("outbox", { uuid: record.uuid, record, status: "pending",
+      list_id: record.walk_list_id, household_id: record.household_id,
+      queued_at: new Date().toISOString(), tries: 0 });
+    notify();
+  }
+
+  async function counts() {
+    const database = await db();
+    const all = await database.getAll("outbox");
+    return {
+      waiting: all.filter((r) => r.status === "pending").length,
+      attention: all.filter((r) => r.status === "attention").length,
+    };
+  }
+
+  async function outboxItems() { return (await db()).getAll("outbox"); }
+  async function doneItems() { return (await db()).getAll("done"); }
+
+  // Put a record back in line after the canvasser fixed what the server refused.
+  async function retry(uuid) {
+    const database = await db();
+    const item = await database.get("outbox", uuid);
+    if (item) await database.put("outbox", { ...item, status: "pending", reason: null });
+    notify();
+  }
+
+  let running = null;
+
+  // Send what is waiting, a batch at a time. Safe to call from anywhere, any time: one run at
+  // a time per context, and the server applies each record once even if two contexts send it.
+  function syncNow() {
+    if (!running) running = withLock(sendAll).finally(() => { running = null; });
+    return running;
+  }
+
+  async function withLock(work) {
+    if (scope.navigator && scope.navigator.locks) {
+      return scope.navigator.locks.request("doorstep-sync", work);
+    }
+    return work();
+  }
+
+  async function sendAll() {
+    const database = await db();
+    const device = await deviceId();
+    let sent = 0;
+    for (;;) {
+      const pending = (await database.getAllFromIndex("outbox", "status", "pending"))
+        .sort((a, b) => a.queued_at.localeCompare(b.queued_at)).slice(0, BATCH);
+      if (!pending.length) break;
+      let body;
+      try {
+        body = await api("POST", "/api/v1/canvass/sync",
+          { device_id: device, records: pending.map((item) => item.record) });
+      } catch (error) {
+        // Offline, a server error or a login to redo: everything stays queued as it was.
+        await markTried(pending, error);
+        notify();
+        return { sent, error: error.code || String(error.status || error.message) };
+      }
+      const tx = database.transaction(["outbox", "done"], "readwrite");
+      for (const result of body.results) {
+        const item = pending.find((p) => p.uuid === result.uuid);
+        if (!item) continue;
+        if (result.status === "applied" || result.status === "duplicate") {
+          await tx.objectStore("done").put({ uuid: item.uuid, list_id: item.list_id,
+            household_id: item.household_id, result: item.record.result || null,
+            door_knock_id: result.door_knock_id, synced_at: new Date().toISOString() });
+          await tx.objectStore("outbox").delete(item.uuid);
+          sent += 1;
+        } else {
+          await tx.objectStore("outbox").put({ ...item, status: "attention",
+            code: result.code, reason: result.message, fields: result.fields || null });
+        }
+      }
+      await tx.done;
+      notify();
+    }
+    return { sent };
+  }
+
+  async function markTried(items, error) {
+    const database = await db();
+    const tx = database.transaction("outbox", "readwrite");
+    for (const item of items) {
+      await tx.store.put({ ...item, tries: (item.tries || 0) + 1,
+        last_error: error.code || String(error.status || error.message) });
+    }
+    await tx.done;
+  }
+
+  // Tell every open page that the outbox changed (the worker and the pages all listen).
+  function notify() {
+    try {
+      const channel = new BroadcastChannel("doorstep-outbox");
+      channel.postMessage("changed");
+      channel.close();
+    } catch { /* BroadcastChannel missing: pages poll */ }
+  }
+
+  scope.DoorstepStore = {
+    db, get, put, deviceId, signIn, signOut, api, enqueue, counts, outboxItems, doneItems,
+    retry, syncNow,
+  };
+})(self);
