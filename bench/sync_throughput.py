@@ -132,6 +132,18 @@ def batches_for(phone: dict, count: int, rng: random.Random) -> list[dict]:
     return made
 
 
+def run_per_phone(work, phones: list[dict], batches: list[list[dict]]) -> float:
+    """``work(phone, its batches)`` for every phone at once; the wall-clock seconds."""
+    threads = [threading.Thread(target=work, args=pair) for pair in zip(phones, batches,
+                                                                        strict=True)]  # fmt: skip
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def post_all(port: int, phones: list[dict], batches: list[list[dict]]) -> dict:
     """Every phone posts its batches one after another, all phones at once."""
     latencies: list[float] = []
@@ -164,14 +176,7 @@ def post_all(port: int, phones: list[dict], batches: list[list[dict]]) -> dict:
                 for result in json.loads(data)["results"]:
                     counts[result["status"]] += 1
 
-    pairs = zip(phones, batches, strict=True)
-    threads = [threading.Thread(target=phone_worker, args=pair) for pair in pairs]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
+    wall = run_per_phone(phone_worker, phones, batches)
     records = sum(len(b["records"]) for own in batches for b in own)
     return {"wall": wall, "records": records, "latencies": sorted(latencies), "errors": errors,
             **counts}  # fmt: skip
@@ -222,14 +227,7 @@ def ceiling(url: str, phones: list[dict], batches: list[list[dict]], user_ids: d
                                  interaction[0]),
                             )  # fmt: skip
 
-    pairs = zip(phones, batches, strict=True)
-    threads = [threading.Thread(target=run, args=pair) for pair in pairs]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
+    wall = run_per_phone(run, phones, batches)
     return {"wall": wall, "records": sum(len(b["records"]) for own in batches for b in own)}
 
 

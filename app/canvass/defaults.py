@@ -3,7 +3,7 @@ edits its own copy."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 
 from app.canvass.models import Question, QuestionKind, ResultCode, ResultEffect, Script
 from app.extensions import db
@@ -110,3 +110,16 @@ def _has_defaults(organization_id: int) -> bool:
             select(Script.id).where(Script.organization_id == organization_id).limit(1)
         )
     )
+
+
+def contact_results(organization_id: int):
+    """The result codes that mean "we spoke to somebody" for this campaign (its own codes,
+    or the defaults before it has any), as a subquery for ``Interaction.result.in_``."""
+    own = select(ResultCode.code).where(
+        ResultCode.organization_id == organization_id, ResultCode.is_contact
+    )
+    has_own = select(ResultCode.id).where(ResultCode.organization_id == organization_id).exists()
+    defaults = [
+        select(literal(code)).where(~has_own) for code, _, _, contact, _ in RESULT_CODES if contact
+    ]
+    return union_all(own, *defaults)

@@ -138,17 +138,9 @@ class ResultCodeSchema(ma.Schema):
     van_result_id = ma.fields.Integer(allow_none=True)
 
 
-class ResultCodeInSchema(StrictSchema):
-    code = ma.fields.String(required=True, validate=CODE)
-    label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
-    label_es = ma.fields.String(validate=ma.validate.Length(max=80))
-    is_contact = ma.fields.Boolean(load_default=False)
-    effect = ma.fields.Enum(ResultEffect, by_value=True, load_default=ResultEffect.NONE)
-    position = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1000))
-    van_result_id = ma.fields.Integer(allow_none=True, validate=VAN_ID)
-
-
 class ResultCodeUpdateSchema(StrictSchema):
+    """What a director may change on a code; the code itself stays (old knocks name it)."""
+
     label = ma.fields.String(validate=ma.validate.Length(min=1, max=80))
     label_es = ma.fields.String(validate=ma.validate.Length(max=80))
     is_contact = ma.fields.Boolean()
@@ -156,6 +148,13 @@ class ResultCodeUpdateSchema(StrictSchema):
     position = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1000))
     is_active = ma.fields.Boolean()
     van_result_id = ma.fields.Integer(allow_none=True, validate=VAN_ID)
+
+
+class ResultCodeInSchema(ResultCodeUpdateSchema):
+    code = ma.fields.String(required=True, validate=CODE)
+    label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
+    is_contact = ma.fields.Boolean(load_default=False)
+    effect = ma.fields.Enum(ResultEffect, by_value=True, load_default=ResultEffect.NONE)
 
 
 class ChoiceSchema(StrictSchema):

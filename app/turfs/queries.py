@@ -9,6 +9,7 @@ from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 from sqlalchemy import Numeric, func, select
 
+from app.canvass.defaults import contact_results
 from app.core.errors import NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -20,8 +21,6 @@ from app.universes.queries import Search, listable_people
 from app.voters.models import Address, Household
 
 TURF_SORTS = {"name": Turf.name, "created_at": Turf.created_at, "door_count": Turf.door_count}
-#: Results of a knock that mean we spoke to somebody.
-CONTACTED_RESULTS = ("canvassed",)
 
 
 def list_turfs(organization_id: int, args: Mapping[str, Any]) -> Page:
@@ -90,7 +89,9 @@ def turf_stats(organization_id: int, turf_ids: list[int]) -> dict[int, dict[str,
         select(
             Interaction.person_id,
             func.max(Interaction.occurred_at).label("last_at"),
-            func.bool_or(Interaction.result.in_(CONTACTED_RESULTS)).label("contacted"),
+            func.bool_or(Interaction.result.in_(contact_results(organization_id))).label(
+                "contacted"
+            ),
         )
         .where(
             Interaction.organization_id == organization_id,

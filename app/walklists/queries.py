@@ -10,12 +10,12 @@ from sqlalchemy import exists, func, select
 
 from app.accounts.models import User
 from app.auth.permissions import Permission
+from app.canvass.defaults import contact_results
 from app.canvass.models import PlaceNote
 from app.core.errors import NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.people.models import Interaction, InteractionKind, Person
-from app.turfs.queries import CONTACTED_RESULTS
 from app.voters.models import Address, Household
 from app.walklists.models import (
     WalkList,
@@ -88,7 +88,9 @@ def progress(lists: list[WalkList]) -> dict[int, dict[str, Any]]:
         select(
             WalkListPerson.walk_list_id,
             WalkListPerson.stop_id,
-            func.bool_or(Interaction.result.in_(CONTACTED_RESULTS)).label("contacted"),
+            func.bool_or(Interaction.result.in_(contact_results(lists[0].organization_id))).label(
+                "contacted"
+            ),
             func.max(Interaction.occurred_at).label("last_at"),
         )
         .join(Interaction, Interaction.person_id == WalkListPerson.person_id)

@@ -208,3 +208,17 @@ def test_a_canvasser_sees_only_what_the_door_needs(client, phone, walk_list):
         "person_id", "first_name", "middle_name", "last_name", "suffix", "gender", "age",
         "party", "languages", "is_target", "knocked", "last_result",
     }  # fmt: skip
+
+
+def test_contacted_means_the_campaigns_contact_results(client, headers, phone, walk_list, cut):
+    # Refused is a contact by default; a campaign that says otherwise is followed.
+    sync(client, phone, knock(walk_list, 0, result="refused"))
+    turf = client.get(f"/api/v1/turfs/{cut['turf_ids'][0]}", headers=headers).get_json()
+    listed = client.get(f"/api/v1/walk-lists/{walk_list['id']}", headers=headers).get_json()
+    assert turf["properties"]["contacted"] == 1 and listed["progress"]["contacted"] == 1
+    codes = client.get("/api/v1/canvass/result-codes", headers=headers).get_json()
+    refused = next(c for c in codes if c["code"] == "refused")
+    client.patch(f"/api/v1/canvass/result-codes/{refused['id']}", json={"is_contact": False},
+                 headers=headers)  # fmt: skip
+    listed = client.get(f"/api/v1/walk-lists/{walk_list['id']}", headers=headers).get_json()
+    assert listed["progress"]["contacted"] == 0 and listed["progress"]["knocked"] == 1
