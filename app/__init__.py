@@ -58,6 +58,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.console.views import bp as console_bp
     from app.health.views import blp as health_blp
     from app.imports.views import blp as imports_blp
+    from app.outreach.views import blp as push_blp
     from app.pages.views import bp as pages_bp
     from app.people.views import blp as people_blp
     from app.streets.views import blp as streets_blp
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask, api) -> None:
         turfs_blp,
         walk_lists_blp,
         canvass_blp,
+        push_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

@@ -110,6 +110,21 @@ def create_user_command(slug: str, email: str, name: str, role: str, password: s
     click.echo(f"created {user.role} {user.email} in {organization.slug}")
 
 
+@cli.group(cls=click.Group)  # no app needed: keys are made before the server has them
+def push() -> None:
+    """Web Push to the canvassing app."""
+
+
+@push.command("keys")
+def push_keys() -> None:
+    """Make a VAPID key pair; put the private key in DOORSTEP_VAPID_PRIVATE_KEY."""
+    from app.outreach.vapid import new_vapid_keys
+
+    private, public = new_vapid_keys()
+    click.echo(f"DOORSTEP_VAPID_PRIVATE_KEY={private}")
+    click.echo(f"# public key (the app reads it from /api/v1/push/key): {public}")
+
+
 @cli.group()
 def outbox() -> None:
     """Messages waiting to be sent."""

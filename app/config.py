@@ -8,6 +8,16 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
+from app.outreach.vapid import vapid_public_key
+
+#: The hosts of Chrome's, Firefox's, Safari's and Edge's push services.
+PUSH_SERVICE_HOSTS = [
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "*.push.apple.com",
+    "*.notify.windows.com",
+]
+
 
 class ConfigError(RuntimeError):
     """A setting is missing or malformed; the message names the variable."""
@@ -71,6 +81,12 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     # (precincts, streets and doors are drawn from the campaign's own data).
     ("DOORSTEP_TILE_URL", "DOORSTEP_TILE_URL", _str, ""),
     ("DOORSTEP_TILE_ATTRIBUTION", "DOORSTEP_TILE_ATTRIBUTION", _str, ""),
+    # Web Push to the canvassing app: the VAPID private key (`doorstep push keys` makes one)
+    # and the contact the push services see (mailto: or https:; default: DOORSTEP_MAIL_FROM).
+    ("DOORSTEP_VAPID_PRIVATE_KEY", "DOORSTEP_VAPID_PRIVATE_KEY", _str, ""),
+    ("DOORSTEP_VAPID_SUBJECT", "DOORSTEP_VAPID_SUBJECT", _str, ""),
+    # The push services a browser's subscription may point at (the server posts there).
+    ("DOORSTEP_PUSH_HOSTS", "DOORSTEP_PUSH_HOSTS", _list, PUSH_SERVICE_HOSTS),
 ]
 
 
@@ -106,6 +122,21 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
             raise ConfigError(f"{key} must be positive")
     if config["DOORSTEP_PASSWORD_MIN_LENGTH"] < 8:
         raise ConfigError("DOORSTEP_PASSWORD_MIN_LENGTH must be at least 8")
+
+    if config["DOORSTEP_VAPID_PRIVATE_KEY"]:
+        try:
+            config["DOORSTEP_VAPID_PUBLIC_KEY"] = vapid_public_key(
+                config["DOORSTEP_VAPID_PRIVATE_KEY"]
+            )
+        except ValueError as exc:
+            raise ConfigError(f"DOORSTEP_VAPID_PRIVATE_KEY is not a VAPID key: {exc}") from exc
+    else:
+        config["DOORSTEP_VAPID_PUBLIC_KEY"] = ""
+    if not config["DOORSTEP_VAPID_SUBJECT"]:
+        address = config["DOORSTEP_MAIL_FROM"].rsplit("<", 1)[-1].rstrip(">").strip()
+        config["DOORSTEP_VAPID_SUBJECT"] = f"mailto:{address}"
+    if not config["DOORSTEP_VAPID_SUBJECT"].startswith(("mailto:", "https:")):
+        raise ConfigError("DOORSTEP_VAPID_SUBJECT must start with mailto: or https:")
 
     config["MAX_CONTENT_LENGTH"] = config["DOORSTEP_MAX_REQUEST_MB"] * 1024 * 1024
     config["SQLALCHEMY_ENGINE_OPTIONS"] = {

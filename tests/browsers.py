@@ -37,12 +37,42 @@ class LoseResponses:
         return self.wsgi_app(environ, start_response)
 
 
+class AppendToFiles:
+    """WSGI middleware: what ``extra[path]`` holds is added to that file's body, as a new
+    release of the app would change it (a new service worker, for the update tests)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app, self.extra = wsgi_app, {}
+
+    def __call__(self, environ, start_response):
+        extra = self.extra.get(environ.get("PATH_INFO"))
+        if not extra:
+            return self.wsgi_app(environ, start_response)
+        for conditional in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"):
+            environ.pop(conditional, None)  # the whole new file, never "304 not modified"
+        seen = {}
+
+        def keep(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+
+        body = b"".join(self.wsgi_app(environ, keep)) + extra.encode()
+        headers = [
+            (k, v) for k, v in seen["headers"] if k.lower() not in ("content-length", "etag")
+        ]
+        start_response(seen["status"], [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+
 class LiveServer:
-    def __init__(self, app, url: str, losing: LoseResponses):
-        self.app, self.url, self.losing = app, url, losing
+    def __init__(self, app, url: str, losing: LoseResponses, appending: AppendToFiles):
+        self.app, self.url, self.losing, self.appending = app, url, losing, appending
 
     def lose_next(self, path: str, count: int = 1) -> None:
         self.losing.path, self.losing.count = path, count
+
+    def release(self, path: str, text: str) -> None:
+        """Serve ``path`` with ``text`` added: a new version of that file."""
+        self.appending.extra[path] = text
 
     def run(self, work: Callable):
         """Run ``work()`` in the served app's context and commit (set-up and checks)."""
@@ -58,13 +88,14 @@ def serve(make_empty_database, name: str, **config):
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config})
     with app.app_context():
         flask_migrate.upgrade()
-    losing = LoseResponses(app.wsgi_app)
+    appending = AppendToFiles(app.wsgi_app)
+    losing = LoseResponses(appending)
     app.wsgi_app = losing
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", losing)
+        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", losing, appending)
     finally:
         server.shutdown()
         with app.app_context():

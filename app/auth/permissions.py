@@ -39,6 +39,8 @@ class Permission(StrEnum):
     WALKLISTS_MANAGE = "walk_lists.manage"  # make, assign, close and print any list
     WALKLISTS_CLAIM = "walk_lists.claim"  # claim a list by its code, work the lists one holds
     CANVASS_SETUP = "canvass.setup"  # result codes and scripts
+    CANVASS_REVIEW = "canvass.review"  # hold, release or roll back a canvasser's sync batch
+    CANVASS_EXPORT = "canvass.export"  # canvass results out, in NGP VAN's shapes
 
 
 class Access(StrEnum):
@@ -70,6 +72,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.WALKLISTS_MANAGE,
             Permission.WALKLISTS_CLAIM,
             Permission.CANVASS_SETUP,
+            Permission.CANVASS_REVIEW,
+            Permission.CANVASS_EXPORT,
         }
     ),
     Role.ORGANIZER: frozenset(

@@ -91,12 +91,41 @@ class Question(OrganizationOwnedMixin, db.Model):
     show_if: Mapped[dict[str, Any] | None]
     #: A yes (yes/no questions) adds this tag to the person ("volunteer prospect").
     tag: Mapped[str | None] = mapped_column(String(60))
+    #: Where the answers go in NGP VAN: {"survey_question_id": 123, "responses": {"1": 456},
+    #: "activist_code_id": 789} (an activist code is applied on a yes).
+    van: Mapped[dict[str, Any] | None]
     position: Mapped[int] = mapped_column(server_default=text("0"))
 
 
 class KnockStatus(StrEnum):
     APPLIED = "applied"  # in the people's histories
+    HELD = "held"  # a director is checking it: out of the histories until released
     ROLLED_BACK = "rolled_back"  # a director undid it; the record and the undo both stay
+
+
+class SyncBatch(OrganizationOwnedMixin, db.Model):
+    """One batch a phone sent, as received: what a director holds, releases or rolls back
+    when a canvasser's work looks wrong (knocks seconds apart, far from the doors)."""
+
+    __tablename__ = "sync_batches"
+    __table_args__ = (Index("ix_sync_batches_user_id_received_at", "user_id", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    device_id: Mapped[str] = mapped_column(String(80), server_default="")
+    received_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    records: Mapped[int] = mapped_column(server_default=text("0"))
+    applied: Mapped[int] = mapped_column(server_default=text("0"))
+    duplicates: Mapped[int] = mapped_column(server_default=text("0"))
+    rejected: Mapped[int] = mapped_column(server_default=text("0"))
+    status: Mapped[KnockStatus] = mapped_column(
+        text_enum(KnockStatus, "knock_status"), server_default=KnockStatus.APPLIED.value
+    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_reason: Mapped[str] = mapped_column(String(500), server_default="")
+
+    __audit_values__ = ("status", "review_reason")
 
 
 class DoorKnock(OrganizationOwnedMixin, db.Model):
@@ -112,6 +141,7 @@ class DoorKnock(OrganizationOwnedMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    sync_batch_id: Mapped[int | None] = mapped_column(ForeignKey("sync_batches.id"), index=True)
     walk_list_id: Mapped[int] = mapped_column(ForeignKey("walk_lists.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"))

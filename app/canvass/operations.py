@@ -115,11 +115,33 @@ def _checked_questions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
                         f"{unknown[0]!r} is not an answer to {condition['question']!r}.",
                         fields={f"{where}.show_if.answers": unknown},
                     )
+        _check_van(question, where)
         if question.get("tag") and kind != QuestionKind.YES_NO:
             raise ValidationError("Only a yes/no question adds a tag.",
                                   fields={f"{where}.tag": "yes/no only"})  # fmt: skip
         seen[question["key"]] = question
     return list(seen.values())
+
+
+def _check_van(question: dict[str, Any], where: str) -> None:
+    """VAN response ids name answers the question has; an activist code needs a yes/no."""
+    van = question.get("van")
+    if not van:
+        return
+    kind = question["kind"]
+    allowed = {c["value"] for c in question["choices"]} or (
+        {"yes", "no"} if kind == QuestionKind.YES_NO else set()
+    )
+    unknown = [value for value in van["responses"] if value not in allowed]
+    if unknown:
+        raise ValidationError(f"{unknown[0]!r} is not an answer to {question['key']!r}.",
+                              fields={f"{where}.van.responses": unknown})  # fmt: skip
+    if van["responses"] and not van.get("survey_question_id"):
+        raise ValidationError("Response ids need the VAN survey question id.",
+                              fields={f"{where}.van.survey_question_id": "missing"})  # fmt: skip
+    if van.get("activist_code_id") and kind != QuestionKind.YES_NO:
+        raise ValidationError("Only a yes/no question applies an activist code.",
+                              fields={f"{where}.van.activist_code_id": "yes/no only"})  # fmt: skip
 
 
 def _plain(fields: dict[str, Any]) -> dict[str, Any]:

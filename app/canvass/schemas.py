@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.canvass.models import PlaceNoteKind, QuestionKind, ResultEffect
+from app.canvass.models import KnockStatus, PlaceNoteKind, QuestionKind, ResultEffect
 from app.canvass.queries import KNOCK_SORTS
+from app.canvass.review import BATCH_SORTS
 from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
 from app.people.schemas import EmailInputSchema, PersonFieldsSchema, PhoneInputSchema
@@ -172,6 +173,19 @@ class ShowIfSchema(StrictSchema):
     )
 
 
+class VanQuestionSchema(StrictSchema):
+    survey_question_id = ma.fields.Integer(validate=VAN_ID, allow_none=True)
+    responses = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.Length(min=1, max=100)),
+        values=ma.fields.Integer(validate=VAN_ID),
+        load_default=dict,
+        metadata={"description": "answer value -> VAN survey response id"},
+    )
+    activist_code_id = ma.fields.Integer(
+        validate=VAN_ID, allow_none=True, metadata={"description": "applied on a yes"}
+    )
+
+
 class QuestionSchema(StrictSchema):
     key = ma.fields.String(required=True, validate=CODE)
     prompt = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
@@ -182,6 +196,7 @@ class QuestionSchema(StrictSchema):
     )
     show_if = ma.fields.Nested(ShowIfSchema, load_default=None, allow_none=True)
     tag = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=60))
+    van = ma.fields.Nested(VanQuestionSchema, load_default=None, allow_none=True)
 
 
 class ScriptInSchema(StrictSchema):
@@ -253,3 +268,71 @@ class ActivitySchema(ma.Schema):
     first_at = ma.fields.DateTime()
     last_at = ma.fields.DateTime()
     flags = ma.fields.List(ma.fields.String())
+
+
+class BatchListArgsSchema(PageArgsSchema):
+    user_id = ma.fields.Integer(validate=ID)
+    status = ma.fields.Enum(KnockStatus, by_value=True)
+    since = ma.fields.AwareDateTime()
+    include_empty = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "also batches that brought nothing new (replays, rejects)"},
+    )
+    sort = sort_field(BATCH_SORTS)
+
+
+class BatchSchema(ma.Schema):
+    id = ma.fields.Integer()
+    user_id = ma.fields.Integer()
+    device_id = ma.fields.String()
+    received_at = ma.fields.DateTime()
+    records = ma.fields.Integer()
+    applied = ma.fields.Integer()
+    duplicates = ma.fields.Integer()
+    rejected = ma.fields.Integer()
+    status = ma.fields.Enum(KnockStatus, by_value=True)
+    reviewed_by_id = ma.fields.Integer(allow_none=True)
+    reviewed_at = ma.fields.DateTime(allow_none=True)
+    review_reason = ma.fields.String()
+
+
+class ReviewSchema(StrictSchema):
+    reason = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=500),
+        metadata={"description": "why (kept with the batch, in the audit trail and the notes)"},
+    )
+
+
+class VanExportArgsSchema(StrictSchema):
+    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(["json", "csv"]))
+    since = ma.fields.AwareDateTime()
+    until = ma.fields.AwareDateTime()
+    walk_list_id = ma.fields.Integer(validate=ID)
+    contact_type_id = ma.fields.Integer(
+        validate=VAN_ID, metadata={"description": "VAN contact type (default 2, Walk)"}
+    )
+    input_type_id = ma.fields.Integer(
+        validate=VAN_ID, metadata={"description": "VAN input type (default 11, API)"}
+    )
+
+
+class VanItemSchema(ma.Schema):
+    interaction_id = ma.fields.Integer()
+    person_id = ma.fields.Integer()
+    van_id = ma.fields.String(allow_none=True)
+    state_file_id = ma.fields.String(allow_none=True)
+    path = ma.fields.String(metadata={"description": "where VAN takes it, under /v4/"})
+    canvass_response = ma.fields.Dict(metadata={"description": "the body VAN takes"})
+    canvassed_by = ma.fields.String()
+
+
+class VanSkippedSchema(ma.Schema):
+    interaction_id = ma.fields.Integer()
+    person_id = ma.fields.Integer()
+    reason = ma.fields.String(metadata={"description": "no_van_id or result_not_mapped"})
+
+
+class VanExportSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(VanItemSchema))
+    skipped = ma.fields.List(ma.fields.Nested(VanSkippedSchema))

@@ -2,11 +2,13 @@
 each answered on its own (applied, duplicate, rejected with a reason), the good records of a
 batch kept when others are bad.
 
-A record is checked and applied inside its own savepoint. The knock row is appended first;
-``ON CONFLICT DO NOTHING`` on its UUID makes a retry, a second tab or a replayed batch a
-"duplicate" that changes nothing. Then its people get their interactions, answers, tags and
-sticky effects. Records are applied in household order and people are locked in id order, so
-two batches touching the same homes take their locks in one order and cannot deadlock.
+The batch is applied set-wise, append-only: every record is checked first (nothing written
+for a bad one); the knocks go in with one ``INSERT ... ON CONFLICT (client_uuid) DO NOTHING``
+(a retry, a second tab or a replayed batch finds its rows there and changes nothing); then
+their people are locked once, in id order (two batches on the same homes wait for each
+other, never deadlock), and get their interactions, answers, tags and sticky flags in a few
+statements. No counters are updated: progress and activity are read from the knocks and
+interactions.
 """
 
 from __future__ import annotations
@@ -15,24 +17,28 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import marshmallow as ma
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import delete, func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.auth.permissions import Permission
 from app.canvass.checks import Rejected, check_answers
 from app.canvass.defaults import ensure_defaults
-from app.canvass.models import DoorKnock, PlaceNote, ResultCode, ResultEffect, Script
+from app.canvass.effects import People, script_tags
+from app.canvass.models import DoorKnock, PlaceNote, ResultCode, Script, SyncBatch
 from app.canvass.schemas import KnockRecordSchema
+from app.core.bulk import insert_rows
+from app.core.errors import DoorstepError
 from app.extensions import db
-from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
-from app.people.operations import create_person, normalise_tags
+from app.people.models import Interaction, InteractionKind, Person
+from app.people.operations import campaign_zone, create_person, store_answers
 from app.voters.models import Address, Household
-from app.walklists.models import WalkList, WalkListAssignment, WalkListStop
+from app.walklists.models import WalkList, WalkListAssignment, WalkListPerson, WalkListStop
 
+RECORD = KnockRecordSchema()  # one instance: a batch is up to 200 records
 #: A phone clock this far ahead of ours is wrong: the knock is dated when it arrived.
 MAX_CLOCK_AHEAD = timedelta(minutes=10)
 #: ... and so is one dated this long before its list was made.
@@ -58,9 +64,26 @@ class _Context:
     now: datetime
     codes: dict[str, ResultCode]
     scripts: dict[int | None, Script]
+    zone: ZoneInfo
+    batch_id: int
     lists: dict[int, WalkList | None] = field(default_factory=dict)
-    holds: dict[int, bool] = field(default_factory=dict)
-    stops: dict[tuple[int, int], WalkListStop] = field(default_factory=dict)
+    holds: dict[int, datetime | bool | None] = field(default_factory=dict)
+    stops: dict[tuple[int, int], _Stop] = field(default_factory=dict)
+
+
+@dataclass
+class _Plan:
+    """A checked record, ready to write."""
+
+    n: int
+    record: dict[str, Any]
+    walk_list: WalkList
+    stop: _Stop
+    results: dict[int, tuple[str, dict]]  # person id -> (result code, answers)
+    new_people: list[tuple[dict, str, dict]]  # (fields, result code, answers)
+    occurred_at: datetime
+    skewed: bool
+    knock_id: int | None = None
 
 
 def sync_batch(user: User, device_id: str, records: list[dict[str, Any]]) -> list[Outcome]:
@@ -79,38 +102,113 @@ def sync_batch(user: User, device_id: str, records: list[dict[str, Any]]) -> lis
             )
         },
         scripts=_scripts(user.organization_id),
+        zone=campaign_zone(user.organization_id),
+        batch_id=_open_batch(user, device_id, len(records)),
     )
-    parsed: list[tuple[int, dict | None, Outcome | None]] = []
+    outcomes: dict[int, Outcome] = {}
+    fresh: dict[str, tuple[int, dict]] = {}
+    twins: dict[int, int] = {}  # a record sent twice in the batch -> where it came first
     for n, raw in enumerate(records):
         try:
-            parsed.append((n, KnockRecordSchema().load(raw), None))
+            record = RECORD.load(raw)
         except ma.ValidationError as exc:
             raw_uuid = raw.get("uuid") if isinstance(raw, dict) else None
-            outcome = Outcome(str(raw_uuid) if raw_uuid else None, "rejected", "invalid_record",
-                              "The record is malformed.", _flatten(exc.messages))  # fmt: skip
-            parsed.append((n, None, outcome))
-    outcomes: dict[int, Outcome] = {n: o for n, _, o in parsed if o is not None}
-    good = sorted(
-        ((n, r) for n, r, o in parsed if r is not None),
-        key=lambda item: (item[1]["household_id"], str(item[1]["uuid"])),
+            outcomes[n] = Outcome(str(raw_uuid) if raw_uuid else None, "rejected",
+                                  "invalid_record", "The record is malformed.",
+                                  _flatten(exc.messages))  # fmt: skip
+            continue
+        key = str(record["uuid"])
+        if key in fresh:
+            twins[n] = fresh[key][0]
+        else:
+            fresh[key] = (n, record)
+    known = _known(user.organization_id, list(fresh))
+    for key, knock_id in known.items():
+        n, _ = fresh.pop(key)
+        outcomes[n] = Outcome(key, "duplicate", door_knock_id=knock_id)
+    plans = _check_all(context, fresh, outcomes)
+    _write(context, plans, outcomes)
+    for n, first_n in twins.items():
+        first = outcomes[first_n]
+        outcomes[n] = (
+            first if first.status == "rejected"
+            else Outcome(first.uuid, "duplicate", door_knock_id=first.door_knock_id)
+        )  # fmt: skip
+    counted = [outcomes[n] for n in range(len(records))]
+    db.session.execute(
+        update(SyncBatch)
+        .where(SyncBatch.id == context.batch_id)
+        .values(**{name: sum(o.status == status for o in counted) for name, status in
+                   (("applied", "applied"), ("duplicates", "duplicate"), ("rejected", "rejected"))})
+    )  # fmt: skip
+    return counted
+
+
+def _open_batch(user: User, device_id: str, count: int) -> int:
+    batch = insert(SyncBatch).values(
+        organization_id=user.organization_id, user_id=user.id, device_id=device_id, records=count
     )
-    context.stops = _stops_of([record for _, record in good])
-    for n, record in good:
-        outcomes[n] = _apply_one(context, record)
-    return [outcomes[n] for n in range(len(records))]
+    return db.session.scalar(batch.returning(SyncBatch.id))
 
 
-def _stops_of(records: list[dict[str, Any]]) -> dict[tuple[int, int], WalkListStop]:
-    """The homes the batch names, with their people, in one query."""
+def _known(organization_id: int, keys: list[str]) -> dict[str, int]:
+    """The records already applied (an earlier sync, a lost response): uuid -> knock id."""
+    if not keys:
+        return {}
+    rows = db.session.execute(
+        select(DoorKnock.client_uuid, DoorKnock.id).where(
+            DoorKnock.client_uuid.in_(keys), DoorKnock.organization_id == organization_id
+        )
+    )
+    return {str(key): knock_id for key, knock_id in rows}
+
+
+def _check_all(context: _Context, fresh, outcomes: dict[int, Outcome]) -> list[_Plan]:
+    """Check every new record against the lists, homes, results and script; in household
+    order, so batches touching the same homes write them in one order."""
+    ordered = sorted(fresh.values(), key=lambda item: (item[1]["household_id"],
+                                                       str(item[1]["uuid"])))  # fmt: skip
+    context.stops = _stops_of([record for _, record in ordered])
+    plans = []
+    for n, record in ordered:
+        try:
+            plans.append(_check(context, n, record))
+        except Rejected as exc:
+            outcomes[n] = Outcome(str(record["uuid"]), "rejected", exc.code, exc.message,
+                                  exc.fields)  # fmt: skip
+    return plans
+
+
+@dataclass
+class _Stop:
+    """A home on a list, as the checks need it."""
+
+    address_id: int
+    household_id: int
+    person_ids: frozenset[int]
+
+
+def _stops_of(records: list[dict[str, Any]]) -> dict[tuple[int, int], _Stop]:
+    """The homes the batch names, with the people listed there, in one query."""
     pairs = {(r["walk_list_id"], r["household_id"]) for r in records}
     if not pairs:
         return {}
-    stops = db.session.scalars(
-        select(WalkListStop)
+    rows = db.session.execute(
+        select(
+            WalkListStop.walk_list_id,
+            WalkListStop.household_id,
+            WalkListStop.address_id,
+            func.array_agg(WalkListPerson.person_id),
+        )
+        .outerjoin(WalkListPerson, WalkListPerson.stop_id == WalkListStop.id)
         .where(tuple_(WalkListStop.walk_list_id, WalkListStop.household_id).in_(sorted(pairs)))
-        .options(selectinload(WalkListStop.people))
+        .group_by(WalkListStop.walk_list_id, WalkListStop.household_id, WalkListStop.address_id)
     )
-    return {(s.walk_list_id, s.household_id): s for s in stops}
+    return {
+        (list_id, household_id): _Stop(address_id, household_id,
+                                       frozenset(p for p in people if p is not None))
+        for list_id, household_id, address_id, people in rows
+    }  # fmt: skip
 
 
 def _flatten(messages: Any, prefix: str = "") -> dict[str, Any]:
@@ -133,24 +231,24 @@ def _scripts(organization_id: int) -> dict[int | None, Script]:
     return by_id
 
 
-def _apply_one(context: _Context, record: dict[str, Any]) -> Outcome:
-    savepoint = db.session.begin_nested()
-    try:
-        knock_id = _apply(context, record)
-    except Rejected as exc:
-        savepoint.rollback()
-        return Outcome(str(record["uuid"]), "rejected", exc.code, exc.message, exc.fields)
-    if knock_id is None:
-        savepoint.rollback()
-        existing = db.session.scalar(
-            select(DoorKnock.id).where(DoorKnock.client_uuid == record["uuid"])
+def _held_until(context: _Context, list_id: int) -> datetime | bool | None:
+    """True while the user holds the list (directors and organizers hold every list); the
+    time it was taken back from them (what they recorded before that still counts); None
+    when it never was theirs."""
+    if context.user.can(Permission.WALKLISTS_MANAGE):
+        return True
+    row = db.session.execute(
+        select(WalkListAssignment.released_at).where(
+            WalkListAssignment.walk_list_id == list_id,
+            WalkListAssignment.user_id == context.user.id,
         )
-        return Outcome(str(record["uuid"]), "duplicate", door_knock_id=existing)
-    savepoint.commit()
-    return Outcome(str(record["uuid"]), "applied", door_knock_id=knock_id)
+    ).first()
+    if row is None:
+        return None
+    return True if row.released_at is None else row.released_at
 
 
-def _walk_list(context: _Context, list_id: int) -> WalkList:
+def _walk_list(context: _Context, list_id: int, client_at: datetime) -> WalkList:
     if list_id not in context.lists:
         walk_list = db.session.get(WalkList, list_id) if list_id < 2**63 else None
         if walk_list is not None and walk_list.organization_id != context.user.organization_id:
@@ -160,83 +258,139 @@ def _walk_list(context: _Context, list_id: int) -> WalkList:
     if walk_list is None:
         raise Rejected("walk_list_not_found", "No such walk list.", {"walk_list_id": list_id})
     if list_id not in context.holds:
-        context.holds[list_id] = context.user.can(Permission.WALKLISTS_MANAGE) or bool(
-            db.session.scalar(
-                select(func.count()).where(
-                    WalkListAssignment.walk_list_id == list_id,
-                    WalkListAssignment.user_id == context.user.id,
-                )
-            )
-        )
-    if not context.holds[list_id]:
+        context.holds[list_id] = _held_until(context, list_id)
+    held = context.holds[list_id]
+    if held is None or (held is not True and client_at > held):
         raise Rejected("not_assigned", "This list is not assigned to you.",
                        {"walk_list_id": list_id})  # fmt: skip
     return walk_list
 
 
-def _apply(context: _Context, record: dict[str, Any]) -> int | None:
-    walk_list = _walk_list(context, record["walk_list_id"])
+def _check(context: _Context, n: int, record: dict[str, Any]) -> _Plan:
+    walk_list = _walk_list(context, record["walk_list_id"], record["client_at"])
     stop = context.stops.get((walk_list.id, record["household_id"]))
     if stop is None:
         raise Rejected("household_not_on_list", "That home is not on this list.",
                        {"household_id": record["household_id"]})  # fmt: skip
-    listed = {p.person_id for p in stop.people}
+    listed = stop.person_ids
     for entry in record["people"]:
         if entry["person_id"] not in listed:
             raise Rejected("person_not_on_list", "That person is not at this home on the list.",
                            {"person_id": entry["person_id"]})  # fmt: skip
     script = context.scripts.get(None)
     results = _results(context, record, listed, script)
+    new_people = [
+        (entry, _result_of(context, entry, record, script), check_answers(script, entry["answers"]))
+        for entry in record["new_people"]
+    ]
     occurred_at, skewed = _when(context, walk_list, record["client_at"])
-    gps = record["gps"] or {}
-    knock_id = db.session.scalar(
-        insert(DoorKnock)
-        .values(
-            organization_id=walk_list.organization_id,
-            client_uuid=record["uuid"],
-            walk_list_id=walk_list.id,
-            user_id=context.user.id,
-            address_id=stop.address_id,
-            household_id=stop.household_id,
-            result=record.get("result"),
-            is_contact=any(context.codes[r].is_contact for r, _ in results.values()),
-            notes=record["notes"],
-            occurred_at=occurred_at,
-            client_at=record["client_at"],
-            received_at=context.now,
-            clock_skewed=skewed,
-            device_id=context.device_id,
-            lat=gps.get("lat"),
-            lon=gps.get("lon"),
-            accuracy_m=gps.get("accuracy"),
-            distance_m=_distance(stop.address_id, gps),
-            record=_as_json(record),
-        )
-        .on_conflict_do_nothing(index_elements=["client_uuid"])
-        .returning(DoorKnock.id)
-    )
-    if knock_id is None:
-        return None
-    for person_entry in record["new_people"]:
-        person = _new_person(walk_list, stop, person_entry)
-        results[person.id] = (
-            _result_of(context, person_entry, record, script),
-            check_answers(script, person_entry["answers"]),
-        )
-    _fold(context, walk_list, knock_id, stop, record, results, occurred_at, gps)
-    for note in record["place_notes"]:
-        db.session.add(
-            PlaceNote(
-                organization_id=walk_list.organization_id,
-                address_id=stop.address_id,
-                kind=note["kind"],
-                text=note["text"],
-                door_knock_id=knock_id,
-                user_id=context.user.id,
-            )
-        )
+    return _Plan(n, record, walk_list, stop, results, new_people, occurred_at, skewed)
+
+
+def _write(context: _Context, plans: list[_Plan], outcomes: dict[int, Outcome]) -> None:
+    """The checked records in: knocks, then new people, then the people's histories."""
+    if not plans:
+        return
+    _insert_knocks(context, plans)
+    raced = _known(context.user.organization_id,
+                   [str(p.record["uuid"]) for p in plans if p.knock_id is None])  # fmt: skip
+    for plan in plans:
+        if plan.knock_id is None:  # another request applied it a moment ago
+            key = str(plan.record["uuid"])
+            outcomes[plan.n] = Outcome(key, "duplicate", door_knock_id=raced.get(key))
+    applied = [p for p in plans if p.knock_id is not None]
+    for plan in applied:
+        if plan.new_people and not _add_new_people(plan, outcomes):
+            plan.knock_id = None
+    applied = [p for p in applied if p.knock_id is not None]
+    _fold(context, applied)
+    db.session.add_all(
+        PlaceNote(organization_id=p.walk_list.organization_id, address_id=p.stop.address_id,
+                  kind=note["kind"], text=note["text"], door_knock_id=p.knock_id,
+                  user_id=context.user.id)
+        for p in applied for note in p.record["place_notes"]
+    )  # fmt: skip
     db.session.flush()
-    return knock_id
+    for plan in applied:
+        outcomes[plan.n] = Outcome(str(plan.record["uuid"]), "applied", door_knock_id=plan.knock_id)
+
+
+def _insert_knocks(context: _Context, plans: list[_Plan]) -> None:
+    distances = _distances(plans)
+    rows = [
+        {
+            "organization_id": p.walk_list.organization_id,
+            "client_uuid": p.record["uuid"],
+            "sync_batch_id": context.batch_id,
+            "walk_list_id": p.walk_list.id,
+            "user_id": context.user.id,
+            "address_id": p.stop.address_id,
+            "household_id": p.stop.household_id,
+            "result": p.record.get("result"),
+            "is_contact": any(context.codes[code].is_contact for code, _ in p.results.values())
+            or any(context.codes[code].is_contact for _, code, _ in p.new_people),
+            "notes": p.record["notes"],
+            "occurred_at": p.occurred_at,
+            "client_at": p.record["client_at"],
+            "received_at": context.now,
+            "clock_skewed": p.skewed,
+            "device_id": context.device_id,
+            "lat": (p.record["gps"] or {}).get("lat"),
+            "lon": (p.record["gps"] or {}).get("lon"),
+            "accuracy_m": (p.record["gps"] or {}).get("accuracy"),
+            "distance_m": distances.get(p.n),
+            "status": "applied",
+            "record": _as_json(p.record),
+        }
+        for p in plans
+    ]
+    inserted = insert_rows(DoorKnock.__table__, rows, returning=("client_uuid", "id"),
+                           skip_conflicts_on=("client_uuid",))  # fmt: skip
+    ids = {str(key): knock_id for key, knock_id in inserted}
+    for plan in plans:
+        plan.knock_id = ids.get(str(plan.record["uuid"]))
+
+
+def _distances(plans: list[_Plan]) -> dict[int, float]:
+    """Metres from the phone to each door's point, for the records with a GPS fix."""
+    located = [p for p in plans if p.record["gps"]]
+    if not located:
+        return {}
+    rows = db.session.execute(
+        text(
+            "SELECT f.n, ST_Distance(a.point::geography,"
+            " ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326)::geography)"
+            " FROM unnest(CAST(:ns AS int[]), CAST(:ids AS bigint[]), CAST(:lons AS float8[]),"
+            " CAST(:lats AS float8[])) AS f(n, address_id, lon, lat)"
+            " JOIN addresses a ON a.id = f.address_id WHERE a.point IS NOT NULL"
+        ),
+        {
+            "ns": [p.n for p in located],
+            "ids": [p.stop.address_id for p in located],
+            "lons": [p.record["gps"]["lon"] for p in located],
+            "lats": [p.record["gps"]["lat"] for p in located],
+        },
+    )
+    return dict(rows.all())
+
+
+def _add_new_people(plan: _Plan, outcomes: dict[int, Outcome]) -> bool:
+    """The people met at this door, made on their own: one with bad details (a number that
+    is not a phone number) rejects this record only, and takes its knock back out."""
+    savepoint = db.session.begin_nested()
+    for index, (entry, code, answers) in enumerate(plan.new_people):
+        try:
+            person = _new_person(plan.walk_list, plan.stop, entry)
+        except DoorstepError as exc:
+            savepoint.rollback()
+            db.session.execute(delete(DoorKnock).where(DoorKnock.id == plan.knock_id))
+            fields = {f"new_people.{index}.{k}": v for k, v in (exc.fields or {}).items()}
+            outcomes[plan.n] = Outcome(str(plan.record["uuid"]), "rejected",
+                                       "invalid_new_person", exc.message, fields)  # fmt: skip
+            return False
+        plan.results[person.id] = (code, answers)
+    savepoint.commit()
+    return True
 
 
 def _results(context, record, listed: set[int], script) -> dict[int, tuple[str, dict]]:
@@ -279,18 +433,6 @@ def _when(context: _Context, walk_list: WalkList, client_at: datetime) -> tuple[
     return client_at, False
 
 
-def _distance(address_id: int, gps: dict):
-    """Metres from the phone to the door's point, worked out inside the knock's insert."""
-    if not gps:
-        return None
-    phone = func.ST_SetSRID(func.ST_MakePoint(gps["lon"], gps["lat"]), 4326)
-    return (
-        select(func.ST_Distance(func.Geography(Address.point), func.Geography(phone)))
-        .where(Address.id == address_id)
-        .scalar_subquery()
-    )
-
-
 def _as_json(record: dict[str, Any]) -> dict[str, Any]:
     return {
         **record,
@@ -303,7 +445,7 @@ def _as_json(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _new_person(walk_list: WalkList, stop: WalkListStop, entry: dict) -> Person:
+def _new_person(walk_list: WalkList, stop: _Stop, entry: dict) -> Person:
     """Somebody met at the door: in this home, or in a new unit at this address."""
     unit = entry.get("unit") or ""
     home = db.session.get(Household, stop.household_id)
@@ -326,95 +468,53 @@ def _new_person(walk_list: WalkList, stop: WalkListStop, entry: dict) -> Person:
     return person
 
 
-def _fold(context, walk_list, knock_id, stop, record, results, occurred_at, gps) -> None:
-    """The knock into each person's history: an interaction, the answers (latest wins), the
-    tags a yes adds, and the sticky effects of the result."""
-    organization_id = walk_list.organization_id
-    person_ids = sorted(results)
-    # Lock in id order: two batches on the same people wait for each other, never deadlock.
-    db.session.execute(
-        select(Person.id).where(Person.id.in_(person_ids)).order_by(Person.id).with_for_update()
-    )
-    base = uuid.UUID(str(record["uuid"]))
-    interactions = db.session.execute(
-        insert(Interaction)
-        .values(
-            [
-                {
-                    "organization_id": organization_id,
-                    "person_id": person_id,
-                    "kind": InteractionKind.DOOR_KNOCK,
-                    "occurred_at": occurred_at,
-                    "user_id": context.user.id,
-                    "result": results[person_id][0],
-                    "summary": context.codes[results[person_id][0]].label,
-                    "data": {
-                        "door_knock_id": knock_id,
-                        "walk_list_id": walk_list.id,
-                        "answers": results[person_id][1],
-                        "notes": record["notes"],
-                        "device_id": context.device_id,
-                        "gps": gps or None,
-                    },
-                    "client_uuid": uuid.uuid5(base, str(person_id)),
-                }
-                for person_id in person_ids
-            ]
-        )
-        .returning(Interaction.person_id, Interaction.id)
-    ).all()
-    interaction_of = dict(interactions)
-    answers = [
-        {
-            "organization_id": organization_id,
-            "person_id": person_id,
-            "question": key,
-            "answer": ",".join(value) if isinstance(value, list) else value,
-            "answered_at": occurred_at,
-            "answered_on": occurred_at.date(),
-            "interaction_id": interaction_of[person_id],
-            "user_id": context.user.id,
-        }
-        for person_id in person_ids
-        for key, value in sorted(results[person_id][1].items())
-    ]
-    if answers:
-        stmt = insert(SurveyAnswer).values(answers)
-        db.session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["person_id", "question", "answered_on"],
-                set_={
-                    "answer": stmt.excluded.answer,
-                    "answered_at": stmt.excluded.answered_at,
-                    "interaction_id": stmt.excluded.interaction_id,
-                    "user_id": stmt.excluded.user_id,
-                },
-                # A knock synced late does not overwrite a later answer of the same day.
-                where=SurveyAnswer.answered_at <= stmt.excluded.answered_at,
+def _fold(context: _Context, plans: list[_Plan]) -> None:
+    """The knocks into their people's histories: an interaction per person with the answers,
+    and the answers (latest wins), tags and sticky flags they bring (``effects``)."""
+    if not plans:
+        return
+    people = People.lock(person_id for plan in plans for person_id in plan.results)
+    script = context.scripts.get(None)
+    rows, answers = [], []
+    for plan in plans:
+        base = uuid.UUID(str(plan.record["uuid"]))
+        for person_id in sorted(plan.results):
+            code, given = plan.results[person_id]
+            changes = people.apply(
+                person_id, context.codes[code].effect, script_tags(script, given)
             )
-        )
-    _sticky_effects(context, results)
-    _tags(context.scripts.get(None), results)
-
-
-def _sticky_effects(context: _Context, results: dict[int, tuple[str, dict]]) -> None:
-    flags = {
-        ResultEffect.MOVED: {"has_moved": True},
-        ResultEffect.WRONG_ADDRESS: {"has_moved": True},
-        ResultEffect.DECEASED: {"is_deceased": True},
-        ResultEffect.DO_NOT_CONTACT: {"do_not_contact": True},
-    }
-    for person_id in sorted(results):
-        effect = context.codes[results[person_id][0]].effect
-        if effect in flags:
-            db.session.execute(update(Person).where(Person.id == person_id).values(flags[effect]))
-
-
-def _tags(script: Script | None, results: dict[int, tuple[str, dict]]) -> None:
-    tagging = {q.key: q.tag for q in (script.questions if script else []) if q.tag}
-    for person_id in sorted(results):
-        answers = results[person_id][1]
-        added = [tag for key, tag in tagging.items() if answers.get(key) == "yes"]
-        if added:
-            person = db.session.get(Person, person_id)
-            person.tags = normalise_tags([*person.tags, *added])
+            interaction_uuid = uuid.uuid5(base, str(person_id))
+            rows.append(
+                {
+                    "organization_id": plan.walk_list.organization_id,
+                    "person_id": person_id,
+                    "kind": InteractionKind.DOOR_KNOCK.value,
+                    "occurred_at": plan.occurred_at,
+                    "recorded_at": context.now,
+                    "user_id": context.user.id,
+                    "result": code,
+                    "summary": context.codes[code].label,
+                    "data": {
+                        "door_knock_id": plan.knock_id,
+                        "walk_list_id": plan.walk_list.id,
+                        "answers": given,
+                        "notes": plan.record["notes"],
+                        "device_id": context.device_id,
+                        "gps": plan.record["gps"] or None,
+                        **changes,
+                    },
+                    "client_uuid": interaction_uuid,
+                }
+            )
+            answers.extend(
+                {"person_id": person_id, "question": key, "answer": value,
+                 "answered_at": plan.occurred_at, "interaction_id": interaction_uuid,
+                 "user_id": context.user.id}
+                for key, value in sorted(given.items())
+            )  # fmt: skip
+    made = insert_rows(Interaction.__table__, rows, returning=("client_uuid", "id"))
+    interaction_of = {key: interaction_id for key, interaction_id in made}
+    for answer in answers:
+        answer["interaction_id"] = interaction_of[answer["interaction_id"]]
+    people.write()
+    store_answers(context.user.organization_id, answers, context.zone)

@@ -2,32 +2,40 @@
 
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from app.audit.operations import record_audit
 from app.auth.access import current_user, require
 from app.auth.permissions import Permission
-from app.canvass import operations, queries
+from app.canvass import operations, queries, review, van
 from app.canvass.defaults import ensure_defaults
 from app.canvass.models import ResultCode, Script
 from app.canvass.schemas import (
     ActivityArgsSchema,
     ActivitySchema,
+    BatchListArgsSchema,
+    BatchSchema,
     KnockListArgsSchema,
     KnockSchema,
     ResultCodeInSchema,
     ResultCodeSchema,
     ResultCodeUpdateSchema,
+    ReviewSchema,
     ScriptInSchema,
     ScriptSchema,
     SetupSchema,
     SyncResultSchema,
     SyncSchema,
+    VanExportArgsSchema,
+    VanExportSchema,
 )
 from app.canvass.sync import sync_batch
 from app.core.pagination import page_schema
+from app.core.schemas import file_responses
+from app.core.spreadsheets import csv_bytes
 from app.extensions import db
 
 blp = Blueprint("canvass", __name__, url_prefix="/api/v1/canvass", description="Canvassing")
@@ -158,3 +166,79 @@ def activity(args):
     door or at night, with the fraud signs flagged."""
     since = args.get("since") or datetime.now(UTC) - timedelta(days=7)
     return queries.activity(current_user().organization_id, since)
+
+
+@blp.route("/batches", methods=["GET"])
+@require(Permission.CANVASS_REVIEW)
+@blp.arguments(BatchListArgsSchema, location="query")
+@blp.response(200, page_schema(BatchSchema))
+def list_batches(args):
+    """The batches phones sent, newest first, with what each brought and its review status
+    (applied, held, rolled_back)."""
+    return review.list_batches(current_user().organization_id, args)
+
+
+@blp.route("/batches/<id:batch_id>/hold", methods=["POST"])
+@require(Permission.CANVASS_REVIEW)
+@blp.arguments(ReviewSchema)
+@blp.response(200, BatchSchema)
+def hold_batch(body, batch_id):
+    """Hold a batch: its knocks leave the histories, list progress and universes (their
+    answers fall back to what else was said that day) until it is released."""
+    user = current_user()
+    batch = review.get_batch(user.organization_id, batch_id, lock=True)
+    return review.hold(batch, user, body["reason"])
+
+
+@blp.route("/batches/<id:batch_id>/release", methods=["POST"])
+@require(Permission.CANVASS_REVIEW)
+@blp.response(200, BatchSchema)
+def release_batch(batch_id):
+    """Release a held batch: its knocks count again, as if just synced."""
+    user = current_user()
+    return review.release(review.get_batch(user.organization_id, batch_id, lock=True), user)
+
+
+@blp.route("/batches/<id:batch_id>/rollback", methods=["POST"])
+@require(Permission.CANVASS_REVIEW)
+@blp.arguments(ReviewSchema)
+@blp.response(200, BatchSchema)
+def roll_back_batch(body, batch_id):
+    """Roll a batch back for good: the knocks and their interactions stay, marked, and each
+    person's history gets a note of the rollback."""
+    user = current_user()
+    batch = review.get_batch(user.organization_id, batch_id, lock=True)
+    return review.roll_back(batch, user, body["reason"])
+
+
+@blp.route("/exports/van", methods=["GET"])
+@require(Permission.CANVASS_EXPORT)
+@blp.arguments(VanExportArgsSchema, location="query")
+@blp.response(200, VanExportSchema)
+@blp.doc(
+    **file_responses(
+        "The knocks as VAN canvass responses (JSON), or the bulk Canvass Results file (CSV)",
+        {"application/json": VanExportSchema, "text/csv": {"type": "string"}},
+    )
+)
+def export_van(args):
+    """The knocks (rolled-back and held ones left out) in NGP VAN's shapes: each
+    ``canvassResponses`` body with the path VAN takes it on, or (``format=csv``) the bulk
+    Canvass Results file; with what could not be sent and why."""
+    organization_id = current_user().organization_id
+    exported = van.export(organization_id, args)
+    record_audit(
+        "canvass.export_van",
+        entity_type="door_knocks",
+        organization_id=organization_id,
+        changes={"format": args["format"], "items": len(exported["items"]),
+                 "skipped": len(exported["skipped"])},
+    )  # fmt: skip
+    if args["format"] == "json":
+        return exported
+    body = csv_bytes(van.CSV_COLUMNS, van.to_csv_rows(exported))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="van-canvass-results.csv"'},
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, String, Text, func, text
+from sqlalchemy import ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import OrganizationOwnedMixin, text_enum
@@ -15,6 +15,7 @@ from app.extensions import db
 class Channel(StrEnum):
     EMAIL = "email"
     SMS = "sms"
+    PUSH = "push"  # recipient: a PushSubscription id; body: the JSON the service worker shows
 
 
 class MessageStatus(StrEnum):
@@ -46,3 +47,19 @@ class OutboundMessage(OrganizationOwnedMixin, db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     sent_at: Mapped[datetime | None]
+
+
+class PushSubscription(OrganizationOwnedMixin, db.Model):
+    """One browser's Web Push subscription (the PWA on a canvasser's phone). Removed when
+    the user turns notifications off or the push service says it is gone (404/410)."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(Text, unique=True)
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    user_agent: Mapped[str] = mapped_column(String(300), server_default="")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    last_sent_at: Mapped[datetime | None]

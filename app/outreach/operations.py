@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.outreach.models import Channel, MessageStatus, OutboundMessage
-from app.outreach.senders import DeliveryError, sender_for
+from app.outreach.senders import DeliveryError, RecipientGone, sender_for
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
         except DeliveryError as exc:
             log.warning("outbox message %s not delivered: %s", message.id, exc)
             message.last_error = str(exc)[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
+            if isinstance(exc, RecipientGone) or message.attempts >= MAX_ATTEMPTS:
                 message.status = MessageStatus.FAILED
             failed += 1
             continue

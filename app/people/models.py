@@ -164,7 +164,8 @@ class InteractionKind(StrEnum):
 
 
 class Interaction(OrganizationOwnedMixin, db.Model):
-    """One entry in a person's engagement history. Rows are appended, never rewritten."""
+    """One entry in a person's engagement history. Rows are appended, never rewritten, but
+    for ``voided_at``."""
 
     __tablename__ = "interactions"
     __table_args__ = (
@@ -186,6 +187,9 @@ class Interaction(OrganizationOwnedMixin, db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
     # Set by offline clients; the same record arriving twice is applied once.
     client_uuid: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), unique=True)
+    #: Set while the record it came from is held or after it was rolled back: the row stays
+    #: in the history, but counts for nothing (progress, universes, "last contacted").
+    voided_at: Mapped[datetime | None]
 
 
 class SurveyAnswer(OrganizationOwnedMixin, db.Model):

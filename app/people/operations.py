@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
@@ -226,32 +227,62 @@ def add_note(
 
 
 def record_answers(interaction: Interaction, answers: dict[str, str]) -> None:
-    """Store the answers given in one interaction: one per question per person per day, a
-    later answer that day replacing the earlier one; earlier days stay as history."""
-    # "Per day" is the campaign's day, not UTC's.
-    time_zone = (
-        select(Organization.time_zone)
-        .where(Organization.id == interaction.organization_id)
-        .scalar_subquery()
+    """Store the answers given in one interaction (see ``store_answers``)."""
+    store_answers(
+        interaction.organization_id,
+        [
+            {
+                "person_id": interaction.person_id,
+                "question": question,
+                "answer": answer,
+                "answered_at": interaction.occurred_at,
+                "interaction_id": interaction.id,
+                "user_id": interaction.user_id,
+            }
+            for question, answer in answers.items()
+        ],
     )
-    for question, answer in answers.items():
-        statement = insert(SurveyAnswer).values(
-            organization_id=interaction.organization_id,
-            person_id=interaction.person_id,
-            question=question,
-            answer=answer,
-            answered_at=interaction.occurred_at,
-            answered_on=func.date(func.timezone(time_zone, interaction.occurred_at)),
-            interaction_id=interaction.id,
-            user_id=interaction.user_id,
+
+
+def campaign_zone(organization_id: int) -> ZoneInfo:
+    """The campaign's time zone: its days are the ones answers are kept per."""
+    name = db.session.scalar(
+        select(Organization.time_zone).where(Organization.id == organization_id)
+    )
+    return ZoneInfo(name or "America/New_York")
+
+
+def store_answers(
+    organization_id: int, rows: list[dict[str, Any]], zone: ZoneInfo | None = None
+) -> None:
+    """Store answers (person_id, question, answer, answered_at, interaction_id, user_id):
+    one per question per person per day, a later answer that day replacing the earlier one
+    (one synced late does not overwrite a later one); earlier days stay as history. A
+    multiple-choice answer (a list) is stored comma-joined; a long text answer is cut to what
+    the column holds (the interaction keeps all of it)."""
+    if not rows:
+        return
+    zone = zone or campaign_zone(organization_id)  # "per day" is the campaign's day
+    latest: dict[tuple[int, str, date], dict[str, Any]] = {}
+    for row in rows:  # one row per person, question and day in a statement: the latest
+        day = row["answered_at"].astimezone(zone).date()
+        key = (row["person_id"], row["question"], day)
+        if key not in latest or latest[key]["answered_at"] <= row["answered_at"]:
+            latest[key] = {**row, "organization_id": organization_id,
+                           "answer": _answer_text(row["answer"]), "answered_on": day}  # fmt: skip
+    statement = insert(SurveyAnswer).values(list(latest.values()))
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["person_id", "question", "answered_on"],
+            set_={
+                name: statement.excluded[name]
+                for name in ("answer", "answered_at", "interaction_id", "user_id")
+            },
+            where=SurveyAnswer.answered_at <= statement.excluded.answered_at,
         )
-        db.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["person_id", "question", "answered_on"],
-                set_={
-                    name: statement.excluded[name]
-                    for name in ("answer", "answered_at", "interaction_id", "user_id")
-                },
-                where=SurveyAnswer.answered_at <= statement.excluded.answered_at,
-            )
-        )
+    )
+
+
+def _answer_text(answer: str | list[str]) -> str:
+    text = ",".join(answer) if isinstance(answer, list) else answer
+    return text[: SurveyAnswer.answer.type.length]

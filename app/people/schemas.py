@@ -347,6 +347,10 @@ class InteractionSchema(ma.Schema):
     result = ma.fields.String(allow_none=True)
     summary = ma.fields.String()
     data = ma.fields.Dict()
+    voided_at = ma.fields.DateTime(
+        allow_none=True,
+        metadata={"description": "Set while its door knock is held, or after it was rolled back"},
+    )
 
 
 class PersonProfileSchema(PersonSchema):

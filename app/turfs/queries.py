@@ -96,6 +96,7 @@ def turf_stats(organization_id: int, turf_ids: list[int]) -> dict[int, dict[str,
         .where(
             Interaction.organization_id == organization_id,
             Interaction.kind.in_(CONTACT_KINDS),
+            Interaction.voided_at.is_(None),
         )
         .group_by(Interaction.person_id)
         .subquery()

@@ -229,7 +229,11 @@ def _survey(specs: list[Mapping[str, Any]], ctx: FilterContext) -> ColumnElement
 
 @clause("contact")
 def _contact(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]:
-    attempts = [Interaction.person_id == Person.id, Interaction.kind.in_(CONTACT_KINDS)]
+    attempts = [
+        Interaction.person_id == Person.id,
+        Interaction.kind.in_(CONTACT_KINDS),
+        Interaction.voided_at.is_(None),
+    ]
     if spec.get("within_days"):
         attempts.append(Interaction.occurred_at > ctx.now - timedelta(days=spec["within_days"]))
     clauses = []

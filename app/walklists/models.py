@@ -63,7 +63,13 @@ class WalkList(TimestampMixin, OrganizationOwnedMixin, db.Model):
     stops = relationship(
         "WalkListStop", order_by="WalkListStop.position", cascade="all, delete-orphan"
     )
-    assignments = relationship("WalkListAssignment", cascade="all, delete-orphan")
+    #: Who holds the list now (an unassigned canvasser's row stays, released: see below).
+    assignments = relationship(
+        "WalkListAssignment",
+        primaryjoin="and_(WalkList.id == WalkListAssignment.walk_list_id,"
+        " WalkListAssignment.released_at.is_(None))",
+        cascade="all, delete-orphan",
+    )
 
     __audit_values__ = ("name", "status", "expires_at")
 
@@ -110,7 +116,9 @@ class WalkListPerson(OrganizationOwnedMixin, db.Model):
 
 
 class WalkListAssignment(OrganizationOwnedMixin, db.Model):
-    """A canvasser holding a list: assigned by a director, or claimed with the list's code."""
+    """A canvasser holding a list: assigned by a director, or claimed with the list's code.
+    Taking the list back sets ``released_at`` instead of deleting the row: knocks the
+    canvasser recorded before then (offline, say) still sync."""
 
     __tablename__ = "walk_list_assignments"
     __organization_index__ = False
@@ -122,6 +130,7 @@ class WalkListAssignment(OrganizationOwnedMixin, db.Model):
     assigned_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed: Mapped[bool] = mapped_column(server_default=text("false"))
+    released_at: Mapped[datetime | None]
 
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
 

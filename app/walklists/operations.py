@@ -18,6 +18,7 @@ from app.audit.operations import record_audit
 from app.auth.permissions import Permission
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
+from app.outreach import push
 from app.people.models import Interaction, InteractionKind, Person
 from app.turfs.models import Turf, TurfDoor, TurfStatus
 from app.universes.queries import Search
@@ -161,6 +162,7 @@ def create_near_list(
         .where(
             Interaction.organization_id == organization_id,
             Interaction.kind == InteractionKind.DOOR_KNOCK,
+            Interaction.voided_at.is_(None),
         )
     )
     candidates = (
@@ -265,16 +267,12 @@ def assign(walk_list: WalkList, user_ids: list[int], by_user_id: int | None) -> 
     holding = {a.user_id for a in walk_list.assignments}
     added = [i for i in dict.fromkeys(user_ids) if i not in holding]
     for user_id in added:
-        walk_list.assignments.append(
-            WalkListAssignment(
-                organization_id=walk_list.organization_id,
-                user_id=user_id,
-                assigned_by_id=by_user_id,
-            )
-        )
+        _hold(walk_list, user_id, assigned_by_id=by_user_id, claimed=False)
     db.session.flush()
     if added:
         record_audit("walk_lists.assign", entity=walk_list, changes={"user_ids": added})
+        _notify(walk_list, added, "walk_list.assigned", "New walk list",
+                f"{walk_list.name} is yours to walk.")  # fmt: skip
     return added
 
 
@@ -282,9 +280,12 @@ def unassign(walk_list: WalkList, user_id: int) -> None:
     assignment = next((a for a in walk_list.assignments if a.user_id == user_id), None)
     if assignment is None:
         raise NotFound("That user does not hold this list.", code="assignment_not_found")
-    walk_list.assignments.remove(assignment)
+    assignment.released_at = datetime.now(UTC)
     db.session.flush()
+    db.session.expire(walk_list, ["assignments"])
     record_audit("walk_lists.unassign", entity=walk_list, changes={"user_id": user_id})
+    _notify(walk_list, [user_id], "walk_list.unassigned", "Walk list taken back",
+            f"{walk_list.name} is no longer yours.")  # fmt: skip
 
 
 def claim(user: User, code: str) -> WalkList:
@@ -301,14 +302,26 @@ def claim(user: User, code: str) -> WalkList:
                        code="walk_list_not_found", fields={"code": code})  # fmt: skip
     _require_active(walk_list)
     if all(a.user_id != user.id for a in walk_list.assignments):
-        walk_list.assignments.append(
-            WalkListAssignment(
-                organization_id=walk_list.organization_id, user_id=user.id, claimed=True
-            )
-        )
+        _hold(walk_list, user.id, assigned_by_id=None, claimed=True)
         db.session.flush()
         record_audit("walk_lists.claim", entity=walk_list, changes={"user_id": user.id})
     return walk_list
+
+
+def _hold(walk_list: WalkList, user_id: int, *, assigned_by_id: int | None, claimed: bool):
+    """The user holds the list from now: a new assignment, or theirs from before again."""
+    before = db.session.get(WalkListAssignment, (walk_list.id, user_id))
+    if before is None:
+        walk_list.assignments.append(
+            WalkListAssignment(organization_id=walk_list.organization_id, user_id=user_id,
+                               assigned_by_id=assigned_by_id, claimed=claimed)
+        )  # fmt: skip
+        return
+    before.released_at = None
+    before.assigned_at = datetime.now(UTC)
+    before.assigned_by_id, before.claimed = assigned_by_id, claimed
+    db.session.flush()
+    db.session.expire(walk_list, ["assignments"])
 
 
 def close(walk_list: WalkList) -> WalkList:
@@ -319,7 +332,16 @@ def close(walk_list: WalkList) -> WalkList:
     checkout.release([walk_list.id])
     db.session.flush()
     record_audit("walk_lists.close", entity=walk_list, changes={"status": "closed"})
+    holders = [a.user_id for a in walk_list.assignments]
+    _notify(walk_list, holders, "walk_list.closed", "Walk list closed",
+            f"{walk_list.name} is closed; knocks you recorded still sync.")  # fmt: skip
     return walk_list
+
+
+def _notify(walk_list: WalkList, user_ids: list[int], kind: str, title: str, body: str) -> None:
+    """Tell the canvassers' phones (Web Push, where they turned it on)."""
+    push.notify(walk_list.organization_id, user_ids, kind, title, body,
+                url=f"/app/#/list/{walk_list.id}")  # fmt: skip
 
 
 def _require_active(walk_list: WalkList) -> None:

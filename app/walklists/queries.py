@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 
 from app.accounts.models import User
 from app.auth.permissions import Permission
 from app.canvass.defaults import contact_results
-from app.canvass.models import PlaceNote
+from app.canvass.models import DoorKnock, KnockStatus, PlaceNote
 from app.core.errors import NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -46,6 +46,7 @@ def visible_lists(user: User):
             exists().where(
                 WalkListAssignment.walk_list_id == WalkList.id,
                 WalkListAssignment.user_id == user.id,
+                WalkListAssignment.released_at.is_(None),
             )
         )
     return stmt
@@ -73,6 +74,7 @@ def list_lists(user: User, args: Mapping[str, Any]) -> Page:
             exists().where(
                 WalkListAssignment.walk_list_id == WalkList.id,
                 WalkListAssignment.user_id == user.id,
+                WalkListAssignment.released_at.is_(None),
             )
         )
     return paginate(stmt, args, sortable=LIST_SORTS, default_order=[WalkList.id.desc()])
@@ -99,6 +101,7 @@ def progress(lists: list[WalkList]) -> dict[int, dict[str, Any]]:
             WalkListPerson.walk_list_id.in_(list(made)),
             Interaction.kind == InteractionKind.DOOR_KNOCK,
             Interaction.occurred_at >= WalkList.created_at,
+            Interaction.voided_at.is_(None),
         )
         .group_by(WalkListPerson.walk_list_id, WalkListPerson.stop_id)
         .subquery()
@@ -238,6 +241,7 @@ def _knocked_people(walk_list: WalkList) -> dict[int, str | None]:
             WalkListPerson.walk_list_id == walk_list.id,
             Interaction.kind == InteractionKind.DOOR_KNOCK,
             Interaction.occurred_at >= walk_list.created_at,
+            Interaction.voided_at.is_(None),
         )
         .order_by(Interaction.person_id, Interaction.occurred_at)
     ).all()
@@ -249,7 +253,11 @@ def place_notes(address_ids: list[int]) -> dict[int, list[dict[str, str]]]:
     notes: dict[int, list[dict[str, str]]] = {}
     rows = db.session.scalars(
         select(PlaceNote)
-        .where(PlaceNote.address_id.in_(address_ids))
+        .outerjoin(DoorKnock, DoorKnock.id == PlaceNote.door_knock_id)
+        .where(
+            PlaceNote.address_id.in_(address_ids),
+            or_(DoorKnock.id.is_(None), DoorKnock.status == KnockStatus.APPLIED),
+        )
         .order_by(PlaceNote.created_at.desc(), PlaceNote.id.desc())
     )
     for note in rows:

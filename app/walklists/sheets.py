@@ -4,7 +4,6 @@ and the QR code a canvasser scans to claim the list."""
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import unicodedata
@@ -13,6 +12,8 @@ from typing import Any
 
 import segno
 from fpdf import FPDF
+
+from app.core.spreadsheets import csv_bytes, safe_cell
 
 #: Result codes on the sheet (DOMAIN.md's defaults), as the box headings and their legend.
 RESULT_BOXES = (
@@ -92,20 +93,8 @@ def table_rows(stops: list[dict[str, Any]]):
             }
 
 
-def _safe_cell(value: Any) -> Any:
-    # A name starting with = + - @ would run as a formula in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(stops: list[dict[str, Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
-    for row in table_rows(stops):
-        writer.writerow({k: _safe_cell(v) for k, v in row.items()})
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+    return csv_bytes(COLUMNS, table_rows(stops))
 
 
 def to_xlsx(summary: dict[str, Any], stops: list[dict[str, Any]]) -> bytes:
@@ -121,7 +110,7 @@ def to_xlsx(summary: dict[str, Any], stops: list[dict[str, Any]]) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in table_rows(stops):
-        sheet.append([_safe_cell(row.get(column, "")) for column in COLUMNS])
+        sheet.append([safe_cell(row.get(column, "")) for column in COLUMNS])
     sheet.freeze_panes = "A3"
     for letter, width in zip("ABCDEFGHIJKLMNOPQ", (6, 6, 28, 8, 14, 7, 10, 18, 16, 10, 6, 5, 7,
                                                    7, 7, 8, 14), strict=True):  # fmt: skip

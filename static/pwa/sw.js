@@ -1,8 +1,9 @@
 // Doorstep's service worker: the app shell from a versioned cache (so the app starts with no
-// signal), map tiles cached as they are seen, and Background Sync of the outbox where the
-// browser has it (the page also syncs on open, on "online" and on a timer).
+// signal), map tiles cached as they are seen, Background Sync of the outbox where the
+// browser has it (the page also syncs on open, on "online" and on a timer), and Web Push
+// notices (a list handed to the canvasser, or changed).
 /* global DoorstepStore */
-const VERSION = "1";
+const VERSION = "2";
 const PREFIX = "doorstep-";
 const SHELL = `${PREFIX}shell-v${VERSION}`;
 const TILES = `${PREFIX}tiles-v1`;
@@ -63,9 +64,10 @@ self.addEventListener("fetch", (event) => {
 async function shell(request) {
   const cache = await caches.open(SHELL);
   const url = new URL(request.url);
-  // The app is one page: any /app/ address (#/list/3 and the like) is index.html.
-  const key = SHELL_FILES.some((f) => url.pathname.endsWith(`/app/${f}`)) ? request : "index.html";
-  const cached = await cache.match(key, { ignoreSearch: true });
+  // The app is one page: opening any /app/ address is index.html; other files as named.
+  const isShellFile = SHELL_FILES.some((f) => url.pathname.endsWith(`/app/${f}`));
+  if (!isShellFile && request.mode !== "navigate") return fetch(request);
+  const cached = await cache.match(isShellFile ? request : "index.html", { ignoreSearch: true });
   if (cached) return cached;
   return fetch(request);
 }
@@ -85,4 +87,36 @@ async function tile(request) {
 
 self.addEventListener("sync", (event) => {
   if (event.tag === "doorstep-outbox") event.waitUntil(DoorstepStore.syncNow());
+});
+
+// A notice from the campaign: {title, body, url, kind} (the server encrypts it for us).
+self.addEventListener("push", (event) => {
+  let notice = {};
+  try {
+    notice = event.data ? event.data.json() : {};
+  } catch {
+    notice = { body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(self.registration.showNotification(notice.title || "Doorstep", {
+    body: notice.body || "",
+    icon: "icons/icon-192.png",
+    tag: notice.kind || "doorstep",
+    data: { url: notice.url || "/app/" },
+  }));
+});
+
+// Tapping it opens the app there: an open window is told where to go (it decides, so a
+// canvasser at a door is not thrown off the door), else a new one opens.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data.url, self.location.origin);
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const open = windows.find((w) => w.url.startsWith(self.registration.scope));
+    if (open) {
+      open.postMessage({ type: "open", hash: url.hash });
+      return open.focus();
+    }
+    return self.clients.openWindow(url.href);
+  })());
 });

@@ -96,14 +96,24 @@ def _turf_world(organization) -> dict[str, int]:
 def _canvass_world(organization) -> dict[str, int]:
     from sqlalchemy import select
 
+    from app.accounts.models import User
     from app.canvass.defaults import ensure_defaults
-    from app.canvass.models import ResultCode, Script
+    from app.canvass.models import ResultCode, Script, SyncBatch
     from app.extensions import db
 
     ensure_defaults(organization.id)
     code_id = db.session.scalar(select(ResultCode.id).filter_by(organization_id=organization.id))
     script_id = db.session.scalar(select(Script.id).filter_by(organization_id=organization.id))
-    return {"code_id": code_id, "script_id": script_id}
+    user_id = db.session.scalar(select(User.id).filter_by(organization_id=organization.id))
+    batch = SyncBatch(organization_id=organization.id, user_id=user_id)
+    db.session.add(batch)
+    db.session.flush()
+    return {
+        "code_id": code_id,
+        "script_id": script_id,
+        "batch_id": batch.id,
+        "subscription_id": 2**40,
+    }  # fmt: skip - none: each caller gets 404, never 401/403
 
 
 def _import_world(organization) -> dict[str, int]:

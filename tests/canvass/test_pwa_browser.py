@@ -178,3 +178,111 @@ def test_a_shift_offline_then_sync(live, browser):  # noqa: F811
     assert knocks(server, ids["list_id"]) == 14
     assert errors == []
     context.close()
+
+
+# A release of the worker that says which it is when asked.
+RELEASE = """
+self.addEventListener("message", (e) => {{ if (e.data === "release?") e.source.postMessage(
+  "release {n}"); }});
+"""
+ASK_RELEASE = """() => new Promise((resolve) => {
+    navigator.serviceWorker.addEventListener("message", (e) => resolve(e.data), {once: true});
+    navigator.serviceWorker.controller.postMessage("release?");
+})"""
+
+
+def sign_in_and_claim(context, server, ids):
+    page = context.new_page()
+    page.goto(f"{server.url}/app/")
+    page.fill("input[name=email]", "kim@pwa.test")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("input[name=code]")
+    page.fill("input[name=code]", ids["code"])
+    page.click("form button[type=submit]")
+    page.wait_for_selector(".stops li")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    return page
+
+
+def test_a_new_version_waits_until_the_canvasser_leaves_the_door(live, browser):  # noqa: F811
+    server, ids = live
+    context = browser.new_context(viewport={"width": 400, "height": 820}, service_workers="allow")
+    page = sign_in_and_claim(context, server, ids)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.click("a.button.primary")
+    person = page.locator(".person").first
+    person.locator(".question[data-key=support] button[data-value='2']").click()
+    page.evaluate("window.sameDocument = true")
+
+    # A release lands while the canvasser is at a door, halfway through the answers.
+    server.release("/app/sw.js", RELEASE.format(n=2))
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    page.wait_for_selector("#update:not([hidden])")
+    page.click("#update-now")  # even asked for, it waits: the door is not saved yet
+    page.wait_for_function(
+        "navigator.serviceWorker.getRegistration().then((r) => !r.waiting && !r.installing)"
+    )
+    assert page.evaluate("window.sameDocument") is True
+    chosen = person.locator(".question[data-key=support] button[data-value='2']")
+    assert chosen.get_attribute("aria-pressed") == "true"
+
+    address = page.inner_text("h1.address")
+    page.click("#save-next")  # the door is saved; the next screen comes from the new version
+    page.wait_for_function("() => window.sameDocument === undefined")
+    page.wait_for_selector("h1.address")
+    assert page.inner_text("h1.address") != address
+    page.wait_for_selector("#outbox.synced", timeout=20000)
+    assert page.evaluate(ASK_RELEASE) == "release 2"  # the page runs under the new worker
+
+    # Idle (the app in the background, not at a door): the next release goes in by itself.
+    page.goto(f"{server.url}/app/#/lists")
+    page.wait_for_selector("input[name=code]")
+    page.evaluate("window.sameDocument = true")
+    server.release("/app/sw.js", RELEASE.format(n=3))
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    page.wait_for_selector("#update:not([hidden])")
+    page.evaluate(
+        "Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    page.wait_for_function("() => window.sameDocument === undefined")
+    page.wait_for_selector("input[name=code]")
+    assert page.evaluate(ASK_RELEASE) == "release 3"
+    assert errors == []
+    context.close()
+
+
+def test_a_push_notice_is_shown_by_the_worker(live, browser):  # noqa: F811
+    server, ids = live
+    context = browser.new_context(service_workers="allow")
+    context.grant_permissions(["notifications"], origin=server.url)
+    page = sign_in_and_claim(context, server, ids)
+    cdp = context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated",
+           lambda event: registrations.extend(event["registrations"]))  # fmt: skip
+    cdp.send("ServiceWorker.enable")
+    for _ in range(50):
+        if registrations:
+            break
+        page.wait_for_timeout(100)
+    [registration] = [r for r in registrations if r["scopeURL"].endswith("/app/")]
+    notice = '{"title": "New walk list", "body": "Elm St is yours", "url": "/app/#/list/1"}'
+    push = {"origin": server.url, "registrationId": registration["registrationId"], "data": notice}
+    cdp.send("ServiceWorker.deliverPushMessage", push)
+    shown = None
+    for _ in range(50):
+        shown = page.evaluate(
+            """async () => {
+                const r = await navigator.serviceWorker.getRegistration();
+                const [n] = await r.getNotifications();
+                return n ? {title: n.title, body: n.body, url: n.data.url} : null;
+            }"""
+        )
+        if shown:
+            break
+        page.wait_for_timeout(100)
+    assert shown == {"title": "New walk list", "body": "Elm St is yours", "url": "/app/#/list/1"}
+    context.close()

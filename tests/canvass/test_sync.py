@@ -96,6 +96,30 @@ def test_only_the_lists_one_holds(client, org, headers, walk_list):
     )
 
 
+def test_knocks_recorded_before_the_list_was_taken_back_still_sync(
+    client, headers, phone, walk_list, canvasser
+):
+    before = knock(walk_list, 0, result="not_home",
+                   client_at=(datetime.now(UTC) - timedelta(minutes=5)).isoformat())  # fmt: skip
+    response = client.delete(
+        f"/api/v1/walk-lists/{walk_list['id']}/assignments/{canvasser.id}", headers=headers
+    )
+    assert response.status_code in (200, 204), response.get_json()
+    after = knock(walk_list, 1, result="not_home",
+                  client_at=(datetime.now(UTC) + timedelta(seconds=5)).isoformat())  # fmt: skip
+    body = sync(client, phone, before, after)
+    assert [r["status"] for r in body["results"]] == ["applied", "rejected"]
+    assert body["results"][1]["code"] == "not_assigned"
+    mine = client.get("/api/v1/walk-lists?mine=true", headers=phone).get_json()
+    assert mine["items"] == []
+    # Handed back to them: the list is theirs again, one assignment as before.
+    response = client.post(f"/api/v1/walk-lists/{walk_list['id']}/assignments",
+                           json={"user_ids": [canvasser.id]}, headers=headers)  # fmt: skip
+    assert response.status_code == 200, response.get_json()
+    assert [a["user_id"] for a in response.get_json()["assignees"]] == [canvasser.id]
+    assert sync(client, phone, after)["applied"] == 1
+
+
 def test_answers_tags_and_branches(client, phone, walk_list):
     supporter = person_at(walk_list, 0)
     body = sync(
@@ -222,3 +246,30 @@ def test_contacted_means_the_campaigns_contact_results(client, headers, phone, w
                  headers=headers)  # fmt: skip
     listed = client.get(f"/api/v1/walk-lists/{walk_list['id']}", headers=headers).get_json()
     assert listed["progress"]["contacted"] == 0 and listed["progress"]["knocked"] == 1
+
+
+def test_somebody_new_with_bad_details_rejects_that_record_only(client, phone, walk_list):
+    bad = knock(walk_list, 0, result="not_home",
+                new_people=[{"first_name": "Rosa", "phones": [{"number": "1234"}]}])  # fmt: skip
+    good = knock(walk_list, 1, result="not_home")
+    body = sync(client, phone, bad, good)
+    assert [r["status"] for r in body["results"]] == ["rejected", "applied"]
+    assert body["results"][0]["code"] == "invalid_new_person"
+    assert "new_people.0.phones.0.number" in body["results"][0]["fields"]
+    assert count(DoorKnock) == 1
+    assert count(Person, first_name="Rosa") == 0
+
+
+def test_one_person_twice_in_a_batch_keeps_the_later_answer(client, phone, walk_list):
+    person_id = person_at(walk_list, 0)
+    now = datetime.now(UTC)
+
+    def answer(support, minutes_ago):
+        entry = {"person_id": person_id, "answers": {"support": support}}
+        at = (now - timedelta(minutes=minutes_ago)).isoformat()
+        return knock(walk_list, 0, client_at=at, people=[entry])
+
+    body = sync(client, phone, answer("2", 1), answer("4", 20))  # came back later, same day
+    assert body["applied"] == 2
+    rows = db.session.scalars(select(SurveyAnswer).filter_by(person_id=person_id)).all()
+    assert [r.answer for r in rows] == ["2"]

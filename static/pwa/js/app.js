@@ -36,6 +36,10 @@ function message(text, kind = "info") {
 
 // ---- routing: #/lists, #/list/7, #/door/7/3, #/claim/CODE, #/outbox ----
 async function route() {
+  if (reloadWhenIdle) {
+    location.reload();  // the new version, now that the canvasser has left the door
+    return;
+  }
   busyAtDoor = false;
   const session = await store.get("session");
   const [, name, a, b] = location.hash.split("/");
@@ -158,11 +162,13 @@ async function renderLists(note) {
     lists.length ? h("ul", { class: "lists" }, items) : h("p", {}, t("no_lists")),
     h("h2", {}, t("claim")),
     claimForm,
+    h("p", { id: "push" }),
     h("button", { type: "button", class: "link", on: { click: async () => {
       await store.signOut();
       route();
     } } }, t("sign_out")),
   );
+  pushToggle().then((button) => document.getElementById("push")?.replaceChildren(button || ""));
   if (navigator.onLine && !note) {
     if (await refreshLists() && location.hash.match(/^(#\/?(lists)?)?$/)) {
       const fresh = (await database.getAll("lists")).filter((l) => l.status === "active");
@@ -297,6 +303,51 @@ async function updateOutboxBadge() {
   if (session && session.needsLogin && waiting) badge.textContent += " ⚠";
 }
 
+// ---- Web Push: new lists and changes to mine, where the browser and the server have it ----
+async function pushToggle() {
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !navigator.onLine) {
+    return null;
+  }
+  let key;
+  try {
+    key = await store.api("GET", "/api/v1/push/key");
+  } catch {
+    return null;
+  }
+  if (!key.enabled) return null;
+  const saved = await store.get("push");
+  return h("button", { type: "button", class: "link", on: { click: async () => {
+    try {
+      const registration = await navigator.serviceWorker.ready;
+      if (saved) {
+        const subscription = await registration.pushManager.getSubscription();
+        if (subscription) await subscription.unsubscribe();
+        await store.api("DELETE", `/api/v1/push/subscriptions/${saved.id}`).catch(() => {});
+        await store.put("push", null);
+      } else {
+        if (await Notification.requestPermission() !== "granted") throw new Error(t("push_denied"));
+        const subscription = await registration.pushManager.subscribe({
+          userVisibleOnly: true, applicationServerKey: fromBase64Url(key.public_key) });
+        const stored = await store.api("POST", "/api/v1/push/subscriptions", subscription.toJSON());
+        await store.put("push", { id: stored.id });
+      }
+      renderLists();
+    } catch (error) {
+      renderLists(error.message);
+    }
+  } } }, saved ? t("push_off") : t("push_on"));
+}
+
+function fromBase64Url(text) {
+  const raw = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+}
+
+// A tapped notice: go there, unless the canvasser is at a door (then it waits for them).
+navigator.serviceWorker?.addEventListener("message", (event) => {
+  if (event.data?.type === "open" && !busyAtDoor) go(event.data.hash || "#/lists");
+});
+
 let syncTimer = null;
 export function syncSoon() {
   updateOutboxBadge();
@@ -345,17 +396,31 @@ try {
 window.addEventListener("online", () => syncSoon());
 setInterval(() => { if (navigator.onLine) syncSoon(); }, SYNC_EVERY_MS);
 
-// ---- updates: a new worker waits until the canvasser taps "Update" (never mid-door) ----
+// ---- updates: a new version installs in the background and takes over when the canvasser
+// taps "Update" or the app is idle (hidden, not at a door); never mid-door. The outbox lives
+// in IndexedDB, which an update does not touch. ----
+let waitingWorker = null;
+let updateAsked = false;
+let reloadWhenIdle = false;
+
+function applyUpdate() {
+  if (!waitingWorker) return;
+  updateAsked = true;
+  waitingWorker.postMessage("skip-waiting");
+  waitingWorker = null;
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden && !busyAtDoor) applyUpdate();
+});
+
 async function registerWorker() {
   if (!("serviceWorker" in navigator)) return;
   const registration = await navigator.serviceWorker.register("sw.js", { scope: "./" });
-  let updateAsked = false;
   const offer = (worker) => {
+    waitingWorker = worker;
     document.getElementById("update").hidden = false;
-    document.getElementById("update-now").onclick = () => {
-      updateAsked = true;
-      worker.postMessage("skip-waiting");
-    };
+    document.getElementById("update-now").onclick = applyUpdate;
   };
   if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
   registration.addEventListener("updatefound", () => {
@@ -368,7 +433,11 @@ async function registerWorker() {
   // The first worker taking over an open page needs no reload; a new version does, once
   // the canvasser asked for it (and is not at a door).
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (!updateAsked || reloading || busyAtDoor) return;
+    if (!updateAsked || reloading) return;
+    if (busyAtDoor) {
+      reloadWhenIdle = true;  // at the next screen, once this door is saved or left
+      return;
+    }
     reloading = true;
     location.reload();
   });

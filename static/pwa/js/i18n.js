@@ -19,6 +19,9 @@ const STRINGS = {
     retry: "Send again", reason: "Why", outbox_title: "Knocks on this phone",
     yes: "Yes", no: "No", new_person: "New",
     claimed: "List claimed: {name}", gps_off: "No GPS",
+    push_on: "Notify me about my lists", push_off: "Stop notifications",
+    push_denied: "Notifications are blocked for this app in the browser's settings.",
+    push_opened: "{title}: {body}",
   },
   es: {
     sign_in: "Entrar", email: "Correo", password: "Contraseña", sign_out: "Salir",
@@ -39,6 +42,9 @@ const STRINGS = {
     retry: "Enviar de nuevo", reason: "Motivo", outbox_title: "Visitas en este teléfono",
     yes: "Sí", no: "No", new_person: "Nuevo",
     claimed: "Lista reclamada: {name}", gps_off: "Sin GPS",
+    push_on: "Avisarme de mis listas", push_off: "Dejar de avisarme",
+    push_denied: "Los avisos están bloqueados para esta app en el navegador.",
+    push_opened: "{title}: {body}",
   },
 };
 

@@ -1,0 +1,137 @@
+"""A director's review of a canvasser's work, one sync batch at a time: hold it (its knocks
+leave the histories, progress and universes until released), release it, or roll it back for
+good. Nothing is deleted: the knocks stay with their status, the interactions stay voided, and
+a rollback adds a note to each person's history saying what was undone, by whom and why."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from app.accounts.models import User
+from app.audit.operations import record_audit
+from app.canvass import effects
+from app.canvass.models import DoorKnock, KnockStatus, Script, SyncBatch
+from app.core.errors import Conflict, NotFound
+from app.core.pagination import Page, paginate
+from app.extensions import db
+from app.people.models import Interaction, InteractionKind
+
+BATCH_SORTS = {"received_at": SyncBatch.received_at}
+
+
+def list_batches(organization_id: int, args: dict[str, Any]) -> Page:
+    stmt = select(SyncBatch).where(SyncBatch.organization_id == organization_id)
+    if args.get("user_id"):
+        stmt = stmt.where(SyncBatch.user_id == args["user_id"])
+    if args.get("status"):
+        stmt = stmt.where(SyncBatch.status == args["status"])
+    if args.get("since"):
+        stmt = stmt.where(SyncBatch.received_at >= args["since"])
+    if not args.get("include_empty"):
+        stmt = stmt.where(SyncBatch.applied > 0)
+    return paginate(stmt, args, sortable=BATCH_SORTS,
+                    default_order=[SyncBatch.received_at.desc(), SyncBatch.id.desc()])  # fmt: skip
+
+
+def get_batch(organization_id: int, batch_id: int, *, lock: bool = False) -> SyncBatch:
+    stmt = select(SyncBatch).where(
+        SyncBatch.id == batch_id, SyncBatch.organization_id == organization_id
+    )
+    batch = db.session.scalar(stmt.with_for_update() if lock else stmt)
+    if batch is None:
+        raise NotFound("No such sync batch.", code="batch_not_found")
+    return batch
+
+
+def hold(batch: SyncBatch, reviewer: User, reason: str) -> SyncBatch:
+    """Take the batch's knocks out of the records until a director releases them."""
+    _must_be(batch, KnockStatus.APPLIED)
+    effects.void(batch.organization_id, _interactions(batch), datetime.now(UTC))
+    return _mark(batch, reviewer, KnockStatus.HELD, reason)
+
+
+def release(batch: SyncBatch, reviewer: User) -> SyncBatch:
+    """Put a held batch's knocks back into the records, as if they had just been synced."""
+    _must_be(batch, KnockStatus.HELD)
+    script = db.session.scalar(
+        select(Script).where(Script.organization_id == batch.organization_id, Script.is_default)
+    )
+    effects.revive(batch.organization_id, _interactions(batch), script)
+    return _mark(batch, reviewer, KnockStatus.APPLIED, "")
+
+
+def roll_back(batch: SyncBatch, reviewer: User, reason: str) -> SyncBatch:
+    """Undo the batch for good; each person's history gets a note of the rollback."""
+    _must_be(batch, KnockStatus.APPLIED, KnockStatus.HELD)
+    now = datetime.now(UTC)
+    interactions = _interactions(batch)
+    if batch.status == KnockStatus.APPLIED:
+        effects.void(batch.organization_id, interactions, now)
+    notes = [
+        {
+            "organization_id": batch.organization_id,
+            "person_id": i.person_id,
+            "kind": InteractionKind.NOTE,
+            "occurred_at": now,
+            "user_id": reviewer.id,
+            "summary": f"Door knock of {i.occurred_at:%Y-%m-%d %H:%M} rolled back: {reason}"[:300],
+            "data": {
+                "rolled_back_interaction_id": i.id,
+                "door_knock_id": (i.data or {}).get("door_knock_id"),
+                "sync_batch_id": batch.id,
+                "reason": reason,
+            },
+        }
+        for i in interactions
+    ]
+    if notes:
+        db.session.execute(insert(Interaction).values(notes))
+    return _mark(batch, reviewer, KnockStatus.ROLLED_BACK, reason)
+
+
+def _must_be(batch: SyncBatch, *allowed: KnockStatus) -> None:
+    if batch.status not in allowed:
+        raise Conflict(
+            f"The batch is {batch.status.value.replace('_', ' ')}.",
+            code=f"batch_{batch.status.value}",
+        )
+
+
+def _interactions(batch: SyncBatch) -> list[Interaction]:
+    """The door-knock interactions the batch's knocks made, in the order they happened."""
+    knock_ids = select(DoorKnock.id).where(DoorKnock.sync_batch_id == batch.id)
+    return list(
+        db.session.scalars(
+            select(Interaction)
+            .where(
+                Interaction.user_id == batch.user_id,
+                Interaction.kind == InteractionKind.DOOR_KNOCK,
+                Interaction.data["door_knock_id"].astext.cast(BigInteger).in_(knock_ids),
+            )
+            .order_by(Interaction.occurred_at, Interaction.id)
+        )
+    )
+
+
+def _mark(batch: SyncBatch, reviewer: User, status: KnockStatus, reason: str) -> SyncBatch:
+    before = batch.status
+    db.session.execute(
+        update(DoorKnock).where(DoorKnock.sync_batch_id == batch.id).values(status=status)
+    )
+    batch.status = status
+    batch.reviewed_by_id = reviewer.id
+    batch.reviewed_at = datetime.now(UTC)
+    batch.review_reason = reason
+    verb = {KnockStatus.HELD: "hold", KnockStatus.APPLIED: "release"}.get(status, "roll_back")
+    record_audit(
+        f"sync_batch.{verb}",
+        entity=batch,
+        changes={"status": [before.value, status.value], "reason": reason,
+                 "user_id": batch.user_id},
+    )  # fmt: skip
+    db.session.flush()
+    return batch
