@@ -56,6 +56,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.auth.views import blp as auth_blp
     from app.canvass.views import blp as canvass_blp
     from app.console.views import bp as console_bp
+    from app.events.views import blp as events_blp
     from app.health.views import blp as health_blp
     from app.imports.views import blp as imports_blp
     from app.outreach.views import blp as push_blp
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask, api) -> None:
         walk_lists_blp,
         canvass_blp,
         push_blp,
+        events_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

@@ -60,7 +60,9 @@ def localdb_stop(data_dir: str | None, port: int) -> None:
 @with_appcontext
 def demo() -> None:
     """Create the demo campaign, its accounts and voters (idempotent); print the logins."""
-    from app.demo import demo_organization_id, load_demo, load_demo_voters
+    from flask import current_app
+
+    from app.demo import demo_organization_id, load_demo, load_demo_event, load_demo_voters
     from app.extensions import db
     from app.imports.jobs import summary_line
 
@@ -70,6 +72,10 @@ def demo() -> None:
         for job in load_demo_voters(demo_organization_id()):
             db.session.commit()
             click.echo(f"  {job.filename}: {summary_line(job)}")
+        event = load_demo_event(demo_organization_id())
+        db.session.commit()
+    base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
+    click.echo(f"Demo event sign-up page (public): {base}/events/{event.code}")
     click.echo(f"Demo logins (password for all: {logins[0].password}):")
     for login in logins:
         click.echo(f"  {login.role:<10} {login.email}")

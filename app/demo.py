@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from app.accounts.models import Organization, User
 from app.accounts.operations import create_organization, create_user
 from app.auth.permissions import Role
+from app.events.models import Event, EventKind
+from app.events.operations import create_event
 from app.extensions import db
 from app.imports.jobs import create_job, run_job
 from app.imports.models import ImportJob, ImportKind, JobStatus
@@ -28,6 +32,7 @@ DEMO_IMPORTS = [
 ]
 
 DEMO_SLUG = "demo"
+DEMO_EVENT = "Saturday canvass launch"
 DEMO_PASSWORD = "doorstep-demo"  # noqa: S105 - printed on purpose: demo accounts only
 
 DEMO_USERS = [
@@ -76,3 +81,28 @@ def load_demo_voters(organization_id: int) -> Iterator[ImportJob]:
         if "elections" in options:
             options = {**options, "elections": str(DEMO_DATA / options["elections"])}
         yield run_job(create_job(organization_id, kind, path, layout=layout, options=options))
+
+
+def load_demo_event(organization_id: int) -> Event:
+    """A canvass launch next Saturday at the field office, with canvasser and driver shifts
+    (made once): the public sign-up page has something to show."""
+    event = db.session.scalar(
+        select(Event).where(Event.organization_id == organization_id, Event.name == DEMO_EVENT)
+    )
+    if event is not None:
+        return event
+    zone = ZoneInfo("America/New_York")
+    today = datetime.now(zone).date()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    start = datetime.combine(saturday, time(10), tzinfo=zone)
+    shifts = [
+        {"starts_at": start, "ends_at": start + timedelta(hours=3), "role": "canvasser",
+         "capacity": 20},
+        {"starts_at": start, "ends_at": start + timedelta(hours=3), "role": "driver",
+         "capacity": 4, "has_waitlist": False},
+    ]  # fmt: skip
+    fields = {"name": DEMO_EVENT, "kind": EventKind.CANVASS_LAUNCH, "place_name": "Field office",
+              "address": "4700 Baltimore Ave, Philadelphia, PA 19143", "lon": -75.2155,
+              "lat": 39.9481, "description": "Training at 10, on the doors by 10:30.",
+              "shifts": shifts}  # fmt: skip
+    return create_event(organization_id, None, fields)

@@ -41,6 +41,7 @@ class Permission(StrEnum):
     CANVASS_SETUP = "canvass.setup"  # result codes and scripts
     CANVASS_REVIEW = "canvass.review"  # hold, release or roll back a canvasser's sync batch
     CANVASS_EXPORT = "canvass.export"  # canvass results out, in NGP VAN's shapes
+    EVENTS_MANAGE = "events.manage"  # events, shifts, rosters
 
 
 class Access(StrEnum):
@@ -74,6 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CANVASS_SETUP,
             Permission.CANVASS_REVIEW,
             Permission.CANVASS_EXPORT,
+            Permission.EVENTS_MANAGE,
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -88,6 +90,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TURFS_READ,
             Permission.WALKLISTS_MANAGE,
             Permission.WALKLISTS_CLAIM,
+            Permission.EVENTS_MANAGE,
         }
     ),
     # Canvassers see voters only through the walk lists they hold.

@@ -27,6 +27,18 @@ def invitation(token: str):
     return render_template("invite.html", token=token)
 
 
+@bp.get("/events/<code>")
+def event(code: str):
+    """The public event page: what it is, its shifts, the sign-up form."""
+    return render_template("event.html", code=code)
+
+
+@bp.get("/signups/<token>")
+def signup(token: str):
+    """A sign-up, from the link in its messages: the shift, a calendar file, cancel."""
+    return render_template("signup.html", token=token)
+
+
 @bp.get("/claim/<code>")
 def claim(code: str):
     """The walk sheet's QR code: open the canvassing app on this list's code."""

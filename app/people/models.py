@@ -159,6 +159,7 @@ class InteractionKind(StrEnum):
     CALL = "call"
     TEXT = "text"
     EMAIL = "email"
+    EVENT_SIGNUP = "event_signup"  # signed up for a shift, waitlisted, cancelled
     EVENT_ATTENDANCE = "event_attendance"
     DONATION = "donation"
 

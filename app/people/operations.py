@@ -8,17 +8,27 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Organization
 from app.audit.operations import describe_changes, record_audit
+from app.core.contact import normalise_email, normalise_phone
 from app.core.errors import Conflict, ValidationError
 from app.extensions import db
 from app.people.contacts import EMAILS, PHONES, apply_contacts
-from app.people.models import Interaction, InteractionKind, Person, PersonSource, SurveyAnswer
+from app.people.models import (
+    Interaction,
+    InteractionKind,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    PersonSource,
+    SurveyAnswer,
+)
 from app.people.queries import follow_merges
+from app.voters.models import Address, Household
 
 # Fields copied as given (after the schema's checks) on create and edit.
 _PLAIN_FIELDS = (
@@ -286,3 +296,64 @@ def store_answers(
 def _answer_text(answer: str | list[str]) -> str:
     text = ",".join(answer) if isinstance(answer, list) else answer
     return text[: SurveyAnswer.answer.type.length]
+
+
+def find_or_add_person(organization_id: int, fields: dict[str, Any]) -> tuple[Person, bool]:
+    """Somebody who signs up themselves (an RSVP, a volunteer form): the person the campaign
+    already has, matched by email, then phone, then first and last name with house number
+    and ZIP on the voter file; else a new person. Returns (person, whether new). The contact
+    details given are added to the person, with the consent ticked on the form."""
+    email = normalise_email(fields["email"]) if fields.get("email") else None
+    phone = normalise_phone(fields["phone"], field="phone") if fields.get("phone") else None
+    person = _matching_person(organization_id, fields, email, phone)
+    created = person is None
+    if person is None:
+        person = create_person(
+            organization_id,
+            {k: fields[k] for k in ("first_name", "last_name") if fields.get(k)},
+        )
+        person.source = PersonSource.SIGNUP
+    now = datetime.now(UTC)
+    if email:
+        apply_contacts(person, EMAILS, [{"address": email, "consent": fields["email_consent"]}],
+                       replace=False, field="email", now=now)  # fmt: skip
+    if phone:
+        consent = {"consent": fields["sms_consent"], "sms_consent": fields["sms_consent"]}
+        apply_contacts(person, PHONES, [{"number": phone, **consent}], replace=False,
+                       field="phone", now=now)  # fmt: skip
+    db.session.flush()
+    return person, created
+
+
+def _matching_person(organization_id, fields, email, phone) -> Person | None:
+    candidates = []
+    if email:
+        candidates.append(
+            select(PersonEmail.person_id).where(
+                PersonEmail.organization_id == organization_id, PersonEmail.address == email
+            )
+        )
+    if phone:
+        candidates.append(
+            select(PersonPhone.person_id).where(
+                PersonPhone.organization_id == organization_id, PersonPhone.number == phone
+            )
+        )
+    if fields.get("house_number") and fields.get("zip") and fields.get("last_name"):
+        candidates.append(
+            select(Person.id)
+            .join(Household, Household.id == Person.household_id)
+            .join(Address, Address.id == Household.address_id)
+            .where(
+                Person.organization_id == organization_id,
+                func.lower(Person.first_name) == (fields.get("first_name") or "").lower(),
+                func.lower(Person.last_name) == fields["last_name"].lower(),
+                Address.house_number == fields["house_number"].strip().upper(),
+                Address.zip == fields["zip"].strip()[:5],
+            )
+        )
+    for candidate in candidates:
+        ids = db.session.scalars(candidate.limit(2)).all()
+        if len(ids) == 1:  # two people with that name at that number: a person decides
+            return follow_merges(db.session.get(Person, ids[0]))
+    return None

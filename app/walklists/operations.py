@@ -6,7 +6,6 @@ writes its audit record and leaves the commit to the caller.
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 
 import shapely
@@ -16,6 +15,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.audit.operations import record_audit
 from app.auth.permissions import Permission
+from app.core.codes import new_code, normalise_code
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
 from app.outreach import push
@@ -33,8 +33,6 @@ from app.walklists.models import (
 )
 
 #: Letters and digits a canvasser cannot misread (no 0/O, 1/I/L).
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 8
 DEFAULT_LIFETIME = timedelta(days=3)
 MAX_LIFETIME = timedelta(days=60)
 MAX_NEAR_DOORS = 300
@@ -42,18 +40,6 @@ MAX_NEAR_DOORS = 300
 NEAR_OVERFETCH = 3
 #: A turf list holds at most this many doors (a sheet, a phone, an afternoon).
 MAX_LIST_DOORS = 2_000
-
-
-def new_code() -> str:
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if db.session.scalar(select(func.count()).where(WalkList.code == code)) == 0:
-            return code
-
-
-def normalise_code(text: str) -> str:
-    """What the canvasser typed or the QR code held: ``k7qm-2xpd`` is ``K7QM2XPD``."""
-    return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
 def lifetime_end(expires_at: datetime | None, now: datetime | None = None) -> datetime:
@@ -227,7 +213,7 @@ def _new_list(
 ) -> WalkList:
     walk_list = WalkList(
         organization_id=organization_id,
-        code=new_code(),
+        code=new_code(WalkList.code),
         kind=kind,
         universe_id=universe_id,
         filter=dict(search.filter),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from app.core.codes import CODE_LENGTH
 from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
-from app.walklists.operations import CODE_LENGTH, MAX_NEAR_DOORS
+from app.walklists.operations import MAX_NEAR_DOORS
 from app.walklists.queries import LIST_SORTS
 
 ID = ma.validate.Range(min=1, max=2**63 - 1)

@@ -65,6 +65,7 @@ def world(db_session):
     ids.update(_import_world(organization))
     ids.update(_turf_world(organization))
     ids.update(_canvass_world(organization))
+    ids.update(_events_world(organization))
     return {"users": users, "ids": ids}
 
 
@@ -114,6 +115,16 @@ def _canvass_world(organization) -> dict[str, int]:
         "batch_id": batch.id,
         "subscription_id": 2**40,
     }  # fmt: skip - none: each caller gets 404, never 401/403
+
+
+def _events_world(organization) -> dict[str, int | str]:
+    from app.events.operations import create_event
+
+    start = datetime.now(UTC) + timedelta(days=3)
+    shift = {"starts_at": start, "ends_at": start + timedelta(hours=2), "capacity": 5}
+    event = create_event(organization.id, None, {"name": "Matrix", "kind": "rally",
+                                                 "shifts": [shift]})  # fmt: skip
+    return {"event_id": event.id, "code": event.code, "token": "no-such-signup"}
 
 
 def _import_world(organization) -> dict[str, int]:

@@ -26,6 +26,10 @@ def test_demo_command_is_idempotent_and_logins_work(runner, client, db_session):
     assert "admin@demo.doorstep.test" in first.output
     second = runner.invoke(cli, args=["demo"])
     assert second.exit_code == 0, second.output
+    link = first.output.split("Demo event sign-up page (public): ")[1].split()[0]
+    assert link in second.output  # the same event, not a second one
+    public = client.get("/api/v1/public/events/" + link.rsplit("/", 1)[1]).get_json()
+    assert [s["role"] for s in public["shifts"]] == ["canvasser", "driver"]
     emails = [email for _, email, _ in DEMO_USERS]
     assert db_session.scalar(sa.select(sa.func.count()).where(User.email.in_(emails))) == 5
     for email in emails:

@@ -1,0 +1,1 @@
+"""Events and their shifts, and the people who sign up for them."""

@@ -1,0 +1,195 @@
+"""What changes events: making them and their shifts, signing people up (seats, then the
+waitlist), cancelling (the first waiting gets the seat)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app
+from geoalchemy2 import WKTElement
+from sqlalchemy import func, select
+
+from app.accounts.models import Organization
+from app.audit.operations import record_audit
+from app.core.codes import new_code
+from app.core.errors import Conflict, NotFound, ValidationError
+from app.events.models import SEATED, Event, EventStatus, Shift, Signup, SignupStatus
+from app.extensions import db
+from app.outreach.models import Channel
+from app.outreach.operations import queue_message
+from app.people.models import InteractionKind, Person
+from app.people.operations import find_or_add_person, record_interaction
+
+
+def create_event(organization_id: int, user_id: int | None, fields: dict[str, Any]) -> Event:
+    shifts = fields.pop("shifts", [])
+    fields.setdefault("time_zone", None)
+    event = Event(organization_id=organization_id, code=new_code(Event.code), created_by_id=user_id,
+                  **_event_fields(organization_id, fields))  # fmt: skip
+    db.session.add(event)
+    db.session.flush()
+    for shift in shifts:
+        add_shift(event, shift)
+    record_audit("events.create", entity=event, changes={"name": event.name})
+    return event
+
+
+def update_event(event: Event, changes: dict[str, Any]) -> Event:
+    for name, value in _event_fields(event.organization_id, changes).items():
+        setattr(event, name, value)
+    db.session.flush()
+    record_audit("events.update", entity=event, changes=sorted(changes))
+    return event
+
+
+def _event_fields(organization_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    if "lon" in out or "lat" in out:
+        lon, lat = out.pop("lon", None), out.pop("lat", None)
+        out["point"] = WKTElement(f"POINT({lon} {lat})", srid=4326) if lon is not None else None
+    if "time_zone" in out and not out["time_zone"]:  # unset: the campaign's
+        out["time_zone"] = db.session.scalar(
+            select(Organization.time_zone).where(Organization.id == organization_id)
+        )
+    return out
+
+
+def add_shift(event: Event, fields: dict[str, Any]) -> Shift:
+    if fields["ends_at"] <= fields["starts_at"]:
+        raise ValidationError("A shift ends after it starts.", fields={"ends_at": "before start"})
+    shift = Shift(organization_id=event.organization_id, event_id=event.id, **fields)
+    event.shifts.append(shift)
+    db.session.flush()
+    return shift
+
+
+def sign_up(event: Event, fields: dict[str, Any], *, source: str = "public") -> list[Signup]:
+    """Sign somebody up for shifts of ``event``: a seat while there is one, else the
+    waitlist (where the shift has one). The same person signing up again keeps their
+    sign-up (a double click, a second form): nobody is on a shift twice."""
+    if event.status != EventStatus.SCHEDULED:
+        raise Conflict("The event is cancelled.", code="event_cancelled")
+    wanted = sorted(set(fields["shift_ids"]))
+    shifts = {s.id: s for s in event.shifts}
+    unknown = [i for i in wanted if i not in shifts]
+    if unknown:
+        raise NotFound("No such shift at this event.", code="shift_not_found",
+                       fields={"shift_ids": unknown})  # fmt: skip
+    person, _ = find_or_add_person(event.organization_id, fields)
+    # One at a time per shift (in id order): two last-seat sign-ups cannot both get it.
+    db.session.execute(
+        select(Shift.id).where(Shift.id.in_(wanted)).order_by(Shift.id).with_for_update()
+    )
+    signups = []
+    for shift_id in wanted:
+        signups.append(_take_seat(shifts[shift_id], person, source))
+    db.session.flush()
+    _confirm(event, person, signups)
+    return signups
+
+
+def _take_seat(shift: Shift, person: Person, source: str) -> Signup:
+    signup = db.session.scalar(
+        select(Signup).where(Signup.shift_id == shift.id, Signup.person_id == person.id)
+    )
+    if signup is not None and signup.status != SignupStatus.CANCELLED:
+        return signup
+    if _has_seat(shift):
+        status = SignupStatus.REGISTERED
+    elif shift.has_waitlist:
+        status = SignupStatus.WAITLISTED
+    else:
+        raise Conflict("That shift is full.", code="shift_full", fields={"shift_ids": [shift.id]})
+    if signup is None:
+        signup = Signup(organization_id=shift.organization_id, shift_id=shift.id,
+                        person_id=person.id, token=secrets.token_urlsafe(32), source=source,
+                        status=status)  # fmt: skip
+        db.session.add(signup)
+    else:
+        _set_status(signup, status)
+    db.session.flush()
+    record_interaction(
+        person, InteractionKind.EVENT_SIGNUP, summary=f"Signed up: {_shift_label(shift)}",
+        result=status.value, data={"shift_id": shift.id, "event_id": shift.event_id},
+    )  # fmt: skip
+    return signup
+
+
+def _has_seat(shift: Shift) -> bool:
+    if shift.capacity is None:
+        return True
+    taken = db.session.scalar(
+        select(func.count()).where(Signup.shift_id == shift.id, Signup.status.in_(SEATED))
+    )
+    return taken < shift.capacity
+
+
+def cancel(signup: Signup) -> Signup:
+    """Cancel a sign-up (from the link in a message, or by an organiser); the first on the
+    waitlist gets the seat."""
+    if signup.status == SignupStatus.CANCELLED:
+        return signup
+    db.session.execute(select(Shift.id).where(Shift.id == signup.shift_id).with_for_update())
+    had_seat = signup.status in SEATED
+    _set_status(signup, SignupStatus.CANCELLED)
+    person = db.session.get(Person, signup.person_id)
+    record_interaction(person, InteractionKind.EVENT_SIGNUP, result="cancelled",
+                       summary=f"Cancelled: {_shift_label(signup.shift)}",
+                       data={"shift_id": signup.shift_id})  # fmt: skip
+    if had_seat:
+        _promote(signup.shift)
+    db.session.flush()
+    return signup
+
+
+def _promote(shift: Shift) -> None:
+    waiting = db.session.scalar(
+        select(Signup)
+        .where(Signup.shift_id == shift.id, Signup.status == SignupStatus.WAITLISTED)
+        .order_by(Signup.created_at, Signup.id)
+        .limit(1)
+    )
+    if waiting is None or not _has_seat(shift):
+        return
+    _set_status(waiting, SignupStatus.REGISTERED)
+    event = db.session.get(Event, shift.event_id)
+    _confirm(event, db.session.get(Person, waiting.person_id), [waiting])
+
+
+def _set_status(signup: Signup, status: SignupStatus) -> None:
+    signup.status = status
+    signup.status_changed_at = datetime.now(UTC)
+
+
+def _shift_label(shift: Shift) -> str:
+    return f"{shift.role}, {shift.starts_at:%Y-%m-%d %H:%M}"
+
+
+def _confirm(event: Event, person: Person, signups: list[Signup]) -> None:
+    """The confirmation message, with each shift's calendar and cancel links."""
+    email = next((e.address for e in person.emails if e.consent and not e.do_not_contact), None)
+    if email is None:
+        return
+    base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
+    lines = []
+    for signup in signups:
+        waiting = signup.status == SignupStatus.WAITLISTED
+        state = (
+            "you are on the waitlist (we will write when a seat frees)"
+            if waiting
+            else "see you there"
+        )
+        lines.append(
+            f"- {_shift_label(signup.shift)}: {state}\n"
+            f"  add to calendar: {base}/api/v1/public/signups/{signup.token}/calendar.ics\n"
+            f"  can't come? {base}/signups/{signup.token}"
+        )
+    where = event.place_name or event.address or event.online_url
+    queue_message(
+        organization_id=event.organization_id, channel=Channel.EMAIL, recipient=email,
+        kind="event.signup", subject=f"You're signed up: {event.name}",
+        body=f"Hello {person.first_name or ''},\n\n{event.name}, {where}\n\n"
+        + "\n".join(lines) + "\n",
+    )  # fmt: skip

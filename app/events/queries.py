@@ -1,0 +1,146 @@
+"""Reads: an event with seats left per shift, a sign-up by its token, the roster, the
+calendar file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app
+from geoalchemy2.shape import to_shape
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+from sqlalchemy import func, select
+
+from app.core.codes import normalise_code
+from app.core.errors import NotFound
+from app.events.models import SEATED, Event, Shift, Signup, SignupStatus, Visibility
+from app.extensions import db
+from app.people.models import Person
+
+
+def get_event(organization_id: int, event_id: int) -> Event:
+    event = db.session.get(Event, event_id) if event_id < 2**63 else None
+    if event is None or event.organization_id != organization_id:
+        raise NotFound("No such event.", code="event_not_found")
+    return event
+
+
+def public_event(code: str) -> Event:
+    """An event anybody with its link may see and sign up for."""
+    event = db.session.scalar(select(Event).where(Event.code == normalise_code(code)))
+    if event is None or event.visibility != Visibility.PUBLIC:
+        raise NotFound("No such event.", code="event_not_found")
+    return event
+
+
+def list_events(organization_id: int, upcoming: bool) -> list[Event]:
+    stmt = select(Event).where(Event.organization_id == organization_id)
+    if upcoming:
+        ends = select(func.max(Shift.ends_at)).where(Shift.event_id == Event.id).scalar_subquery()
+        stmt = stmt.where(func.coalesce(ends, func.now()) >= func.now())
+    return list(db.session.scalars(stmt.order_by(Event.id.desc()).limit(500)))
+
+
+def event_row(event: Event, *, public: bool = False) -> dict[str, Any]:
+    per_shift: dict[int, dict[str, int]] = {}
+    totals: dict[str, int] = {}
+    for shift_id, status, n in db.session.execute(
+        select(Signup.shift_id, Signup.status, func.count())
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Shift.event_id == event.id)
+        .group_by(Signup.shift_id, Signup.status)
+    ):
+        per_shift.setdefault(shift_id, {})[status.value] = n
+        totals[status.value] = totals.get(status.value, 0) + n
+    point = to_shape(event.point) if event.point is not None else None
+    row = {
+        **{name: getattr(event, name) for name in (
+            "id", "code", "name", "kind", "description", "time_zone", "place_name", "address",
+            "online_url", "status", "visibility")},
+        "lon": point.x if point else None,
+        "lat": point.y if point else None,
+        "shifts": [_shift_row(s, per_shift.get(s.id, {})) for s in event.shifts],
+    }  # fmt: skip
+    if not public:
+        row["counts"] = totals
+        row["public_url"] = (
+            f"{current_app.config['DOORSTEP_PUBLIC_URL'].rstrip('/')}/events/{event.code}"
+        )
+    return row
+
+
+def _shift_row(shift: Shift, counts: dict[str, int]) -> dict[str, Any]:
+    seated = sum(counts.get(s.value, 0) for s in SEATED)
+    return {
+        **{name: getattr(shift, name) for name in (
+            "id", "starts_at", "ends_at", "role", "capacity", "has_waitlist", "walk_ins")},
+        "seats_left": None if shift.capacity is None else max(0, shift.capacity - seated),
+        "waitlisted": counts.get(SignupStatus.WAITLISTED.value, 0),
+    }  # fmt: skip
+
+
+def signup_by_token(token: str) -> Signup:
+    signup = db.session.scalar(select(Signup).where(Signup.token == token))
+    if signup is None:
+        raise NotFound("No such sign-up (the link may be mistyped).", code="signup_not_found")
+    return signup
+
+
+def public_signup(signup: Signup) -> dict[str, Any]:
+    event = db.session.get(Event, signup.shift.event_id)
+    shown = event_row(event, public=True)
+    base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
+    return {
+        "token": signup.token,
+        "status": signup.status,
+        "shift": next(s for s in shown["shifts"] if s["id"] == signup.shift_id),
+        "event": shown,
+        "calendar_url": f"{base}/api/v1/public/signups/{signup.token}/calendar.ics",
+    }
+
+
+def roster(event: Event) -> list[dict[str, Any]]:
+    """Who signed up for which shift, in the order they came."""
+    rows = db.session.execute(
+        select(Signup, Person)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(Person, Person.id == Signup.person_id)
+        .where(Shift.event_id == event.id)
+        .order_by(Shift.starts_at, Signup.created_at, Signup.id)
+    ).all()
+    fields = ("id", "shift_id", "person_id", "status", "source", "created_at",
+              "status_changed_at")  # fmt: skip
+    return [
+        {
+            **{name: getattr(signup, name) for name in fields},
+            "name": person.full_name,
+            "email": next((e.address for e in person.emails), None),
+            "phone": next((p.number for p in person.phones), None),
+        }
+        for signup, person in rows
+    ]
+
+
+def calendar(signup: Signup) -> bytes:
+    """The shift as an iCalendar file (RFC 5545), cancelled when the sign-up or event is."""
+    event = db.session.get(Event, signup.shift.event_id)
+    shift = signup.shift
+    cal = Calendar()
+    cal.add("prodid", "-//Doorstep//events//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    entry = CalendarEvent()
+    entry.add("uid", f"signup-{signup.id}@doorstep")
+    entry.add("dtstamp", datetime.now(UTC))
+    entry.add("dtstart", shift.starts_at)
+    entry.add("dtend", shift.ends_at)
+    entry.add("summary", f"{event.name} ({shift.role})")
+    entry.add("location", ", ".join(p for p in (event.place_name, event.address) if p)
+              or event.online_url)  # fmt: skip
+    if event.description:
+        entry.add("description", event.description)
+    cancelled = signup.status == SignupStatus.CANCELLED or event.status.value == "cancelled"
+    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    cal.add_component(entry)
+    return cal.to_ical()

@@ -1,0 +1,137 @@
+"""Events, shifts and sign-ups in and out; the public form."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+import marshmallow as ma
+
+from app.core.schemas import StrictSchema
+from app.events.models import EventKind, EventStatus, SignupStatus, Visibility
+
+ZONES = sorted(available_timezones())
+
+
+class ShiftInSchema(StrictSchema):
+    starts_at = ma.fields.AwareDateTime(required=True)
+    ends_at = ma.fields.AwareDateTime(required=True)
+    role = ma.fields.String(load_default="volunteer", validate=ma.validate.Length(min=1, max=60))
+    capacity = ma.fields.Integer(
+        load_default=None, allow_none=True, validate=ma.validate.Range(min=1, max=100_000)
+    )
+    has_waitlist = ma.fields.Boolean(load_default=True)
+    walk_ins = ma.fields.Boolean(load_default=True)
+
+
+class EventUpdateSchema(StrictSchema):
+    name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+    kind = ma.fields.Enum(EventKind, by_value=True)
+    description = ma.fields.String(validate=ma.validate.Length(max=10_000))
+    time_zone = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(ZONES))
+    place_name = ma.fields.String(validate=ma.validate.Length(max=200))
+    address = ma.fields.String(validate=ma.validate.Length(max=300))
+    lon = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-180, max=180))
+    lat = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-90, max=90))
+    online_url = ma.fields.URL(validate=ma.validate.Length(max=500))
+    visibility = ma.fields.Enum(Visibility, by_value=True)
+    status = ma.fields.Enum(EventStatus, by_value=True)
+
+
+class EventInSchema(EventUpdateSchema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    kind = ma.fields.Enum(EventKind, by_value=True, required=True)
+    shifts = ma.fields.List(ma.fields.Nested(ShiftInSchema), load_default=list,
+                            validate=ma.validate.Length(max=100))  # fmt: skip
+
+    @ma.validates_schema
+    def _point_whole(self, data, **kwargs):
+        if ("lon" in data) != ("lat" in data):
+            raise ma.ValidationError("Give both lon and lat.", "lat" if "lon" in data else "lon")
+
+
+class ShiftSchema(ma.Schema):
+    id = ma.fields.Integer()
+    starts_at = ma.fields.DateTime()
+    ends_at = ma.fields.DateTime()
+    role = ma.fields.String()
+    capacity = ma.fields.Integer(allow_none=True)
+    has_waitlist = ma.fields.Boolean()
+    walk_ins = ma.fields.Boolean()
+    seats_left = ma.fields.Integer(allow_none=True, metadata={"description": "None: no limit"})
+    waitlisted = ma.fields.Integer()
+
+
+class PublicEventSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    kind = ma.fields.Enum(EventKind, by_value=True)
+    description = ma.fields.String()
+    time_zone = ma.fields.String()
+    place_name = ma.fields.String()
+    address = ma.fields.String()
+    lon = ma.fields.Float(allow_none=True)
+    lat = ma.fields.Float(allow_none=True)
+    online_url = ma.fields.String()
+    status = ma.fields.Enum(EventStatus, by_value=True)
+    shifts = ma.fields.List(ma.fields.Nested(ShiftSchema))
+
+
+class EventSchema(PublicEventSchema):
+    id = ma.fields.Integer()
+    visibility = ma.fields.Enum(Visibility, by_value=True)
+    public_url = ma.fields.String()
+    counts = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.Integer(),
+        metadata={"description": "sign-ups by status"},
+    )  # fmt: skip
+
+
+class EventListArgsSchema(StrictSchema):
+    upcoming = ma.fields.Boolean(load_default=True)
+
+
+class SignupFormSchema(StrictSchema):
+    """The public RSVP form: who, how to reach them (with consent), which shifts."""
+
+    first_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    last_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    email = ma.fields.Email(load_default=None, validate=ma.validate.Length(max=254))
+    phone = ma.fields.String(load_default=None, validate=ma.validate.Length(min=3, max=30))
+    house_number = ma.fields.String(load_default=None, validate=ma.validate.Length(max=20))
+    zip = ma.fields.String(load_default=None, validate=ma.validate.Regexp(r"^\d{5}(-\d{4})?$"))
+    email_consent = ma.fields.Boolean(load_default=False)
+    sms_consent = ma.fields.Boolean(load_default=False)
+    shift_ids = ma.fields.List(
+        ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**63 - 1)),
+        required=True,
+        validate=ma.validate.Length(min=1, max=50),
+    )
+
+    @ma.validates_schema
+    def _reachable(self, data, **kwargs):
+        if not data.get("email") and not data.get("phone"):
+            raise ma.ValidationError("Give an email address or a phone number.", "email")
+
+
+class SignupSchema(ma.Schema):
+    id = ma.fields.Integer()
+    shift_id = ma.fields.Integer()
+    person_id = ma.fields.Integer()
+    status = ma.fields.Enum(SignupStatus, by_value=True)
+    source = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    status_changed_at = ma.fields.DateTime()
+
+
+class PublicSignupSchema(ma.Schema):
+    token = ma.fields.String()
+    status = ma.fields.Enum(SignupStatus, by_value=True)
+    shift = ma.fields.Nested(ShiftSchema)
+    event = ma.fields.Nested(PublicEventSchema)
+    calendar_url = ma.fields.String()
+
+
+class RosterRowSchema(SignupSchema):
+    name = ma.fields.String()
+    email = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True)

@@ -1,0 +1,126 @@
+"""Events for organisers (/api/v1/events) and for the public (/api/v1/public/...): the event
+page's data, the RSVP form, a sign-up by the token in its links, its calendar file."""
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.auth.access import current_user, public, require
+from app.auth.permissions import Permission
+from app.core.schemas import file_responses
+from app.events import operations, queries
+from app.events.schemas import (
+    EventInSchema,
+    EventListArgsSchema,
+    EventSchema,
+    EventUpdateSchema,
+    PublicEventSchema,
+    PublicSignupSchema,
+    RosterRowSchema,
+    ShiftInSchema,
+    ShiftSchema,
+    SignupFormSchema,
+)
+
+blp = Blueprint("events", __name__, url_prefix="/api/v1", description="Events and shifts")
+
+
+@blp.route("/events")
+class Events(MethodView):
+    @require(Permission.EVENTS_MANAGE)
+    @blp.arguments(EventListArgsSchema, location="query")
+    @blp.response(200, EventSchema(many=True))
+    def get(self, args):
+        """The campaign's events (upcoming by default), with sign-ups by status."""
+        events = queries.list_events(current_user().organization_id, args["upcoming"])
+        return [queries.event_row(e) for e in events]
+
+    @require(Permission.EVENTS_MANAGE)
+    @blp.arguments(EventInSchema)
+    @blp.response(201, EventSchema)
+    def post(self, body):
+        """A new event with its shifts (time slots, roles, seats, waitlist, walk-ins)."""
+        user = current_user()
+        return queries.event_row(operations.create_event(user.organization_id, user.id, body))
+
+
+@blp.route("/events/<id:event_id>")
+class OneEvent(MethodView):
+    @require(Permission.EVENTS_MANAGE)
+    @blp.response(200, EventSchema)
+    def get(self, event_id):
+        """The event, each shift with seats left and how many wait."""
+        return queries.event_row(queries.get_event(current_user().organization_id, event_id))
+
+    @require(Permission.EVENTS_MANAGE)
+    @blp.arguments(EventUpdateSchema)
+    @blp.response(200, EventSchema)
+    def patch(self, changes, event_id):
+        """Change the event (name, place, visibility, cancel it)."""
+        event = queries.get_event(current_user().organization_id, event_id)
+        return queries.event_row(operations.update_event(event, changes))
+
+
+@blp.route("/events/<id:event_id>/shifts", methods=["POST"])
+@require(Permission.EVENTS_MANAGE)
+@blp.arguments(ShiftInSchema)
+@blp.response(201, ShiftSchema)
+def add_shift(body, event_id):
+    """Another shift for the event."""
+    event = queries.get_event(current_user().organization_id, event_id)
+    shift = operations.add_shift(event, body)
+    return next(s for s in queries.event_row(event)["shifts"] if s["id"] == shift.id)
+
+
+@blp.route("/events/<id:event_id>/signups", methods=["GET"])
+@require(Permission.EVENTS_MANAGE)
+@blp.response(200, RosterRowSchema(many=True))
+def roster(event_id):
+    """Who signed up for which shift, with their status, in the order they came."""
+    return queries.roster(queries.get_event(current_user().organization_id, event_id))
+
+
+@blp.route("/public/events/<code>", methods=["GET"])
+@public
+@blp.response(200, PublicEventSchema)
+def public_event(code):
+    """A public event: what the event page shows (no sign-in)."""
+    return queries.event_row(queries.public_event(code), public=True)
+
+
+@blp.route("/public/events/<code>/signups", methods=["POST"])
+@public
+@blp.arguments(SignupFormSchema)
+@blp.response(201, PublicSignupSchema(many=True))
+def sign_up(body, code):
+    """RSVP (no sign-in): a seat on each shift asked for, or the waitlist when full. The
+    person is the one the campaign has (same email, phone, or name at the address) or new."""
+    signups = operations.sign_up(queries.public_event(code), body)
+    return [queries.public_signup(s) for s in signups]
+
+
+@blp.route("/public/signups/<token>", methods=["GET"])
+@public
+@blp.response(200, PublicSignupSchema)
+def public_signup(token):
+    """A sign-up, by the token in its links."""
+    return queries.public_signup(queries.signup_by_token(token))
+
+
+@blp.route("/public/signups/<token>/cancel", methods=["POST"])
+@public
+@blp.response(200, PublicSignupSchema)
+def cancel(token):
+    """Cancel from the link in the message; the first on the waitlist gets the seat."""
+    return queries.public_signup(operations.cancel(queries.signup_by_token(token)))
+
+
+@blp.route("/public/signups/<token>/calendar.ics", methods=["GET"])
+@public
+@blp.response(200, {"type": "string"}, content_type="text/calendar")
+@blp.doc(**file_responses("The shift as an iCalendar file", {"text/calendar": {"type": "string"}}))
+def calendar(token):
+    """The shift for the volunteer's calendar (cancelled once the sign-up is)."""
+    body = queries.calendar(queries.signup_by_token(token))
+    disposition = {"Content-Disposition": 'attachment; filename="shift.ics"'}
+    return Response(body, mimetype="text/calendar", headers=disposition)

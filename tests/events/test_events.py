@@ -1,0 +1,207 @@
+"""Events and shifts: the organiser's API, the public RSVP (a person matched, never doubled),
+seats then the waitlist, cancelling from the link (the next in line gets the seat), the
+calendar file, and two last-seat sign-ups at once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+from icalendar import Calendar
+from sqlalchemy import func, select
+
+from app.auth.permissions import Role
+from app.events.models import Signup, SignupStatus
+from app.extensions import db
+from app.outreach.models import OutboundMessage
+from app.people.models import Interaction, InteractionKind, Person, PersonSource
+from tests.browsers import serve
+from tests.factories import (
+    auth_headers,
+    create_household,
+    create_organization,
+    create_person,
+    create_user,
+)
+
+START = datetime(2027, 3, 6, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def org(db_session):
+    return create_organization("Friends of Ada")
+
+
+@pytest.fixture
+def headers(org):
+    return auth_headers(create_user(org, Role.ORGANIZER))
+
+
+def make_event(client, headers, **fields):
+    body = {
+        "name": "Saturday canvass launch",
+        "kind": "canvass_launch",
+        "place_name": "Field office",
+        "address": "4700 Baltimore Ave, Philadelphia PA",
+        "lon": -75.2167,
+        "lat": 39.9483,
+        "shifts": [
+            {"starts_at": START.isoformat(), "ends_at": (START + timedelta(hours=2)).isoformat(),
+             "role": "canvasser", "capacity": 1},
+            {"starts_at": START.isoformat(), "ends_at": (START + timedelta(hours=2)).isoformat(),
+             "role": "driver", "capacity": 1, "has_waitlist": False},
+        ],
+        **fields,
+    }  # fmt: skip
+    response = client.post("/api/v1/events", json=body, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def rsvp(client, event, shift=0, status=201, **fields):
+    body = {"first_name": "Rosa", "last_name": "Diaz", "email": "rosa@example.org",
+            "email_consent": True, "shift_ids": [event["shifts"][shift]["id"]]}  # fmt: skip
+    body.update(fields)
+    response = client.post(f"/api/v1/public/events/{event['code']}/signups", json=body)
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def test_an_rsvp_makes_one_person_and_a_seat(client, org, headers):
+    event = make_event(client, headers)
+    assert event["public_url"].endswith(f"/events/{event['code']}")
+    shown = client.get(f"/api/v1/public/events/{event['code']}").get_json()
+    assert shown["name"] == "Saturday canvass launch" and "counts" not in shown
+    assert [s["seats_left"] for s in shown["shifts"]] == [1, 1]
+
+    [signup] = rsvp(client, event)
+    assert signup["status"] == "registered"
+    [again] = rsvp(client, event, email="ROSA@example.org")  # the same person, a second time
+    assert again["token"] == signup["token"]
+    people = db.session.scalars(select(Person).filter_by(organization_id=org.id)).all()
+    assert len(people) == 1 and people[0].source == PersonSource.SIGNUP
+    assert people[0].emails[0].consent is True
+    history = db.session.scalars(
+        select(Interaction.result).filter_by(
+            person_id=people[0].id, kind=InteractionKind.EVENT_SIGNUP
+        )
+    ).all()
+    assert history == ["registered"]
+    message = db.session.scalar(select(OutboundMessage).filter_by(kind="event.signup"))
+    assert message.recipient == "rosa@example.org"
+    assert f"/signups/{signup['token']}" in message.body and "calendar.ics" in message.body
+    event = client.get(f"/api/v1/events/{event['id']}", headers=headers).get_json()
+    assert event["counts"] == {"registered": 1}
+    roster = client.get(f"/api/v1/events/{event['id']}/signups", headers=headers).get_json()
+    assert [(r["name"], r["status"]) for r in roster] == [("Rosa Diaz", "registered")]
+
+
+def test_a_voter_on_the_file_is_matched_by_name_and_address(client, org, headers):
+    household = create_household(org)
+    voter = create_person(org, household=household, first_name="Rosa", last_name="Diaz")
+    address = household.address
+    event = make_event(client, headers)
+    rsvp(client, event, house_number=address.house_number, zip=address.zip or "19143",
+         email="new@example.org")  # fmt: skip
+    if not address.zip:
+        pytest.skip("factory address has no ZIP")
+    people = db.session.scalar(
+        select(func.count()).select_from(Person).filter_by(organization_id=org.id)
+    )
+    assert people == 1
+    assert [e.address for e in db.session.get(Person, voter.id).emails] == ["new@example.org"]
+
+
+def test_full_shifts_waitlist_and_the_next_in_line_gets_a_cancelled_seat(client, org, headers):
+    event = make_event(client, headers)
+    [first] = rsvp(client, event)
+    [second] = rsvp(client, event, first_name="Sam", email="sam@example.org")
+    assert second["status"] == "waitlisted"
+    driver = rsvp(client, event, shift=1)  # the driver seat: free
+    assert driver[0]["status"] == "registered"
+    refused = rsvp(client, event, shift=1, status=409, first_name="Lee", email="lee@example.org")
+    assert refused["error"]["code"] == "shift_full"
+
+    cancelled = client.post(f"/api/v1/public/signups/{first['token']}/cancel").get_json()
+    assert cancelled["status"] == "cancelled"
+    now = client.get(f"/api/v1/public/signups/{second['token']}").get_json()
+    assert now["status"] == "registered" and now["shift"]["seats_left"] == 0
+    to_sam = db.session.scalars(
+        select(OutboundMessage.recipient).filter_by(kind="event.signup")
+    ).all()
+    assert to_sam.count("sam@example.org") == 2  # on the waitlist, then the seat
+
+
+def test_the_calendar_file_follows_the_signup(client, headers):
+    event = make_event(client, headers)
+    [signup] = rsvp(client, event)
+    response = client.get(f"/api/v1/public/signups/{signup['token']}/calendar.ics")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    [entry] = Calendar.from_ical(response.data).walk("VEVENT")
+    assert str(entry["SUMMARY"]) == "Saturday canvass launch (canvasser)"
+    assert entry.decoded("DTSTART") == START and str(entry["STATUS"]) == "CONFIRMED"
+    client.post(f"/api/v1/public/signups/{signup['token']}/cancel")
+    again = client.get(f"/api/v1/public/signups/{signup['token']}/calendar.ics")
+    [entry] = Calendar.from_ical(again.data).walk("VEVENT")
+    assert str(entry["STATUS"]) == "CANCELLED"
+
+
+def test_bad_forms_and_hidden_events(client, org, headers):
+    event = make_event(client, headers)
+    body = {"first_name": "Rosa", "last_name": "Diaz", "shift_ids": [event["shifts"][0]["id"]]}
+    response = client.post(f"/api/v1/public/events/{event['code']}/signups", json=body)
+    assert response.status_code == 422 and "email" in response.get_json()["error"]["fields"]
+    body["email"] = "rosa@example.org"
+    body["shift_ids"] = [2**40]
+    response = client.post(f"/api/v1/public/events/{event['code']}/signups", json=body)
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "shift_not_found"
+    staff = make_event(client, headers, visibility="staff")
+    assert client.get(f"/api/v1/public/events/{staff['code']}").status_code == 404
+    assert client.get("/api/v1/public/signups/nope").status_code == 404
+    cancelled = client.patch(f"/api/v1/events/{event['id']}", json={"status": "cancelled"},
+                             headers=headers)  # fmt: skip
+    assert cancelled.status_code == 200
+    refused = rsvp(client, event, status=409)
+    assert refused["error"]["code"] == "event_cancelled"
+    canvasser = auth_headers(create_user(org, Role.CANVASSER))
+    assert client.get("/api/v1/events", headers=canvasser).status_code == 403
+
+
+@pytest.fixture(scope="module")
+def live(make_empty_database):
+    yield from serve(make_empty_database, "doorstep_events")
+
+
+def test_two_last_seat_signups_at_once_get_one_seat_and_one_waitlist(live):
+    def seed():
+        from app.events.operations import create_event
+
+        org = create_organization("Race Campaign")
+        shift = {"starts_at": START, "ends_at": START + timedelta(hours=2), "capacity": 1}
+        event = create_event(org.id, None, {"name": "Phone bank", "kind": "phone_bank",
+                                            "shifts": [shift]})  # fmt: skip
+        return event.code, event.shifts[0].id
+
+    code, shift_id = live.run(seed)
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def sign(n):
+        barrier.wait()
+        response = requests.post(
+            f"{live.url}/api/v1/public/events/{code}/signups", timeout=30,
+            json={"first_name": f"P{n}", "last_name": "Race", "email": f"p{n}@example.org",
+                  "shift_ids": [shift_id]},
+        )  # fmt: skip
+        answers.append((response.status_code, response.json()[0]["status"]))
+
+    threads = [threading.Thread(target=sign, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [(201, "registered"), (201, "waitlisted")]
+    statuses = live.run(lambda: sorted(s.status for s in db.session.scalars(select(Signup))))
+    assert statuses == [SignupStatus.REGISTERED, SignupStatus.WAITLISTED]
