@@ -156,11 +156,12 @@ def _known(organization_id: int, keys: list[str]) -> dict[str, int]:
     if not keys:
         return {}
     rows = db.session.execute(
-        select(DoorKnock.client_uuid, DoorKnock.id).where(
-            DoorKnock.client_uuid.in_(keys), DoorKnock.organization_id == organization_id
+        select(DoorKnock.client_uuid, DoorKnock.id, DoorKnock.organization_id).where(
+            DoorKnock.client_uuid.in_(keys)
         )
     )
-    return {str(key): knock_id for key, knock_id in rows}
+    # The campaign is checked here, not in SQL: the lookup stays on the UUID's unique index.
+    return {str(key): knock_id for key, knock_id, org in rows if org == organization_id}
 
 
 def _check_all(context: _Context, fresh, outcomes: dict[int, Outcome]) -> list[_Plan]:
