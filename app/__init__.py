@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.streets.views import blp as streets_blp
     from app.turfs.views import blp as turfs_blp
     from app.universes.views import blp as universes_blp
+    from app.volunteers.views import blp as volunteers_blp
     from app.voters.views import blp as addresses_blp
     from app.walklists.views import blp as walk_lists_blp
 
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask, api) -> None:
         canvass_blp,
         push_blp,
         events_blp,
+        volunteers_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

@@ -62,7 +62,13 @@ def demo() -> None:
     """Create the demo campaign, its accounts and voters (idempotent); print the logins."""
     from flask import current_app
 
-    from app.demo import demo_organization_id, load_demo, load_demo_event, load_demo_voters
+    from app.demo import (
+        DEMO_SLUG,
+        demo_organization_id,
+        load_demo,
+        load_demo_event,
+        load_demo_voters,
+    )
     from app.extensions import db
     from app.imports.jobs import summary_line
 
@@ -76,6 +82,7 @@ def demo() -> None:
         db.session.commit()
     base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
     click.echo(f"Demo event sign-up page (public): {base}/events/{event.code}")
+    click.echo(f"Volunteer sign-up form (public):  {base}/volunteer/{DEMO_SLUG}")
     click.echo(f"Demo logins (password for all: {logins[0].password}):")
     for login in logins:
         click.echo(f"  {login.role:<10} {login.email}")
@@ -148,12 +155,14 @@ def outbox_deliver() -> None:
     click.echo(f"sent {sent}, failed {failed}")
 
 
-from app.imports.cli import import_group, worker_command  # noqa: E402 - after the core commands
+from app.events.cli import reminders_group  # noqa: E402 - after the core commands
+from app.imports.cli import import_group, worker_command  # noqa: E402
 from app.turfs.cli import turf_group  # noqa: E402
 
 cli.add_command(import_group)
 cli.add_command(worker_command)
 cli.add_command(turf_group)
+cli.add_command(reminders_group)
 
 
 def main() -> None:

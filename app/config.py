@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from app.outreach.vapid import vapid_public_key
@@ -61,6 +61,10 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT", "DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT", _int, 5),
     ("DOORSTEP_LOGIN_MAX_FAILURES_IP", "DOORSTEP_LOGIN_MAX_FAILURES_IP", _int, 30),
     ("DOORSTEP_INVITE_DAYS", "DOORSTEP_INVITE_DAYS", _int, 7),
+    # Public forms (RSVP, volunteer sign-up): accepted submissions per address per window. A
+    # kiosk at a rally shares one address: the limit is for loops, not for a busy table.
+    ("DOORSTEP_FORM_MAX_PER_IP", "DOORSTEP_FORM_MAX_PER_IP", _int, 30),
+    ("DOORSTEP_FORM_WINDOW_MINUTES", "DOORSTEP_FORM_WINDOW_MINUTES", _int, 15),
     ("DOORSTEP_ARGON2_TIME_COST", "DOORSTEP_ARGON2_TIME_COST", _int, 3),
     ("DOORSTEP_ARGON2_MEMORY_KIB", "DOORSTEP_ARGON2_MEMORY_KIB", _int, 65536),
     ("DOORSTEP_MAX_REQUEST_MB", "DOORSTEP_MAX_REQUEST_MB", _int, 10),
@@ -87,6 +91,16 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_VAPID_SUBJECT", "DOORSTEP_VAPID_SUBJECT", _str, ""),
     # The push services a browser's subscription may point at (the server posts there).
     ("DOORSTEP_PUSH_HOSTS", "DOORSTEP_PUSH_HOSTS", _list, PUSH_SERVICE_HOSTS),
+    # Reminders wait out these hours (HH:MM-HH:MM in the event's time zone).
+    ("DOORSTEP_QUIET_HOURS", "DOORSTEP_QUIET_HOURS", _str, "21:00-08:00"),
+    # Texts: "log" records them without sending; "twilio" posts to a Twilio-compatible API.
+    ("DOORSTEP_SMS_PROVIDER", "DOORSTEP_SMS_PROVIDER", _str, "log"),
+    ("DOORSTEP_TWILIO_ACCOUNT_SID", "DOORSTEP_TWILIO_ACCOUNT_SID", _str, ""),
+    ("DOORSTEP_TWILIO_AUTH_TOKEN", "DOORSTEP_TWILIO_AUTH_TOKEN", _str, ""),
+    ("DOORSTEP_TWILIO_FROM", "DOORSTEP_TWILIO_FROM", _str, ""),
+    ("DOORSTEP_TWILIO_BASE_URL", "DOORSTEP_TWILIO_BASE_URL", _str, "https://api.twilio.com"),
+    # Self check-in at an event ("I'm here" on the volunteer's phone): this close, in metres.
+    ("DOORSTEP_SELF_CHECK_IN_METERS", "DOORSTEP_SELF_CHECK_IN_METERS", _int, 250),
 ]
 
 
@@ -117,7 +131,9 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
         raise ConfigError("DOORSTEP_SECRET_KEY must be at least 32 characters")
     if config["DOORSTEP_LOG_FORMAT"] not in {"json", "text"}:
         raise ConfigError("DOORSTEP_LOG_FORMAT must be json or text")
-    for key in ("DOORSTEP_ACCESS_TOKEN_MINUTES", "DOORSTEP_REFRESH_TOKEN_DAYS"):
+    for key in ("DOORSTEP_ACCESS_TOKEN_MINUTES", "DOORSTEP_REFRESH_TOKEN_DAYS",
+                "DOORSTEP_FORM_MAX_PER_IP", "DOORSTEP_FORM_WINDOW_MINUTES",
+                "DOORSTEP_SELF_CHECK_IN_METERS"):  # fmt: skip
         if config[key] <= 0:
             raise ConfigError(f"{key} must be positive")
     if config["DOORSTEP_PASSWORD_MIN_LENGTH"] < 8:
@@ -138,6 +154,9 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
     if not config["DOORSTEP_VAPID_SUBJECT"].startswith(("mailto:", "https:")):
         raise ConfigError("DOORSTEP_VAPID_SUBJECT must start with mailto: or https:")
 
+    parse_quiet_hours(config["DOORSTEP_QUIET_HOURS"])  # read again where used: tests change it
+    _check_sms(config)
+
     config["MAX_CONTENT_LENGTH"] = config["DOORSTEP_MAX_REQUEST_MB"] * 1024 * 1024
     config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         "pool_pre_ping": True,
@@ -155,6 +174,32 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
     config["OPENAPI_URL_PREFIX"] = "/api"
     config["OPENAPI_JSON_PATH"] = "openapi.json"
     return config
+
+
+def parse_quiet_hours(raw: str) -> tuple[time, time] | None:
+    """Quiet hours "21:00-08:00" -> (21:00, 08:00), may wrap past midnight; "" -> None."""
+    if not raw.strip():
+        return None
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in raw.split("-"))
+    except ValueError:
+        raise ConfigError(f"DOORSTEP_QUIET_HOURS must be HH:MM-HH:MM, got {raw!r}") from None
+    if start == end:
+        raise ConfigError("DOORSTEP_QUIET_HOURS must not start and end at the same time")
+    return start, end
+
+
+def _check_sms(config: dict[str, Any]) -> None:
+    provider = config["DOORSTEP_SMS_PROVIDER"]
+    if provider not in {"log", "twilio"}:
+        raise ConfigError("DOORSTEP_SMS_PROVIDER must be log or twilio")
+    if provider == "twilio":
+        for key in ("DOORSTEP_TWILIO_ACCOUNT_SID", "DOORSTEP_TWILIO_AUTH_TOKEN",
+                    "DOORSTEP_TWILIO_FROM"):  # fmt: skip
+            if not config[key]:
+                raise ConfigError(f"{key} must be set when DOORSTEP_SMS_PROVIDER is twilio")
+    if not config["DOORSTEP_TWILIO_BASE_URL"].startswith(("https://", "http://")):
+        raise ConfigError("DOORSTEP_TWILIO_BASE_URL must be an http(s) URL")
 
 
 def normalise_database_url(url: str) -> str:

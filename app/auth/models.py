@@ -51,3 +51,18 @@ class LoginAttempt(db.Model):
     ip: Mapped[str | None] = mapped_column(INET)
     succeeded: Mapped[bool]
     attempted_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class FormSubmission(db.Model):
+    """An accepted submission of a public form (RSVP, volunteer sign-up), by client address:
+    what throttles a bot filling the forms in a loop."""
+
+    __tablename__ = "form_submissions"
+    __table_args__ = (
+        Index("ix_form_submissions_ip_form_submitted_at", "ip", "form", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form: Mapped[str] = mapped_column(String(40))
+    ip: Mapped[str | None] = mapped_column(INET)
+    submitted_at: Mapped[datetime] = mapped_column(server_default=func.now())

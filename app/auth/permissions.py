@@ -42,6 +42,8 @@ class Permission(StrEnum):
     CANVASS_REVIEW = "canvass.review"  # hold, release or roll back a canvasser's sync batch
     CANVASS_EXPORT = "canvass.export"  # canvass results out, in NGP VAN's shapes
     EVENTS_MANAGE = "events.manage"  # events, shifts, rosters
+    VOLUNTEERS_MANAGE = "volunteers.manage"  # profiles, teams, invite links, history
+    EVENTS_CHECK_IN = "events.check_in"  # run an event's door: kiosk, check-in and out
 
 
 class Access(StrEnum):
@@ -76,6 +78,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CANVASS_REVIEW,
             Permission.CANVASS_EXPORT,
             Permission.EVENTS_MANAGE,
+            Permission.EVENTS_CHECK_IN,
+            Permission.VOLUNTEERS_MANAGE,
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -91,6 +95,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.WALKLISTS_MANAGE,
             Permission.WALKLISTS_CLAIM,
             Permission.EVENTS_MANAGE,
+            Permission.EVENTS_CHECK_IN,
+            Permission.VOLUNTEERS_MANAGE,
         }
     ),
     # Canvassers see voters only through the walk lists they hold.

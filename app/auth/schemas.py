@@ -14,6 +14,14 @@ class LoginSchema(StrictSchema):
     )
 
 
+class MeSchema(UserSchema):
+    permissions = ma.fields.Method("_permissions", metadata={"description": "What the role allows"})
+    organization_name = ma.fields.String(attribute="organization.name")
+
+    def _permissions(self, user) -> list[str]:
+        return sorted(ROLE_PERMISSIONS[user.role])
+
+
 class SessionSchema(ma.Schema):
     """A signed-in session: a token pair and who it belongs to."""
 
@@ -25,15 +33,7 @@ class SessionSchema(ma.Schema):
         metadata={"description": "Access token lifetime in seconds"},
     )
     refresh_expires_at = ma.fields.DateTime(attribute="tokens.refresh_expires_at")
-    user = ma.fields.Nested(UserSchema)
-
-
-class MeSchema(UserSchema):
-    permissions = ma.fields.Method("_permissions", metadata={"description": "What the role allows"})
-    organization_name = ma.fields.String(attribute="organization.name")
-
-    def _permissions(self, user) -> list[str]:
-        return sorted(ROLE_PERMISSIONS[user.role])
+    user = ma.fields.Nested(MeSchema, metadata={"description": "with what the role allows"})
 
 
 class PasswordChangeSchema(StrictSchema):

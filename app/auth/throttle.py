@@ -1,14 +1,18 @@
-"""Login throttling: too many failures for one account, or from one address, wait a while."""
+"""Throttling: too many failed sign-ins for one account, or from one address, wait a while;
+so does an address that fills a public form (RSVP, volunteer sign-up) too often."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import wraps
+from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import select
 
-from app.auth.models import LoginAttempt
+from app.auth.models import FormSubmission, LoginAttempt
 from app.core.errors import TooManyRequests
 from app.extensions import db
 
@@ -70,3 +74,47 @@ def record_login_attempt(email: str, ip: str | None, *, succeeded: bool) -> None
     db.session.add(
         LoginAttempt(email=email, ip=ip, succeeded=succeeded, attempted_at=datetime.now(UTC))
     )
+
+
+def check_form_allowed(form: str, ip: str | None, now: datetime | None = None) -> None:
+    """Raise TooManyRequests (with Retry-After) when ``ip`` filled ``form`` too often."""
+    if ip is None:
+        return
+    now = now or datetime.now(UTC)
+    config = current_app.config
+    limit = config["DOORSTEP_FORM_MAX_PER_IP"]
+    window = timedelta(minutes=config["DOORSTEP_FORM_WINDOW_MINUTES"])
+    recent = db.session.scalars(
+        select(FormSubmission.submitted_at)
+        .where(FormSubmission.ip == ip, FormSubmission.form == form)
+        .where(FormSubmission.submitted_at > now - window)
+        .order_by(FormSubmission.submitted_at.desc())
+        .limit(limit)
+    ).all()
+    wait = _retry_after(list(recent), limit, window, now)
+    if wait:
+        raise TooManyRequests(
+            "Too many sign-ups from your network; try again in a few minutes.",
+            code="rate_limited",
+            retry_after=wait,
+        )
+
+
+def throttle_form(form: str) -> Callable:
+    """Decorate a public form's view: refused with 429 past the limit; an accepted submission
+    counts (a refused one is rolled back with its request and costs nothing stored)."""
+
+    def decorator(func: Callable) -> Callable:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            check_form_allowed(form, request.remote_addr)
+            if request.remote_addr:
+                submission = FormSubmission(
+                    form=form, ip=request.remote_addr, submitted_at=datetime.now(UTC)
+                )
+                db.session.add(submission)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import secrets
 
+import segno
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -24,3 +26,12 @@ def new_code(column: InstrumentedAttribute) -> str:
 def normalise_code(text: str) -> str:
     """What somebody typed or a QR code held: ``k7qm-2xpd`` is ``K7QM2XPD``."""
     return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def qr_image(text: str, kind: str = "svg") -> bytes:
+    """``text`` as a QR code, SVG or PNG (a walk list's claim link, a sign-up's check-in code)."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(
+        buffer, kind=kind, scale=6 if kind == "png" else 4, border=2
+    )
+    return buffer.getvalue()

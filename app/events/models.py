@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from enum import StrEnum
 
 from geoalchemy2 import Geometry
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, text
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import OrganizationOwnedMixin, TimestampMixin, text_enum
@@ -59,8 +71,17 @@ class Event(TimestampMixin, OrganizationOwnedMixin, db.Model):
     shifts = relationship(
         "Shift", order_by="(Shift.starts_at, Shift.id)", cascade="all, delete-orphan"
     )
+    #: A canvass launch's turfs: each volunteer who checks in is offered the next free list.
+    turfs = relationship("Turf", secondary="event_turfs", order_by="Turf.name")
 
     __audit_values__ = ("name", "kind", "status", "visibility")
+
+
+event_turfs = db.Table(
+    "event_turfs",
+    db.Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("turf_id", ForeignKey("turfs.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Shift(OrganizationOwnedMixin, db.Model):
@@ -103,6 +124,7 @@ class Signup(OrganizationOwnedMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("shift_id", "person_id"),
         UniqueConstraint("token"),
+        UniqueConstraint("checkin_code"),
         Index("ix_signups_person_id", "person_id"),
     )
     __organization_index__ = False
@@ -112,8 +134,92 @@ class Signup(OrganizationOwnedMixin, db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     status: Mapped[SignupStatus] = mapped_column(text_enum(SignupStatus, "signup_status"))
     token: Mapped[str] = mapped_column(String(43))
+    #: In the sign-up's QR code, scanned at the event's door (a kiosk holds the roster's
+    #: codes to work offline, never the tokens that can cancel).
+    checkin_code: Mapped[str] = mapped_column(String(12))
     source: Mapped[str] = mapped_column(String(20), server_default="public")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     status_changed_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     shift = relationship("Shift", lazy="joined")
+
+
+class CheckInMethod(StrEnum):
+    SCAN = "scan"  # the sign-up's QR code, at a kiosk (camera or hand scanner)
+    SEARCH = "search"  # found by name at a kiosk
+    WALK_IN = "walk_in"  # not signed up: added at the door
+    SELF = "self"  # "I'm here" on their own phone, near the place or with the event's code
+
+
+class CheckIn(OrganizationOwnedMixin, db.Model):
+    """A person at their shift: one per sign-up, however many times they are scanned.
+    ``client_uuid`` is the device's id for the scan, so a kiosk's replay is applied once.
+    Hours: check-in to check-out, or the shift's length when nobody checked them out."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (
+        UniqueConstraint("signup_id"),
+        UniqueConstraint("client_uuid"),
+        Index("ix_check_ins_shift_id", "shift_id"),
+        Index("ix_check_ins_person_id", "person_id"),
+    )
+    __organization_index__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signup_id: Mapped[int] = mapped_column(ForeignKey("signups.id", ondelete="CASCADE"))
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    method: Mapped[CheckInMethod] = mapped_column(text_enum(CheckInMethod, "check_in_method"))
+    client_uuid: Mapped[uuid.UUID] = mapped_column(Uuid)
+    device_id: Mapped[str] = mapped_column(String(80), server_default="")
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: At a canvass launch: the walk list handed to them as they checked in.
+    walk_list_id: Mapped[int | None] = mapped_column(ForeignKey("walk_lists.id"))
+    #: When it happened (the device's clock, kept within the shift's day).
+    checked_in_at: Mapped[datetime]
+    checked_out_at: Mapped[datetime | None]
+    received_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class ReminderStage(StrEnum):
+    DAY_BEFORE = "day_before"  # with confirm and cancel links
+    MORNING_OF = "morning_of"
+    SOON = "soon"  # 30 minutes before, by text
+    AFTER = "after"  # thanks and feedback, to those who came
+    CHANGED = "changed"  # the event moved, changed place or was cancelled
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"  # a change notice waiting for quiet hours to end
+    SENT = "sent"
+    SKIPPED = "skipped"
+
+
+class Reminder(OrganizationOwnedMixin, db.Model):
+    """One message of a sign-up's sequence, decided once: sent (with its outbox rows, in the
+    same transaction) or skipped with the reason. The unique key is what makes a stage go out
+    once however many workers run; ``sequence`` numbers the change notices (0 otherwise)."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("signup_id", "stage", "sequence"),
+        Index("ix_reminders_pending_due_at", "due_at", postgresql_where=text("status = 'pending'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signup_id: Mapped[int] = mapped_column(ForeignKey("signups.id", ondelete="CASCADE"))
+    stage: Mapped[ReminderStage] = mapped_column(text_enum(ReminderStage, "reminder_stage"))
+    sequence: Mapped[int] = mapped_column(server_default=text("0"))
+    status: Mapped[ReminderStatus] = mapped_column(text_enum(ReminderStatus, "reminder_status"))
+    #: Why it was skipped: missed, quiet_hours, no_channel, cancelled, not_attended ...
+    reason: Mapped[str] = mapped_column(String(40), server_default="")
+    #: What changed (change notices): place, time_zone, cancelled ...
+    changes: Mapped[list[str]] = mapped_column(
+        ARRAY(String(40)), server_default=text("'{}'::varchar[]")
+    )
+    message_ids: Mapped[list[int]] = mapped_column(
+        ARRAY(BigInteger), server_default=text("'{}'::bigint[]")
+    )
+    due_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

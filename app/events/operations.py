@@ -7,7 +7,6 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
 from geoalchemy2 import WKTElement
 from sqlalchemy import func, select
 
@@ -15,12 +14,19 @@ from app.accounts.models import Organization
 from app.audit.operations import record_audit
 from app.core.codes import new_code
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.events.messaging import Draft, channels_for, message_person
 from app.events.models import SEATED, Event, EventStatus, Shift, Signup, SignupStatus
+from app.events.reminders import (
+    check_in_line,
+    local_time,
+    notify_event_change,
+    signup_links,
+    where,
+)
 from app.extensions import db
-from app.outreach.models import Channel
-from app.outreach.operations import queue_message
 from app.people.models import InteractionKind, Person
 from app.people.operations import find_or_add_person, record_interaction
+from app.turfs.models import Turf
 
 
 def create_event(organization_id: int, user_id: int | None, fields: dict[str, Any]) -> Event:
@@ -36,12 +42,25 @@ def create_event(organization_id: int, user_id: int | None, fields: dict[str, An
     return event
 
 
-def update_event(event: Event, changes: dict[str, Any]) -> Event:
+#: The fields whose change is told to everyone signed up (with the status: cancelled).
+NOTICE_FIELDS = ("place_name", "address", "point", "online_url", "time_zone", "status")
+
+
+def update_event(event: Event, changes: dict[str, Any], *, now: datetime | None = None) -> Event:
+    before = {name: _comparable(getattr(event, name)) for name in NOTICE_FIELDS}
     for name, value in _event_fields(event.organization_id, changes).items():
         setattr(event, name, value)
     db.session.flush()
+    db.session.refresh(event, ["point"])  # the stored geometry, to compare with before
+    changed = [n for n in NOTICE_FIELDS if _comparable(getattr(event, n)) != before[n]]
     record_audit("events.update", entity=event, changes=sorted(changes))
+    if changed:
+        notify_event_change(event, changed, now=now)
     return event
+
+
+def _comparable(value: Any) -> Any:
+    return getattr(value, "desc", value)  # a geometry compares by its stored form
 
 
 def _event_fields(organization_id: int, fields: dict[str, Any]) -> dict[str, Any]:
@@ -49,11 +68,24 @@ def _event_fields(organization_id: int, fields: dict[str, Any]) -> dict[str, Any
     if "lon" in out or "lat" in out:
         lon, lat = out.pop("lon", None), out.pop("lat", None)
         out["point"] = WKTElement(f"POINT({lon} {lat})", srid=4326) if lon is not None else None
+    if "turf_ids" in out:
+        out["turfs"] = _turfs(organization_id, out.pop("turf_ids"))
     if "time_zone" in out and not out["time_zone"]:  # unset: the campaign's
         out["time_zone"] = db.session.scalar(
             select(Organization.time_zone).where(Organization.id == organization_id)
         )
     return out
+
+
+def _turfs(organization_id: int, turf_ids: list[int]) -> list[Turf]:
+    wanted = sorted(set(turf_ids))
+    turfs = list(db.session.scalars(
+        select(Turf).where(Turf.organization_id == organization_id, Turf.id.in_(wanted))
+    ))  # fmt: skip
+    missing = sorted(set(wanted) - {t.id for t in turfs})
+    if missing:
+        raise NotFound("No such turf.", code="turf_not_found", fields={"turf_ids": missing})
+    return turfs
 
 
 def add_shift(event: Event, fields: dict[str, Any]) -> Shift:
@@ -105,13 +137,13 @@ def _take_seat(shift: Shift, person: Person, source: str) -> Signup:
     if signup is None:
         signup = Signup(organization_id=shift.organization_id, shift_id=shift.id,
                         person_id=person.id, token=secrets.token_urlsafe(32), source=source,
-                        status=status)  # fmt: skip
+                        checkin_code=new_code(Signup.checkin_code), status=status)  # fmt: skip
         db.session.add(signup)
     else:
-        _set_status(signup, status)
+        set_status(signup, status)
     db.session.flush()
     record_interaction(
-        person, InteractionKind.EVENT_SIGNUP, summary=f"Signed up: {_shift_label(shift)}",
+        person, InteractionKind.EVENT_SIGNUP, summary=f"Signed up: {shift_label(shift)}",
         result=status.value, data={"shift_id": shift.id, "event_id": shift.event_id},
     )  # fmt: skip
     return signup
@@ -133,10 +165,10 @@ def cancel(signup: Signup) -> Signup:
         return signup
     db.session.execute(select(Shift.id).where(Shift.id == signup.shift_id).with_for_update())
     had_seat = signup.status in SEATED
-    _set_status(signup, SignupStatus.CANCELLED)
+    set_status(signup, SignupStatus.CANCELLED)
     person = db.session.get(Person, signup.person_id)
     record_interaction(person, InteractionKind.EVENT_SIGNUP, result="cancelled",
-                       summary=f"Cancelled: {_shift_label(signup.shift)}",
+                       summary=f"Cancelled: {shift_label(signup.shift)}",
                        data={"shift_id": signup.shift_id})  # fmt: skip
     if had_seat:
         _promote(signup.shift)
@@ -153,28 +185,29 @@ def _promote(shift: Shift) -> None:
     )
     if waiting is None or not _has_seat(shift):
         return
-    _set_status(waiting, SignupStatus.REGISTERED)
+    set_status(waiting, SignupStatus.REGISTERED)
     event = db.session.get(Event, shift.event_id)
     _confirm(event, db.session.get(Person, waiting.person_id), [waiting])
 
 
-def _set_status(signup: Signup, status: SignupStatus) -> None:
+def set_status(signup: Signup, status: SignupStatus) -> None:
     signup.status = status
     signup.status_changed_at = datetime.now(UTC)
 
 
-def _shift_label(shift: Shift) -> str:
+def shift_label(shift: Shift) -> str:
     return f"{shift.role}, {shift.starts_at:%Y-%m-%d %H:%M}"
 
 
 def _confirm(event: Event, person: Person, signups: list[Signup]) -> None:
-    """The confirmation message, with each shift's calendar and cancel links."""
-    email = next((e.address for e in person.emails if e.consent and not e.do_not_contact), None)
-    if email is None:
+    """The confirmation message, with each shift's calendar and cancel links: by email, or by
+    text to someone who gave only a phone (sent at once: it answers their own sign-up)."""
+    contacts = channels_for(person, "confirmation")
+    if not contacts:
         return
-    base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
     lines = []
     for signup in signups:
+        links = signup_links(signup)
         waiting = signup.status == SignupStatus.WAITLISTED
         state = (
             "you are on the waitlist (we will write when a seat frees)"
@@ -182,14 +215,34 @@ def _confirm(event: Event, person: Person, signups: list[Signup]) -> None:
             else "see you there"
         )
         lines.append(
-            f"- {_shift_label(signup.shift)}: {state}\n"
-            f"  add to calendar: {base}/api/v1/public/signups/{signup.token}/calendar.ics\n"
-            f"  can't come? {base}/signups/{signup.token}"
+            f"- {shift_label(signup.shift)}: {state}\n"
+            f"  add to calendar: {links['calendar']}\n"
+            f"  can't come? {links['page']}\n"
+            f"  {check_in_line(signup)}"
         )
-    where = event.place_name or event.address or event.online_url
-    queue_message(
-        organization_id=event.organization_id, channel=Channel.EMAIL, recipient=email,
+    first = signup_links(signups[0])["page"]
+    draft = Draft(
         kind="event.signup", subject=f"You're signed up: {event.name}",
-        body=f"Hello {person.first_name or ''},\n\n{event.name}, {where}\n\n"
+        body=f"Hello {person.first_name or ''},\n\n{event.name}, {where(event)}\n\n"
         + "\n".join(lines) + "\n",
+        text=f"You're signed up: {event.name}, {local_time(signups[0].shift.starts_at, event)}."
+        f" Details, calendar, cancel: {first} Reply STOP to opt out.",
+        url=first,
     )  # fmt: skip
+    message_person(person, contacts, draft, now=datetime.now(UTC),
+                   data={"event_id": event.id, "signup_ids": [s.id for s in signups]})  # fmt: skip
+
+
+def confirm(signup: Signup) -> Signup:
+    """The volunteer says yes (the day-before message's link): registered becomes confirmed."""
+    if signup.status == SignupStatus.CONFIRMED:
+        return signup
+    if signup.status != SignupStatus.REGISTERED:
+        raise Conflict(f"This sign-up is {signup.status.value}: there is nothing to confirm.",
+                       code="signup_not_registered")  # fmt: skip
+    set_status(signup, SignupStatus.CONFIRMED)
+    record_interaction(db.session.get(Person, signup.person_id), InteractionKind.EVENT_SIGNUP,
+                       result="confirmed", summary=f"Confirmed: {shift_label(signup.shift)}",
+                       data={"shift_id": signup.shift_id})  # fmt: skip
+    db.session.flush()
+    return signup

@@ -10,13 +10,15 @@ from flask import current_app
 from geoalchemy2.shape import to_shape
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.core.codes import normalise_code
 from app.core.errors import NotFound
-from app.events.models import SEATED, Event, Shift, Signup, SignupStatus, Visibility
+from app.events.checkins import LATE_AFTER, check_in_row, door_code
+from app.events.models import SEATED, CheckIn, Event, Shift, Signup, SignupStatus, Visibility
 from app.extensions import db
 from app.people.models import Person
+from app.volunteers.models import VolunteerProfile
 
 
 def get_event(organization_id: int, event_id: int) -> Event:
@@ -64,6 +66,7 @@ def event_row(event: Event, *, public: bool = False) -> dict[str, Any]:
     }  # fmt: skip
     if not public:
         row["counts"] = totals
+        row["turf_ids"] = [t.id for t in event.turfs]
         row["public_url"] = (
             f"{current_app.config['DOORSTEP_PUBLIC_URL'].rstrip('/')}/events/{event.code}"
         )
@@ -91,12 +94,16 @@ def public_signup(signup: Signup) -> dict[str, Any]:
     event = db.session.get(Event, signup.shift.event_id)
     shown = event_row(event, public=True)
     base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
+    check_in = db.session.scalar(select(CheckIn).where(CheckIn.signup_id == signup.id))
     return {
         "token": signup.token,
         "status": signup.status,
         "shift": next(s for s in shown["shifts"] if s["id"] == signup.shift_id),
         "event": shown,
         "calendar_url": f"{base}/api/v1/public/signups/{signup.token}/calendar.ics",
+        "checkin_code": signup.checkin_code,
+        "qr_url": f"{base}/api/v1/public/signups/{signup.token}/qr.svg",
+        "check_in": check_in_row(check_in) if check_in is not None else None,
     }
 
 
@@ -124,15 +131,28 @@ def roster(event: Event) -> list[dict[str, Any]]:
 
 def calendar(signup: Signup) -> bytes:
     """The shift as an iCalendar file (RFC 5545), cancelled when the sign-up or event is."""
-    event = db.session.get(Event, signup.shift.event_id)
-    shift = signup.shift
+    return calendar_file([signup])
+
+
+def calendar_file(signups: list[Signup]) -> bytes:
+    """Shifts as one iCalendar file, each cancelled when its sign-up or event is (a
+    volunteer's feed is this over all their sign-ups)."""
     cal = Calendar()
     cal.add("prodid", "-//Doorstep//events//EN")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
+    now = datetime.now(UTC)
+    for signup in signups:
+        event = db.session.get(Event, signup.shift.event_id)  # the identity map: once each
+        cal.add_component(_calendar_entry(signup, event, now))
+    return cal.to_ical()
+
+
+def _calendar_entry(signup: Signup, event: Event, now: datetime) -> CalendarEvent:
+    shift = signup.shift
     entry = CalendarEvent()
     entry.add("uid", f"signup-{signup.id}@doorstep")
-    entry.add("dtstamp", datetime.now(UTC))
+    entry.add("dtstamp", now)
     entry.add("dtstart", shift.starts_at)
     entry.add("dtend", shift.ends_at)
     entry.add("summary", f"{event.name} ({shift.role})")
@@ -141,6 +161,98 @@ def calendar(signup: Signup) -> bytes:
     if event.description:
         entry.add("description", event.description)
     cancelled = signup.status == SignupStatus.CANCELLED or event.status.value == "cancelled"
-    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    cal.add_component(entry)
-    return cal.to_ical()
+    waiting = signup.status == SignupStatus.WAITLISTED
+    entry.add("status", "CANCELLED" if cancelled else "TENTATIVE" if waiting else "CONFIRMED")
+    return entry
+
+
+def kiosk(event: Event) -> dict[str, Any]:
+    """What a kiosk keeps to run the door offline: the event, the door code, and everyone
+    signed up with their check-in code (never the tokens that can cancel)."""
+    rows = db.session.execute(
+        select(Signup, Person, CheckIn)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(Person, Person.id == Signup.person_id)
+        .outerjoin(CheckIn, CheckIn.signup_id == Signup.id)
+        .where(Shift.event_id == event.id)
+        .order_by(Person.last_name, Person.first_name, Signup.id)
+    ).all()
+    return {
+        "event": event_row(event),
+        "door_code": door_code(event),
+        "generated_at": datetime.now(UTC),
+        "roster": [
+            {"signup_id": signup.id, "shift_id": signup.shift_id, "person_id": person.id,
+             "name": person.full_name, "checkin_code": signup.checkin_code,
+             "status": signup.status,
+             "checked_in_at": check_in.checked_in_at if check_in else None}
+            for signup, person, check_in in rows
+        ],
+    }  # fmt: skip
+
+
+def live(event: Event, now: datetime | None = None) -> dict[str, Any]:
+    """The organiser's view of the door: per shift, sign-ups by status, seats left, who is
+    in, who is late (a seat, no check-in, the shift started a while ago: call them)."""
+    moment = now or datetime.now(UTC)
+    shown = {s["id"]: s for s in event_row(event)["shifts"]}
+    rows = db.session.execute(
+        select(Signup, Person, CheckIn)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(Person, Person.id == Signup.person_id)
+        .outerjoin(CheckIn, CheckIn.signup_id == Signup.id)
+        .where(Shift.event_id == event.id)
+        .order_by(Signup.created_at, Signup.id)
+    ).all()
+    shifts = {
+        shift.id: {**shown[shift.id], "counts": {}, "checked_in": 0, "checked_out": 0,
+                   "late": []}
+        for shift in event.shifts
+    }  # fmt: skip
+    check_ins = []
+    for signup, person, check_in in rows:
+        row = shifts[signup.shift_id]
+        row["counts"][signup.status.value] = row["counts"].get(signup.status.value, 0) + 1
+        if check_in is not None:
+            row["checked_in"] += 1
+            row["checked_out"] += check_in.checked_out_at is not None
+            check_ins.append(check_in)
+        elif signup.status in (SignupStatus.REGISTERED, SignupStatus.CONFIRMED) and (
+            signup.shift.starts_at + LATE_AFTER <= moment
+        ):
+            row["late"].append({
+                "signup_id": signup.id, "person_id": person.id, "name": person.full_name,
+                "phone": next((p.number for p in person.phones if not p.do_not_contact), None),
+                "email": next((e.address for e in person.emails if not e.do_not_contact), None),
+            })  # fmt: skip
+    check_ins.sort(key=lambda c: c.checked_in_at, reverse=True)
+    return {
+        "event_id": event.id,
+        "as_of": moment,
+        "shifts": list(shifts.values()),
+        "check_ins": [check_in_row(c) for c in check_ins],
+    }
+
+
+def get_check_in(event: Event, check_in_id: int) -> CheckIn:
+    check_in = db.session.get(CheckIn, check_in_id) if check_in_id < 2**63 else None
+    if check_in is None or db.session.get(Shift, check_in.shift_id).event_id != event.id:
+        raise NotFound("No such check-in at this event.", code="check_in_not_found")
+    return check_in
+
+
+def my_signups(user_id: int, organization_id: int) -> list[Signup]:
+    """The sign-ups of the volunteer whose profile names this sign-in, from today on."""
+    return list(
+        db.session.scalars(
+            select(Signup)
+            .join(Shift, Shift.id == Signup.shift_id)
+            .join(VolunteerProfile, VolunteerProfile.person_id == Signup.person_id)
+            .where(VolunteerProfile.user_id == user_id)
+            .where(VolunteerProfile.organization_id == organization_id)
+            .where(Shift.ends_at > func.now() - text("interval '12 hours'"))
+            .where(Signup.status != SignupStatus.CANCELLED)
+            .order_by(Shift.starts_at, Signup.id)
+            .limit(100)
+        )
+    )

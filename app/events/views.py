@@ -5,18 +5,28 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.auth.access import current_user, public, require
+from app.auth.access import current_user, public, require, signed_in
 from app.auth.permissions import Permission
+from app.auth.throttle import throttle_form
+from app.core.codes import qr_image
 from app.core.schemas import file_responses
-from app.events import operations, queries
+from app.events import checkins, operations, queries
 from app.events.schemas import (
+    CheckInBatchSchema,
+    CheckInResultsSchema,
+    CheckInSchema,
+    CheckOutSchema,
     EventInSchema,
     EventListArgsSchema,
     EventSchema,
     EventUpdateSchema,
+    KioskSchema,
+    LiveSchema,
+    NoShowsSchema,
     PublicEventSchema,
     PublicSignupSchema,
     RosterRowSchema,
+    SelfCheckInSchema,
     ShiftInSchema,
     ShiftSchema,
     SignupFormSchema,
@@ -80,6 +90,66 @@ def roster(event_id):
     return queries.roster(queries.get_event(current_user().organization_id, event_id))
 
 
+@blp.route("/events/<id:event_id>/kiosk", methods=["GET"])
+@require(Permission.EVENTS_CHECK_IN)
+@blp.response(200, KioskSchema)
+def kiosk(event_id):
+    """What a kiosk keeps to run the door offline: the event, its door code, and everyone
+    signed up with the code in their QR."""
+    return queries.kiosk(queries.get_event(current_user().organization_id, event_id))
+
+
+@blp.route("/events/<id:event_id>/check-ins", methods=["POST"])
+@require(Permission.EVENTS_CHECK_IN)
+@blp.arguments(CheckInBatchSchema)
+@blp.response(200, CheckInResultsSchema)
+def check_in(body, event_id):
+    """A kiosk's queued check-ins (scans, names found, walk-ins), each applied once: the same
+    record again is a duplicate, a person scanned twice is checked in once."""
+    user = current_user()
+    event = queries.get_event(user.organization_id, event_id)
+    return {"results": checkins.sync_check_ins(event, user.id, body["device_id"], body["records"])}
+
+
+@blp.route("/events/<id:event_id>/check-ins/<id:check_in_id>/check-out", methods=["POST"])
+@require(Permission.EVENTS_CHECK_IN)
+@blp.arguments(CheckOutSchema)
+@blp.response(200, CheckInSchema)
+def check_out(body, event_id, check_in_id):
+    """The volunteer leaves; their hours run from check-in to now (or ``at``)."""
+    event = queries.get_event(current_user().organization_id, event_id)
+    return checkins.check_in_row(checkins.check_out(queries.get_check_in(event, check_in_id),
+                                                    body["at"]))  # fmt: skip
+
+
+@blp.route("/events/<id:event_id>/live", methods=["GET"])
+@require(Permission.EVENTS_CHECK_IN)
+@blp.response(200, LiveSchema)
+def live(event_id):
+    """The door as it happens: per shift, sign-ups by status, seats left, who is in, who is
+    late; the latest check-ins first."""
+    return queries.live(queries.get_event(current_user().organization_id, event_id))
+
+
+@blp.route("/events/<id:event_id>/no-shows", methods=["POST"])
+@require(Permission.EVENTS_MANAGE)
+@blp.response(200, NoShowsSchema)
+def no_shows(event_id):
+    """Mark who had a seat on a finished shift and never checked in as a no-show."""
+    event = queries.get_event(current_user().organization_id, event_id)
+    return {"marked": checkins.mark_no_shows(event)}
+
+
+@blp.route("/signups/mine", methods=["GET"])
+@signed_in
+@blp.response(200, PublicSignupSchema(many=True))
+def my_signups():
+    """The shifts of the volunteer this sign-in belongs to (their profile's ``user_id``), from
+    today on: the canvassing app shows their QR codes and "I'm here"."""
+    user = current_user()
+    return [queries.public_signup(s) for s in queries.my_signups(user.id, user.organization_id)]
+
+
 @blp.route("/public/events/<code>", methods=["GET"])
 @public
 @blp.response(200, PublicEventSchema)
@@ -90,6 +160,7 @@ def public_event(code):
 
 @blp.route("/public/events/<code>/signups", methods=["POST"])
 @public
+@throttle_form("rsvp")
 @blp.arguments(SignupFormSchema)
 @blp.response(201, PublicSignupSchema(many=True))
 def sign_up(body, code):
@@ -115,6 +186,27 @@ def cancel(token):
     return queries.public_signup(operations.cancel(queries.signup_by_token(token)))
 
 
+@blp.route("/public/signups/<token>/check-in", methods=["POST"])
+@public
+@blp.arguments(SelfCheckInSchema)
+@blp.response(200, PublicSignupSchema)
+def self_check_in(body, token):
+    """ "I'm here" from the volunteer's phone: near the event's place, or with the door code."""
+    signup = queries.signup_by_token(token)
+    checkins.self_check_in(signup, lat=body["lat"], lon=body["lon"], code=body["code"])
+    return queries.public_signup(signup)
+
+
+@blp.route("/public/signups/<token>/qr.svg", methods=["GET"])
+@public
+@blp.response(200, {"type": "string"}, content_type="image/svg+xml")
+@blp.doc(**file_responses("The sign-up's QR code", {"image/svg+xml": {"type": "string"}}))
+def signup_qr(token):
+    """The QR code to show at the door (it holds the check-in code)."""
+    signup = queries.signup_by_token(token)
+    return Response(qr_image(signup.checkin_code), mimetype="image/svg+xml")
+
+
 @blp.route("/public/signups/<token>/calendar.ics", methods=["GET"])
 @public
 @blp.response(200, {"type": "string"}, content_type="text/calendar")
@@ -124,3 +216,11 @@ def calendar(token):
     body = queries.calendar(queries.signup_by_token(token))
     disposition = {"Content-Disposition": 'attachment; filename="shift.ics"'}
     return Response(body, mimetype="text/calendar", headers=disposition)
+
+
+@blp.route("/public/signups/<token>/confirm", methods=["POST"])
+@public
+@blp.response(200, PublicSignupSchema)
+def confirm(token):
+    """Confirm from the link in the day-before reminder (registered -> confirmed)."""
+    return queries.public_signup(operations.confirm(queries.signup_by_token(token)))

@@ -1,5 +1,5 @@
-"""Senders behind one interface. The log sender is the default; SMTP and Web Push when
-configured."""
+"""Senders behind one interface. The log sender is the default (the outbox row is the record
+of what would have gone out); SMTP, Web Push and Twilio when configured."""
 
 from __future__ import annotations
 
@@ -110,8 +110,58 @@ class WebPushSender:
         subscription.last_sent_at = datetime.now(UTC)
 
 
+class TwilioSender:
+    """Texts through Twilio's Messages API (or a provider that speaks it). 5xx and timeouts
+    are retried; a recipient who replied STOP (21610) or a number that cannot take texts
+    (21211) is gone for good, and the STOP marks the phone do-not-contact."""
+
+    TIMEOUT_SECONDS = 20
+    STOPPED, INVALID_NUMBER = 21610, 21211
+
+    def __init__(self, base_url: str, account_sid: str, auth_token: str, sender: str):
+        self.url = f"{base_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
+        self.auth = (account_sid, auth_token)
+        self.sender = sender
+
+    def send(self, message: OutboundMessage) -> None:
+        form = {"To": message.recipient, "Body": message.body}
+        # A Messaging Service (MG...) picks the number itself (10DLC campaigns use one).
+        form["MessagingServiceSid" if self.sender.startswith("MG") else "From"] = self.sender
+        try:
+            response = requests.post(self.url, data=form, auth=self.auth,
+                                     timeout=self.TIMEOUT_SECONDS)  # fmt: skip
+        except requests.RequestException as exc:
+            raise DeliveryError(f"SMS provider unreachable: {exc}") from exc
+        if response.status_code < 300:
+            return
+        code = _twilio_code(response)
+        if code == self.STOPPED:
+            from app.outreach.sms import opt_out_phone  # people depend on outreach, not back
+
+            opt_out_phone(message.recipient, organization_id=message.organization_id,
+                          reason="provider: recipient replied STOP")  # fmt: skip
+            raise RecipientGone("The recipient replied STOP (21610).")
+        if code == self.INVALID_NUMBER:
+            raise RecipientGone("Not a number that takes texts (21211).")
+        raise DeliveryError(f"SMS provider refused ({response.status_code}, code {code})")
+
+
+def _twilio_code(response: requests.Response) -> int | None:
+    try:
+        return int(response.json().get("code"))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
 def sender_for(channel: Channel) -> Sender:
     config = current_app.config
+    if channel is Channel.SMS and config["DOORSTEP_SMS_PROVIDER"] == "twilio":
+        return TwilioSender(
+            config["DOORSTEP_TWILIO_BASE_URL"],
+            config["DOORSTEP_TWILIO_ACCOUNT_SID"],
+            config["DOORSTEP_TWILIO_AUTH_TOKEN"],
+            config["DOORSTEP_TWILIO_FROM"],
+        )
     if channel is Channel.PUSH and config["DOORSTEP_VAPID_PRIVATE_KEY"]:
         return WebPushSender(config["DOORSTEP_VAPID_PRIVATE_KEY"], config["DOORSTEP_VAPID_SUBJECT"])
     if channel is Channel.EMAIL and config["DOORSTEP_SMTP_HOST"]:

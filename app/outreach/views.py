@@ -1,24 +1,24 @@
-"""Web Push for the canvassing app: the server's VAPID key, and turning notifications on
-and off for one browser."""
+"""Web Push for the canvassing app (the server's VAPID key, turning notifications on and off
+for one browser), and the SMS provider's webhook for texts coming back (STOP, START)."""
 
 from fnmatch import fnmatch
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from app.auth.access import current_user, signed_in
-from app.core.errors import NotFound, ValidationError
+from app.auth.access import current_user, public, signed_in
+from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
-from app.outreach import push
+from app.outreach import push, sms
 from app.outreach.models import PushSubscription
 from app.outreach.schemas import PushKeySchema, PushSubscriptionInSchema, PushSubscriptionSchema
 
-blp = Blueprint("push", __name__, url_prefix="/api/v1/push", description="Web Push")
+blp = Blueprint("push", __name__, url_prefix="/api/v1", description="Web Push and texts")
 
 
-@blp.route("/key", methods=["GET"])
+@blp.route("/push/key", methods=["GET"])
 @signed_in
 @blp.response(200, PushKeySchema)
 def key():
@@ -27,7 +27,7 @@ def key():
     return {"enabled": bool(public_key), "public_key": public_key or None}
 
 
-@blp.route("/subscriptions", methods=["GET"])
+@blp.route("/push/subscriptions", methods=["GET"])
 @signed_in
 @blp.response(200, PushSubscriptionSchema(many=True))
 def list_subscriptions():
@@ -35,7 +35,7 @@ def list_subscriptions():
     return push.subscriptions_of(current_user())
 
 
-@blp.route("/subscriptions", methods=["POST"])
+@blp.route("/push/subscriptions", methods=["POST"])
 @signed_in
 @blp.arguments(PushSubscriptionInSchema)
 @blp.response(201, PushSubscriptionSchema)
@@ -48,7 +48,7 @@ def subscribe(body):
     return push.subscribe(current_user(), body, request.user_agent.string or "")
 
 
-@blp.route("/subscriptions/<id:subscription_id>", methods=["DELETE"])
+@blp.route("/push/subscriptions/<id:subscription_id>", methods=["DELETE"])
 @signed_in
 @blp.response(204)
 def unsubscribe(subscription_id):
@@ -74,3 +74,22 @@ def _check_endpoint(endpoint: str) -> None:
                               code="push_host_not_allowed", fields={"endpoint": host})  # fmt: skip
     if parts.scheme != "https" and host not in ("127.0.0.1", "localhost"):
         raise ValidationError("Push endpoints are https.", fields={"endpoint": "not https"})
+
+
+@blp.route("/sms/inbound", methods=["POST"])
+@public
+@blp.doc(responses={200: {"description": "TwiML (empty: the provider answers keywords)"}})
+def sms_inbound():
+    """A text to the campaign's number (Twilio's webhook, signed with the auth token): STOP,
+    QUIT, END, REVOKE, OPT OUT, CANCEL, UNSUBSCRIBE stop all texts to it; START allows them."""
+    config = current_app.config
+    if config["DOORSTEP_SMS_PROVIDER"] != "twilio":
+        raise NotFound("This server does not receive texts.", code="sms_not_configured")
+    url = config["DOORSTEP_PUBLIC_URL"].rstrip("/") + request.full_path.rstrip("?")
+    form = request.form.to_dict()
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not sms.is_signed(config["DOORSTEP_TWILIO_AUTH_TOKEN"], url, form, signature):
+        raise PermissionDenied("The request is not signed by the SMS provider.",
+                               code="bad_signature")  # fmt: skip
+    sms.handle_inbound(form)
+    return Response('<?xml version="1.0" encoding="UTF-8"?><Response/>', mimetype="text/xml")

@@ -39,6 +39,19 @@ def signup(token: str):
     return render_template("signup.html", token=token)
 
 
+@bp.get("/volunteer/<slug>")
+def volunteer(slug: str):
+    """The campaign's open volunteer sign-up form."""
+    return render_template("volunteer_signup.html", slug=slug)
+
+
+@bp.get("/join/<code>")
+def join(code: str):
+    """A volunteer invite link: what it offers (a team, a shift, a walk list), then the form.
+    (Not ``invite.html``: that page is for account invitations.)"""
+    return render_template("volunteer_join.html", code=code)
+
+
 @bp.get("/claim/<code>")
 def claim(code: str):
     """The walk sheet's QR code: open the canvassing app on this list's code."""

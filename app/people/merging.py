@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from app.audit.operations import describe_changes, record_audit
 from app.core.errors import Conflict, ValidationError
+from app.events.models import SEATED, CheckIn, Signup, SignupStatus
 from app.extensions import db
 from app.people.contacts import EMAILS, PHONES, ContactKind, ensure_one_primary, fold_contact
 from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
@@ -18,6 +19,7 @@ from app.people.operations import (
     normalise_tags,
     record_interaction,
 )
+from app.volunteers.models import VolunteerProfile
 from app.voters.models import Registration
 from app.voters.search_columns import refresh_search_columns
 
@@ -75,6 +77,8 @@ def merge_people(user_id: int | None, kept: Person, other: Person) -> Person:
         "interactions": _move_rows(Interaction, other, kept),
         "registrations": _move_rows(Registration, other, kept),
         "survey_answers": _move_answers(other, kept),
+        "signups": _move_signups(other, kept),
+        "volunteer_profiles": _move_volunteer(other, kept),
     }
     db.session.execute(
         update(Person)
@@ -143,6 +147,71 @@ def _move_answers(other: Person, kept: Person) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+def _move_signups(other: Person, kept: Person) -> int:
+    """Sign-ups (with their check-ins) move, except on a shift the kept person is on too:
+    those stay on the merged-away row, as history, cancelled if they still held a seat."""
+    mine = Signup.__table__.alias("mine")
+    moved = db.session.execute(
+        update(Signup)
+        .where(
+            Signup.person_id == other.id,
+            ~select(mine.c.id)
+            .where(mine.c.person_id == kept.id, mine.c.shift_id == Signup.shift_id)
+            .exists(),
+        )
+        .values(person_id=kept.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.execute(
+        update(CheckIn)
+        .where(CheckIn.person_id == other.id)
+        .where(CheckIn.signup_id.in_(select(Signup.id).where(Signup.person_id == kept.id)))
+        .values(person_id=kept.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Signup)
+        .where(Signup.person_id == other.id, Signup.status.in_(SEATED))
+        .where(~select(CheckIn.id).where(CheckIn.signup_id == Signup.id).exists())
+        .values(status=SignupStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    return moved
+
+
+def _move_volunteer(other: Person, kept: Person) -> int:
+    """The volunteer profile moves; where both have one, the kept one takes the other's
+    skills, availability, teams, account and organiser where it has none."""
+    theirs = db.session.scalar(select(VolunteerProfile).filter_by(person_id=other.id))
+    if theirs is None:
+        return 0
+    mine = db.session.scalar(select(VolunteerProfile).filter_by(person_id=kept.id))
+    if mine is None:
+        theirs.person_id = kept.id
+        db.session.flush()
+        return 1
+    mine.skills = sorted({*mine.skills, *theirs.skills})
+    mine.availability = {
+        key: mine.availability.get(key, [])
+        + [w for w in theirs.availability.get(key, []) if w not in mine.availability.get(key, [])]
+        for key in ("weekly", "dates")
+    }
+    mine.user_id = mine.user_id or theirs.user_id
+    mine.organizer_user_id = mine.organizer_user_id or theirs.organizer_user_id
+    mine.notes = "\n".join(n for n in (mine.notes, theirs.notes) if n)
+    db.session.execute(
+        text(
+            "INSERT INTO team_members (organization_id, team_id, profile_id, added_at)"
+            " SELECT organization_id, team_id, :mine, added_at FROM team_members"
+            " WHERE profile_id = :theirs ON CONFLICT DO NOTHING"
+        ),
+        {"mine": mine.id, "theirs": theirs.id},
+    )
+    db.session.delete(theirs)
+    db.session.flush()
+    return 1
 
 
 def _move_rows(model: Any, other: Person, kept: Person) -> int:

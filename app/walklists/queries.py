@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import exists, func, or_, select
 
 from app.accounts.models import User
@@ -36,6 +37,11 @@ SUMMARY_FIELDS = (
     "target_count", "route_length_m",
 )  # fmt: skip
 LIST_SORTS = {"name": WalkList.name, "created_at": WalkList.created_at}
+
+
+def claim_url(walk_list: WalkList) -> str:
+    """The link (and QR code) a canvasser opens to claim the list in the app."""
+    return f"{current_app.config['DOORSTEP_PUBLIC_URL'].rstrip('/')}/claim/{walk_list.code}"
 
 
 def visible_lists(user: User):

@@ -10,9 +10,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import segno
 from fpdf import FPDF
 
+from app.core.codes import qr_image
 from app.core.spreadsheets import csv_bytes, safe_cell
 
 #: Result codes on the sheet (DOMAIN.md's defaults), as the box headings and their legend.
@@ -52,13 +52,6 @@ UNICODE_FONTS = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf"),
 )
-
-
-def claim_qr(url: str, kind: str = "svg") -> bytes:
-    """The claim URL as a QR code (SVG or PNG)."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind=kind, scale=6 if kind == "png" else 4, border=2)
-    return buffer.getvalue()
 
 
 def table_rows(stops: list[dict[str, Any]]):
@@ -184,7 +177,7 @@ def _header(pdf: _Sheet, summary: dict[str, Any], claim_url: str) -> None:
     )
     for line in lines:
         pdf.multi_cell(200, 4.5, pdf.text_of(line), new_x="LMARGIN", new_y="NEXT")
-    qr = io.BytesIO(claim_qr(claim_url, kind="png"))
+    qr = io.BytesIO(qr_image(claim_url, kind="png"))
     pdf.image(qr, x=pdf.w - pdf.r_margin - 32, y=10, w=32, h=32)
 
 

@@ -1,13 +1,14 @@
 """Walk-list endpoints: make lists from turfs or near a point, hand them out, claim them with
 a code, close them, print them."""
 
-from flask import Response, current_app
+from flask import Response
 from flask_smorest import Blueprint
 from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 
 from app.auth.access import current_user, require
 from app.auth.permissions import Permission
+from app.core.codes import qr_image
 from app.core.pagination import page_schema
 from app.core.schemas import BINARY, file_responses
 from app.turfs.inputs import streets_near
@@ -46,12 +47,8 @@ def _search(body) -> Search:
     return Search(user.organization_id, {})
 
 
-def claim_url(walk_list: WalkList) -> str:
-    return f"{current_app.config['DOORSTEP_PUBLIC_URL'].rstrip('/')}/claim/{walk_list.code}"
-
-
 def _summary(walk_list: WalkList, stats=None) -> dict:
-    return {**queries.summary(walk_list, stats), "claim_url": claim_url(walk_list)}
+    return {**queries.summary(walk_list, stats), "claim_url": queries.claim_url(walk_list)}
 
 
 def _detail(walk_list: WalkList) -> dict:
@@ -173,7 +170,7 @@ def close_list(list_id):
 def list_qr(args, list_id):
     """The QR code a canvasser scans to claim the list."""
     walk_list = queries.get_list(current_user(), list_id)
-    body = sheets.claim_qr(claim_url(walk_list), kind=args["format"])
+    body = qr_image(queries.claim_url(walk_list), kind=args["format"])
     return Response(body, mimetype=QR_TYPES[args["format"]])
 
 

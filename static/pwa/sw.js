@@ -3,7 +3,7 @@
 // browser has it (the page also syncs on open, on "online" and on a timer), and Web Push
 // notices (a list handed to the canvasser, or changed).
 /* global DoorstepStore */
-const VERSION = "2";
+const VERSION = "3";
 const PREFIX = "doorstep-";
 const SHELL = `${PREFIX}shell-v${VERSION}`;
 const TILES = `${PREFIX}tiles-v1`;
@@ -17,7 +17,9 @@ const SHELL_FILES = [
   "js/i18n.js",
   "js/door.js",
   "js/outbox.js",
+  "js/kiosk.js",
   "vendor/idb/idb.umd.js",
+  "vendor/jsqr/jsQR.js",
   "vendor/leaflet/leaflet.js",
   "vendor/leaflet/leaflet.css",
   "icons/icon-192.png",

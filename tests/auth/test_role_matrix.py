@@ -124,7 +124,8 @@ def _events_world(organization) -> dict[str, int | str]:
     shift = {"starts_at": start, "ends_at": start + timedelta(hours=2), "capacity": 5}
     event = create_event(organization.id, None, {"name": "Matrix", "kind": "rally",
                                                  "shifts": [shift]})  # fmt: skip
-    return {"event_id": event.id, "code": event.code, "token": "no-such-signup"}
+    return {"event_id": event.id, "code": event.code, "token": "no-such-signup",
+            "check_in_id": 2**40, "team_id": 2**40}  # fmt: skip
 
 
 def _import_world(organization) -> dict[str, int]:

@@ -258,3 +258,65 @@ def test_survey_answers_move_and_the_same_day_answer_stays_as_history(
         select(SurveyAnswer.person_id, SurveyAnswer.answer).order_by(SurveyAnswer.answer)
     ).all()
     assert answers == [(volunteer.id, "1"), (voter.id, "2"), (volunteer.id, "3")]
+
+
+def test_sign_ups_check_ins_and_the_volunteer_profile_follow(client, headers, org, pair):
+    from app.events.checkins import check_in_signup
+    from app.events.models import CheckIn, CheckInMethod, Signup, SignupStatus
+    from app.events.operations import create_event
+    from app.volunteers.models import Team, TeamMember, VolunteerProfile
+
+    volunteer, voter, _, _ = pair
+    start = datetime(2027, 3, 6, 15, tzinfo=UTC)
+    shift = {"starts_at": start, "ends_at": start.replace(hour=17), "capacity": 5}
+    event = create_event(
+        org.id,
+        None,
+        {"name": "Launch", "kind": "rally", "shifts": [shift, {**shift, "role": "driver"}]},
+    )
+    both, only_theirs = event.shifts
+
+    def signup(person, shift, code):
+        row = Signup(
+            organization_id=org.id,
+            shift_id=shift.id,
+            person_id=person.id,
+            status=SignupStatus.REGISTERED,
+            token=code * 4,
+            checkin_code=code,
+        )
+        db.session.add(row)
+        db.session.flush()
+        return row
+
+    signup(voter, both, "KEPT2222")
+    duplicate = signup(volunteer, both, "DUPE2222")
+    theirs = signup(volunteer, only_theirs, "MOVE2222")
+    check_in_signup(theirs, method=CheckInMethod.SCAN)
+    team = Team(organization_id=org.id, name="West")
+    db.session.add(team)
+    db.session.flush()
+    profiles = {}
+    for person, skills in ((voter, ["driving"]), (volunteer, ["canvassing"])):
+        profiles[person.id] = VolunteerProfile(
+            organization_id=org.id,
+            person_id=person.id,
+            skills=skills,
+            feed_token=f"feed-{person.id}",
+        )
+        db.session.add(profiles[person.id])
+    db.session.flush()
+    db.session.add(
+        TeamMember(organization_id=org.id, team_id=team.id, profile_id=profiles[volunteer.id].id)
+    )
+    db.session.flush()
+
+    assert _merge(client, headers, voter.id, volunteer.id).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Signup, theirs.id).person_id == voter.id
+    assert db.session.scalar(select(CheckIn.person_id)) == voter.id
+    left = db.session.get(Signup, duplicate.id)  # the same shift twice: one seat, not two
+    assert (left.person_id, left.status) == (volunteer.id, SignupStatus.CANCELLED)
+    [profile] = db.session.scalars(select(VolunteerProfile)).all()
+    assert profile.person_id == voter.id and profile.skills == ["canvassing", "driving"]
+    assert db.session.scalar(select(TeamMember.profile_id)) == profile.id

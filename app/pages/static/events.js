@@ -1,20 +1,15 @@
 // The public event page (sign up for shifts) and a sign-up's page (calendar, cancel): no
 // sign-in, talking to /api/v1/public/.
+/* global DoorstepPublic */
 (function () {
   "use strict";
+  const { el, call } = DoorstepPublic;
 
   const STATUS = {
     registered: "You're signed up.", confirmed: "You're confirmed.",
     waitlisted: "You're on the waitlist: we'll write as soon as a seat frees.",
     cancelled: "Cancelled.", completed: "Thanks for coming!", no_show: "We missed you.",
   };
-
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    node.append(...children);
-    return node;
-  }
 
   function when(shift, zone) {
     const options = { timeZone: zone, weekday: "short", month: "short", day: "numeric",
@@ -23,18 +18,6 @@
     const end = new Date(shift.ends_at).toLocaleTimeString(undefined,
       { timeZone: zone, hour: "numeric", minute: "2-digit" });
     return `${start} – ${end}`;
-  }
-
-  async function call(method, path, body) {
-    const response = await fetch(path, { method, headers: body ? { "Content-Type": "application/json" } : {},
-      body: body ? JSON.stringify(body) : undefined });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const error = new Error((data.error && data.error.message) || `Error ${response.status}`);
-      error.fields = data.error && data.error.fields;
-      throw error;
-    }
-    return data;
   }
 
   function describe(event) {
@@ -99,6 +82,7 @@
     const token = box.dataset.token;
     const result = document.getElementById("result");
     const cancel = document.getElementById("cancel");
+    const confirm = document.getElementById("confirm");
     const link = document.getElementById("calendar");
     const show = (signup) => {
       box.replaceChildren(...describe(signup.event),
@@ -107,13 +91,63 @@
       link.href = signup.calendar_url;
       link.hidden = signup.status === "cancelled";
       cancel.hidden = ["cancelled", "completed", "no_show"].includes(signup.status);
+      // The day-before message links here with ?confirm; a registered sign-up may confirm.
+      confirm.hidden = signup.status !== "registered";
+      if (!confirm.hidden && new URLSearchParams(location.search).has("confirm")) confirm.focus();
+      showDoor(signup);
     };
+    // At the event: the QR code for the kiosk, or "I'm here" (near the place, or with the
+    // code shown at the door). Checked in at a canvass launch: the walk list to claim.
+    const door = document.getElementById("door");
+    const doorForm = document.getElementById("door-code");
+    const showDoor = (signup) => {
+      door.hidden = signup.status === "cancelled";
+      document.getElementById("qr").src = signup.qr_url;
+      document.getElementById("checkin-code").textContent = signup.checkin_code;
+      const done = signup.check_in;
+      document.getElementById("here").hidden = Boolean(done);
+      if (done) {
+        doorForm.hidden = true;
+        const at = new Date(done.checked_in_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+        const lines = [el("p", { class: "checked-in" }, `You're checked in (${at}). Thank you!`)];
+        if (done.walk_list) {
+          lines.push(el("p", {}, `Your walk list: ${done.walk_list.name}. `,
+            el("a", { href: done.walk_list.claim_url }, "Open it in the canvassing app")));
+        }
+        result.replaceChildren(...lines);
+      }
+    };
+    const checkIn = async (body) => {
+      try {
+        show(await call("POST", `/api/v1/public/signups/${encodeURIComponent(token)}/check-in`, body));
+      } catch (error) {
+        result.textContent = error.message;
+        doorForm.hidden = false;
+      }
+    };
+    document.getElementById("here").addEventListener("click", () => {
+      if (!navigator.geolocation) return checkIn({});
+      navigator.geolocation.getCurrentPosition(
+        (where) => checkIn({ lat: where.coords.latitude, lon: where.coords.longitude }),
+        () => checkIn({}), { enableHighAccuracy: true, timeout: 10000 });
+    });
+    doorForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      checkIn({ code: new FormData(doorForm).get("code") });
+    });
     try {
       show(await call("GET", `/api/v1/public/signups/${encodeURIComponent(token)}`));
     } catch (error) {
       box.replaceChildren(el("p", {}, error.message));
       return;
     }
+    confirm.addEventListener("click", async () => {
+      try {
+        show(await call("POST", `/api/v1/public/signups/${encodeURIComponent(token)}/confirm`));
+      } catch (error) {
+        result.textContent = error.message;
+      }
+    });
     cancel.addEventListener("click", async () => {
       try {
         show(await call("POST", `/api/v1/public/signups/${encodeURIComponent(token)}/cancel`));

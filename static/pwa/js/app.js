@@ -4,6 +4,7 @@
 /* global DoorstepStore, L */
 import { currentLanguage, setLanguage, t } from "./i18n.js";
 import { renderDoor } from "./door.js";
+import { renderEvents, renderKiosk, renderShifts } from "./kiosk.js";
 
 const store = DoorstepStore;
 const screen = document.getElementById("screen");
@@ -53,6 +54,9 @@ async function route() {
     return renderDoor({ listId: Number(a), position: Number(b), h, show, message, go });
   }
   if (name === "outbox") return renderOutbox();
+  if (name === "events") return renderEvents({ h, show, message });
+  if (name === "shifts") return renderShifts({ h, show, message });
+  if (name === "kiosk" && a) return renderKiosk({ eventId: Number(a), h, show, message });
   return renderLists();
 }
 
@@ -140,8 +144,15 @@ export async function listProgress(list) {
   return { done, total: list.stops.length, homes };
 }
 
+// Organisers run events' doors (the kiosk); canvassers see only their lists.
+function runsDoors(session) {
+  const permissions = (session && session.user && session.user.permissions) || [];
+  return permissions.includes("events.check_in");
+}
+
 async function renderLists(note) {
   const database = await store.db();
+  const session = await store.get("session");
   const lists = (await database.getAll("lists")).filter((l) => l.status === "active");
   const codeInput = h("input", { name: "code", autocomplete: "off", autocapitalize: "characters",
     placeholder: "K7QM-2XPD", required: true, minlength: 8 });
@@ -162,6 +173,8 @@ async function renderLists(note) {
     lists.length ? h("ul", { class: "lists" }, items) : h("p", {}, t("no_lists")),
     h("h2", {}, t("claim")),
     claimForm,
+    h("p", { class: "tools" }, h("a", { href: "#/shifts" }, t("my_shifts")),
+      runsDoors(session) ? h("a", { href: "#/events" }, t("events")) : null),
     h("p", { id: "push" }),
     h("button", { type: "button", class: "link", on: { click: async () => {
       await store.signOut();

@@ -5,6 +5,7 @@
 //   lists   each claimed list as the server sent it
 //   outbox  knocks not yet accepted by the server: "pending", or "attention" with the reason
 //   done    knocks the server has (for progress on the phone)
+//   checkins  a kiosk's check-ins at an event's door: "pending", "attention" or "done"
 // A record leaves the outbox only when the server has answered "applied" or "duplicate".
 /* global idb */
 (function (scope) {
@@ -16,13 +17,24 @@
 
   function db() {
     if (!dbPromise) {
-      dbPromise = idb.openDB(DB_NAME, 1, {
-        upgrade(database) {
-          database.createObjectStore("kv");
-          database.createObjectStore("lists", { keyPath: "id" });
-          const outbox = database.createObjectStore("outbox", { keyPath: "uuid" });
-          outbox.createIndex("status", "status");
-          database.createObjectStore("done", { keyPath: "uuid" });
+      dbPromise = idb.openDB(DB_NAME, 2, {
+        upgrade(database, oldVersion) {
+          if (oldVersion < 1) {
+            database.createObjectStore("kv");
+            database.createObjectStore("lists", { keyPath: "id" });
+            const outbox = database.createObjectStore("outbox", { keyPath: "uuid" });
+            outbox.createIndex("status", "status");
+            database.createObjectStore("done", { keyPath: "uuid" });
+          }
+          if (oldVersion < 2) {
+            const checkins = database.createObjectStore("checkins", { keyPath: "uuid" });
+            checkins.createIndex("status", "status");
+          }
+        },
+        // A newer version (an app update in another tab) wants the database: let it.
+        blocking() {
+          dbPromise.then((database) => database.close());
+          dbPromise = null;
         },
       });
     }
@@ -141,7 +153,13 @@
   // Send what is waiting, a batch at a time. Safe to call from anywhere, any time: one run at
   // a time per context, and the server applies each record once even if two contexts send it.
   function syncNow() {
-    if (!running) running = withLock(sendAll).finally(() => { running = null; });
+    if (!running) {
+      running = withLock(async () => {
+        const knocks = await sendAll();
+        await sendCheckIns();
+        return knocks;
+      }).finally(() => { running = null; });
+    }
     return running;
   }
 
@@ -201,6 +219,57 @@
     await tx.done;
   }
 
+  // ---- check-ins (a kiosk at an event's door) ----
+  // ``meta`` is what the kiosk knew when it queued the record (the name, the sign-up), so it
+  // can show who is in before the server has answered.
+  async function enqueueCheckIn(eventId, record, meta = {}) {
+    const database = await db();
+    await database.put("checkins", { uuid: record.uuid, event_id: eventId, record, meta,
+      status: "pending", queued_at: new Date().toISOString() });
+    notify();
+  }
+
+  async function checkInItems(eventId) {
+    return (await (await db()).getAll("checkins")).filter((item) => item.event_id === eventId);
+  }
+
+  async function sendCheckIns() {
+    const database = await db();
+    const device = await deviceId();
+    const pending = (await database.getAllFromIndex("checkins", "status", "pending"))
+      .sort((a, b) => a.queued_at.localeCompare(b.queued_at));
+    const events = [...new Set(pending.map((item) => item.event_id))];
+    for (const eventId of events) {
+      const mine = pending.filter((item) => item.event_id === eventId);
+      for (let start = 0; start < mine.length; start += BATCH) {
+        const batch = mine.slice(start, start + BATCH);
+        let body;
+        try {
+          body = await api("POST", `/api/v1/events/${eventId}/check-ins`,
+            { device_id: device, records: batch.map((item) => item.record) });
+        } catch (error) {
+          notify();
+          return { error: error.code || String(error.status || error.message) };
+        }
+        const tx = database.transaction("checkins", "readwrite");
+        for (const result of body.results) {
+          const item = batch.find((p) => p.uuid === result.uuid);
+          if (!item) continue;
+          if (result.status === "rejected") {
+            await tx.store.put({ ...item, status: "attention", code: result.code,
+              reason: result.message });
+          } else {
+            await tx.store.put({ ...item, status: "done", outcome: result.status,
+              check_in: result.check_in });
+          }
+        }
+        await tx.done;
+        notify();
+      }
+    }
+    return {};
+  }
+
   // Tell every open page that the outbox changed (the worker and the pages all listen).
   function notify() {
     try {
@@ -212,6 +281,6 @@
 
   scope.DoorstepStore = {
     db, get, put, deviceId, signIn, signOut, api, enqueue, counts, outboxItems, doneItems,
-    retry, syncNow,
+    retry, syncNow, enqueueCheckIn, checkInItems,
   };
 })(self);

@@ -1,0 +1,165 @@
+"""How a volunteer hears from the campaign about their sign-ups: which channels (one function),
+quiet hours, and the message queued on each channel and written to their history.
+
+Every message is an outbox row first (app.outreach), delivered after the transaction commits
+by the sender for its channel: SMTP for email, the SMS provider, Web Push.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.config import parse_quiet_hours
+from app.extensions import db
+from app.outreach.models import Channel, OutboundMessage, PushSubscription
+from app.outreach.operations import queue_message
+from app.people.models import InteractionKind, Person
+from app.people.operations import record_interaction
+from app.volunteers.models import VolunteerProfile
+
+#: Each purpose's channels, best first: a person gets the first one they can be reached on.
+#: Texts are for what is short and near; email carries the links and the details.
+PREFERENCES: dict[str, tuple[Channel, ...]] = {
+    "confirmation": (Channel.EMAIL, Channel.SMS),
+    "day_before": (Channel.EMAIL, Channel.SMS, Channel.PUSH),
+    "morning_of": (Channel.EMAIL, Channel.SMS, Channel.PUSH),
+    "soon": (Channel.SMS, Channel.PUSH),  # nobody reads an email 30 minutes out
+    "after": (Channel.EMAIL, Channel.SMS, Channel.PUSH),
+}
+#: A change to the event (moved, cancelled) goes to every address and phone they consented to.
+EVERY_CHANNEL = ("changed",)
+
+#: History has no kind for a notification; a push is written as a note (data.channel: push).
+_HISTORY_KIND = {
+    Channel.EMAIL: InteractionKind.EMAIL,
+    Channel.SMS: InteractionKind.TEXT,
+    Channel.PUSH: InteractionKind.NOTE,
+}
+
+
+@dataclass(frozen=True)
+class Contact:
+    channel: Channel
+    recipient: str  # an email address, an E.164 number, or a push subscription's id
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One message in its two lengths: the email, and the text for SMS and push."""
+
+    kind: str  # the outbox kind: event.signup, event.reminder.day_before ...
+    subject: str
+    body: str
+    text: str
+    url: str  # where a push notification opens
+
+
+def channels_for(person: Person, purpose: str) -> list[Contact]:
+    """The one place that picks how ``person`` is reached for ``purpose`` (a reminder stage,
+    "confirmation"). Only addresses and phones with consent and without an opt-out; texts only
+    to phones with SMS consent. A volunteer's preferred channel goes first where it suits."""
+    if person.do_not_contact or person.is_deceased:
+        return []
+    profile = _profile(person)
+    emails = [Contact(Channel.EMAIL, e.address) for e in _by_primary(person.emails)
+              if e.consent and not e.do_not_contact]  # fmt: skip
+    phones = [Contact(Channel.SMS, p.number) for p in _by_primary(person.phones)
+              if p.sms_consent and not p.do_not_contact and p.kind != "landline"]  # fmt: skip
+    if purpose in EVERY_CHANNEL:
+        picked = emails[:1] + phones[:1]
+        return picked or _push_contacts(person, profile)
+    order = PREFERENCES[purpose]
+    preferred = Channel(profile.preferred_channel.value) if profile is not None else None
+    if preferred in order:
+        order = (preferred, *(c for c in order if c != preferred))
+    for channel in order:
+        found = {Channel.EMAIL: lambda: emails[:1], Channel.SMS: lambda: phones[:1],
+                 Channel.PUSH: lambda: _push_contacts(person, profile)}[channel]()  # fmt: skip
+        if found:
+            return found
+    return []
+
+
+def _by_primary(rows):
+    return sorted(rows, key=lambda row: (not row.is_primary, row.id))
+
+
+def _profile(person: Person) -> VolunteerProfile | None:
+    return db.session.scalar(
+        select(VolunteerProfile).where(VolunteerProfile.person_id == person.id)
+    )
+
+
+def _push_contacts(person: Person, profile: VolunteerProfile | None) -> list[Contact]:
+    """The phones of the volunteer's own account (the profile's ``user_id``, set by an
+    organiser: an email on a public form is no proof of owning an account)."""
+    user = db.session.get(User, profile.user_id) if profile and profile.user_id else None
+    if user is None or not user.is_active:
+        return []
+    ids = db.session.scalars(
+        select(PushSubscription.id)
+        .where(PushSubscription.user_id == user.id)
+        .order_by(PushSubscription.id)
+    )
+    return [Contact(Channel.PUSH, str(i)) for i in ids]
+
+
+def quiet_until(at: datetime, zone: ZoneInfo) -> datetime | None:
+    """When the quiet hours around ``at`` end (``DOORSTEP_QUIET_HOURS``, in ``zone``), or None
+    when ``at`` is outside them."""
+    hours = parse_quiet_hours(current_app.config["DOORSTEP_QUIET_HOURS"])
+    if hours is None:
+        return None
+    start, end = hours
+    local = at.astimezone(zone)
+    now = local.time()
+    if start < end:  # "01:00-06:00"
+        inside, end_day = start <= now < end, local.date()
+    else:  # wraps past midnight: "21:00-08:00"
+        inside = now >= start or now < end
+        end_day = local.date() + timedelta(days=1) if now >= start else local.date()
+    if not inside:
+        return None
+    return datetime.combine(end_day, end, zone).astimezone(UTC)
+
+
+def message_person(
+    person: Person, contacts: list[Contact], draft: Draft, *, now: datetime, data: dict
+) -> list[OutboundMessage]:
+    """Queue ``draft`` to each contact and write each message on the person's history."""
+    messages = []
+    for contact in contacts:
+        if contact.channel is Channel.EMAIL:
+            body, subject = draft.body, draft.subject
+        elif contact.channel is Channel.SMS:
+            body, subject = draft.text, None
+        else:
+            body = json.dumps({"title": draft.subject, "body": draft.text, "url": draft.url,
+                               "kind": draft.kind, "sent_at": now.isoformat()})  # fmt: skip
+            subject = draft.subject[:300]
+        messages.append(
+            queue_message(
+                organization_id=person.organization_id,
+                channel=contact.channel,
+                recipient=contact.recipient,
+                body=body,
+                kind=draft.kind,
+                subject=subject,
+            )
+        )
+    db.session.flush()
+    for message in messages:
+        record_interaction(
+            person, _HISTORY_KIND[message.channel], occurred_at=now, result="sent",
+            summary=draft.subject[:300],
+            data={**data, "channel": message.channel.value, "message_id": message.id,
+                  "message_kind": draft.kind},
+        )  # fmt: skip
+    return messages

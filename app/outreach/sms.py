@@ -1,0 +1,84 @@
+"""Texts coming back: STOP and START keywords (from the provider's webhook, or its 21610 error)
+change the phone's consent, and the change is written on the person's history.
+
+Every campaign on this server texts from the same provider account, and a carrier's STOP
+blocks that sender whoever wrote the text: an inbound STOP marks the number in every
+campaign that has it. A 21610 on sending is about one message, so it marks that campaign's.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.people.models import InteractionKind, PersonPhone
+from app.people.operations import record_interaction
+
+#: CTIA's opt-out and opt-in keywords (carriers and Twilio honour the same).
+STOP_WORDS = {"STOP", "STOPALL", "QUIT", "END", "REVOKE", "OPT OUT", "OPTOUT", "CANCEL",
+              "UNSUBSCRIBE"}  # fmt: skip
+START_WORDS = {"START", "UNSTOP", "YES"}
+
+
+def keyword(body: str) -> str:
+    return " ".join(body.upper().split()).strip(".!")
+
+
+def opt_out_phone(number: str, *, organization_id: int | None = None, reason: str) -> int:
+    """Stop texting and calling ``number``; returns how many phones were marked."""
+    return _set_opt_out(number, organization_id, opted_out=True, reason=reason)
+
+
+def opt_in_phone(number: str, *, reason: str) -> int:
+    """The person texted START: texts are welcome again (and calls no longer refused)."""
+    return _set_opt_out(number, None, opted_out=False, reason=reason)
+
+
+def _set_opt_out(number: str, organization_id: int | None, *, opted_out: bool, reason: str) -> int:
+    query = select(PersonPhone).where(PersonPhone.number == number)
+    if organization_id is not None:
+        query = query.where(PersonPhone.organization_id == organization_id)
+    now = datetime.now(UTC)
+    phones = db.session.scalars(query.order_by(PersonPhone.id).with_for_update()).all()
+    for phone in phones:
+        if opted_out:
+            phone.do_not_contact = True
+        else:
+            phone.do_not_contact, phone.sms_consent = False, True
+        phone.consent_changed_at = now
+        record_interaction(
+            phone.person, InteractionKind.TEXT, occurred_at=now,
+            result="opted_out" if opted_out else "opted_in", summary=reason[:300],
+            data={"number": number, "direction": "inbound"},
+        )  # fmt: skip
+    db.session.flush()
+    return len(phones)
+
+
+def handle_inbound(form: Mapping[str, str]) -> str:
+    """Apply an inbound text's keyword; returns what was done (stop, start, ignored)."""
+    number, word = form.get("From", ""), keyword(form.get("Body", ""))
+    if word in STOP_WORDS:
+        opt_out_phone(number, reason=f"Texted {word}: no more texts")
+        return "stop"
+    if word in START_WORDS:
+        opt_in_phone(number, reason=f"Texted {word}: texts welcome again")
+        return "start"
+    return "ignored"
+
+
+def twilio_signature(auth_token: str, url: str, form: Mapping[str, str]) -> str:
+    """Twilio's X-Twilio-Signature: HMAC-SHA1 over the URL and the sorted form fields."""
+    payload = url + "".join(f"{key}{form[key]}" for key in sorted(form))
+    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def is_signed(auth_token: str, url: str, form: Mapping[str, str], signature: str) -> bool:
+    return hmac.compare_digest(twilio_signature(auth_token, url, form), signature)

@@ -1,0 +1,1 @@
+"""Volunteers: profiles, teams, invite links, the open sign-up."""

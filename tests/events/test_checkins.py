@@ -1,0 +1,343 @@
+"""Check-in at the door: a kiosk's batches (scans, names, walk-ins) applied once each and a
+person once per shift; self check-in by place or door code; hours; no-shows; the live view;
+a canvass launch handing out the next free walk list."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.auth.permissions import Role
+from app.events.models import CheckIn, Signup, SignupStatus
+from app.extensions import db
+from app.outreach.models import OutboundMessage
+from app.people.models import Interaction, InteractionKind, Person
+from app.turfs.models import Turf, TurfCut
+from app.walklists.models import WalkList, WalkListKind
+from tests.factories import auth_headers, create_organization, create_person, create_user
+
+PLACE = {"lon": -75.2167, "lat": 39.9483}  # 4700 Baltimore Ave
+
+
+@pytest.fixture
+def org(db_session):
+    return create_organization("Friends of Ada")
+
+
+@pytest.fixture
+def headers(org):
+    return auth_headers(create_user(org, Role.ORGANIZER))
+
+
+def make_event(client, headers, start=None, **fields):
+    start = start or datetime.now(UTC) + timedelta(minutes=20)
+    shift = {
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=2)).isoformat(),
+        "role": "canvasser",
+        "capacity": 2,
+    }
+    body = {
+        "name": "Launch",
+        "kind": "canvass_launch",
+        "place_name": "Field office",
+        **PLACE,
+        "shifts": [shift, {**shift, "role": "driver", "walk_ins": False}],
+        **fields,
+    }
+    response = client.post("/api/v1/events", json=body, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def rsvp(client, event, first="Rosa", email="rosa@example.org", shift=0):
+    body = {
+        "first_name": first,
+        "last_name": "Diaz",
+        "email": email,
+        "email_consent": True,
+        "shift_ids": [event["shifts"][shift]["id"]],
+    }
+    response = client.post(f"/api/v1/public/events/{event['code']}/signups", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()[0]
+
+
+def send(client, headers, event, *records, status=200):
+    body = {"device_id": "kiosk-1", "records": list(records)}
+    response = client.post(f"/api/v1/events/{event['id']}/check-ins", json=body, headers=headers)
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def scan(code, **fields):
+    return {"uuid": str(uuid.uuid4()), "method": "scan", "code": code, **fields}
+
+
+def kiosk(client, headers, event):
+    response = client.get(f"/api/v1/events/{event['id']}/kiosk", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def attendance(person_id):
+    return db.session.scalar(
+        select(func.count()).where(
+            Interaction.person_id == person_id,
+            Interaction.kind == InteractionKind.EVENT_ATTENDANCE,
+        )
+    )
+
+
+def test_a_kiosk_checks_people_in_once_each(client, headers, event_factory=None):
+    event = make_event(client, headers)
+    rosa = rsvp(client, event)
+    rsvp(client, event, first="Ann", email="ann@example.org")
+    pack = kiosk(client, headers, event)
+    codes = {row["name"]: row["checkin_code"] for row in pack["roster"]}
+    assert set(codes) == {"Rosa Diaz", "Ann Diaz"} and len(pack["door_code"]) == 6
+    assert "token" not in str(pack["roster"])  # the kiosk never holds cancel links
+    assert rosa["checkin_code"] == codes["Rosa Diaz"]
+
+    first = scan(codes["Rosa Diaz"].lower())  # a code typed in lower case still reads
+    again = scan(codes["Rosa Diaz"])  # scanned a second time, another record
+    results = send(client, headers, event, first, again)["results"]
+    assert [r["status"] for r in results] == ["applied", "already_checked_in"]
+    assert results[0]["check_in"]["id"] == results[1]["check_in"]["id"]
+    assert results[0]["check_in"]["name"] == "Rosa Diaz"
+
+    replay = send(client, headers, event, first)["results"]  # the kiosk sends it again
+    assert replay[0]["status"] == "duplicate"
+
+    found = {
+        "uuid": str(uuid.uuid4()),
+        "method": "search",
+        "signup_id": next(r["signup_id"] for r in pack["roster"] if r["name"] == "Ann Diaz"),
+    }
+    assert send(client, headers, event, found)["results"][0]["status"] == "applied"
+
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 2
+    statuses = db.session.scalars(select(Signup.status).order_by(Signup.id)).all()
+    assert statuses == [SignupStatus.COMPLETED, SignupStatus.COMPLETED]
+    person_id = db.session.scalar(select(Signup.person_id).order_by(Signup.id).limit(1))
+    assert attendance(person_id) == 1
+
+
+def test_bad_records_are_refused_one_by_one(client, headers, org):
+    event = make_event(client, headers)
+    other = make_event(client, headers, name="Other launch")
+    stranger = rsvp(client, other)
+    driver_shift = event["shifts"][1]["id"]
+    walk_in = {
+        "uuid": str(uuid.uuid4()),
+        "method": "walk_in",
+        "shift_id": driver_shift,
+        "person": {"first_name": "Wes", "last_name": "Lee"},
+    }
+    results = send(
+        client, headers, event, scan("NOSUCH22"), scan(stranger["checkin_code"]), walk_in
+    )["results"]
+    assert [(r["status"], r["code"]) for r in results] == [
+        ("rejected", "checkin_code_unknown"),
+        ("rejected", "other_event"),
+        ("rejected", "walk_ins_closed"),
+    ]
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+    # A record missing what its method needs is bad input: the whole request says which.
+    body = send(
+        client, headers, event, {"uuid": str(uuid.uuid4()), "method": "walk_in"}, status=422
+    )
+    assert body["error"]["code"] == "validation_error"
+    assert "shift_id" in str(body["error"]["fields"])
+
+
+def test_a_walk_in_is_matched_not_doubled(client, headers, org):
+    known = create_person(org, first_name="Wes", last_name="Lee")
+    db.session.add(known)
+    event = make_event(client, headers)
+    rsvp(client, event, first="Wes", email="wes@example.org")  # Wes Diaz, another person
+    wes = db.session.scalar(
+        select(Person).where(Person.first_name == "Wes", Person.last_name == "Diaz")
+    )
+    record = {
+        "uuid": str(uuid.uuid4()),
+        "method": "walk_in",
+        "shift_id": event["shifts"][0]["id"],
+        "person": {"first_name": "Wes", "last_name": "Diaz", "email": "WES@example.org"},
+    }
+    [result] = send(client, headers, event, record)["results"]
+    # Already signed up (matched by email): their sign-up is checked in, not a second one.
+    assert result["status"] == "applied" and result["check_in"]["person_id"] == wes.id
+    fresh = {
+        "uuid": str(uuid.uuid4()),
+        "method": "walk_in",
+        "shift_id": event["shifts"][0]["id"],
+        "person": {
+            "first_name": "Nia",
+            "last_name": "Ray",
+            "phone": "215-555-0142",
+            "sms_consent": True,
+        },
+    }
+    [result] = send(client, headers, event, fresh)["results"]
+    assert result["status"] == "applied"
+    signup = db.session.get(Signup, result["check_in"]["signup_id"])
+    assert signup.source == "walk_in" and signup.status == SignupStatus.COMPLETED
+    # The shift had 2 seats; walk-ins are taken over capacity (they are here).
+    assert db.session.scalar(select(func.count()).select_from(Signup)) == 2
+
+
+def test_the_kiosks_clock_is_believed_within_reason(client, headers):
+    event = make_event(client, headers)
+    code = rsvp(client, event)["checkin_code"]
+    scanned_at = datetime.now(UTC) - timedelta(minutes=7)  # queued offline a while ago
+    [result] = send(client, headers, event, scan(code, at=scanned_at.isoformat()))["results"]
+    at = datetime.fromisoformat(result["check_in"]["checked_in_at"])
+    assert abs((at - scanned_at).total_seconds()) < 1
+    code = rsvp(client, event, first="Ann", email="ann@example.org")["checkin_code"]
+    future = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    [result] = send(client, headers, event, scan(code, at=future))["results"]
+    at = datetime.fromisoformat(result["check_in"]["checked_in_at"])
+    assert abs((at - datetime.now(UTC)).total_seconds()) < 60
+
+
+def test_hours_check_out_and_no_shows(client, headers):
+    start = datetime.now(UTC) - timedelta(hours=3)
+    event = make_event(client, headers, start=start)
+    rosa = rsvp(client, event)
+    rsvp(client, event, first="Ann", email="ann@example.org")
+    [result] = send(client, headers, event, scan(rosa["checkin_code"], at=start.isoformat()))[
+        "results"
+    ]
+    check_in = result["check_in"]
+    assert check_in["hours"] == 2.0  # no check-out: the shift's length
+    url = f"/api/v1/events/{event['id']}/check-ins/{check_in['id']}/check-out"
+    early = (start - timedelta(minutes=1)).isoformat()
+    response = client.post(url, json={"at": early}, headers=headers)
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "check_out_before_check_in"
+    out = client.post(
+        url, json={"at": (start + timedelta(minutes=90)).isoformat()}, headers=headers
+    ).get_json()
+    assert out["hours"] == 1.5
+
+    live = client.get(f"/api/v1/events/{event['id']}/live", headers=headers).get_json()
+    shift = live["shifts"][0]
+    assert (shift["checked_in"], shift["checked_out"]) == (1, 1)
+    assert [p["name"] for p in shift["late"]] == ["Ann Diaz"]
+    assert live["check_ins"][0]["name"] == "Rosa Diaz"
+
+    marked = client.post(f"/api/v1/events/{event['id']}/no-shows", headers=headers).get_json()
+    assert marked == {"marked": 1}
+    assert client.post(f"/api/v1/events/{event['id']}/no-shows", headers=headers).get_json() == {
+        "marked": 0
+    }
+    ann = db.session.scalar(select(Signup).where(Signup.status == SignupStatus.NO_SHOW))
+    assert ann is not None
+    results = db.session.scalars(
+        select(Interaction.result).where(
+            Interaction.person_id == ann.person_id,
+            Interaction.kind == InteractionKind.EVENT_ATTENDANCE,
+        )
+    ).all()
+    assert results == ["no_show"]
+
+
+def test_self_check_in_needs_the_place_or_the_door_code(client, headers, app):
+    event = make_event(client, headers)
+    rosa = rsvp(client, event)
+    url = f"/api/v1/public/signups/{rosa['token']}/check-in"
+    far = client.post(url, json={"lat": 39.9526, "lon": -75.1652})  # City Hall, ~4.5 km
+    assert far.status_code == 403 and far.get_json()["error"]["code"] == "too_far"
+    assert "m from the event" in far.get_json()["error"]["message"]
+    wrong = client.post(url, json={"code": "000000"})
+    door = kiosk(client, headers, event)["door_code"]
+    if door == "000000":  # one chance in a million
+        pytest.skip("the door code happens to be 000000")
+    assert wrong.status_code == 403 and wrong.get_json()["error"]["code"] == "wrong_door_code"
+    assert client.post(url, json={}).get_json()["error"]["code"] == "location_or_code_needed"
+
+    near = client.post(url, json={"lat": 39.9485, "lon": -75.2165})  # across the street
+    assert near.status_code == 200, near.get_json()
+    assert near.get_json()["status"] == "completed"
+    assert near.get_json()["check_in"]["method"] == "self"
+
+    ann = rsvp(client, event, first="Ann", email="ann@example.org")
+    by_code = client.post(f"/api/v1/public/signups/{ann['token']}/check-in", json={"code": door})
+    assert by_code.status_code == 200 and by_code.get_json()["check_in"]["method"] == "self"
+
+
+def test_self_check_in_opens_an_hour_before(client, headers):
+    event = make_event(client, headers, start=datetime.now(UTC) + timedelta(hours=3))
+    rosa = rsvp(client, event)
+    response = client.post(
+        f"/api/v1/public/signups/{rosa['token']}/check-in",
+        json={"lat": PLACE["lat"], "lon": PLACE["lon"]},
+    )
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "check_in_closed"
+
+
+def test_the_qr_code_holds_the_check_in_code(client, headers):
+    event = make_event(client, headers)
+    rosa = rsvp(client, event)
+    shown = client.get(f"/api/v1/public/signups/{rosa['token']}").get_json()
+    assert shown["qr_url"].endswith(f"/api/v1/public/signups/{rosa['token']}/qr.svg")
+    response = client.get(f"/api/v1/public/signups/{rosa['token']}/qr.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert b"<svg" in response.data
+    # The confirmation tells them too (the code, and the page with the QR code).
+    body = db.session.scalar(select(OutboundMessage.body).filter_by(kind="event.signup"))
+    assert f"check-in code {rosa['checkin_code']}" in body and f"/signups/{rosa['token']}" in body
+
+
+def _turf_with_lists(org, names):
+    square = "SRID=4326;MULTIPOLYGON(((0 0,1 0,1 1,0 1,0 0)))"
+    cut = TurfCut(organization_id=org.id, name="launch", target=50, area=square)
+    db.session.add(cut)
+    db.session.flush()
+    turf = Turf(organization_id=org.id, name="West", cut_id=cut.id, geom=square)
+    db.session.add(turf)
+    db.session.flush()
+    for i, name in enumerate(names):
+        db.session.add(
+            WalkList(
+                organization_id=org.id,
+                name=name,
+                code=f"LAUNCH2{i}",
+                kind=WalkListKind.TURF,
+                turf_id=turf.id,
+                expires_at=datetime.now(UTC) + timedelta(days=1),
+            )
+        )
+    db.session.flush()
+    return turf
+
+
+def test_a_canvass_launch_hands_each_volunteer_the_next_list(client, headers, org):
+    turf = _turf_with_lists(org, ["List A", "List B"])
+    event = make_event(client, headers, turf_ids=[turf.id])
+    assert event["turf_ids"] == [turf.id]
+    people = [rsvp(client, event, first=n, email=f"{n}@example.org") for n in ("A", "B")]
+    people.append(rsvp(client, event, first="C", email="c@example.org", shift=1))
+    results = send(client, headers, event, *(scan(p["checkin_code"]) for p in people))["results"]
+    handed = [r["check_in"]["walk_list"] for r in results]
+    assert [h and h["name"] for h in handed] == ["List A", "List B", None]  # none left for C
+    assert handed[0]["claim_url"].endswith("/claim/LAUNCH20")
+    # Scanned again: the same list, not the next one.
+    [again] = send(client, headers, event, scan(people[0]["checkin_code"]))["results"]
+    assert again["check_in"]["walk_list"]["name"] == "List A"
+    bad = client.patch(f"/api/v1/events/{event['id']}", json={"turf_ids": [2**40]}, headers=headers)
+    assert bad.status_code == 404 and bad.get_json()["error"]["code"] == "turf_not_found"
+
+
+def test_only_those_who_run_the_door_use_the_kiosk(client, org):
+    organizer = auth_headers(create_user(org, Role.ORGANIZER))
+    event = make_event(client, organizer)
+    canvasser = auth_headers(create_user(org, Role.CANVASSER))
+    assert client.get(f"/api/v1/events/{event['id']}/kiosk", headers=canvasser).status_code == 403
+    elsewhere = auth_headers(create_user(create_organization("Other"), Role.ORGANIZER))
+    assert client.get(f"/api/v1/events/{event['id']}/kiosk", headers=elsewhere).status_code == 404
