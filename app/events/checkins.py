@@ -21,10 +21,12 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 
+from app.auth.models import FormSubmission
 from app.canvass.models import DoorKnock, KnockStatus
 from app.core.codes import new_code, normalise_code
-from app.core.errors import Conflict, DoorstepError, NotFound, PermissionDenied
+from app.core.errors import Conflict, DoorstepError, NotFound, PermissionDenied, TooManyRequests
 from app.events.models import (
     CheckIn,
     CheckInMethod,
@@ -39,6 +41,7 @@ from app.events.operations import set_status, shift_label
 from app.extensions import db
 from app.people.models import InteractionKind, Person
 from app.people.operations import find_or_add_person, record_interaction
+from app.volunteers.models import VolunteerProfile
 from app.walklists.models import WalkList, WalkListAssignment, WalkListStatus
 from app.walklists.queries import claim_url
 
@@ -46,6 +49,9 @@ from app.walklists.queries import claim_url
 SELF_CHECK_IN_OPENS = timedelta(hours=1)
 #: A device's clock is believed within this; beyond it the server's time is used.
 CLOCK_SLACK = timedelta(minutes=5)
+#: Wrong door codes one sign-up may try in a window.
+DOOR_CODE_TRIES = 5
+DOOR_CODE_WINDOW = timedelta(minutes=15)
 #: A signed-up person not checked in this long after the start is a no-show to follow up.
 LATE_AFTER = timedelta(minutes=15)
 
@@ -69,20 +75,28 @@ def sync_check_ins(
 
 
 def _apply(event: Event, user_id: int, device_id: str, record: dict[str, Any]) -> dict[str, Any]:
-    known = db.session.scalar(select(CheckIn).where(CheckIn.client_uuid == record["uuid"]))
-    if known is not None:
-        if known.organization_id != event.organization_id:
-            return _refused(record, Conflict("That record id is taken.", code="uuid_taken"))
-        return _result(record, "duplicate", known)
-    try:
-        with db.session.begin_nested():
-            signup = _signup_for(event, record)
-            check_in, fresh = check_in_signup(
-                signup, method=record["method"], client_uuid=record["uuid"],
-                device_id=device_id, user_id=user_id, at=record.get("at"),
-            )  # fmt: skip
-    except DoorstepError as error:
-        return _refused(record, error)
+    for attempt in range(2):
+        known = db.session.scalar(select(CheckIn).where(CheckIn.client_uuid == record["uuid"]))
+        if known is not None:
+            if known.organization_id != event.organization_id:
+                return _refused(record, Conflict("That record id is taken.", code="uuid_taken"))
+            return _result(record, "duplicate", known)
+        try:
+            with db.session.begin_nested():
+                signup = _signup_for(event, record)
+                check_in, fresh = check_in_signup(
+                    signup, method=record["method"], client_uuid=record["uuid"],
+                    device_id=device_id, user_id=user_id, at=record.get("at"),
+                )  # fmt: skip
+            break
+        except DoorstepError as error:
+            return _refused(record, error)
+        except IntegrityError:
+            # Another kiosk added the same walk-in (or sent this record) at the same moment:
+            # read again, once; what it wrote is found this time.
+            if attempt:
+                return _refused(record, Conflict("Recorded elsewhere at the same moment; "
+                                                 "send it again.", code="retry"))  # fmt: skip
     return _result(record, "applied" if fresh else "already_checked_in", check_in)
 
 
@@ -205,22 +219,46 @@ def self_check_in(
     if signup.status == SignupStatus.CANCELLED:
         raise Conflict("This sign-up was cancelled; ask at the door.", code="signup_cancelled")
     if code:
-        if not hmac.compare_digest(normalise_code(code), door_code(event)):
-            raise PermissionDenied("That is not the code shown at the door.",
-                                   code="wrong_door_code", fields={"code": "wrong"})  # fmt: skip
+        _check_door_code(signup, event, code, now)
     elif lat is not None and lon is not None and event.point is not None:
         metres = distance_m(event, lat, lon)
         limit = current_app.config["DOORSTEP_SELF_CHECK_IN_METERS"]
         if metres > limit:
             raise PermissionDenied(
                 f"You seem to be {metres:,.0f} m from the event; check in within {limit} m, "
-                "or use the code shown at the door.", code="too_far", fields={"lat": "too far"},
+                "or use the code shown at the door.", code="too_far",
+                fields={"lat": [f"{metres:,.0f} m from the event"]},
             )  # fmt: skip
     else:
-        raise PermissionDenied("Share your location or type the code shown at the door.",
-                               code="location_or_code_needed")  # fmt: skip
+        raise PermissionDenied(
+            "Share your location or type the code shown at the door.",
+            code="location_or_code_needed",
+            fields={"code": ["Give the door code, or lat and lon."]},
+        )
     check_in, _ = check_in_signup(signup, method=CheckInMethod.SELF)
     return check_in
+
+
+class WrongDoorCode(PermissionDenied):
+    code = "wrong_door_code"
+    message = "That is not the code shown at the door."
+    keeps_transaction = True  # the failed try must count: six digits are few
+
+
+def _check_door_code(signup: Signup, event: Event, code: str, now: datetime) -> None:
+    """Five wrong tries per sign-up in 15 minutes, then a wait: the code cannot be guessed."""
+    form = f"door_code:{signup.id}"
+    tries = db.session.scalar(
+        select(func.count()).where(
+            FormSubmission.form == form, FormSubmission.submitted_at > now - DOOR_CODE_WINDOW
+        )
+    )
+    if tries >= DOOR_CODE_TRIES:
+        raise TooManyRequests("Too many wrong codes; ask at the door.", code="rate_limited",
+                              retry_after=int(DOOR_CODE_WINDOW.total_seconds()))  # fmt: skip
+    if not hmac.compare_digest(normalise_code(code), door_code(event)):
+        db.session.add(FormSubmission(form=form, submitted_at=now))
+        raise WrongDoorCode(fields={"code": ["Not the code shown at the door."]})
 
 
 def distance_m(event: Event, lat: float, lon: float) -> float:
@@ -300,6 +338,7 @@ def hours(shift: Shift, check_in: CheckIn | None, canvasser_user_id: int | None 
             since = check_in.checked_in_at if check_in is not None else shift.starts_at
             first, last = db.session.execute(
                 select(func.min(DoorKnock.occurred_at), func.max(DoorKnock.occurred_at)).where(
+                    DoorKnock.organization_id == shift.organization_id,
                     DoorKnock.user_id == canvasser_user_id,
                     DoorKnock.status == KnockStatus.APPLIED,
                     DoorKnock.occurred_at >= since,
@@ -311,7 +350,17 @@ def hours(shift: Shift, check_in: CheckIn | None, canvasser_user_id: int | None 
     return round(max(span.total_seconds(), 0) / 3600, 2)
 
 
+def _canvasser(person_id: int, shift: Shift) -> int | None:
+    """At a canvass launch, the volunteer's own sign-in (their knocks time their hours)."""
+    if db.session.get(Event, shift.event_id).kind != EventKind.CANVASS_LAUNCH:
+        return None
+    return db.session.scalar(
+        select(VolunteerProfile.user_id).where(VolunteerProfile.person_id == person_id)
+    )
+
+
 def check_in_row(check_in: CheckIn) -> dict[str, Any]:
+    shift = db.session.get(Shift, check_in.shift_id)
     person = db.session.get(Person, check_in.person_id)
     walk_list = db.session.get(WalkList, check_in.walk_list_id) if check_in.walk_list_id else None
     return {
@@ -319,7 +368,7 @@ def check_in_row(check_in: CheckIn) -> dict[str, Any]:
             "id", "signup_id", "shift_id", "person_id", "method", "device_id",
             "checked_in_at", "checked_out_at")},
         "name": person.full_name,
-        "hours": hours(db.session.get(Shift, check_in.shift_id), check_in),
+        "hours": hours(shift, check_in, _canvasser(check_in.person_id, shift)),
         "walk_list": None if walk_list is None else {
             "id": walk_list.id, "name": walk_list.name, "code": walk_list.code,
             "claim_url": claim_url(walk_list),

@@ -97,10 +97,15 @@ def add_shift(event: Event, fields: dict[str, Any]) -> Shift:
     return shift
 
 
-def sign_up(event: Event, fields: dict[str, Any], *, source: str = "public") -> list[Signup]:
+def sign_up(
+    event: Event, fields: dict[str, Any], *, source: str = "public", person: Person | None = None
+) -> tuple[list[Signup], bool]:
     """Sign somebody up for shifts of ``event``: a seat while there is one, else the
     waitlist (where the shift has one). The same person signing up again keeps their
-    sign-up (a double click, a second form): nobody is on a shift twice."""
+    sign-up (a double click, a second form): nobody is on a shift twice.
+
+    Returns the sign-ups and whether the person is new. A public form must not show the
+    sign-ups' links to whoever typed in a known person's email: those go by message only."""
     if event.status != EventStatus.SCHEDULED:
         raise Conflict("The event is cancelled.", code="event_cancelled")
     wanted = sorted(set(fields["shift_ids"]))
@@ -109,7 +114,9 @@ def sign_up(event: Event, fields: dict[str, Any], *, source: str = "public") -> 
     if unknown:
         raise NotFound("No such shift at this event.", code="shift_not_found",
                        fields={"shift_ids": unknown})  # fmt: skip
-    person, _ = find_or_add_person(event.organization_id, fields)
+    created = False
+    if person is None:
+        person, created = find_or_add_person(event.organization_id, fields)
     # One at a time per shift (in id order): two last-seat sign-ups cannot both get it.
     db.session.execute(
         select(Shift.id).where(Shift.id.in_(wanted)).order_by(Shift.id).with_for_update()
@@ -119,7 +126,7 @@ def sign_up(event: Event, fields: dict[str, Any], *, source: str = "public") -> 
         signups.append(_take_seat(shifts[shift_id], person, source))
     db.session.flush()
     _confirm(event, person, signups)
-    return signups
+    return signups, created
 
 
 def _take_seat(shift: Shift, person: Person, source: str) -> Signup:

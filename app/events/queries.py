@@ -90,16 +90,25 @@ def signup_by_token(token: str) -> Signup:
     return signup
 
 
-def public_signup(signup: Signup) -> dict[str, Any]:
+def public_signup(signup: Signup, *, links: bool = True) -> dict[str, Any]:
+    """A sign-up as its own page shows it. Without ``links`` (a public form that matched a
+    person the campaign already had) only what the form asked: no token, code or links, which
+    reach the person by message."""
     event = db.session.get(Event, signup.shift.event_id)
     shown = event_row(event, public=True)
-    base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
-    check_in = db.session.scalar(select(CheckIn).where(CheckIn.signup_id == signup.id))
-    return {
-        "token": signup.token,
+    row = {
         "status": signup.status,
         "shift": next(s for s in shown["shifts"] if s["id"] == signup.shift_id),
         "event": shown,
+    }
+    if not links:
+        return {**row, "token": None, "links_sent": True}
+    base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
+    check_in = db.session.scalar(select(CheckIn).where(CheckIn.signup_id == signup.id))
+    return {
+        **row,
+        "token": signup.token,
+        "links_sent": False,
         "calendar_url": f"{base}/api/v1/public/signups/{signup.token}/calendar.ics",
         "checkin_code": signup.checkin_code,
         "qr_url": f"{base}/api/v1/public/signups/{signup.token}/qr.svg",

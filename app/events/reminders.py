@@ -208,10 +208,14 @@ def notify_event_change(event: Event, changes: list[str], now: datetime | None =
         .order_by(Signup.id)
     ).all()
     for signup in signups:
+        # Two changes at once take turns per sign-up; a notice a worker is sending right now
+        # is waited for and read again (sent: a new notice follows, it does not take these).
+        db.session.execute(select(Signup.id).where(Signup.id == signup.id).with_for_update())
         notices = db.session.scalars(
-            select(Reminder).where(
-                Reminder.signup_id == signup.id, Reminder.stage == ReminderStage.CHANGED
-            )
+            select(Reminder)
+            .where(Reminder.signup_id == signup.id, Reminder.stage == ReminderStage.CHANGED)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         ).all()
         waiting = next((r for r in notices if r.status == ReminderStatus.PENDING), None)
         if waiting is not None:

@@ -130,7 +130,10 @@ class SignupSchema(ma.Schema):
 
 
 class PublicSignupSchema(ma.Schema):
-    token = ma.fields.String()
+    token = ma.fields.String(allow_none=True)
+    links_sent = ma.fields.Boolean(
+        metadata={"description": "the person was known: their links went by message only"}
+    )
     status = ma.fields.Enum(SignupStatus, by_value=True)
     shift = ma.fields.Nested(ShiftSchema)
     event = ma.fields.Nested(PublicEventSchema)

@@ -166,8 +166,8 @@ def public_event(code):
 def sign_up(body, code):
     """RSVP (no sign-in): a seat on each shift asked for, or the waitlist when full. The
     person is the one the campaign has (same email, phone, or name at the address) or new."""
-    signups = operations.sign_up(queries.public_event(code), body)
-    return [queries.public_signup(s) for s in signups]
+    signups, new_person = operations.sign_up(queries.public_event(code), body)
+    return [queries.public_signup(s, links=new_person) for s in signups]
 
 
 @blp.route("/public/signups/<token>", methods=["GET"])

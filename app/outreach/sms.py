@@ -17,13 +17,14 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from app.extensions import db
-from app.people.models import InteractionKind, PersonPhone
+from app.people.models import Interaction, InteractionKind, PersonPhone
 from app.people.operations import record_interaction
 
 #: CTIA's opt-out and opt-in keywords (carriers and Twilio honour the same).
 STOP_WORDS = {"STOP", "STOPALL", "QUIT", "END", "REVOKE", "OPT OUT", "OPTOUT", "CANCEL",
               "UNSUBSCRIBE"}  # fmt: skip
-START_WORDS = {"START", "UNSTOP", "YES"}
+#: Not "YES": the day-before text asks "still coming?", and a yes to that is no consent.
+START_WORDS = {"START", "UNSTOP"}
 
 
 def keyword(body: str) -> str:
@@ -36,8 +37,22 @@ def opt_out_phone(number: str, *, organization_id: int | None = None, reason: st
 
 
 def opt_in_phone(number: str, *, reason: str) -> int:
-    """The person texted START: texts are welcome again (and calls no longer refused)."""
+    """The person texted START: what their own STOP took back is given back. A phone marked
+    do-not-contact for another reason (an organiser's, a hostile door) stays so, and a phone
+    that never consented gains nothing."""
     return _set_opt_out(number, None, opted_out=False, reason=reason)
+
+
+def _stopped_by_text(phone: PersonPhone, number: str) -> bool:
+    last = db.session.scalar(
+        select(Interaction.result)
+        .where(Interaction.person_id == phone.person_id, Interaction.kind == InteractionKind.TEXT)
+        .where(Interaction.data["number"].astext == number)
+        .where(Interaction.result.in_(("opted_out", "opted_in")))
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .limit(1)
+    )
+    return last == "opted_out"
 
 
 def _set_opt_out(number: str, organization_id: int | None, *, opted_out: bool, reason: str) -> int:
@@ -46,6 +61,8 @@ def _set_opt_out(number: str, organization_id: int | None, *, opted_out: bool, r
         query = query.where(PersonPhone.organization_id == organization_id)
     now = datetime.now(UTC)
     phones = db.session.scalars(query.order_by(PersonPhone.id).with_for_update()).all()
+    if not opted_out:
+        phones = [phone for phone in phones if _stopped_by_text(phone, number)]
     for phone in phones:
         if opted_out:
             phone.do_not_contact = True

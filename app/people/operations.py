@@ -314,11 +314,18 @@ def find_or_add_person(organization_id: int, fields: dict[str, Any]) -> tuple[Pe
         )
         person.source = PersonSource.SIGNUP
     now = datetime.now(UTC)
+    # A form only gives consent: an unticked box never takes back what the person gave before
+    # (whoever typed their email in may not be them).
     if email:
-        apply_contacts(person, EMAILS, [{"address": email, "consent": fields["email_consent"]}],
+        known = next((e for e in person.emails if e.address == email), None)
+        consent = bool(fields["email_consent"] or (known and known.consent))
+        apply_contacts(person, EMAILS, [{"address": email, "consent": consent}],
                        replace=False, field="email", now=now)  # fmt: skip
     if phone:
-        consent = {"consent": fields["sms_consent"], "sms_consent": fields["sms_consent"]}
+        known = next((p for p in person.phones if p.number == phone), None)
+        sms = bool(fields["sms_consent"] or (known and known.sms_consent))
+        consent = {"consent": bool(fields["sms_consent"] or (known and known.consent)),
+                   "sms_consent": sms}  # fmt: skip
         apply_contacts(person, PHONES, [{"number": phone, **consent}], replace=False,
                        field="phone", now=now)  # fmt: skip
     db.session.flush()

@@ -245,7 +245,7 @@ def sign_up_volunteer(
     joins its team and takes a seat on its shift (refused when full without a waitlist)."""
     if invite is not None:
         invite = use_invite(invite)
-    person, _ = find_or_add_person(organization_id, fields)
+    person, created = find_or_add_person(organization_id, fields)
     profile = profile_of(person)
     if profile is None:
         profile = _new_profile(person, source="invite" if invite else "signup")
@@ -257,7 +257,8 @@ def sign_up_volunteer(
     )
     if fields.get("languages"):
         person.languages = normalise_languages([*person.languages, *fields["languages"]])
-    outcome: dict[str, Any] = {"profile": profile, "signups": [], "team": None, "walk_list": None}
+    outcome: dict[str, Any] = {"profile": profile, "signups": [], "team": None, "walk_list": None,
+                               "new_person": created}  # fmt: skip
     if invite is not None:
         outcome.update(_through_invite(invite, profile, fields))
     db.session.flush()
@@ -306,7 +307,7 @@ def _through_invite(
         shift = db.session.get(Shift, invite.shift_id)
         event = db.session.get(Event, shift.event_id)
         form = {**fields, "shift_ids": [shift.id]}
-        out["signups"] = events.sign_up(event, form, source="invite")
+        out["signups"], _ = events.sign_up(event, form, source="invite", person=profile.person)
     if invite.walk_list_id is not None:
         # Claiming a list needs a canvasser's sign-in: the volunteer gets its code and link.
         walk_list = db.session.get(WalkList, invite.walk_list_id)

@@ -140,7 +140,9 @@ class Invites(MethodView):
         return invites.invite_row(operations.create_invite(user.organization_id, user.id, body))
 
 
-def _confirmation(outcome: dict) -> dict:
+def _confirmation(outcome: dict, typed_first_name: str) -> dict:
+    """What the form's answer shows: what was typed, never what the campaign had stored (a
+    known email typed in by somebody else shows nothing of that person)."""
     walk_list = outcome["walk_list"]
     if walk_list is not None:
         walk_list = {
@@ -149,9 +151,9 @@ def _confirmation(outcome: dict) -> dict:
             "claim_url": claim_url(walk_list),
         }
     return {
-        "first_name": outcome["profile"].person.first_name,
+        "first_name": typed_first_name,
         "team": outcome["team"].name if outcome["team"] else None,
-        "signups": [public_signup(s) for s in outcome["signups"]],
+        "signups": [public_signup(s, links=outcome["new_person"]) for s in outcome["signups"]],
         "walk_list": walk_list,
     }
 
@@ -175,7 +177,8 @@ def sign_up(body):
     """Volunteer (no sign-in). The person is the one the campaign has (same email, phone,
     or name at the address) or new; one profile each, added to when they come again."""
     organization = invites.organization_by_slug(body.pop("organization"))
-    return _confirmation(operations.sign_up_volunteer(organization.id, body))
+    outcome = operations.sign_up_volunteer(organization.id, body)
+    return _confirmation(outcome, body["first_name"])
 
 
 @blp.route("/public/invites/<code>", methods=["GET"])
@@ -197,7 +200,8 @@ def sign_up_by_invite(body, code):
     """Volunteer through an invite: joins its team, takes a seat on its shift (409 when
     full without a waitlist), and gets its walk list's claim code."""
     invite = invites.invite_by_code(code)
-    return _confirmation(operations.sign_up_volunteer(invite.organization_id, body, invite=invite))
+    outcome = operations.sign_up_volunteer(invite.organization_id, body, invite=invite)
+    return _confirmation(outcome, body["first_name"])
 
 
 @blp.route("/public/volunteers/<token>/calendar.ics", methods=["GET"])

@@ -17,7 +17,9 @@ depends_on = None
 def upgrade():
     op.add_column("signups", sa.Column("checkin_code", sa.String(length=12), nullable=True))
     op.execute(
-        "UPDATE signups SET checkin_code = upper(substr(md5(random()::text || id::text), 1, 12))"
+        # Eight characters of the codes' alphabet (app.core.codes: no 0/O, 1/I/L).
+        "UPDATE signups SET checkin_code = translate("
+        "upper(substr(md5(random()::text || id::text), 1, 8)), '01', '23')"
     )
     op.alter_column("signups", "checkin_code", nullable=False)
     op.create_unique_constraint(op.f("uq_signups_checkin_code"), "signups", ["checkin_code"])

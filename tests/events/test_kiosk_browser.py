@@ -54,7 +54,7 @@ def live(make_empty_database):
         vic = create_user(org, Role.CANVASSER, email="vic@kiosk.test", name="Vic Volunteer")
         codes = {}
         for first in ("Rosa", "Ann", "Vic"):
-            [signup] = sign_up(
+            [signup], _ = sign_up(
                 event,
                 {
                     "first_name": first,

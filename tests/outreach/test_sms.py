@@ -153,3 +153,16 @@ def test_twilio_needs_its_credentials():
     with pytest.raises(ConfigError, match="DOORSTEP_SMS_PROVIDER"):
         finish_config(load_config({"DOORSTEP_SMS_PROVIDER": "carrier-pigeon",
                                    "DATABASE_URL": "postgresql://x/y"}))  # fmt: skip
+
+
+def test_start_gives_back_only_what_a_stop_took(client, headers, provider):  # noqa: F811
+    sign_up_by_phone(client, headers)
+    phone = db.session.scalar(select(PersonPhone).filter_by(number=NUMBER))
+    phone.do_not_contact = True  # an organiser's do-not-contact, not the person's STOP
+    assert inbound(client, provider, "START").status_code == 200
+    db.session.refresh(phone)
+    assert phone.do_not_contact is True
+    phone.do_not_contact, phone.sms_consent = False, False  # never agreed to texts
+    assert inbound(client, provider, "YES").status_code == 200  # "still coming?" "yes"
+    db.session.refresh(phone)
+    assert phone.sms_consent is False

@@ -13,7 +13,7 @@ from app.events.models import Signup, SignupStatus
 from app.events.operations import cancel
 from app.extensions import db
 from app.outreach.models import OutboundMessage
-from app.people.models import Person
+from app.people.models import Person, PersonEmail
 from app.volunteers.models import TeamMember, VolunteerProfile
 from app.walklists.models import WalkList
 from tests.factories import create_household, create_person
@@ -220,3 +220,26 @@ def test_public_forms_are_throttled_per_address(client, app, org, monkeypatch):
     assert response.status_code == 429
     assert response.get_json()["error"]["code"] == "rate_limited"
     assert int(response.headers["Retry-After"]) > 0
+
+
+def test_a_known_email_typed_in_shows_nothing_stored(client, org, headers):
+    rosa = create_person(org, first_name="Rosalind", last_name="Diaz")
+    db.session.flush()
+    db.session.add(PersonEmail(organization_id=org.id, person_id=rosa.id,
+                               address="rosa@example.org", consent=True))  # fmt: skip
+    event = make_event(org)
+    invite = make_invite(client, headers, shift_id=event.shifts[0].id)
+    url = f"/api/v1/public/invites/{invite['code']}/signups"
+    body = form(org, first_name="Somebody")
+    body.pop("organization")
+    done = volunteer(client, body, url=url)
+    assert done["first_name"] == "Somebody"  # what was typed, not "Rosalind"
+    [signup] = done["signups"]
+    assert signup["token"] is None and signup["links_sent"] is True
+    assert count(Person, org) == 1  # still Rosa, never a second person
+
+
+def test_an_unticked_box_never_takes_consent_back(client, org):
+    volunteer(client, form(org))
+    volunteer(client, form(org, email_consent=False))
+    assert db.session.scalar(select(PersonEmail.consent)) is True

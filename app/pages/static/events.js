@@ -70,7 +70,8 @@
         form.hidden = true;
         result.replaceChildren(el("h2", {}, "Thank you!"), ...signups.map((s) => el("p", { class: "signup" },
           `${s.shift.role}, ${when(s.shift, s.event.time_zone)}: ${STATUS[s.status]} `,
-          el("a", { href: `/signups/${s.token}` }, "Your sign-up"))));
+          s.token ? el("a", { href: `/signups/${s.token}` }, "Your sign-up")
+            : "We've sent you the link to your sign-up.")));
       } catch (error) {
         const fields = error.fields ? ` (${Object.keys(error.fields).join(", ")})` : "";
         result.textContent = error.message + fields;

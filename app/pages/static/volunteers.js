@@ -49,7 +49,8 @@
     if (done.team) parts.push(el("p", {}, `You're on the team: ${done.team}.`));
     for (const s of done.signups || []) {
       parts.push(el("p", { class: "signup" }, `${s.shift.role}: ${s.status} `,
-        el("a", { href: `/signups/${s.token}` }, "Your sign-up")));
+        s.token ? el("a", { href: `/signups/${s.token}` }, "Your sign-up")
+          : "We've sent you the link to your sign-up."));
     }
     if (done.walk_list) {
       parts.push(el("p", {}, `Your walk list: code ${done.walk_list.code}. Sign in to the canvassing app, then `,

@@ -67,9 +67,22 @@
     return body.user;
   }
 
+  // Signing out of a shared tablet leaves no roster behind: the kiosks' lists of names and
+  // codes, the events, the volunteer's shifts, and check-ins already sent. What is still
+  // waiting to be sent stays, for whoever signs in next.
   async function signOut() {
     const database = await db();
     await database.delete("kv", "session");
+    for (const key of await database.getAllKeys("kv")) {
+      if (String(key).startsWith("kiosk:") || key === "events" || key === "my_shifts") {
+        await database.delete("kv", key);
+      }
+    }
+    const tx = database.transaction("checkins", "readwrite");
+    for (const item of await tx.store.getAll()) {
+      if (item.status === "done") await tx.store.delete(item.uuid);
+    }
+    await tx.done;
   }
 
   function apiError(status, body) {
@@ -248,6 +261,18 @@
           body = await api("POST", `/api/v1/events/${eventId}/check-ins`,
             { device_id: device, records: batch.map((item) => item.record) });
         } catch (error) {
+          // Refused as a whole (the event cancelled, a record the server cannot read): a
+          // person must look, so the batch waits in "attention" and the rest still go.
+          if (error.status >= 400 && error.status < 500 && ![401, 408, 429].includes(error.status)) {
+            const tx = database.transaction("checkins", "readwrite");
+            for (const item of batch) {
+              await tx.store.put({ ...item, status: "attention", code: error.code,
+                reason: error.message });
+            }
+            await tx.done;
+            notify();
+            continue;
+          }
           notify();
           return { error: error.code || String(error.status || error.message) };
         }
