@@ -60,8 +60,8 @@ def localdb_stop(data_dir: str | None, port: int) -> None:
 @with_appcontext
 def demo() -> None:
     """Create the demo campaign, its accounts and voters (idempotent); print the logins."""
-    from flask import current_app
 
+    from app.core.links import public_url
     from app.demo import (
         DEMO_SLUG,
         demo_organization_id,
@@ -80,9 +80,8 @@ def demo() -> None:
             click.echo(f"  {job.filename}: {summary_line(job)}")
         event = load_demo_event(demo_organization_id())
         db.session.commit()
-    base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
-    click.echo(f"Demo event sign-up page (public): {base}/events/{event.code}")
-    click.echo(f"Volunteer sign-up form (public):  {base}/volunteer/{DEMO_SLUG}")
+    click.echo(f"Demo event sign-up page (public): {public_url(f'/events/{event.code}')}")
+    click.echo(f"Volunteer sign-up form (public):  {public_url(f'/volunteer/{DEMO_SLUG}')}")
     click.echo(f"Demo logins (password for all: {logins[0].password}):")
     for login in logins:
         click.echo(f"  {login.role:<10} {login.email}")

@@ -18,6 +18,7 @@ from app.auth.permissions import Role, can_invite
 from app.auth.tokens import revoke_user_refresh_tokens
 from app.core.contact import normalise_email, normalise_phone
 from app.core.errors import Conflict, Gone, NotFound, PermissionDenied, ValidationError
+from app.core.links import public_url
 from app.extensions import db
 from app.outreach.models import Channel
 from app.outreach.operations import queue_message
@@ -130,7 +131,7 @@ def invite_user(
 
 
 def invitation_link(token: str) -> str:
-    return f"{current_app.config['DOORSTEP_PUBLIC_URL'].rstrip('/')}/invite/{token}"
+    return public_url(f"/invite/{token}")
 
 
 def _queue_invitation_message(invitation: Invitation, token: str, inviter: User) -> None:

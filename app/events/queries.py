@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
 from geoalchemy2.shape import to_shape
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -14,8 +13,10 @@ from sqlalchemy import func, select, text
 
 from app.core.codes import normalise_code
 from app.core.errors import NotFound
+from app.core.links import public_url
 from app.events.checkins import LATE_AFTER, check_in_row, door_code
 from app.events.models import SEATED, CheckIn, Event, Shift, Signup, SignupStatus, Visibility
+from app.events.reminders import signup_links
 from app.extensions import db
 from app.people.models import Person
 from app.volunteers.models import VolunteerProfile
@@ -67,9 +68,7 @@ def event_row(event: Event, *, public: bool = False) -> dict[str, Any]:
     if not public:
         row["counts"] = totals
         row["turf_ids"] = [t.id for t in event.turfs]
-        row["public_url"] = (
-            f"{current_app.config['DOORSTEP_PUBLIC_URL'].rstrip('/')}/events/{event.code}"
-        )
+        row["public_url"] = public_url(f"/events/{event.code}")
     return row
 
 
@@ -103,15 +102,15 @@ def public_signup(signup: Signup, *, links: bool = True) -> dict[str, Any]:
     }
     if not links:
         return {**row, "token": None, "links_sent": True}
-    base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
+    links = signup_links(signup)
     check_in = db.session.scalar(select(CheckIn).where(CheckIn.signup_id == signup.id))
     return {
         **row,
         "token": signup.token,
         "links_sent": False,
-        "calendar_url": f"{base}/api/v1/public/signups/{signup.token}/calendar.ics",
+        "calendar_url": links["calendar"],
         "checkin_code": signup.checkin_code,
-        "qr_url": f"{base}/api/v1/public/signups/{signup.token}/qr.svg",
+        "qr_url": links["qr"],
         "check_in": check_in_row(check_in) if check_in is not None else None,
     }
 

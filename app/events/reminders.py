@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
+from app.core.links import public_url
 from app.events.messaging import Draft, channels_for, message_person, quiet_until
 from app.events.models import (
     Event,
@@ -276,10 +276,10 @@ def _send_notice(notice: Reminder, now: datetime) -> str | None:
 
 
 def signup_links(signup: Signup) -> dict[str, str]:
-    base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
-    page = f"{base}/signups/{signup.token}"
-    return {"page": page, "confirm": f"{page}?confirm",
-            "calendar": f"{base}/api/v1/public/signups/{signup.token}/calendar.ics"}  # fmt: skip
+    page = public_url(f"/signups/{signup.token}")
+    api = public_url(f"/api/v1/public/signups/{signup.token}")
+    return {"page": page, "confirm": f"{page}?confirm", "calendar": f"{api}/calendar.ics",
+            "qr": f"{api}/qr.svg"}  # fmt: skip
 
 
 def check_in_line(signup: Signup) -> str:
@@ -359,7 +359,7 @@ def change_draft(event: Event, shift: Shift, signup: Signup, person: Person,
 
 
 def _event_page(event: Event) -> str:
-    return f"{current_app.config['DOORSTEP_PUBLIC_URL'].rstrip('/')}/events/{event.code}"
+    return public_url(f"/events/{event.code}")
 
 
 def _sms(text: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.auth.access import current_user, public, signed_in
 from app.core.errors import NotFound, PermissionDenied, ValidationError
+from app.core.links import public_url
 from app.extensions import db
 from app.outreach import push, sms
 from app.outreach.models import PushSubscription
@@ -85,7 +86,7 @@ def sms_inbound():
     config = current_app.config
     if config["DOORSTEP_SMS_PROVIDER"] != "twilio":
         raise NotFound("This server does not receive texts.", code="sms_not_configured")
-    url = config["DOORSTEP_PUBLIC_URL"].rstrip("/") + request.full_path.rstrip("?")
+    url = public_url(request.full_path.rstrip("?"))
     form = request.form.to_dict()
     signature = request.headers.get("X-Twilio-Signature", "")
     if not sms.is_signed(config["DOORSTEP_TWILIO_AUTH_TOKEN"], url, form, signature):

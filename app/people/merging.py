@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
 from app.audit.operations import describe_changes, record_audit
 from app.core.errors import Conflict, ValidationError
@@ -19,7 +19,7 @@ from app.people.operations import (
     normalise_tags,
     record_interaction,
 )
-from app.volunteers.models import VolunteerProfile
+from app.volunteers.operations import merge_profiles
 from app.voters.models import Registration
 from app.voters.search_columns import refresh_search_columns
 
@@ -78,7 +78,7 @@ def merge_people(user_id: int | None, kept: Person, other: Person) -> Person:
         "registrations": _move_rows(Registration, other, kept),
         "survey_answers": _move_answers(other, kept),
         "signups": _move_signups(other, kept),
-        "volunteer_profiles": _move_volunteer(other, kept),
+        "volunteer_profiles": merge_profiles(other, kept),
     }
     db.session.execute(
         update(Person)
@@ -179,39 +179,6 @@ def _move_signups(other: Person, kept: Person) -> int:
         .execution_options(synchronize_session=False)
     )
     return moved
-
-
-def _move_volunteer(other: Person, kept: Person) -> int:
-    """The volunteer profile moves; where both have one, the kept one takes the other's
-    skills, availability, teams, account and organiser where it has none."""
-    theirs = db.session.scalar(select(VolunteerProfile).filter_by(person_id=other.id))
-    if theirs is None:
-        return 0
-    mine = db.session.scalar(select(VolunteerProfile).filter_by(person_id=kept.id))
-    if mine is None:
-        theirs.person_id = kept.id
-        db.session.flush()
-        return 1
-    mine.skills = sorted({*mine.skills, *theirs.skills})
-    mine.availability = {
-        key: mine.availability.get(key, [])
-        + [w for w in theirs.availability.get(key, []) if w not in mine.availability.get(key, [])]
-        for key in ("weekly", "dates")
-    }
-    mine.user_id = mine.user_id or theirs.user_id
-    mine.organizer_user_id = mine.organizer_user_id or theirs.organizer_user_id
-    mine.notes = "\n".join(n for n in (mine.notes, theirs.notes) if n)
-    db.session.execute(
-        text(
-            "INSERT INTO team_members (organization_id, team_id, profile_id, added_at)"
-            " SELECT organization_id, team_id, :mine, added_at FROM team_members"
-            " WHERE profile_id = :theirs ON CONFLICT DO NOTHING"
-        ),
-        {"mine": mine.id, "theirs": theirs.id},
-    )
-    db.session.delete(theirs)
-    db.session.flush()
-    return 1
 
 
 def _move_rows(model: Any, other: Person, kept: Person) -> int:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.models import Organization
 from app.core.codes import normalise_code
 from app.core.errors import NotFound
+from app.core.links import public_url
 from app.events.models import Event, Shift
 from app.extensions import db
 from app.volunteers.models import Skill, Team, VolunteerInvite
@@ -51,8 +51,7 @@ def invite_row(invite: VolunteerInvite) -> dict[str, Any]:
         "created_by_id",
         "created_at",
     )
-    base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
-    return {**{n: getattr(invite, n) for n in fields}, "url": f"{base}/join/{invite.code}"}
+    return {**{n: getattr(invite, n) for n in fields}, "url": public_url(f"/join/{invite.code}")}
 
 
 def invite_by_code(code: str) -> VolunteerInvite:

@@ -7,13 +7,13 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.audit.operations import record_audit
 from app.core.codes import new_code
 from app.core.errors import Conflict, Gone, ValidationError
+from app.core.links import public_url
 from app.events import operations as events
 from app.events.models import Event, Shift
 from app.extensions import db
@@ -266,6 +266,30 @@ def sign_up_volunteer(
     return outcome
 
 
+def merge_profiles(other: Person, kept: Person) -> int:
+    """Two records of one person merged: the profile moves to ``kept``; where both have one,
+    the kept one takes the other's skills, availability, teams, sign-in and organiser where
+    it has none. Returns how many profiles moved or were folded (0 or 1)."""
+    theirs = profile_of(other)
+    if theirs is None:
+        return 0
+    mine = profile_of(kept)
+    if mine is None:
+        theirs.person_id = kept.id
+        db.session.flush()
+        return 1
+    mine.skills = _unique([*mine.skills, *theirs.skills])
+    mine.availability = _merged(mine.availability, theirs.availability)
+    mine.user_id = mine.user_id or theirs.user_id
+    mine.organizer_user_id = mine.organizer_user_id or theirs.organizer_user_id
+    mine.notes = "\n".join(n for n in (mine.notes, theirs.notes) if n)
+    for team in theirs.teams:
+        _join_team(mine, team.id)
+    db.session.delete(theirs)
+    db.session.flush()
+    return 1
+
+
 def _merged(stored: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for key in ("weekly", "dates"):
@@ -317,8 +341,7 @@ def _through_invite(
 
 
 def feed_url(profile: VolunteerProfile) -> str:
-    base = current_app.config["DOORSTEP_PUBLIC_URL"].rstrip("/")
-    return f"{base}/api/v1/public/volunteers/{profile.feed_token}/calendar.ics"
+    return public_url(f"/api/v1/public/volunteers/{profile.feed_token}/calendar.ics")
 
 
 def _welcome(profile: VolunteerProfile) -> None:

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import exists, func, or_, select
 
 from app.accounts.models import User
@@ -14,6 +13,7 @@ from app.auth.permissions import Permission
 from app.canvass.defaults import contact_results
 from app.canvass.models import DoorKnock, KnockStatus, PlaceNote
 from app.core.errors import NotFound
+from app.core.links import public_url
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.people.models import Interaction, InteractionKind, Person
@@ -41,7 +41,7 @@ LIST_SORTS = {"name": WalkList.name, "created_at": WalkList.created_at}
 
 def claim_url(walk_list: WalkList) -> str:
     """The link (and QR code) a canvasser opens to claim the list in the app."""
-    return f"{current_app.config['DOORSTEP_PUBLIC_URL'].rstrip('/')}/claim/{walk_list.code}"
+    return public_url(f"/claim/{walk_list.code}")
 
 
 def visible_lists(user: User):

@@ -18,6 +18,7 @@ const SHELL_FILES = [
   "js/door.js",
   "js/outbox.js",
   "js/kiosk.js",
+  "js/push.js",
   "vendor/idb/idb.umd.js",
   "vendor/jsqr/jsQR.js",
   "vendor/leaflet/leaflet.js",

@@ -318,5 +318,5 @@ def test_sign_ups_check_ins_and_the_volunteer_profile_follow(client, headers, or
     left = db.session.get(Signup, duplicate.id)  # the same shift twice: one seat, not two
     assert (left.person_id, left.status) == (volunteer.id, SignupStatus.CANCELLED)
     [profile] = db.session.scalars(select(VolunteerProfile)).all()
-    assert profile.person_id == voter.id and profile.skills == ["canvassing", "driving"]
+    assert profile.person_id == voter.id and sorted(profile.skills) == ["canvassing", "driving"]
     assert db.session.scalar(select(TeamMember.profile_id)) == profile.id

@@ -5,6 +5,7 @@
 import { currentLanguage, setLanguage, t } from "./i18n.js";
 import { renderDoor } from "./door.js";
 import { renderEvents, renderKiosk, renderShifts } from "./kiosk.js";
+import { pushToggle } from "./push.js";
 
 const store = DoorstepStore;
 const screen = document.getElementById("screen");
@@ -181,7 +182,8 @@ async function renderLists(note) {
       route();
     } } }, t("sign_out")),
   );
-  pushToggle().then((button) => document.getElementById("push")?.replaceChildren(button || ""));
+  pushToggle({ h, done: renderLists })
+    .then((button) => document.getElementById("push")?.replaceChildren(button || ""));
   if (navigator.onLine && !note) {
     if (await refreshLists() && location.hash.match(/^(#\/?(lists)?)?$/)) {
       const fresh = (await database.getAll("lists")).filter((l) => l.status === "active");
@@ -314,46 +316,6 @@ async function updateOutboxBadge() {
   badge.textContent = attention ? t("attention", { n: attention })
     : waiting ? t("waiting", { n: waiting }) : t("all_synced");
   if (session && session.needsLogin && waiting) badge.textContent += " ⚠";
-}
-
-// ---- Web Push: new lists and changes to mine, where the browser and the server have it ----
-async function pushToggle() {
-  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !navigator.onLine) {
-    return null;
-  }
-  let key;
-  try {
-    key = await store.api("GET", "/api/v1/push/key");
-  } catch {
-    return null;
-  }
-  if (!key.enabled) return null;
-  const saved = await store.get("push");
-  return h("button", { type: "button", class: "link", on: { click: async () => {
-    try {
-      const registration = await navigator.serviceWorker.ready;
-      if (saved) {
-        const subscription = await registration.pushManager.getSubscription();
-        if (subscription) await subscription.unsubscribe();
-        await store.api("DELETE", `/api/v1/push/subscriptions/${saved.id}`).catch(() => {});
-        await store.put("push", null);
-      } else {
-        if (await Notification.requestPermission() !== "granted") throw new Error(t("push_denied"));
-        const subscription = await registration.pushManager.subscribe({
-          userVisibleOnly: true, applicationServerKey: fromBase64Url(key.public_key) });
-        const stored = await store.api("POST", "/api/v1/push/subscriptions", subscription.toJSON());
-        await store.put("push", { id: stored.id });
-      }
-      renderLists();
-    } catch (error) {
-      renderLists(error.message);
-    }
-  } } }, saved ? t("push_off") : t("push_on"));
-}
-
-function fromBase64Url(text) {
-  const raw = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
 }
 
 // A tapped notice: go there, unless the canvasser is at a door (then it waits for them).
