@@ -1,11 +1,27 @@
-"""Checks of a synced record that reject it with a reason: answers against the script
-(known questions, allowed values, branches taken)."""
+"""Checks of a synced record that reject it with a reason, before anything is written: the
+list is the user's (held, or taken back after the knock), the home and the people are on it,
+the results are known, the answers fit the script (known questions, allowed values, branches
+taken); a phone clock that is clearly wrong is not believed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from app.canvass.models import QuestionKind, Script
+from sqlalchemy import func, select, tuple_
+
+from app.accounts.models import User
+from app.auth.permissions import Permission
+from app.canvass.models import QuestionKind, ResultCode, Script
+from app.extensions import db
+from app.walklists.models import WalkList, WalkListAssignment, WalkListPerson, WalkListStop
+
+#: A phone clock this far ahead of ours is wrong: the knock is dated when it arrived.
+MAX_CLOCK_AHEAD = timedelta(minutes=10)
+#: ... and so is one dated this long before its list was made.
+MAX_CLOCK_BEHIND = timedelta(days=1)
 
 
 class Rejected(Exception):
@@ -14,6 +30,167 @@ class Rejected(Exception):
     def __init__(self, code: str, message: str, fields: dict[str, Any] | None = None):
         super().__init__(message)
         self.code, self.message, self.fields = code, message, fields
+
+
+@dataclass
+class Context:
+    """What every record of one batch is checked against, read once."""
+
+    user: User
+    device_id: str
+    now: datetime
+    codes: dict[str, ResultCode]
+    scripts: dict[int | None, Script]
+    zone: ZoneInfo
+    batch_id: int
+    lists: dict[int, WalkList | None] = field(default_factory=dict)
+    holds: dict[int, datetime | bool | None] = field(default_factory=dict)
+    stops: dict[tuple[int, int], Stop] = field(default_factory=dict)
+
+
+@dataclass
+class Stop:
+    """A home on a list, as the checks need it."""
+
+    address_id: int
+    household_id: int
+    person_ids: frozenset[int]
+
+
+@dataclass
+class Plan:
+    """A checked record, ready to write."""
+
+    n: int
+    record: dict[str, Any]
+    walk_list: WalkList
+    stop: Stop
+    results: dict[int, tuple[str, dict]]  # person id -> (result code, answers)
+    new_people: list[tuple[dict, str, dict]]  # (fields, result code, answers)
+    occurred_at: datetime
+    skewed: bool
+    knock_id: int | None = None
+
+
+def stops_of(records: list[dict[str, Any]]) -> dict[tuple[int, int], Stop]:
+    """The homes the batch names, with the people listed there, in one query."""
+    pairs = {(r["walk_list_id"], r["household_id"]) for r in records}
+    if not pairs:
+        return {}
+    rows = db.session.execute(
+        select(
+            WalkListStop.walk_list_id,
+            WalkListStop.household_id,
+            WalkListStop.address_id,
+            func.array_agg(WalkListPerson.person_id),
+        )
+        .outerjoin(WalkListPerson, WalkListPerson.stop_id == WalkListStop.id)
+        .where(tuple_(WalkListStop.walk_list_id, WalkListStop.household_id).in_(sorted(pairs)))
+        .group_by(WalkListStop.walk_list_id, WalkListStop.household_id, WalkListStop.address_id)
+    )
+    return {
+        (list_id, household_id): Stop(address_id, household_id,
+                                      frozenset(p for p in people if p is not None))
+        for list_id, household_id, address_id, people in rows
+    }  # fmt: skip
+
+
+def check_record(context: Context, n: int, record: dict[str, Any]) -> Plan:
+    """One new record against its list, home, people, results and script: a plan, or
+    ``Rejected``."""
+    walk_list = _walk_list(context, record["walk_list_id"], record["client_at"])
+    stop = context.stops.get((walk_list.id, record["household_id"]))
+    if stop is None:
+        raise Rejected("household_not_on_list", "That home is not on this list.",
+                       {"household_id": record["household_id"]})  # fmt: skip
+    listed = stop.person_ids
+    for entry in record["people"]:
+        if entry["person_id"] not in listed:
+            raise Rejected("person_not_on_list", "That person is not at this home on the list.",
+                           {"person_id": entry["person_id"]})  # fmt: skip
+    script = context.scripts.get(None)
+    results = _results(context, record, listed, script)
+    new_people = [
+        (entry, _result_of(context, entry, record, script), check_answers(script, entry["answers"]))
+        for entry in record["new_people"]
+    ]
+    occurred_at, skewed = _when(context, walk_list, record["client_at"])
+    return Plan(n, record, walk_list, stop, results, new_people, occurred_at, skewed)
+
+
+def _held_until(context: Context, list_id: int) -> datetime | bool | None:
+    """True while the user holds the list (directors and organizers hold every list); the
+    time it was taken back from them (what they recorded before that still counts); None
+    when it never was theirs."""
+    if context.user.can(Permission.WALKLISTS_MANAGE):
+        return True
+    row = db.session.execute(
+        select(WalkListAssignment.released_at).where(
+            WalkListAssignment.walk_list_id == list_id,
+            WalkListAssignment.user_id == context.user.id,
+        )
+    ).first()
+    if row is None:
+        return None
+    return True if row.released_at is None else row.released_at
+
+
+def _walk_list(context: Context, list_id: int, client_at: datetime) -> WalkList:
+    if list_id not in context.lists:
+        walk_list = db.session.get(WalkList, list_id) if list_id < 2**63 else None
+        if walk_list is not None and walk_list.organization_id != context.user.organization_id:
+            walk_list = None
+        context.lists[list_id] = walk_list
+    walk_list = context.lists[list_id]
+    if walk_list is None:
+        raise Rejected("walk_list_not_found", "No such walk list.", {"walk_list_id": list_id})
+    if list_id not in context.holds:
+        context.holds[list_id] = _held_until(context, list_id)
+    held = context.holds[list_id]
+    if held is None or (held is not True and client_at > held):
+        raise Rejected("not_assigned", "This list is not assigned to you.",
+                       {"walk_list_id": list_id})  # fmt: skip
+    return walk_list
+
+
+def _results(context, record, listed: set[int], script) -> dict[int, tuple[str, dict]]:
+    """person id -> (result code, checked answers): a person's own result, else the door's."""
+    own = {entry["person_id"]: entry for entry in record["people"]}
+    results = {}
+    for person_id in sorted(listed):
+        entry = own.get(person_id)
+        if entry is None and not record.get("result"):
+            continue  # nobody said anything about this person
+        entry = entry or {"answers": {}}
+        results[person_id] = (
+            _result_of(context, entry, record, script),
+            check_answers(script, entry["answers"]),
+        )
+    if not results and not record["new_people"]:
+        raise Rejected("no_result", "Give a result for the door or for somebody there.",
+                       {"result": "missing"})  # fmt: skip
+    return results
+
+
+def _result_of(context: Context, entry: dict, record: dict, script) -> str:
+    """The person's result: their own, else the door's; answers mean "canvassed"."""
+    code = entry.get("result") or (None if entry.get("answers") else record.get("result"))
+    if entry.get("answers"):
+        code = code or "canvassed"
+        if code != "canvassed":
+            raise Rejected("answers_with_result", "Answers go with the result 'canvassed' only.",
+                           {"result": code})  # fmt: skip
+    if code not in context.codes:
+        raise Rejected("unknown_result", f"Unknown result code {code!r}.", {"result": code})
+    return code
+
+
+def _when(context: Context, walk_list: WalkList, client_at: datetime) -> tuple[datetime, bool]:
+    if client_at > context.now + MAX_CLOCK_AHEAD:
+        return context.now, True
+    if client_at < walk_list.created_at - MAX_CLOCK_BEHIND:
+        return context.now, True
+    return client_at, False
 
 
 SUPPORT_VALUES = ("1", "2", "3", "4", "5")

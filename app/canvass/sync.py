@@ -2,30 +2,28 @@
 each answered on its own (applied, duplicate, rejected with a reason), the good records of a
 batch kept when others are bad.
 
-The batch is applied set-wise, append-only: every record is checked first (nothing written
-for a bad one); the knocks go in with one ``INSERT ... ON CONFLICT (client_uuid) DO NOTHING``
-(a retry, a second tab or a replayed batch finds its rows there and changes nothing); then
-their people are locked once, in id order (two batches on the same homes wait for each
-other, never deadlock), and get their interactions, answers, tags and sticky flags in a few
-statements. No counters are updated: progress and activity are read from the knocks and
-interactions.
+The batch is applied set-wise, append-only: every record is checked first (``checks``;
+nothing written for a bad one); the knocks go in with one ``INSERT ... ON CONFLICT
+(client_uuid) DO NOTHING`` (a retry, a second tab or a replayed batch finds its rows there and
+changes nothing); then their people are locked once, in id order (two batches on the same
+homes wait for each other, never deadlock), and get their interactions, answers, tags and
+sticky flags in a few statements. No counters are updated: progress and activity are read
+from the knocks and interactions.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import marshmallow as ma
-from sqlalchemy import delete, func, select, text, tuple_, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from app.accounts.models import User
-from app.auth.permissions import Permission
-from app.canvass.checks import Rejected, check_answers
+from app.canvass.checks import Context, Plan, Rejected, Stop, check_record, stops_of
 from app.canvass.defaults import ensure_defaults
 from app.canvass.effects import People, script_tags
 from app.canvass.models import DoorKnock, PlaceNote, ResultCode, Script, SyncBatch
@@ -36,13 +34,9 @@ from app.extensions import db
 from app.people.models import Interaction, InteractionKind, Person
 from app.people.operations import campaign_zone, create_person, store_answers
 from app.voters.models import Address, Household
-from app.walklists.models import WalkList, WalkListAssignment, WalkListPerson, WalkListStop
+from app.walklists.models import WalkList
 
 RECORD = KnockRecordSchema()  # one instance: a batch is up to 200 records
-#: A phone clock this far ahead of ours is wrong: the knock is dated when it arrived.
-MAX_CLOCK_AHEAD = timedelta(minutes=10)
-#: ... and so is one dated this long before its list was made.
-MAX_CLOCK_BEHIND = timedelta(days=1)
 
 
 @dataclass
@@ -55,41 +49,10 @@ class Outcome:
     door_knock_id: int | None = None
 
 
-@dataclass
-class _Context:
-    """What every record of one batch is checked against, read once."""
-
-    user: User
-    device_id: str
-    now: datetime
-    codes: dict[str, ResultCode]
-    scripts: dict[int | None, Script]
-    zone: ZoneInfo
-    batch_id: int
-    lists: dict[int, WalkList | None] = field(default_factory=dict)
-    holds: dict[int, datetime | bool | None] = field(default_factory=dict)
-    stops: dict[tuple[int, int], _Stop] = field(default_factory=dict)
-
-
-@dataclass
-class _Plan:
-    """A checked record, ready to write."""
-
-    n: int
-    record: dict[str, Any]
-    walk_list: WalkList
-    stop: _Stop
-    results: dict[int, tuple[str, dict]]  # person id -> (result code, answers)
-    new_people: list[tuple[dict, str, dict]]  # (fields, result code, answers)
-    occurred_at: datetime
-    skewed: bool
-    knock_id: int | None = None
-
-
 def sync_batch(user: User, device_id: str, records: list[dict[str, Any]]) -> list[Outcome]:
     """Apply ``records`` (raw dicts); one outcome per record, in the order sent."""
     ensure_defaults(user.organization_id)
-    context = _Context(
+    context = Context(
         user=user,
         device_id=device_id,
         now=datetime.now(UTC),
@@ -164,52 +127,20 @@ def _known(organization_id: int, keys: list[str]) -> dict[str, int]:
     return {str(key): knock_id for key, knock_id, org in rows if org == organization_id}
 
 
-def _check_all(context: _Context, fresh, outcomes: dict[int, Outcome]) -> list[_Plan]:
+def _check_all(context: Context, fresh, outcomes: dict[int, Outcome]) -> list[Plan]:
     """Check every new record against the lists, homes, results and script; in household
     order, so batches touching the same homes write them in one order."""
     ordered = sorted(fresh.values(), key=lambda item: (item[1]["household_id"],
                                                        str(item[1]["uuid"])))  # fmt: skip
-    context.stops = _stops_of([record for _, record in ordered])
+    context.stops = stops_of([record for _, record in ordered])
     plans = []
     for n, record in ordered:
         try:
-            plans.append(_check(context, n, record))
+            plans.append(check_record(context, n, record))
         except Rejected as exc:
             outcomes[n] = Outcome(str(record["uuid"]), "rejected", exc.code, exc.message,
                                   exc.fields)  # fmt: skip
     return plans
-
-
-@dataclass
-class _Stop:
-    """A home on a list, as the checks need it."""
-
-    address_id: int
-    household_id: int
-    person_ids: frozenset[int]
-
-
-def _stops_of(records: list[dict[str, Any]]) -> dict[tuple[int, int], _Stop]:
-    """The homes the batch names, with the people listed there, in one query."""
-    pairs = {(r["walk_list_id"], r["household_id"]) for r in records}
-    if not pairs:
-        return {}
-    rows = db.session.execute(
-        select(
-            WalkListStop.walk_list_id,
-            WalkListStop.household_id,
-            WalkListStop.address_id,
-            func.array_agg(WalkListPerson.person_id),
-        )
-        .outerjoin(WalkListPerson, WalkListPerson.stop_id == WalkListStop.id)
-        .where(tuple_(WalkListStop.walk_list_id, WalkListStop.household_id).in_(sorted(pairs)))
-        .group_by(WalkListStop.walk_list_id, WalkListStop.household_id, WalkListStop.address_id)
-    )
-    return {
-        (list_id, household_id): _Stop(address_id, household_id,
-                                       frozenset(p for p in people if p is not None))
-        for list_id, household_id, address_id, people in rows
-    }  # fmt: skip
 
 
 def _flatten(messages: Any, prefix: str = "") -> dict[str, Any]:
@@ -232,63 +163,7 @@ def _scripts(organization_id: int) -> dict[int | None, Script]:
     return by_id
 
 
-def _held_until(context: _Context, list_id: int) -> datetime | bool | None:
-    """True while the user holds the list (directors and organizers hold every list); the
-    time it was taken back from them (what they recorded before that still counts); None
-    when it never was theirs."""
-    if context.user.can(Permission.WALKLISTS_MANAGE):
-        return True
-    row = db.session.execute(
-        select(WalkListAssignment.released_at).where(
-            WalkListAssignment.walk_list_id == list_id,
-            WalkListAssignment.user_id == context.user.id,
-        )
-    ).first()
-    if row is None:
-        return None
-    return True if row.released_at is None else row.released_at
-
-
-def _walk_list(context: _Context, list_id: int, client_at: datetime) -> WalkList:
-    if list_id not in context.lists:
-        walk_list = db.session.get(WalkList, list_id) if list_id < 2**63 else None
-        if walk_list is not None and walk_list.organization_id != context.user.organization_id:
-            walk_list = None
-        context.lists[list_id] = walk_list
-    walk_list = context.lists[list_id]
-    if walk_list is None:
-        raise Rejected("walk_list_not_found", "No such walk list.", {"walk_list_id": list_id})
-    if list_id not in context.holds:
-        context.holds[list_id] = _held_until(context, list_id)
-    held = context.holds[list_id]
-    if held is None or (held is not True and client_at > held):
-        raise Rejected("not_assigned", "This list is not assigned to you.",
-                       {"walk_list_id": list_id})  # fmt: skip
-    return walk_list
-
-
-def _check(context: _Context, n: int, record: dict[str, Any]) -> _Plan:
-    walk_list = _walk_list(context, record["walk_list_id"], record["client_at"])
-    stop = context.stops.get((walk_list.id, record["household_id"]))
-    if stop is None:
-        raise Rejected("household_not_on_list", "That home is not on this list.",
-                       {"household_id": record["household_id"]})  # fmt: skip
-    listed = stop.person_ids
-    for entry in record["people"]:
-        if entry["person_id"] not in listed:
-            raise Rejected("person_not_on_list", "That person is not at this home on the list.",
-                           {"person_id": entry["person_id"]})  # fmt: skip
-    script = context.scripts.get(None)
-    results = _results(context, record, listed, script)
-    new_people = [
-        (entry, _result_of(context, entry, record, script), check_answers(script, entry["answers"]))
-        for entry in record["new_people"]
-    ]
-    occurred_at, skewed = _when(context, walk_list, record["client_at"])
-    return _Plan(n, record, walk_list, stop, results, new_people, occurred_at, skewed)
-
-
-def _write(context: _Context, plans: list[_Plan], outcomes: dict[int, Outcome]) -> None:
+def _write(context: Context, plans: list[Plan], outcomes: dict[int, Outcome]) -> None:
     """The checked records in: knocks, then new people, then the people's histories."""
     if not plans:
         return
@@ -316,7 +191,7 @@ def _write(context: _Context, plans: list[_Plan], outcomes: dict[int, Outcome]) 
         outcomes[plan.n] = Outcome(str(plan.record["uuid"]), "applied", door_knock_id=plan.knock_id)
 
 
-def _insert_knocks(context: _Context, plans: list[_Plan]) -> None:
+def _insert_knocks(context: Context, plans: list[Plan]) -> None:
     distances = _distances(plans)
     rows = [
         {
@@ -352,7 +227,7 @@ def _insert_knocks(context: _Context, plans: list[_Plan]) -> None:
         plan.knock_id = ids.get(str(plan.record["uuid"]))
 
 
-def _distances(plans: list[_Plan]) -> dict[int, float]:
+def _distances(plans: list[Plan]) -> dict[int, float]:
     """Metres from the phone to each door's point, for the records with a GPS fix."""
     located = [p for p in plans if p.record["gps"]]
     if not located:
@@ -375,7 +250,7 @@ def _distances(plans: list[_Plan]) -> dict[int, float]:
     return dict(rows.all())
 
 
-def _add_new_people(plan: _Plan, outcomes: dict[int, Outcome]) -> bool:
+def _add_new_people(plan: Plan, outcomes: dict[int, Outcome]) -> bool:
     """The people met at this door, made on their own: one with bad details (a number that
     is not a phone number) rejects this record only, and takes its knock back out."""
     savepoint = db.session.begin_nested()
@@ -394,46 +269,6 @@ def _add_new_people(plan: _Plan, outcomes: dict[int, Outcome]) -> bool:
     return True
 
 
-def _results(context, record, listed: set[int], script) -> dict[int, tuple[str, dict]]:
-    """person id -> (result code, checked answers): a person's own result, else the door's."""
-    own = {entry["person_id"]: entry for entry in record["people"]}
-    results = {}
-    for person_id in sorted(listed):
-        entry = own.get(person_id)
-        if entry is None and not record.get("result"):
-            continue  # nobody said anything about this person
-        entry = entry or {"answers": {}}
-        results[person_id] = (
-            _result_of(context, entry, record, script),
-            check_answers(script, entry["answers"]),
-        )
-    if not results and not record["new_people"]:
-        raise Rejected("no_result", "Give a result for the door or for somebody there.",
-                       {"result": "missing"})  # fmt: skip
-    return results
-
-
-def _result_of(context: _Context, entry: dict, record: dict, script) -> str:
-    """The person's result: their own, else the door's; answers mean "canvassed"."""
-    code = entry.get("result") or (None if entry.get("answers") else record.get("result"))
-    if entry.get("answers"):
-        code = code or "canvassed"
-        if code != "canvassed":
-            raise Rejected("answers_with_result", "Answers go with the result 'canvassed' only.",
-                           {"result": code})  # fmt: skip
-    if code not in context.codes:
-        raise Rejected("unknown_result", f"Unknown result code {code!r}.", {"result": code})
-    return code
-
-
-def _when(context: _Context, walk_list: WalkList, client_at: datetime) -> tuple[datetime, bool]:
-    if client_at > context.now + MAX_CLOCK_AHEAD:
-        return context.now, True
-    if client_at < walk_list.created_at - MAX_CLOCK_BEHIND:
-        return context.now, True
-    return client_at, False
-
-
 def _as_json(record: dict[str, Any]) -> dict[str, Any]:
     return {
         **record,
@@ -446,7 +281,7 @@ def _as_json(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _new_person(walk_list: WalkList, stop: _Stop, entry: dict) -> Person:
+def _new_person(walk_list: WalkList, stop: Stop, entry: dict) -> Person:
     """Somebody met at the door: in this home, or in a new unit at this address."""
     unit = entry.get("unit") or ""
     home = db.session.get(Household, stop.household_id)
@@ -469,7 +304,7 @@ def _new_person(walk_list: WalkList, stop: _Stop, entry: dict) -> Person:
     return person
 
 
-def _fold(context: _Context, plans: list[_Plan]) -> None:
+def _fold(context: Context, plans: list[Plan]) -> None:
     """The knocks into their people's histories: an interaction per person with the answers,
     and the answers (latest wins), tags and sticky flags they bring (``effects``)."""
     if not plans:

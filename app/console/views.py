@@ -5,6 +5,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, render_template
 
 from app.core.http import SECURITY_HEADERS
+from app.events.models import EventKind, Visibility
+from app.events.schemas import ZONES
+from app.volunteers.models import Skill
 
 bp = Blueprint(
     "console",
@@ -23,6 +26,11 @@ def console():
             "console.html",
             tile_url=tile_url,
             tile_attribution=current_app.config["DOORSTEP_TILE_ATTRIBUTION"],
+            # The form's choices are the models' own, so they never fall out of step.
+            event_kinds=[kind.value for kind in EventKind],
+            visibilities=[visibility.value for visibility in Visibility],
+            time_zones=ZONES,
+            skills=[skill.value for skill in Skill],
         )
     )
     origin = urlsplit(tile_url.replace("{s}", "a"))

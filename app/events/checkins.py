@@ -6,8 +6,9 @@
   shift however many times they are scanned.
 - Self check-in: the volunteer taps "I'm here" on their sign-up's page, near the event's place
   or with the door code the kiosk shows.
-- Check-out, and no-shows once a shift is over. Checking in writes the attendance to the
-  person's history; at a canvass launch it hands over the next free walk list of its turfs.
+- Check-out. Checking in writes the attendance to the person's history; at a canvass launch
+  it hands over the next free walk list of its turfs. (No-shows and the organiser's changes by
+  hand: ``app.events.roster``.)
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.models import User
 from app.auth.models import FormSubmission
+from app.auth.permissions import Permission
 from app.canvass.models import DoorKnock, KnockStatus
 from app.core.codes import new_code, normalise_code
 from app.core.errors import Conflict, DoorstepError, NotFound, PermissionDenied, TooManyRequests
@@ -43,6 +46,7 @@ from app.people.models import InteractionKind, Person
 from app.people.operations import find_or_add_person, record_interaction
 from app.volunteers.models import VolunteerProfile
 from app.walklists.models import WalkList, WalkListAssignment, WalkListStatus
+from app.walklists.operations import assign
 from app.walklists.queries import claim_url
 
 #: Self check-in opens this long before a shift starts.
@@ -71,7 +75,26 @@ def sync_check_ins(
     walk-ins closed) does not stop the others. Returns one result per record, in order."""
     if event.status != EventStatus.SCHEDULED:
         raise Conflict("The event is cancelled.", code="event_cancelled")
+    _lock_signups(event, records)
     return [_apply(event, user_id, device_id, record) for record in records]
+
+
+def _lock_signups(event: Event, records: list[dict[str, Any]]) -> None:
+    """Take the sign-ups the batch scans or found by name at once, in id order: two kiosks
+    sending the same people in other orders would each hold one and wait for the other's
+    (a deadlock). The second batch waits here, then finds the first one's check-ins."""
+    codes = [normalise_code(r.get("code") or "") for r in records
+             if r["method"] == CheckInMethod.SCAN]  # fmt: skip
+    ids = [r["signup_id"] for r in records if r["method"] == CheckInMethod.SEARCH]
+    if not codes and not ids:
+        return
+    db.session.execute(
+        select(Signup.id)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Shift.event_id == event.id, or_(Signup.checkin_code.in_(codes), Signup.id.in_(ids)))
+        .order_by(Signup.id)
+        .with_for_update(of=Signup)
+    )
 
 
 def _apply(event: Event, user_id: int, device_id: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -182,6 +205,8 @@ def check_in_signup(
     if event.kind == EventKind.CANVASS_LAUNCH:
         handed = next_walk_list(event)
         check_in.walk_list_id = handed.id if handed is not None else None
+        if handed is not None:
+            _assign_to_volunteer(handed, signup.person_id, by_user_id=user_id)
     db.session.add(check_in)
     set_status(signup, SignupStatus.COMPLETED)
     db.session.flush()
@@ -281,30 +306,6 @@ def check_out(check_in: CheckIn, at: datetime | None = None) -> CheckIn:
     return check_in
 
 
-def mark_no_shows(event: Event, now: datetime | None = None) -> int:
-    """Sign-ups with a seat on a shift that is over and no check-in become no-shows (for the
-    follow-up call); returns how many."""
-    moment = now or datetime.now(UTC)
-    missing = db.session.scalars(
-        select(Signup)
-        .join(Shift, Shift.id == Signup.shift_id)
-        .where(Shift.event_id == event.id, Shift.ends_at <= moment)
-        .where(Signup.status.in_([SignupStatus.REGISTERED, SignupStatus.CONFIRMED]))
-        .where(~exists().where(CheckIn.signup_id == Signup.id))
-        .order_by(Signup.id)
-        .with_for_update(of=Signup)
-    ).all()
-    for signup in missing:
-        set_status(signup, SignupStatus.NO_SHOW)
-        record_interaction(db.session.get(Person, signup.person_id),
-                           InteractionKind.EVENT_ATTENDANCE, result="no_show",
-                           occurred_at=signup.shift.ends_at,
-                           summary=f"Did not come: {event.name}, {shift_label(signup.shift)}",
-                           data={"event_id": event.id, "shift_id": signup.shift_id})  # fmt: skip
-    db.session.flush()
-    return len(missing)
-
-
 def next_walk_list(event: Event) -> WalkList | None:
     """The launch's next list nobody holds: active, on one of the event's turfs, not handed
     to anybody at a check-in yet. Two check-ins at once never get the same list."""
@@ -324,6 +325,18 @@ def next_walk_list(event: Event) -> WalkList | None:
         .limit(1)
         .with_for_update(skip_locked=True)
     )
+
+
+def _assign_to_volunteer(walk_list: WalkList, person_id: int, by_user_id: int | None) -> None:
+    """A volunteer with an account who may canvass holds the handed list at once (it is on
+    their phone); one without claims it with its code."""
+    user = db.session.scalar(
+        select(User)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .where(VolunteerProfile.person_id == person_id)
+    )
+    if user is not None and user.can(Permission.WALKLISTS_CLAIM):
+        assign(walk_list, [user.id], by_user_id)
 
 
 def hours(shift: Shift, check_in: CheckIn | None, canvasser_user_id: int | None = None) -> float:

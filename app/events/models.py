@@ -101,6 +101,10 @@ class Shift(OrganizationOwnedMixin, db.Model):
     #: Full: later sign-ups wait for a seat (else they are refused).
     has_waitlist: Mapped[bool] = mapped_column(server_default=text("true"))
     walk_ins: Mapped[bool] = mapped_column(server_default=text("true"))
+    #: Bumped when the times change: the reminders of each timing are decided afresh
+    #: (``Reminder.sequence``), and those already due when it changed are skipped.
+    timing: Mapped[int] = mapped_column(server_default=text("0"))
+    retimed_at: Mapped[datetime | None]
 
 
 class SignupStatus(StrEnum):
@@ -149,6 +153,7 @@ class CheckInMethod(StrEnum):
     SEARCH = "search"  # found by name at a kiosk
     WALK_IN = "walk_in"  # not signed up: added at the door
     SELF = "self"  # "I'm here" on their own phone, near the place or with the event's code
+    ROSTER = "roster"  # marked attended by an organiser from the roster
 
 
 class CheckIn(OrganizationOwnedMixin, db.Model):
@@ -198,7 +203,8 @@ class ReminderStatus(StrEnum):
 class Reminder(OrganizationOwnedMixin, db.Model):
     """One message of a sign-up's sequence, decided once: sent (with its outbox rows, in the
     same transaction) or skipped with the reason. The unique key is what makes a stage go out
-    once however many workers run; ``sequence`` numbers the change notices (0 otherwise)."""
+    once however many workers run; ``sequence`` numbers the change notices, and is the shift's
+    ``timing`` for the other stages."""
 
     __tablename__ = "reminders"
     __table_args__ = (

@@ -65,6 +65,8 @@ def _comparable(value: Any) -> Any:
 
 def _event_fields(organization_id: int, fields: dict[str, Any]) -> dict[str, Any]:
     out = dict(fields)
+    if "online_url" in out and out["online_url"] is None:
+        out["online_url"] = ""
     if "lon" in out or "lat" in out:
         lon, lat = out.pop("lon", None), out.pop("lat", None)
         out["point"] = WKTElement(f"POINT({lon} {lat})", srid=4326) if lon is not None else None
@@ -94,6 +96,48 @@ def add_shift(event: Event, fields: dict[str, Any]) -> Shift:
     shift = Shift(organization_id=event.organization_id, event_id=event.id, **fields)
     event.shifts.append(shift)
     db.session.flush()
+    return shift
+
+
+#: The shift fields whose change is told to everyone on the shift.
+SHIFT_NOTICE_FIELDS = ("starts_at", "ends_at", "role")
+
+
+def update_shift(shift: Shift, changes: dict[str, Any], *, now: datetime | None = None) -> Shift:
+    """Change a shift. New times are told to everyone on it, and its reminders follow them;
+    more seats go to the waitlist at once. Seats below those already taken, or no waitlist
+    while people wait, are refused: nobody loses a place without being told by a person."""
+    now = now or datetime.now(UTC)
+    db.session.execute(select(Shift.id).where(Shift.id == shift.id).with_for_update())
+    db.session.refresh(shift)
+    starts, ends = changes.get("starts_at", shift.starts_at), changes.get("ends_at", shift.ends_at)
+    if ends <= starts:
+        raise ValidationError("A shift ends after it starts.", fields={"ends_at": "before start"})
+    if "capacity" in changes and changes["capacity"] is not None:
+        taken = _seats_taken(shift)
+        if changes["capacity"] < taken:
+            raise Conflict(f"{taken} people already hold a seat on this shift.",
+                           code="capacity_below_seats",
+                           fields={"capacity": [f"at least {taken}"]})  # fmt: skip
+    if changes.get("has_waitlist") is False and _waiting(shift):
+        raise Conflict("People wait for this shift: give them a seat or cancel them first.",
+                       code="waitlist_not_empty",
+                       fields={"has_waitlist": ["people wait"]})  # fmt: skip
+    changed = [name for name, value in changes.items() if getattr(shift, name) != value]
+    for name in changed:
+        setattr(shift, name, changes[name])
+    if {"starts_at", "ends_at"} & set(changed):
+        shift.timing += 1
+        shift.retimed_at = now
+    db.session.flush()
+    record_audit("events.shift.update", entity=shift, changes=sorted(changed))
+    if "capacity" in changed:
+        while _waiting(shift) and has_seat(shift):
+            promote_waitlist(shift)
+    told = [name for name in SHIFT_NOTICE_FIELDS if name in changed]
+    if told:
+        event = db.session.get(Event, shift.event_id)
+        notify_event_change(event, told, now=now, shift=shift)
     return shift
 
 
@@ -135,7 +179,7 @@ def _take_seat(shift: Shift, person: Person, source: str) -> Signup:
     )
     if signup is not None and signup.status != SignupStatus.CANCELLED:
         return signup
-    if _has_seat(shift):
+    if has_seat(shift):
         status = SignupStatus.REGISTERED
     elif shift.has_waitlist:
         status = SignupStatus.WAITLISTED
@@ -156,13 +200,24 @@ def _take_seat(shift: Shift, person: Person, source: str) -> Signup:
     return signup
 
 
-def _has_seat(shift: Shift) -> bool:
-    if shift.capacity is None:
-        return True
-    taken = db.session.scalar(
+def has_seat(shift: Shift) -> bool:
+    return shift.capacity is None or _seats_taken(shift) < shift.capacity
+
+
+def _seats_taken(shift: Shift) -> int:
+    return db.session.scalar(
         select(func.count()).where(Signup.shift_id == shift.id, Signup.status.in_(SEATED))
     )
-    return taken < shift.capacity
+
+
+def _waiting(shift: Shift) -> bool:
+    return db.session.scalar(
+        select(
+            select(Signup.id)
+            .where(Signup.shift_id == shift.id, Signup.status == SignupStatus.WAITLISTED)
+            .exists()
+        )
+    )
 
 
 def cancel(signup: Signup) -> Signup:
@@ -178,23 +233,29 @@ def cancel(signup: Signup) -> Signup:
                        summary=f"Cancelled: {shift_label(signup.shift)}",
                        data={"shift_id": signup.shift_id})  # fmt: skip
     if had_seat:
-        _promote(signup.shift)
+        promote_waitlist(signup.shift)
     db.session.flush()
     return signup
 
 
-def _promote(shift: Shift) -> None:
+def promote_waitlist(shift: Shift) -> None:
+    """A seat freed: the first on the waitlist takes it and is told."""
     waiting = db.session.scalar(
         select(Signup)
         .where(Signup.shift_id == shift.id, Signup.status == SignupStatus.WAITLISTED)
         .order_by(Signup.created_at, Signup.id)
         .limit(1)
     )
-    if waiting is None or not _has_seat(shift):
+    if waiting is None or not has_seat(shift):
         return
     set_status(waiting, SignupStatus.REGISTERED)
-    event = db.session.get(Event, shift.event_id)
-    _confirm(event, db.session.get(Person, waiting.person_id), [waiting])
+    confirm_seat(waiting)
+
+
+def confirm_seat(signup: Signup) -> None:
+    """The confirmation for a sign-up that has just been given a seat."""
+    event = db.session.get(Event, signup.shift.event_id)
+    _confirm(event, db.session.get(Person, signup.person_id), [signup])
 
 
 def set_status(signup: Signup, status: SignupStatus) -> None:

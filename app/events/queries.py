@@ -242,6 +242,13 @@ def live(event: Event, now: datetime | None = None) -> dict[str, Any]:
     }
 
 
+def get_signup(event: Event, signup_id: int) -> Signup:
+    signup = db.session.get(Signup, signup_id) if signup_id < 2**63 else None
+    if signup is None or db.session.get(Shift, signup.shift_id).event_id != event.id:
+        raise NotFound("No such sign-up at this event.", code="signup_not_found")
+    return signup
+
+
 def get_check_in(event: Event, check_in_id: int) -> CheckIn:
     check_in = db.session.get(CheckIn, check_in_id) if check_in_id < 2**63 else None
     if check_in is None or db.session.get(Shift, check_in.shift_id).event_id != event.id:

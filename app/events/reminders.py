@@ -12,8 +12,10 @@ Stages, each with a due time and a latest useful time:
 
 ``run_due_reminders`` decides every stage that is due once: sent, or skipped with the reason
 (missed while the worker was down, quiet hours until past its useful time, no channel,
-cancelled ...). The decision is a ``Reminder`` row whose unique key (sign-up, stage) is
-written in the same transaction as the outbox rows, so two workers never send a stage twice.
+cancelled ...). The decision is a ``Reminder`` row whose unique key (sign-up, stage, the
+shift's timing) is written in the same transaction as the outbox rows, so two workers never
+send a stage twice. When a shift's times change, the change notice goes out and the stages
+are decided again for the new times (those already due at the change are skipped).
 Waitlisted sign-ups get no reminders while they wait (they have no seat to be reminded of);
 once promoted they are registered and get the stages still ahead.
 """
@@ -84,7 +86,9 @@ def run_due_reminders(now: datetime | None = None) -> dict[str, int]:
         decided = set(
             db.session.scalars(
                 select(Reminder.stage).where(
-                    Reminder.signup_id == signup.id, Reminder.stage != ReminderStage.CHANGED
+                    Reminder.signup_id == signup.id,
+                    Reminder.stage != ReminderStage.CHANGED,
+                    Reminder.sequence == shift.timing,
                 )
             )
         )
@@ -93,7 +97,7 @@ def run_due_reminders(now: datetime | None = None) -> dict[str, int]:
         for stage in TIMELINE:
             if stage in decided:
                 continue
-            outcome = _decide(signup, stage, windows[stage], now, zone)
+            outcome = _decide(signup, shift, stage, windows[stage], now, zone)
             if outcome is None:
                 continue
             result = _record(signup, shift, event, stage, outcome, windows[stage], now)
@@ -112,8 +116,12 @@ def _open_signups(now: datetime):
     rows another worker holds are skipped (it decides them)."""
     undecided = (
         select(func.count())
-        .where(Reminder.signup_id == Signup.id, Reminder.stage != ReminderStage.CHANGED)
-        .correlate(Signup)
+        .where(
+            Reminder.signup_id == Signup.id,
+            Reminder.stage != ReminderStage.CHANGED,
+            Reminder.sequence == Shift.timing,
+        )
+        .correlate(Signup, Shift)
         .scalar_subquery()
     )
     return db.session.execute(
@@ -131,8 +139,8 @@ def _open_signups(now: datetime):
     ).all()
 
 
-def _decide(signup: Signup, stage: ReminderStage, window: Window | None, now: datetime,
-            zone: ZoneInfo) -> tuple[ReminderStatus, str] | None:  # fmt: skip
+def _decide(signup: Signup, shift: Shift, stage: ReminderStage, window: Window | None,
+            now: datetime, zone: ZoneInfo) -> tuple[ReminderStatus, str] | None:  # fmt: skip
     """Send, skip (with why), or None: not yet."""
     if window is None:
         return ReminderStatus.SKIPPED, "not_applicable"
@@ -154,6 +162,8 @@ def _decide(signup: Signup, stage: ReminderStage, window: Window | None, now: da
     early = (ReminderStage.DAY_BEFORE, ReminderStage.MORNING_OF)
     if stage in early and signup.created_at > window.due_at:
         return ReminderStatus.SKIPPED, "signed_up_late"  # the confirmation just said it all
+    if stage in early and shift.retimed_at and shift.retimed_at > window.due_at:
+        return ReminderStatus.SKIPPED, "retimed_late"  # the change notice just said it all
     quiet = quiet_until(now, zone)
     if quiet is not None:
         return (ReminderStatus.SKIPPED, "quiet_hours") if quiet > window.latest_at else None
@@ -173,7 +183,7 @@ def _record(signup, shift, event, stage, outcome, window, now) -> str | None:
             organization_id=signup.organization_id,
             signup_id=signup.id,
             stage=stage,
-            sequence=0,
+            sequence=shift.timing,
             status=status,
             reason=reason,
             decided_at=now,
@@ -196,15 +206,17 @@ def _record(signup, shift, event, stage, outcome, window, now) -> str | None:
 # Change notices -------------------------------------------------------------------------
 
 
-def notify_event_change(event: Event, changes: list[str], now: datetime | None = None) -> None:
-    """Tell everyone signed up for a shift still ahead that the event changed: now, or when
-    quiet hours end. A notice still waiting takes the new changes (one message, latest
-    details)."""
+def notify_event_change(event: Event, changes: list[str], now: datetime | None = None,
+                        *, shift: Shift | None = None) -> None:  # fmt: skip
+    """Tell everyone signed up for a shift still ahead (of ``shift`` only, when given) that
+    the event changed: now, or when quiet hours end. A notice still waiting takes the new
+    changes (one message, latest details)."""
     now = now or datetime.now(UTC)
+    which = Shift.event_id == event.id if shift is None else Shift.id == shift.id
     signups = db.session.scalars(
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
-        .where(Shift.event_id == event.id, Shift.ends_at > now, Signup.status.in_(SIGNED_UP))
+        .where(which, Shift.ends_at > now, Signup.status.in_(SIGNED_UP))
         .order_by(Signup.id)
     ).all()
     for signup in signups:
@@ -339,6 +351,12 @@ def reminder_draft(stage: ReminderStage, event: Event, shift: Shift, signup: Sig
                  text=_sms(text), url=links["page"])  # fmt: skip
 
 
+#: How a change notice names what changed.
+CHANGE_WORDS = {"place_name": "place", "address": "place", "point": "place",
+                "online_url": "online link", "time_zone": "time zone", "starts_at": "time",
+                "ends_at": "time", "role": "role", "status": "status"}  # fmt: skip
+
+
 def change_draft(event: Event, shift: Shift, signup: Signup, person: Person,
                  changes: list[str]) -> Draft:  # fmt: skip
     links = signup_links(signup)
@@ -349,7 +367,8 @@ def change_draft(event: Event, shift: Shift, signup: Signup, person: Person,
         text = f"{event.name} on {local_time(shift.starts_at, event)} is cancelled. Sorry!"
     else:
         subject = f"Changed: {event.name}"
-        body = (f"{event.name} has changed ({', '.join(changes)}). Now:\n"
+        what = ", ".join(dict.fromkeys(CHANGE_WORDS.get(c, c) for c in changes))
+        body = (f"{event.name} has changed ({what}). Now:\n"
                 f"{shift.role}, {local_time(shift.starts_at, event)}\nWhere: {where(event)}\n\n"
                 f"Can't come any more? Cancel: {links['page']}\n")  # fmt: skip
         text = (f"{event.name} has changed: now {local_time(shift.starts_at, event)}, "

@@ -23,6 +23,15 @@ class ShiftInSchema(StrictSchema):
     walk_ins = ma.fields.Boolean(load_default=True)
 
 
+class ShiftUpdateSchema(StrictSchema):
+    starts_at = ma.fields.AwareDateTime()
+    ends_at = ma.fields.AwareDateTime()
+    role = ma.fields.String(validate=ma.validate.Length(min=1, max=60))
+    capacity = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=100_000))
+    has_waitlist = ma.fields.Boolean()
+    walk_ins = ma.fields.Boolean()
+
+
 class EventUpdateSchema(StrictSchema):
     name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     kind = ma.fields.Enum(EventKind, by_value=True)
@@ -32,7 +41,11 @@ class EventUpdateSchema(StrictSchema):
     address = ma.fields.String(validate=ma.validate.Length(max=300))
     lon = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-180, max=180))
     lat = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-90, max=90))
-    online_url = ma.fields.URL(validate=ma.validate.Length(max=500))
+    online_url = ma.fields.URL(
+        allow_none=True,
+        validate=ma.validate.Length(max=500),
+        metadata={"description": "null: none (an event in a place)"},
+    )
     visibility = ma.fields.Enum(Visibility, by_value=True)
     status = ma.fields.Enum(EventStatus, by_value=True)
     turf_ids = ma.fields.List(
@@ -171,7 +184,8 @@ class CheckInRecordSchema(StrictSchema):
     """One thing a kiosk recorded: a scanned code, a sign-up found by name, or a walk-in."""
 
     uuid = ma.fields.UUID(required=True, metadata={"description": "the device's id for it"})
-    method = ma.fields.Enum(CheckInMethod, by_value=True, required=True)
+    method = ma.fields.Enum(CheckInMethod, by_value=True, required=True,
+                            validate=ma.validate.OneOf(list(NEEDS)))  # fmt: skip
     at = ma.fields.AwareDateTime(load_default=None, metadata={"description": "device time"})
     code = ma.fields.String(validate=ma.validate.Length(min=1, max=40))
     signup_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**63 - 1))
@@ -185,6 +199,15 @@ class CheckInRecordSchema(StrictSchema):
                    if name not in data}  # fmt: skip
         if missing:
             raise ma.ValidationError(missing)
+
+
+class RosterStatusSchema(StrictSchema):
+    status = ma.fields.Enum(
+        SignupStatus, by_value=True, required=True,
+        validate=ma.validate.OneOf([s for s in SignupStatus if s != SignupStatus.WAITLISTED]),
+        metadata={"description": "completed marks attendance (a check-in); registered or "
+                  "confirmed needs a seat"},
+    )  # fmt: skip
 
 
 class CheckInBatchSchema(StrictSchema):

@@ -9,8 +9,9 @@ from app.auth.access import current_user, public, require, signed_in
 from app.auth.permissions import Permission
 from app.auth.throttle import throttle_form
 from app.core.codes import qr_image
+from app.core.errors import NotFound
 from app.core.schemas import file_responses
-from app.events import checkins, operations, queries
+from app.events import checkins, operations, queries, roster
 from app.events.schemas import (
     CheckInBatchSchema,
     CheckInResultsSchema,
@@ -26,9 +27,11 @@ from app.events.schemas import (
     PublicEventSchema,
     PublicSignupSchema,
     RosterRowSchema,
+    RosterStatusSchema,
     SelfCheckInSchema,
     ShiftInSchema,
     ShiftSchema,
+    ShiftUpdateSchema,
     SignupFormSchema,
 )
 
@@ -82,12 +85,42 @@ def add_shift(body, event_id):
     return next(s for s in queries.event_row(event)["shifts"] if s["id"] == shift.id)
 
 
+@blp.route("/events/<id:event_id>/shifts/<id:shift_id>", methods=["PATCH"])
+@require(Permission.EVENTS_MANAGE)
+@blp.arguments(ShiftUpdateSchema)
+@blp.response(200, ShiftSchema)
+def update_shift(changes, event_id, shift_id):
+    """Change a shift: new times are told to everyone on it and move their reminders; more
+    seats go to the waitlist; fewer seats than are taken are refused (409)."""
+    event = queries.get_event(current_user().organization_id, event_id)
+    shift = next((s for s in event.shifts if s.id == shift_id), None)
+    if shift is None:
+        raise NotFound("No such shift at this event.", code="shift_not_found")
+    operations.update_shift(shift, changes)
+    return next(s for s in queries.event_row(event)["shifts"] if s["id"] == shift.id)
+
+
 @blp.route("/events/<id:event_id>/signups", methods=["GET"])
 @require(Permission.EVENTS_MANAGE)
 @blp.response(200, RosterRowSchema(many=True))
-def roster(event_id):
+def list_signups(event_id):
     """Who signed up for which shift, with their status, in the order they came."""
     return queries.roster(queries.get_event(current_user().organization_id, event_id))
+
+
+@blp.route("/events/<id:event_id>/signups/<id:signup_id>", methods=["PATCH"])
+@require(Permission.EVENTS_MANAGE)
+@blp.arguments(RosterStatusSchema)
+@blp.response(200, RosterRowSchema)
+def set_signup_status(body, event_id, signup_id):
+    """An organiser changes a sign-up: cancel it (the waitlist moves up), seat a waiting or
+    cancelled person (409 shift_full without a seat), mark attendance or a no-show, or take a
+    no-show back. A checked-in sign-up is refused (409 signup_checked_in)."""
+    user = current_user()
+    event = queries.get_event(user.organization_id, event_id)
+    signup = queries.get_signup(event, signup_id)
+    roster.set_by_organiser(signup, body["status"], user.id)
+    return next(row for row in queries.roster(event) if row["id"] == signup.id)
 
 
 @blp.route("/events/<id:event_id>/kiosk", methods=["GET"])
@@ -137,7 +170,7 @@ def live(event_id):
 def no_shows(event_id):
     """Mark who had a seat on a finished shift and never checked in as a no-show."""
     event = queries.get_event(current_user().organization_id, event_id)
-    return {"marked": checkins.mark_no_shows(event)}
+    return {"marked": roster.mark_no_shows(event)}
 
 
 @blp.route("/signups/mine", methods=["GET"])

@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 
 from app.audit.operations import describe_changes, record_audit
 from app.core.errors import Conflict, ValidationError
-from app.events.models import SEATED, CheckIn, Signup, SignupStatus
+from app.events.models import SEATED, CheckIn, Shift, Signup, SignupStatus
+from app.events.operations import promote_waitlist, set_status
 from app.extensions import db
 from app.people.contacts import EMAILS, PHONES, ContactKind, ensure_one_primary, fold_contact
 from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
@@ -151,7 +152,8 @@ def _move_answers(other: Person, kept: Person) -> int:
 
 def _move_signups(other: Person, kept: Person) -> int:
     """Sign-ups (with their check-ins) move, except on a shift the kept person is on too:
-    those stay on the merged-away row, as history, cancelled if they still held a seat."""
+    those stay on the merged-away row, as history, cancelled if they still held a seat
+    (see ``_free_duplicate_seat``)."""
     mine = Signup.__table__.alias("mine")
     moved = db.session.execute(
         update(Signup)
@@ -171,14 +173,31 @@ def _move_signups(other: Person, kept: Person) -> int:
         .values(person_id=kept.id)
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(
-        update(Signup)
+    for duplicate in db.session.scalars(
+        select(Signup)
         .where(Signup.person_id == other.id, Signup.status.in_(SEATED))
         .where(~select(CheckIn.id).where(CheckIn.signup_id == Signup.id).exists())
-        .values(status=SignupStatus.CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
+        .order_by(Signup.shift_id)
+    ).all():
+        _free_duplicate_seat(duplicate, kept)
     return moved
+
+
+def _free_duplicate_seat(duplicate: Signup, kept: Person) -> None:
+    """The merged-away row held a seat on a shift the kept person is on too: the kept
+    person takes that seat if they were waiting for one, else the waitlist's first does."""
+    db.session.execute(select(Shift.id).where(Shift.id == duplicate.shift_id).with_for_update())
+    mine = db.session.scalar(
+        select(Signup).where(Signup.person_id == kept.id, Signup.shift_id == duplicate.shift_id)
+    )
+    seat = duplicate.status
+    set_status(duplicate, SignupStatus.CANCELLED)
+    db.session.flush()
+    if mine.status in (SignupStatus.WAITLISTED, SignupStatus.CANCELLED):
+        set_status(mine, seat)
+        db.session.flush()
+    else:
+        promote_waitlist(db.session.get(Shift, duplicate.shift_id))
 
 
 def _move_rows(model: Any, other: Person, kept: Person) -> int:

@@ -315,16 +315,21 @@ def find_or_add_person(organization_id: int, fields: dict[str, Any]) -> tuple[Pe
         person.source = PersonSource.SIGNUP
     now = datetime.now(UTC)
     # A form only gives consent: an unticked box never takes back what the person gave before
-    # (whoever typed their email in may not be them).
+    # (whoever typed their email in may not be them). Nor does a new address or number on a
+    # person the campaign already reaches that way take their messages without them: it is
+    # kept, unconsented, until the person or an organiser says so.
     if email:
         known = next((e for e in person.emails if e.address == email), None)
-        consent = bool(fields["email_consent"] or (known and known.consent))
+        reached = known is None and any(e.consent for e in person.emails)
+        consent = bool((fields["email_consent"] and not reached) or (known and known.consent))
         apply_contacts(person, EMAILS, [{"address": email, "consent": consent}],
                        replace=False, field="email", now=now)  # fmt: skip
     if phone:
         known = next((p for p in person.phones if p.number == phone), None)
-        sms = bool(fields["sms_consent"] or (known and known.sms_consent))
-        consent = {"consent": bool(fields["sms_consent"] or (known and known.consent)),
+        reached = known is None and any(p.sms_consent or p.consent for p in person.phones)
+        given = fields["sms_consent"] and not reached
+        sms = bool(given or (known and known.sms_consent))
+        consent = {"consent": bool(given or (known and known.consent)),
                    "sms_consent": sms}  # fmt: skip
         apply_contacts(person, PHONES, [{"number": phone, **consent}], replace=False,
                        field="phone", now=now)  # fmt: skip

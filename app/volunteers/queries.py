@@ -17,6 +17,7 @@ from app.events.models import CheckIn, Event, EventKind, Shift, Signup, SignupSt
 from app.events.queries import calendar_file
 from app.extensions import db
 from app.people.models import Person
+from app.people.queries import name_matches
 from app.volunteers.models import Team, TeamMember, VolunteerProfile
 from app.volunteers.operations import feed_url
 from app.voters.models import Address, Household
@@ -67,6 +68,8 @@ def list_volunteers(organization_id: int, args: Mapping[str, Any]) -> Page:
     default_order = [Person.last_name, Person.first_name, VolunteerProfile.id]
     if args["status"] != "all":
         stmt = stmt.where(VolunteerProfile.status == args["status"])
+    if args.get("q"):
+        stmt = stmt.where(name_matches(args["q"]))
     if args.get("skill"):
         stmt = stmt.where(VolunteerProfile.skills.contains([args["skill"].value]))
     if args.get("language"):

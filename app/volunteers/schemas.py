@@ -84,6 +84,10 @@ class LinkSchema(StrictSchema):
 
 
 class VolunteerListArgsSchema(PageArgsSchema):
+    q = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=100),
+        metadata={"description": "Name prefix: 'last', 'first last' or 'last, first'"},
+    )
     skill = ma.fields.Enum(Skill, by_value=True)
     language = ma.fields.String(validate=LANGUAGE)
     team = ma.fields.Integer(validate=ID)

@@ -125,7 +125,8 @@ def _events_world(organization) -> dict[str, int | str]:
     event = create_event(organization.id, None, {"name": "Matrix", "kind": "rally",
                                                  "shifts": [shift]})  # fmt: skip
     return {"event_id": event.id, "code": event.code, "token": "no-such-signup",
-            "check_in_id": 2**40, "team_id": 2**40}  # fmt: skip
+            "check_in_id": 2**40, "team_id": 2**40, "shift_id": event.shifts[0].id,
+            "signup_id": 2**40}  # fmt: skip
 
 
 def _import_world(organization) -> dict[str, int]:

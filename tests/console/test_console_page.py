@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app import create_app
 from tests.conftest import TEST_CONFIG
 
@@ -18,7 +20,18 @@ def test_the_console_needs_nothing_from_outside(client):
         "/console/static/console.js",
     ):
         assert asset in html and client.get(asset).status_code == 200
-    assert client.get("/console/static/api.js").status_code == 200  # console.js imports it
+
+
+def test_every_module_the_console_imports_is_served(client):
+    served, waiting = set(), ["console.js"]
+    while waiting:
+        name = waiting.pop()
+        module = client.get(f"/console/static/{name}")
+        assert module.status_code == 200, name
+        served.add(name)
+        imported = re.findall(r'from "\./([\w-]+\.js)"', module.get_data(as_text=True))
+        waiting.extend(set(imported) - served)
+    assert {"api.js", "dom.js", "events.js", "volunteers.js", "event-form.js"} <= served
 
 
 def test_a_tile_server_can_be_configured(database_url):

@@ -245,6 +245,50 @@ def test_hours_check_out_and_no_shows(client, headers):
     assert results == ["no_show"]
 
 
+def test_an_organiser_changes_sign_ups_from_the_roster(client, headers):
+    event = make_event(client, headers)  # the first shift has two seats and a waitlist
+    ann, ben = rsvp(client, event, first="Ann", email="a@example.org"), rsvp(client, event)
+    cy = rsvp(client, event, first="Cy", email="c@example.org")
+    ids = {
+        name: db.session.scalar(select(Signup.id).filter_by(token=row["token"]))
+        for name, row in (("ann", ann), ("ben", ben), ("cy", cy))
+    }
+
+    def change(name, status, expect=200):
+        url = f"/api/v1/events/{event['id']}/signups/{ids[name]}"
+        response = client.patch(url, json={"status": status}, headers=headers)
+        assert response.status_code == expect, response.get_json()
+        return response.get_json()
+
+    full = change("cy", "registered", 409)["error"]
+    assert full["code"] == "shift_full" and "status" in full["fields"]
+    assert change("ann", "cancelled")["status"] == "cancelled"
+    [told] = db.session.scalars(
+        select(OutboundMessage).filter_by(kind="event.signup_cancelled")
+    ).all()
+    assert told.recipient == "a@example.org" and f"/signups/{ann['token']}" in told.body
+    assert db.session.get(Signup, ids["cy"]).status == SignupStatus.REGISTERED  # moved up
+    assert change("ann", "registered", 409)["error"]["code"] == "shift_full"
+    assert change("ben", "no_show")["status"] == "no_show"
+    assert change("ben", "registered")["status"] == "registered"  # the no-show taken back
+    row = change("ben", "completed")
+    assert row["status"] == "completed" and row["name"] == "Rosa Diaz"
+    check_in = db.session.scalar(select(CheckIn).filter_by(signup_id=ids["ben"]))
+    assert check_in.method.value == "roster"
+    history = db.session.scalars(
+        select(Interaction.result)
+        .where(Interaction.person_id == check_in.person_id)
+        .where(Interaction.kind == InteractionKind.EVENT_ATTENDANCE)
+        .order_by(Interaction.id)
+    ).all()
+    assert history == ["no_show", "attended"]
+    assert change("ben", "cancelled", 409)["error"]["code"] == "signup_checked_in"
+    assert change("ann", "waitlisted", 422)["error"]["fields"]["status"]
+    other = make_event(client, headers)
+    url = f"/api/v1/events/{other['id']}/signups/{ids['ann']}"
+    assert client.patch(url, json={"status": "cancelled"}, headers=headers).status_code == 404
+
+
 def test_self_check_in_needs_the_place_or_the_door_code(client, headers, app):
     event = make_event(client, headers)
     rosa = rsvp(client, event)
@@ -329,6 +373,29 @@ def test_a_canvass_launch_hands_each_volunteer_the_next_list(client, headers, or
     assert again["check_in"]["walk_list"]["name"] == "List A"
     bad = client.patch(f"/api/v1/events/{event['id']}", json={"turf_ids": [2**40]}, headers=headers)
     assert bad.status_code == 404 and bad.get_json()["error"]["code"] == "turf_not_found"
+
+
+def test_a_volunteer_with_the_app_holds_the_handed_list_at_once(client, headers, org):
+    from app.volunteers.models import VolunteerProfile
+    from app.walklists.models import WalkListAssignment
+
+    turf = _turf_with_lists(org, ["List A", "List B"])
+    event = make_event(client, headers, turf_ids=[turf.id])
+    vic, ann = rsvp(client, event, first="Vic", email="vic@example.org"), rsvp(client, event)
+    account = create_user(org, Role.CANVASSER)
+    vic_id = db.session.scalar(select(Signup.person_id).filter_by(token=vic["token"]))
+    db.session.add(VolunteerProfile(organization_id=org.id, person_id=vic_id,
+                                    user_id=account.id, feed_token="vic-feed"))  # fmt: skip
+    db.session.flush()
+    results = send(client, headers, event, scan(vic["checkin_code"]), scan(ann["checkin_code"]))
+    vic_list, ann_list = (r["check_in"]["walk_list"] for r in results["results"])
+    held = db.session.scalars(select(WalkListAssignment)).all()
+    assert [(a.walk_list_id, a.user_id, a.released_at) for a in held] == [
+        (vic_list["id"], account.id, None)
+    ]  # Ann has no account: she claims List B with its code
+    assert ann_list["name"] == "List B"
+    mine = client.get("/api/v1/walk-lists", headers=auth_headers(account)).get_json()
+    assert [w["name"] for w in mine["items"]] == ["List A"]
 
 
 def test_only_those_who_run_the_door_use_the_kiosk(client, org):

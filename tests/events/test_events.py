@@ -210,3 +210,44 @@ def test_two_last_seat_signups_at_once_get_one_seat_and_one_waitlist(live):
     assert sorted(answers) == [(201, "registered"), (201, "waitlisted")]
     statuses = live.run(lambda: sorted(s.status for s in db.session.scalars(select(Signup))))
     assert statuses == [SignupStatus.REGISTERED, SignupStatus.WAITLISTED]
+
+
+def test_shift_changes_keep_every_seat_and_fill_new_ones(client, org, headers, app, monkeypatch):
+    monkeypatch.setitem(app.config, "DOORSTEP_QUIET_HOURS", "")
+    start = datetime(2027, 3, 6, 15, tzinfo=UTC)
+    shift = {"starts_at": start.isoformat(), "ends_at": start.replace(hour=17).isoformat(),
+             "capacity": 1}  # fmt: skip
+    event = make_event(client, headers, shifts=[shift])
+    url = f"/api/v1/events/{event['id']}/shifts/{event['shifts'][0]['id']}"
+    [rosa] = rsvp(client, event, email="rosa@example.org")
+    [sam] = rsvp(client, event, first_name="Sam", email="sam@example.org")
+    assert sam["status"] == "waitlisted"
+
+    no_waitlist = client.patch(url, json={"has_waitlist": False}, headers=headers)
+    assert no_waitlist.status_code == 409
+    assert no_waitlist.get_json()["error"]["code"] == "waitlist_not_empty"
+    backwards = client.patch(url, json={"ends_at": start.isoformat()}, headers=headers)
+    assert backwards.status_code == 422 and "ends_at" in backwards.get_json()["error"]["fields"]
+    missing = client.patch(f"/api/v1/events/{event['id']}/shifts/999999", json={}, headers=headers)
+    assert missing.status_code == 404
+
+    more = client.patch(url, json={"capacity": 2, "role": "door knocker"}, headers=headers)
+    assert more.status_code == 200, more.get_json()
+    assert more.get_json()["seats_left"] == 0 and more.get_json()["role"] == "door knocker"
+    assert client.get(f"/api/v1/public/signups/{sam['token']}").get_json()["status"] == "registered"
+    fewer = client.patch(url, json={"capacity": 1}, headers=headers)
+    assert fewer.status_code == 409 and fewer.get_json()["error"]["code"] == "capacity_below_seats"
+    assert fewer.get_json()["error"]["fields"] == {"capacity": ["at least 2"]}
+    told = db.session.scalars(
+        select(OutboundMessage.recipient).filter_by(kind="event.changed")
+    ).all()  # the role changed: both are told
+    assert sorted(told) == ["rosa@example.org", "sam@example.org"]
+    assert rosa["status"] == "registered"
+
+
+def test_an_online_link_can_be_taken_away(client, headers):
+    event = make_event(client, headers, online_url="https://meet.example.org/launch")
+    assert event["online_url"] == "https://meet.example.org/launch"
+    url = f"/api/v1/events/{event['id']}"
+    response = client.patch(url, json={"online_url": None}, headers=headers)
+    assert response.status_code == 200 and response.get_json()["online_url"] == ""

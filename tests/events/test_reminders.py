@@ -320,3 +320,50 @@ def test_a_volunteers_preferred_channel_and_own_account_are_used(client, headers
     assert [m.kind for m in pushed] == ["event.reminder.soon"]
     subscription = db.session.scalar(select(PushSubscription.id).filter_by(user_id=sam_user.id))
     assert pushed[0].recipient == str(subscription)
+
+
+def test_new_shift_times_are_told_and_the_reminders_follow_them(client, headers):  # noqa: F811
+    from app.events.models import Shift
+    from app.events.operations import update_shift
+
+    event = one_shift_event(client, headers)
+    [rosa] = rsvp(client, event, **ROSA)
+    timeline = Timeline()
+    timeline.walk(START - timedelta(days=2), START - timedelta(hours=20))
+    # Friday 14:00: the Saturday shift moves to Sunday, same hours.
+    moved_at, later = START - timedelta(hours=20), START + timedelta(days=1)
+    shift = db.session.get(Shift, event["shifts"][0]["id"])
+    update_shift(shift, {"starts_at": later, "ends_at": later + timedelta(hours=2)}, now=moved_at)
+    timeline.walk(moved_at, later + timedelta(days=4))
+
+    local = lambda at: at.astimezone(ZONE).strftime("%a %H:%M")  # noqa: E731
+    assert [(k, local(at)) for k, at in timeline.to(ROSA["email"])] == [
+        ("event.reminder.day_before", "Fri 10:00"),  # for Saturday
+        ("event.changed", "Fri 14:00"),
+        ("event.reminder.day_before", "Sat 10:00"),  # for Sunday
+        ("event.reminder.morning_of", "Sun 08:00"),
+    ]
+    assert [(k, local(at)) for k, at in timeline.to(ROSA["phone"])] == [
+        ("event.changed", "Fri 14:00"),
+        ("event.reminder.soon", "Sun 09:30"),
+    ]
+    notice = next(m for _, m in timeline.sent if m.kind == "event.changed" and m.subject)
+    assert "(time)" in notice.body and "Sun 07 Mar, 10:00" in notice.body
+    assert reminders_of(rosa["token"])["after"] == ("skipped", "not_attended")
+
+
+def test_a_shift_moved_at_the_last_minute_skips_what_was_already_due(client, headers):  # noqa: F811
+    from app.events.models import Shift
+    from app.events.operations import update_shift
+
+    event = one_shift_event(client, headers)
+    [rosa] = rsvp(client, event, **ROSA)
+    timeline = Timeline()
+    # Saturday 09:00, before anything went: the shift starts an hour later.
+    moved_at = START - timedelta(hours=1)
+    shift = db.session.get(Shift, event["shifts"][0]["id"])
+    update_shift(shift, {"starts_at": START + timedelta(hours=1)}, now=moved_at)
+    timeline.walk(moved_at, START + timedelta(hours=1))
+    kinds = [m.kind for _, m in timeline.sent if m.recipient == ROSA["email"]]
+    assert kinds == ["event.changed"]  # no day-before nor morning-of an hour before
+    assert reminders_of(rosa["token"])["morning_of"] == ("skipped", "retimed_late")

@@ -320,3 +320,42 @@ def test_sign_ups_check_ins_and_the_volunteer_profile_follow(client, headers, or
     [profile] = db.session.scalars(select(VolunteerProfile)).all()
     assert profile.person_id == voter.id and sorted(profile.skills) == ["canvassing", "driving"]
     assert db.session.scalar(select(TeamMember.profile_id)) == profile.id
+
+
+def test_a_seat_freed_by_the_merge_goes_to_whoever_waits(client, headers, org, pair):
+    from app.events.models import Signup, SignupStatus
+    from app.events.operations import create_event, sign_up
+
+    volunteer, voter, _, _ = pair
+    start = datetime(2027, 3, 6, 15, tzinfo=UTC)
+    shift = {"starts_at": start, "ends_at": start.replace(hour=17), "has_waitlist": True}
+    event = create_event(
+        org.id,
+        None,
+        {
+            "name": "Launch",
+            "kind": "canvass_launch",
+            "shifts": [{**shift, "capacity": 1}, {**shift, "capacity": 2, "role": "driver"}],
+        },
+    )
+    single, double = event.shifts
+    stranger = create_person(org, first_name="Wes")
+
+    def take(person, shift):
+        [row], _ = sign_up(event, {"shift_ids": [shift.id]}, source="manual", person=person)
+        return row
+
+    # The one seat is the volunteer record's; the voter record waits for it.
+    theirs_single, mine_single = take(volunteer, single), take(voter, single)
+    # Both records hold a seat of two; a stranger waits.
+    theirs_double, mine_double = take(volunteer, double), take(voter, double)
+    waiting = take(stranger, double)
+    assert [mine_single.status, waiting.status] == [SignupStatus.WAITLISTED] * 2
+
+    assert _merge(client, headers, voter.id, volunteer.id).status_code == 200
+    db.session.expire_all()
+    status = {row.id: row.status for row in db.session.scalars(select(Signup))}
+    assert status[theirs_single.id] == status[theirs_double.id] == SignupStatus.CANCELLED
+    assert status[mine_single.id] == SignupStatus.REGISTERED  # the person keeps their seat
+    assert status[mine_double.id] == SignupStatus.REGISTERED
+    assert status[waiting.id] == SignupStatus.REGISTERED  # the freed seat of two

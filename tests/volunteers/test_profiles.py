@@ -176,6 +176,8 @@ def test_search_by_skill_language_team_organizer_and_availability(client, org, h
     assert names(search(client, headers, available_on="2027-03-06")) == ["Ana A"]  # a Saturday
     assert names(search(client, headers, available_on="2027-03-09")) == ["Ben B"]  # that date
     assert names(search(client, headers, available_on="2027-03-08")) == []
+    assert names(search(client, headers, q="ben b")) == ["Ben B"]  # "first last", any case
+    assert names(search(client, headers, q="a, an", skill="canvassing")) == ["Ana A"]
     page = search(client, headers, per_page=1, sort="-name")
     assert (page["total"], page["pages"], names(page)) == (2, 2, ["Ben B"])
     bad = search(client, headers, expect=422, skill="juggling")

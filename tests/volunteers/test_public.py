@@ -243,3 +243,27 @@ def test_an_unticked_box_never_takes_consent_back(client, org):
     volunteer(client, form(org))
     volunteer(client, form(org, email_consent=False))
     assert db.session.scalar(select(PersonEmail.consent)) is True
+
+
+def test_a_new_contact_on_a_person_reached_already_waits_for_their_word(client, org):
+    from app.people.models import PersonPhone
+
+    volunteer(client, form(org, phone="+12155550123", sms_consent=True))
+    # Somebody types Rosa's phone with another email and number: they are kept on Rosa, but
+    # her messages keep going where she said.
+    volunteer(client, form(org, email="other@example.org", phone="+12155550123",
+                           sms_consent=True))  # fmt: skip
+    volunteer(client, form(org, email="rosa@example.org", phone="+12672830001",
+                           sms_consent=True))  # fmt: skip
+    emails = dict(db.session.execute(select(PersonEmail.address, PersonEmail.consent)).all())
+    assert emails == {"rosa@example.org": True, "other@example.org": False}
+    phones = dict(db.session.execute(select(PersonPhone.number, PersonPhone.sms_consent)).all())
+    assert phones == {"+12155550123": True, "+12672830001": False}
+    assert count(Person, org) == 1
+    # A person the campaign cannot reach that way yet takes the contact with its consent.
+    volunteer(client, form(org, first_name="Ann", email="ann@example.org"))
+    volunteer(client, form(org, first_name="Ann", email="ann@example.org", phone="+12155550199",
+                           sms_consent=True))  # fmt: skip
+    assert (
+        db.session.scalar(select(PersonPhone.sms_consent).filter_by(number="+12155550199")) is True
+    )

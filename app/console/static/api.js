@@ -4,7 +4,9 @@ const KEY = "doorstep.console.session";
 export class ApiError extends Error {
   constructor(status, error) {
     const fields = error && error.fields ? ` (${Object.keys(error.fields).join(", ")})` : "";
-    super(`${(error && error.message) || `HTTP ${status}`}${fields}`);
+    const reason = (error && error.message) || `HTTP ${status}`;
+    super(`${reason}${fields}`);
+    this.reason = reason;  // the API's own words, for showing next to the field it names
     this.status = status;
     this.code = error && error.code;
     this.fields = error && error.fields;

@@ -1,25 +1,19 @@
-// The director console: precincts, doors and turfs on a map; cut turf from a drawn area or
-// picked precincts (preview, then commit); make walk lists and hand them to canvassers.
+// The director console: the shell (sign-in, the screens a role may use, #/ routing) and the
+// map screen: precincts, doors and turfs; cut turf from a drawn area or picked precincts
+// (preview, then commit); make walk lists and hand them to canvassers. The events and
+// volunteers screens are events.js and volunteers.js.
 import { call, download, session, signIn, signOut } from "./api.js";
+import { $, escapeText, say } from "./dom.js";
+import * as events from "./events.js";
+import * as volunteers from "./volunteers.js";
 
-const $ = (id) => document.getElementById(id);
 const state = {
   map: null, streets: null, precincts: null, doors: null, turfs: null, preview: null, drawn: null,
   picked: new Set(), picking: false, selectedTurf: null, canvassers: [], lastBody: null,
+  loaded: false,
 };
 const PREVIEW_COLOURS = ["#2563eb", "#db2777", "#16a34a", "#ea580c", "#7c3aed", "#0891b2",
   "#ca8a04", "#dc2626"];
-
-function say(id, text, isError = false) {
-  $(id).textContent = text;
-  $(id).className = isError ? "error" : "";
-}
-
-function escapeText(value) {
-  const span = document.createElement("span");
-  span.textContent = value == null ? "" : String(value);
-  return span.innerHTML;
-}
 
 // Colour of a turf by the share of its homes knocked: blue (none) to green (all).
 function progressColour(share) {
@@ -28,24 +22,66 @@ function progressColour(share) {
   return `hsl(${hue}, 70%, ${55 - 10 * s}%)`;
 }
 
-// ---- sign in ----
+// ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID] ----
+const SCREENS = {
+  map: { permission: "turfs.read", show: showMap, hide() {} },
+  events: { permission: "events.manage", ...events },
+  volunteers: { permission: "volunteers.manage", ...volunteers },
+};
+const shell = { me: null, shown: null };
+const can = (permission) => Boolean(shell.me && shell.me.permissions.includes(permission));
+
 async function start() {
   if (!session()) return showLogin();
   try {
-    const me = await call("GET", "/api/v1/auth/me");
-    $("who").textContent = `${me.name} (${me.role}), ${me.organization_name}`;
+    shell.me = await call("GET", "/api/v1/auth/me");
   } catch {
     return showLogin();
   }
+  const { me } = shell;
+  $("who").textContent = `${me.name} (${me.role}), ${me.organization_name}`;
+  for (const tab of $("tabs").querySelectorAll("[data-screen]")) {
+    tab.hidden = !can(SCREENS[tab.dataset.screen].permission);
+  }
   $("login").hidden = true;
   $("console").hidden = false;
-  if (!state.map) buildMap();
-  await Promise.all([loadUniverses(), loadCanvassers(), loadPrecincts(), loadTurfs(), loadLists()]);
+  await route();
 }
 
 function showLogin() {
+  if (shell.shown) SCREENS[shell.shown].hide();
+  Object.assign(shell, { me: null, shown: null });
+  state.loaded = false;  // the next sign-in may be another campaign's
   $("console").hidden = true;
   $("login").hidden = false;
+}
+
+// The screen the hash names, if the role may see it; else the first one it may.
+async function route() {
+  if (!shell.me) return;
+  const [, name, ...rest] = location.hash.split("/");
+  const allowed = Object.keys(SCREENS).filter((screen) => can(SCREENS[screen].permission));
+  $("no-screens").hidden = allowed.length > 0;
+  const screen = allowed.includes(name) ? name : allowed[0];
+  if (shell.shown && shell.shown !== screen) SCREENS[shell.shown].hide();
+  for (const other of Object.keys(SCREENS)) $(`screen-${other}`).hidden = other !== screen;
+  for (const tab of $("tabs").querySelectorAll("[data-screen]")) {
+    if (tab.dataset.screen === screen) tab.setAttribute("aria-current", "page");
+    else tab.removeAttribute("aria-current");
+  }
+  shell.shown = screen;
+  if (!screen) return;
+  if (screen !== name) history.replaceState(null, "", `#/${screen}`);
+  await SCREENS[screen].show({ can, me: shell.me }, screen === name ? rest : []);
+}
+window.addEventListener("hashchange", route);
+
+async function showMap() {
+  if (!state.map) buildMap();
+  else state.map.invalidateSize();  // it was drawn while hidden, at no size
+  if (state.loaded) return;
+  state.loaded = true;
+  await Promise.all([loadUniverses(), loadCanvassers(), loadPrecincts(), loadTurfs(), loadLists()]);
 }
 
 $("login").addEventListener("submit", async (event) => {
@@ -325,6 +361,7 @@ $("make-list").addEventListener("click", async () => {
 // ---- universes and canvassers ----
 async function loadUniverses() {
   const page = await call("GET", "/api/v1/universes?per_page=200");
+  $("universe").length = 1;  // "Everybody at the doors"
   for (const universe of page.items) {
     $("universe").append(new Option(universe.name, universe.id));
   }

@@ -1,0 +1,110 @@
+"""The organiser's roster: change a sign-up by hand (cancel, seat, attended, no-show), and
+mark the no-shows of shifts that are over."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import exists, select
+
+from app.core.errors import Conflict
+from app.events.checkins import check_in_signup
+from app.events.messaging import Draft, channels_for, message_person
+from app.events.models import SEATED, CheckIn, CheckInMethod, Event, Shift, Signup, SignupStatus
+from app.events.operations import cancel, confirm_seat, has_seat, set_status, shift_label
+from app.events.reminders import local_time, signup_links
+from app.extensions import db
+from app.people.models import InteractionKind, Person
+from app.people.operations import record_interaction
+
+
+def set_by_organiser(signup: Signup, status: SignupStatus, user_id: int) -> Signup:
+    """An organiser changes a sign-up from the roster: cancels it (the waitlist moves up),
+    seats a waiting or cancelled person (when there is a seat), marks attendance (a check-in)
+    or a no-show, or takes a no-show back. An attendance taken stays: it has its history."""
+    db.session.execute(select(Shift.id).where(Shift.id == signup.shift_id).with_for_update())
+    db.session.refresh(signup)
+    if status == signup.status:
+        return signup
+    attended = db.session.scalar(select(CheckIn.id).where(CheckIn.signup_id == signup.id))
+    if attended is not None:
+        raise Conflict("This person was checked in; check them out instead.",
+                       code="signup_checked_in",
+                       fields={"status": [signup.status.value]})  # fmt: skip
+    if status == SignupStatus.CANCELLED:
+        cancel(signup)
+        _tell_cancelled(signup)
+        return signup
+    if status == SignupStatus.COMPLETED:
+        check_in_signup(signup, method=CheckInMethod.ROSTER, user_id=user_id)
+        return signup
+    if status == SignupStatus.NO_SHOW:
+        _no_show(signup)
+        db.session.flush()
+        return signup
+    if signup.status not in SEATED and not has_seat(signup.shift):
+        raise Conflict("That shift is full.", code="shift_full",
+                       fields={"status": ["no seat left on the shift"]})  # fmt: skip
+    was = signup.status
+    set_status(signup, status)
+    record_interaction(db.session.get(Person, signup.person_id), InteractionKind.EVENT_SIGNUP,
+                       user_id=user_id, result=status.value,
+                       summary=f"Made {status.value} by an organiser: {shift_label(signup.shift)}",
+                       data={"shift_id": signup.shift_id, "was": was.value})  # fmt: skip
+    if was in (SignupStatus.WAITLISTED, SignupStatus.CANCELLED):
+        confirm_seat(signup)
+    db.session.flush()
+    return signup
+
+
+def _tell_cancelled(signup: Signup) -> None:
+    """The person hears it from us, not at the door: once, on one channel, for a shift still
+    ahead."""
+    shift = signup.shift
+    now = datetime.now(UTC)
+    person = db.session.get(Person, signup.person_id)
+    contacts = channels_for(person, "confirmation")
+    if shift.ends_at <= now or not contacts:
+        return
+    event = db.session.get(Event, shift.event_id)
+    page = signup_links(signup)["page"]
+    when = local_time(shift.starts_at, event)
+    draft = Draft(
+        kind="event.signup_cancelled", subject=f"Your place is cancelled: {event.name}",
+        body=f"Hello {person.first_name or 'there'},\n\nThe organisers cancelled your place at "
+        f"{event.name} ({shift.role}, {when}).\nDetails: {page}\n",
+        text=f"The organisers cancelled your place at {event.name}, {when}. {page} "
+        "Reply STOP to opt out.",
+        url=page,
+    )  # fmt: skip
+    message_person(person, contacts, draft, now=now,
+                   data={"event_id": event.id, "signup_id": signup.id})  # fmt: skip
+
+
+def _no_show(signup: Signup) -> None:
+    event = db.session.get(Event, signup.shift.event_id)
+    set_status(signup, SignupStatus.NO_SHOW)
+    record_interaction(db.session.get(Person, signup.person_id),
+                       InteractionKind.EVENT_ATTENDANCE, result="no_show",
+                       occurred_at=signup.shift.ends_at,
+                       summary=f"Did not come: {event.name}, {shift_label(signup.shift)}",
+                       data={"event_id": event.id, "shift_id": signup.shift_id})  # fmt: skip
+
+
+def mark_no_shows(event: Event, now: datetime | None = None) -> int:
+    """Sign-ups with a seat on a shift that is over and no check-in become no-shows (for the
+    follow-up call); returns how many."""
+    moment = now or datetime.now(UTC)
+    missing = db.session.scalars(
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Shift.event_id == event.id, Shift.ends_at <= moment)
+        .where(Signup.status.in_([SignupStatus.REGISTERED, SignupStatus.CONFIRMED]))
+        .where(~exists().where(CheckIn.signup_id == Signup.id))
+        .order_by(Signup.id)
+        .with_for_update(of=Signup)
+    ).all()
+    for signup in missing:
+        _no_show(signup)
+    db.session.flush()
+    return len(missing)
