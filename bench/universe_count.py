@@ -212,6 +212,8 @@ def seed_from_shared(people: int) -> int:
     org = existing_organization(SHARED_SLUG)
     if org is not None:
         print(f"reusing the seeded campaign: {people_count(org):,} people")
+        # A migration since the seeding may have rewritten the table (and its visibility map).
+        vacuum_analyze("people", "households", "addresses", "registrations")
         return org
     started = time.perf_counter()
     org = create_organization("Bench universes (West Philadelphia)", SHARED_SLUG).id
@@ -248,6 +250,7 @@ def seed_synthetic(people: int) -> int:
     org = existing_organization(SYNTHETIC_SLUG)
     if org is not None:
         print(f"reusing the seeded synthetic campaign: {people_count(org):,} people")
+        vacuum_analyze("people", "households", "addresses")
         return org
     org = create_organization("Bench universes (synthetic)", SYNTHETIC_SLUG).id
     started = time.perf_counter()

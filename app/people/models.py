@@ -10,6 +10,7 @@ from typing import Any
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
+    Computed,
     Date,
     ForeignKey,
     Index,
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import OrganizationOwnedMixin, TimestampMixin, text_enum
 from app.extensions import db
+from app.people.grid import CELL_SQL
 
 
 class PersonSource(StrEnum):
@@ -48,6 +50,9 @@ class Person(TimestampMixin, OrganizationOwnedMixin, db.Model):
         Index("ix_people_area_ids", "area_ids", postgresql_using="gin"),
         Index("ix_people_tags", "tags", postgresql_using="gin"),
         Index("ix_people_organization_id_last_name", "organization_id", "last_name"),
+        # Birth year after the cell: most universes give an age, and its range then narrows
+        # each cell's read (app.people.grid).
+        Index("ix_people_organization_id_cell", "organization_id", "cell", "birth_year"),
     )
     __organization_index__ = False  # ix_people_organization_id_last_name starts with it
 
@@ -81,6 +86,8 @@ class Person(TimestampMixin, OrganizationOwnedMixin, db.Model):
     registration_status: Mapped[str | None] = mapped_column(String(20))
     confidential: Mapped[bool] = mapped_column(server_default=text("false"))
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)
+    # The grid cell of location (app.people.grid), computed by PostgreSQL.
+    cell: Mapped[int | None] = mapped_column(BigInteger, Computed(CELL_SQL, persisted=True))
     area_ids: Mapped[list[int]] = mapped_column(
         ARRAY(Integer), server_default=text("'{}'::integer[]")
     )

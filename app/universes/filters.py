@@ -21,9 +21,23 @@ from typing import Any
 
 from geoalchemy2.shape import from_shape
 from shapely.geometry import shape
-from sqlalchemy import ColumnElement, Integer, and_, distinct, exists, func, literal, select, true
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    and_,
+    any_,
+    distinct,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 
+from app.people.grid import cover
 from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
 from app.voters.models import VOTE_METHOD_CODES, Registration, Vote
 
@@ -81,8 +95,8 @@ def suppression_clauses(filter: Mapping[str, Any]) -> list[ColumnElement[bool]]:
     ]
 
 
-def _int_array(values: list[int]) -> ColumnElement:
-    return literal(sorted(set(values)), ARRAY(Integer)).cast(ARRAY(Integer))
+def _int_array(values: list[int], item_type=Integer) -> ColumnElement:
+    return literal(sorted(set(values)), ARRAY(item_type)).cast(ARRAY(item_type))
 
 
 def _overlaps(column, values: list[int]) -> ColumnElement[bool]:
@@ -146,7 +160,17 @@ def _precinct_codes(codes: list[str], ctx: FilterContext) -> ColumnElement[bool]
 
 @clause("polygon")
 def _polygon(geometry: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]:
-    return Person.location.ST_Intersects(from_shape(shape(geometry), srid=4326))
+    polygon = shape(geometry)
+    point_test = Person.location.ST_Intersects(from_shape(polygon, srid=4326))
+    cells = cover(polygon)
+    if cells is None or not cells.inside:  # too large, or within a cell: over the GiST index
+        return point_test
+    # The people in the cells the polygon touches (a btree read, not its bounding box); only
+    # those in cells on its boundary need the point test.
+    return and_(
+        Person.cell == any_(_int_array(cells.touched, BigInteger)),
+        or_(Person.cell == any_(_int_array(cells.inside, BigInteger)), point_test),
+    )
 
 
 def vote_count_bounds(spec: Mapping[str, Any]) -> tuple[int, int | None]:

@@ -281,6 +281,7 @@ def _shift_history(signup, shift, event, check_in, user_id: int | None) -> dict[
         "signup_id": signup.id,
         "event_id": event.id,
         "event_name": event.name,
+        "time_zone": event.time_zone,
         "shift_id": shift.id,
         "role": shift.role,
         "starts_at": shift.starts_at,

@@ -154,6 +154,7 @@ class ShiftHistorySchema(ma.Schema):
     signup_id = ma.fields.Integer()
     event_id = ma.fields.Integer()
     event_name = ma.fields.String()
+    time_zone = ma.fields.String(metadata={"description": "the event's (IANA)"})
     shift_id = ma.fields.Integer()
     role = ma.fields.String()
     starts_at = ma.fields.DateTime()

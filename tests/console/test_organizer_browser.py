@@ -244,6 +244,7 @@ def test_an_organizer_runs_an_event_and_finds_its_volunteers(live, browser):  # 
     assert "Organizer\nOlga Organiser" in page.inner_text("#volunteer dl")
     [history] = rows(page, "#volunteer-shifts tbody tr")
     assert history[0] == NAME and history[1] == "canvasser" and history[3] == "Completed"
+    assert shown(first[0]).search(history[2]), history  # in the event's time zone
 
     # The event's name leads back to it.
     page.click(f"#volunteer-shifts a[href='#/events/{event['id']}']")

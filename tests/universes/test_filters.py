@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from geoalchemy2.shape import from_shape
+from shapely.geometry import shape as shapely_shape
+from sqlalchemy import func, insert, select
 
 from app.areas.models import Area
 from app.extensions import db
-from app.people.models import InteractionKind
+from app.people.grid import cover
+from app.people.models import InteractionKind, Person
 from app.universes.filters import SWITCHES, compiled_keys
 from app.universes.schemas import UniverseFilterSchema
 from app.voters.models import VOTE_METHOD_CODES, VoteMethod
@@ -93,6 +97,64 @@ def test_polygon_selects_people_whose_point_is_inside(org, matching):
     assert matching({"polygon": {"type": "Polygon", "coordinates": [square]}}) == {inside}
     multi = {"type": "MultiPolygon", "coordinates": [[square]]}
     assert matching({"polygon": multi}) == {inside}
+
+
+# A ward-sized (and smaller, and larger) set of shapes: the cell path (app.people.grid) must
+# find exactly the people a point-in-polygon test finds, edges and holes included.
+WARD = [[-75.2, 39.94], [-75.185, 39.943], [-75.18, 39.96], [-75.195, 39.955], [-75.2, 39.94]]
+HOLE = [
+    [-75.192, 39.948],
+    [-75.188, 39.948],
+    [-75.188, 39.952],
+    [-75.192, 39.952],
+    [-75.192, 39.948],
+]
+POLYGONS = {
+    "ward": {"type": "Polygon", "coordinates": [WARD]},
+    "ward with a hole": {"type": "Polygon", "coordinates": [WARD, HOLE]},
+    "multipart": {
+        "type": "MultiPolygon",
+        "coordinates": [
+            [WARD],
+            [[[-75.17, 39.94], [-75.165, 39.94], [-75.165, 39.945], [-75.17, 39.94]]],
+        ],
+    },
+    "smaller than a cell": {
+        "type": "Polygon",
+        "coordinates": [
+            [[-75.1901, 39.9501], [-75.1899, 39.9501], [-75.19, 39.9503], [-75.1901, 39.9501]]
+        ],
+    },
+    "past the cell limit": {
+        "type": "Polygon",
+        "coordinates": [[[-75.3, 39.9], [-75.0, 39.9], [-75.0, 40.1], [-75.3, 39.9]]],
+    },
+}
+
+
+@pytest.mark.parametrize("name", POLYGONS)
+def test_polygon_finds_whom_the_point_test_finds(org, matching, name):
+    polygon = POLYGONS[name]
+    # A lattice over the shapes at three quarters of a cell (so points fall on cell edges too),
+    # the ward's own vertices, a point in the smallest shape, and someone with no point.
+    points = [(-75.205 + i * 0.00075, 39.937 + j * 0.00075) for i in range(57) for j in range(34)]
+    points += [tuple(vertex) for vertex in WARD] + [(-75.19, 39.9502)]
+    rows = [
+        {"organization_id": org.id, "last_name": "Lattice", "location": f"SRID=4326;POINT({x} {y})"}
+        for x, y in points
+    ]
+    ids = list(db.session.scalars(insert(Person).returning(Person.id), rows))
+    create_person(org, location=None)
+    shape = from_shape(shapely_shape(polygon), srid=4326)
+    expected = set(
+        db.session.scalars(
+            select(Person.id).where(Person.id.in_(ids), func.ST_Intersects(Person.location, shape))
+        )
+    )
+    assert expected
+    assert matching({"polygon": polygon}) == expected
+    cells = cover(shapely_shape(polygon))  # which path the filter took
+    assert bool(cells and cells.inside) == (name in {"ward", "ward with a hole", "multipart"})
 
 
 def test_vote_history_counts_elections_voted_in(org, matching):

@@ -172,14 +172,15 @@ function history(v) {
       h("tr", {}, h("td", {}, name), h("td", {}, String(value))))),
     v.canvassing ? h("p", { class: "muted" }, v.canvassing) : null,
     h("h3", {}, "Shifts"),
-    // The history carries no time zone: its times are the browser's.
+    // Each shift's times in its event's time zone.
     h("div", { id: "volunteer-shifts" }, table(
       ["Event", "Role", "When", "Status", "In", "Out", "Hours"],
       v.shifts.map((s) => [
         view.can("events.manage") ? h("a", { href: `#/events/${s.event_id}` }, s.event_name)
           : s.event_name,
-        s.role, span(s.starts_at, s.ends_at), label(s.status), moment(s.checked_in_at),
-        moment(s.checked_out_at), String(s.hours)]),
+        s.role, span(s.starts_at, s.ends_at, s.time_zone), label(s.status),
+        moment(s.checked_in_at, s.time_zone),
+        moment(s.checked_out_at, s.time_zone), String(s.hours)]),
       "No shifts yet.")),
   ];
 }
