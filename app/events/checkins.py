@@ -56,6 +56,9 @@ CLOCK_SLACK = timedelta(minutes=5)
 #: Wrong door codes one sign-up may try in a window.
 DOOR_CODE_TRIES = 5
 DOOR_CODE_WINDOW = timedelta(minutes=15)
+#: Check-ins that prove who is there (their own code or phone, or a kiosk's search by name):
+#: a walk list handed out is assigned to their account. A walk-in's typed details are no proof.
+KNOWN_AT_THE_DOOR = (CheckInMethod.SCAN, CheckInMethod.SELF, CheckInMethod.SEARCH)
 #: A signed-up person not checked in this long after the start is a no-show to follow up.
 LATE_AFTER = timedelta(minutes=15)
 
@@ -93,7 +96,7 @@ def _lock_signups(event: Event, records: list[dict[str, Any]]) -> None:
         .join(Shift, Shift.id == Signup.shift_id)
         .where(Shift.event_id == event.id, or_(Signup.checkin_code.in_(codes), Signup.id.in_(ids)))
         .order_by(Signup.id)
-        .with_for_update(of=Signup)
+        .with_for_update(of=Signup, key_share=True)
     )
 
 
@@ -192,7 +195,9 @@ def check_in_signup(
     """Check the sign-up's person in (once: a second scan returns the first check-in).
     Returns (check-in, whether it is new)."""
     # One at a time per sign-up: two kiosks scanning the same person make one check-in.
-    db.session.execute(select(Signup.id).where(Signup.id == signup.id).with_for_update())
+    db.session.execute(
+        select(Signup.id).where(Signup.id == signup.id).with_for_update(key_share=True)
+    )
     existing = db.session.scalar(select(CheckIn).where(CheckIn.signup_id == signup.id))
     if existing is not None:
         return existing, False
@@ -202,10 +207,11 @@ def check_in_signup(
                        shift_id=shift.id, person_id=signup.person_id, method=method,
                        client_uuid=client_uuid or uuid.uuid4(), device_id=device_id or "",
                        by_user_id=user_id, checked_in_at=_believable(at, shift))  # fmt: skip
-    if event.kind == EventKind.CANVASS_LAUNCH:
+    at_the_door = method != CheckInMethod.ROSTER and datetime.now(UTC) < shift.ends_at
+    if event.kind == EventKind.CANVASS_LAUNCH and at_the_door:
         handed = next_walk_list(event)
         check_in.walk_list_id = handed.id if handed is not None else None
-        if handed is not None:
+        if handed is not None and method in KNOWN_AT_THE_DOOR:
             _assign_to_volunteer(handed, signup.person_id, by_user_id=user_id)
     db.session.add(check_in)
     set_status(signup, SignupStatus.COMPLETED)
@@ -329,7 +335,8 @@ def next_walk_list(event: Event) -> WalkList | None:
 
 def _assign_to_volunteer(walk_list: WalkList, person_id: int, by_user_id: int | None) -> None:
     """A volunteer with an account who may canvass holds the handed list at once (it is on
-    their phone); one without claims it with its code."""
+    their phone); one without (or a walk-in) claims it with its code. Attendance marked
+    afterwards from the roster hands out nothing."""
     user = db.session.scalar(
         select(User)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)

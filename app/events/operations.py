@@ -92,7 +92,7 @@ def _turfs(organization_id: int, turf_ids: list[int]) -> list[Turf]:
 
 def add_shift(event: Event, fields: dict[str, Any]) -> Shift:
     if fields["ends_at"] <= fields["starts_at"]:
-        raise ValidationError("A shift ends after it starts.", fields={"ends_at": "before start"})
+        raise ValidationError("A shift ends after it starts.", fields={"ends_at": ["before start"]})
     shift = Shift(organization_id=event.organization_id, event_id=event.id, **fields)
     event.shifts.append(shift)
     db.session.flush()
@@ -108,11 +108,13 @@ def update_shift(shift: Shift, changes: dict[str, Any], *, now: datetime | None 
     more seats go to the waitlist at once. Seats below those already taken, or no waitlist
     while people wait, are refused: nobody loses a place without being told by a person."""
     now = now or datetime.now(UTC)
-    db.session.execute(select(Shift.id).where(Shift.id == shift.id).with_for_update())
+    db.session.execute(select(Shift.id).where(Shift.id == shift.id).with_for_update(key_share=True))
     db.session.refresh(shift)
+    if db.session.get(Event, shift.event_id).status != EventStatus.SCHEDULED:
+        raise Conflict("The event is cancelled.", code="event_cancelled")
     starts, ends = changes.get("starts_at", shift.starts_at), changes.get("ends_at", shift.ends_at)
     if ends <= starts:
-        raise ValidationError("A shift ends after it starts.", fields={"ends_at": "before start"})
+        raise ValidationError("A shift ends after it starts.", fields={"ends_at": ["before start"]})
     if "capacity" in changes and changes["capacity"] is not None:
         taken = _seats_taken(shift)
         if changes["capacity"] < taken:
@@ -132,8 +134,8 @@ def update_shift(shift: Shift, changes: dict[str, Any], *, now: datetime | None 
     db.session.flush()
     record_audit("events.shift.update", entity=shift, changes=sorted(changed))
     if "capacity" in changed:
-        while _waiting(shift) and has_seat(shift):
-            promote_waitlist(shift)
+        while promote_waitlist(shift):
+            pass
     told = [name for name in SHIFT_NOTICE_FIELDS if name in changed]
     if told:
         event = db.session.get(Event, shift.event_id)
@@ -162,8 +164,14 @@ def sign_up(
     if person is None:
         person, created = find_or_add_person(event.organization_id, fields)
     # One at a time per shift (in id order): two last-seat sign-ups cannot both get it.
+    # Every writer locks shifts and sign-ups FOR NO KEY UPDATE (key_share): writers take
+    # turns, but rows that only point at them (a kiosk's check-in, a reminder) take FOR KEY
+    # SHARE through their foreign key and never wait: no kiosk-organiser deadlock.
     db.session.execute(
-        select(Shift.id).where(Shift.id.in_(wanted)).order_by(Shift.id).with_for_update()
+        select(Shift.id)
+        .where(Shift.id.in_(wanted))
+        .order_by(Shift.id)
+        .with_for_update(key_share=True)
     )
     signups = []
     for shift_id in wanted:
@@ -225,7 +233,9 @@ def cancel(signup: Signup) -> Signup:
     waitlist gets the seat."""
     if signup.status == SignupStatus.CANCELLED:
         return signup
-    db.session.execute(select(Shift.id).where(Shift.id == signup.shift_id).with_for_update())
+    db.session.execute(
+        select(Shift.id).where(Shift.id == signup.shift_id).with_for_update(key_share=True)
+    )
     had_seat = signup.status in SEATED
     set_status(signup, SignupStatus.CANCELLED)
     person = db.session.get(Person, signup.person_id)
@@ -238,18 +248,20 @@ def cancel(signup: Signup) -> Signup:
     return signup
 
 
-def promote_waitlist(shift: Shift) -> None:
-    """A seat freed: the first on the waitlist takes it and is told."""
+def promote_waitlist(shift: Shift) -> bool:
+    """A seat freed: the first on the waitlist takes it and is told. Returns whether one did
+    (none waits, no seat, or the shift is over)."""
     waiting = db.session.scalar(
         select(Signup)
         .where(Signup.shift_id == shift.id, Signup.status == SignupStatus.WAITLISTED)
         .order_by(Signup.created_at, Signup.id)
         .limit(1)
     )
-    if waiting is None or not has_seat(shift):
-        return
+    if waiting is None or not has_seat(shift) or shift.ends_at <= datetime.now(UTC):
+        return False
     set_status(waiting, SignupStatus.REGISTERED)
     confirm_seat(waiting)
+    return True
 
 
 def confirm_seat(signup: Signup) -> None:

@@ -115,15 +115,19 @@ def public_signup(signup: Signup, *, links: bool = True) -> dict[str, Any]:
     }
 
 
-def roster(event: Event) -> list[dict[str, Any]]:
-    """Who signed up for which shift, in the order they came."""
-    rows = db.session.execute(
+def roster(event: Event, signup_id: int | None = None) -> list[dict[str, Any]]:
+    """Who signed up for which shift, in the order they came (one sign-up's row, given
+    ``signup_id``)."""
+    stmt = (
         select(Signup, Person)
         .join(Shift, Shift.id == Signup.shift_id)
         .join(Person, Person.id == Signup.person_id)
         .where(Shift.event_id == event.id)
         .order_by(Shift.starts_at, Signup.created_at, Signup.id)
-    ).all()
+    )
+    if signup_id is not None:
+        stmt = stmt.where(Signup.id == signup_id)
+    rows = db.session.execute(stmt).all()
     fields = ("id", "shift_id", "person_id", "status", "source", "created_at",
               "status_changed_at")  # fmt: skip
     return [

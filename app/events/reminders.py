@@ -15,7 +15,8 @@ Stages, each with a due time and a latest useful time:
 cancelled ...). The decision is a ``Reminder`` row whose unique key (sign-up, stage, the
 shift's timing) is written in the same transaction as the outbox rows, so two workers never
 send a stage twice. When a shift's times change, the change notice goes out and the stages
-are decided again for the new times (those already due at the change are skipped).
+are decided again for the new times: those before the shift already due at the change are
+skipped, and the thanks after it go once whatever the times became.
 Waitlisted sign-ups get no reminders while they wait (they have no seat to be reminded of);
 once promoted they are registered and get the stages still ahead.
 """
@@ -83,21 +84,23 @@ def run_due_reminders(now: datetime | None = None) -> dict[str, int]:
     now = now or datetime.now(UTC)
     counts = {"sent": 0, "skipped": 0}
     for signup, shift, event in _open_signups(now):
-        decided = set(
-            db.session.scalars(
-                select(Reminder.stage).where(
-                    Reminder.signup_id == signup.id,
-                    Reminder.stage != ReminderStage.CHANGED,
-                    Reminder.sequence == shift.timing,
-                )
+        earlier = db.session.execute(
+            select(Reminder.stage, Reminder.sequence, Reminder.status).where(
+                Reminder.signup_id == signup.id, Reminder.stage != ReminderStage.CHANGED
             )
-        )
+        ).all()
+        decided = {stage for stage, sequence, _ in earlier if sequence == shift.timing}
+        # Thanks go once, whatever the times became (an end corrected after the event).
+        thanked = any(stage is ReminderStage.AFTER and status is ReminderStatus.SENT
+                      for stage, _, status in earlier)  # fmt: skip
         zone = ZoneInfo(event.time_zone)
         windows = stage_windows(shift, zone)
         for stage in TIMELINE:
             if stage in decided:
                 continue
             outcome = _decide(signup, shift, stage, windows[stage], now, zone)
+            if stage is ReminderStage.AFTER and thanked and outcome is not None:
+                outcome = ReminderStatus.SKIPPED, "sent_before"
             if outcome is None:
                 continue
             result = _record(signup, shift, event, stage, outcome, windows[stage], now)
@@ -135,7 +138,7 @@ def _open_signups(now: datetime):
             undecided < len(TIMELINE),
         )
         .order_by(Signup.id)
-        .with_for_update(of=Signup, skip_locked=True)
+        .with_for_update(of=Signup, skip_locked=True, key_share=True)
     ).all()
 
 
@@ -162,7 +165,7 @@ def _decide(signup: Signup, shift: Shift, stage: ReminderStage, window: Window |
     early = (ReminderStage.DAY_BEFORE, ReminderStage.MORNING_OF)
     if stage in early and signup.created_at > window.due_at:
         return ReminderStatus.SKIPPED, "signed_up_late"  # the confirmation just said it all
-    if stage in early and shift.retimed_at and shift.retimed_at > window.due_at:
+    if stage is not ReminderStage.AFTER and shift.retimed_at and shift.retimed_at >= window.due_at:
         return ReminderStatus.SKIPPED, "retimed_late"  # the change notice just said it all
     quiet = quiet_until(now, zone)
     if quiet is not None:
@@ -222,7 +225,9 @@ def notify_event_change(event: Event, changes: list[str], now: datetime | None =
     for signup in signups:
         # Two changes at once take turns per sign-up; a notice a worker is sending right now
         # is waited for and read again (sent: a new notice follows, it does not take these).
-        db.session.execute(select(Signup.id).where(Signup.id == signup.id).with_for_update())
+        db.session.execute(
+            select(Signup.id).where(Signup.id == signup.id).with_for_update(key_share=True)
+        )
         notices = db.session.scalars(
             select(Reminder)
             .where(Reminder.signup_id == signup.id, Reminder.stage == ReminderStage.CHANGED)

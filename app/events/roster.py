@@ -4,16 +4,27 @@ mark the no-shows of shifts that are over."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
 
 from app.core.errors import Conflict
-from app.events.checkins import check_in_signup
-from app.events.messaging import Draft, channels_for, message_person
-from app.events.models import SEATED, CheckIn, CheckInMethod, Event, Shift, Signup, SignupStatus
+from app.events.checkins import SELF_CHECK_IN_OPENS, check_in_signup
+from app.events.messaging import Draft, channels_for, message_person, quiet_until
+from app.events.models import (
+    SEATED,
+    CheckIn,
+    CheckInMethod,
+    Event,
+    EventStatus,
+    Shift,
+    Signup,
+    SignupStatus,
+)
 from app.events.operations import cancel, confirm_seat, has_seat, set_status, shift_label
 from app.events.reminders import local_time, signup_links
 from app.extensions import db
+from app.outreach.models import Channel
 from app.people.models import InteractionKind, Person
 from app.people.operations import record_interaction
 
@@ -22,7 +33,9 @@ def set_by_organiser(signup: Signup, status: SignupStatus, user_id: int) -> Sign
     """An organiser changes a sign-up from the roster: cancels it (the waitlist moves up),
     seats a waiting or cancelled person (when there is a seat), marks attendance (a check-in)
     or a no-show, or takes a no-show back. An attendance taken stays: it has its history."""
-    db.session.execute(select(Shift.id).where(Shift.id == signup.shift_id).with_for_update())
+    db.session.execute(
+        select(Shift.id).where(Shift.id == signup.shift_id).with_for_update(key_share=True)
+    )
     db.session.refresh(signup)
     if status == signup.status:
         return signup
@@ -31,14 +44,26 @@ def set_by_organiser(signup: Signup, status: SignupStatus, user_id: int) -> Sign
         raise Conflict("This person was checked in; check them out instead.",
                        code="signup_checked_in",
                        fields={"status": [signup.status.value]})  # fmt: skip
+    shift = signup.shift
+    now = datetime.now(UTC)
     if status == SignupStatus.CANCELLED:
         cancel(signup)
         _tell_cancelled(signup)
         return signup
+    if db.session.get(Event, shift.event_id).status != EventStatus.SCHEDULED:
+        raise Conflict("The event is cancelled.", code="event_cancelled")
+    opens = {SignupStatus.COMPLETED: shift.starts_at - SELF_CHECK_IN_OPENS,
+             SignupStatus.NO_SHOW: shift.starts_at}.get(status)  # fmt: skip
+    if opens is not None and now < opens:
+        raise Conflict("The shift has not started: attendance is taken from its start.",
+                       code="shift_not_started", fields={"status": [status.value]})  # fmt: skip
     if status == SignupStatus.COMPLETED:
         check_in_signup(signup, method=CheckInMethod.ROSTER, user_id=user_id)
         return signup
     if status == SignupStatus.NO_SHOW:
+        if signup.status not in (SignupStatus.REGISTERED, SignupStatus.CONFIRMED):
+            raise Conflict(f"Only someone with a seat can be a no-show, not {signup.status.value}.",
+                           code="no_seat_to_miss", fields={"status": [status.value]})  # fmt: skip
         _no_show(signup)
         db.session.flush()
         return signup
@@ -59,14 +84,16 @@ def set_by_organiser(signup: Signup, status: SignupStatus, user_id: int) -> Sign
 
 def _tell_cancelled(signup: Signup) -> None:
     """The person hears it from us, not at the door: once, on one channel, for a shift still
-    ahead."""
+    ahead; in quiet hours only by email (it answers nothing they did)."""
     shift = signup.shift
     now = datetime.now(UTC)
     person = db.session.get(Person, signup.person_id)
+    event = db.session.get(Event, shift.event_id)
     contacts = channels_for(person, "confirmation")
+    if quiet_until(now, ZoneInfo(event.time_zone)) is not None:
+        contacts = [c for c in contacts if c.channel == Channel.EMAIL]
     if shift.ends_at <= now or not contacts:
         return
-    event = db.session.get(Event, shift.event_id)
     page = signup_links(signup)["page"]
     when = local_time(shift.starts_at, event)
     draft = Draft(
@@ -102,7 +129,7 @@ def mark_no_shows(event: Event, now: datetime | None = None) -> int:
         .where(Signup.status.in_([SignupStatus.REGISTERED, SignupStatus.CONFIRMED]))
         .where(~exists().where(CheckIn.signup_id == Signup.id))
         .order_by(Signup.id)
-        .with_for_update(of=Signup)
+        .with_for_update(of=Signup, key_share=True)
     ).all()
     for signup in missing:
         _no_show(signup)

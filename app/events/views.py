@@ -120,7 +120,8 @@ def set_signup_status(body, event_id, signup_id):
     event = queries.get_event(user.organization_id, event_id)
     signup = queries.get_signup(event, signup_id)
     roster.set_by_organiser(signup, body["status"], user.id)
-    return next(row for row in queries.roster(event) if row["id"] == signup.id)
+    [row] = queries.roster(event, signup.id)
+    return row
 
 
 @blp.route("/events/<id:event_id>/kiosk", methods=["GET"])

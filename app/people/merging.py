@@ -186,7 +186,9 @@ def _move_signups(other: Person, kept: Person) -> int:
 def _free_duplicate_seat(duplicate: Signup, kept: Person) -> None:
     """The merged-away row held a seat on a shift the kept person is on too: the kept
     person takes that seat if they were waiting for one, else the waitlist's first does."""
-    db.session.execute(select(Shift.id).where(Shift.id == duplicate.shift_id).with_for_update())
+    db.session.execute(
+        select(Shift.id).where(Shift.id == duplicate.shift_id).with_for_update(key_share=True)
+    )
     mine = db.session.scalar(
         select(Signup).where(Signup.person_id == kept.id, Signup.shift_id == duplicate.shift_id)
     )

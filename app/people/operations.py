@@ -106,7 +106,7 @@ def lock_people(*people: Person) -> None:
         select(Person)
         .where(Person.id.in_([person.id for person in people]))
         .order_by(Person.id)
-        .with_for_update(of=Person)
+        .with_for_update(of=Person, key_share=True)
         .execution_options(populate_existing=True)
     ).all()
 
@@ -316,18 +316,22 @@ def find_or_add_person(organization_id: int, fields: dict[str, Any]) -> tuple[Pe
     now = datetime.now(UTC)
     # A form only gives consent: an unticked box never takes back what the person gave before
     # (whoever typed their email in may not be them). Nor does a new address or number on a
-    # person the campaign already reaches that way take their messages without them: it is
-    # kept, unconsented, until the person or an organiser says so.
+    # person the campaign can already reach take their messages (sign-up links among them):
+    # it is kept, unconsented, until the person or an organiser says so. A voter matched by
+    # name and home, with no way to reach them yet, takes what the form gives.
+    reached = not created and (
+        any(e.consent and not e.do_not_contact for e in person.emails)
+        or any(p.sms_consent and not p.do_not_contact for p in person.phones)
+    )
     if email:
         known = next((e for e in person.emails if e.address == email), None)
-        reached = known is None and any(e.consent for e in person.emails)
-        consent = bool((fields["email_consent"] and not reached) or (known and known.consent))
+        given = fields["email_consent"] and (known is not None or not reached)
+        consent = bool(given or (known and known.consent))
         apply_contacts(person, EMAILS, [{"address": email, "consent": consent}],
                        replace=False, field="email", now=now)  # fmt: skip
     if phone:
         known = next((p for p in person.phones if p.number == phone), None)
-        reached = known is None and any(p.sms_consent or p.consent for p in person.phones)
-        given = fields["sms_consent"] and not reached
+        given = fields["sms_consent"] and (known is not None or not reached)
         sms = bool(given or (known and known.sms_consent))
         consent = {"consent": bool(given or (known and known.consent)),
                    "sms_consent": sms}  # fmt: skip

@@ -151,7 +151,10 @@ def test_an_organizer_changes_an_event_its_shifts_and_sign_ups(live, browser):  
     # ---- the roster: Ann is cancelled; with the seats cut to two she cannot come back ----
     page.select_option(f"select[data-signup-id='{ids['Ann']}']", "cancelled")
     page.wait_for_selector("#event-status:has-text('Ann Lee: Cancelled')")
-    assert asked.pop() == "Cancel Ann Lee's sign-up? The first on the waitlist gets the seat."
+    assert asked.pop() == (
+        "Cancel Ann Lee's sign-up? They will be told, if they agreed to messages."
+        " The first on the waitlist gets the seat."
+    )
     assert roster_status("Ann") == "Cancelled" and status_of("Ann") == SignupStatus.CANCELLED
     page.click(f"#event-shifts [data-edit-shift='{ids['shift']}']")
     editor.locator("[name=capacity]").fill("2")

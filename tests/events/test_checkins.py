@@ -246,7 +246,8 @@ def test_hours_check_out_and_no_shows(client, headers):
 
 
 def test_an_organiser_changes_sign_ups_from_the_roster(client, headers):
-    event = make_event(client, headers)  # the first shift has two seats and a waitlist
+    # Under way for half an hour; the first shift has two seats and a waitlist.
+    event = make_event(client, headers, start=datetime.now(UTC) - timedelta(minutes=30))
     ann, ben = rsvp(client, event, first="Ann", email="a@example.org"), rsvp(client, event)
     cy = rsvp(client, event, first="Cy", email="c@example.org")
     ids = {
@@ -284,6 +285,17 @@ def test_an_organiser_changes_sign_ups_from_the_roster(client, headers):
     assert history == ["no_show", "attended"]
     assert change("ben", "cancelled", 409)["error"]["code"] == "signup_checked_in"
     assert change("ann", "waitlisted", 422)["error"]["fields"]["status"]
+    refused = change("ann", "no_show", 409)["error"]  # cancelled: no seat to miss
+    assert refused["code"] == "no_seat_to_miss"
+    later = make_event(client, headers, start=datetime.now(UTC) + timedelta(minutes=40))
+    early = rsvp(client, later, first="Di", email="d@example.org")
+    ids["di"] = db.session.scalar(select(Signup.id).filter_by(token=early["token"]))
+    url = f"/api/v1/events/{later['id']}/signups/{ids['di']}"
+    response = client.patch(url, json={"status": "no_show"}, headers=headers)
+    assert response.get_json()["error"]["code"] == "shift_not_started"
+    client.patch(f"/api/v1/events/{later['id']}", json={"status": "cancelled"}, headers=headers)
+    response = client.patch(url, json={"status": "completed"}, headers=headers)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "event_cancelled"
     other = make_event(client, headers)
     url = f"/api/v1/events/{other['id']}/signups/{ids['ann']}"
     assert client.patch(url, json={"status": "cancelled"}, headers=headers).status_code == 404
@@ -379,7 +391,7 @@ def test_a_volunteer_with_the_app_holds_the_handed_list_at_once(client, headers,
     from app.volunteers.models import VolunteerProfile
     from app.walklists.models import WalkListAssignment
 
-    turf = _turf_with_lists(org, ["List A", "List B"])
+    turf = _turf_with_lists(org, ["List A", "List B", "List C"])
     event = make_event(client, headers, turf_ids=[turf.id])
     vic, ann = rsvp(client, event, first="Vic", email="vic@example.org"), rsvp(client, event)
     account = create_user(org, Role.CANVASSER)
@@ -396,6 +408,12 @@ def test_a_volunteer_with_the_app_holds_the_handed_list_at_once(client, headers,
     assert ann_list["name"] == "List B"
     mine = client.get("/api/v1/walk-lists", headers=auth_headers(account)).get_json()
     assert [w["name"] for w in mine["items"]] == ["List A"]
+    # Attendance marked from the roster hands out no list: nobody is at the door to take it.
+    cy = rsvp(client, event, first="Cy", email="cy@example.org", shift=1)
+    cy_id = db.session.scalar(select(Signup.id).filter_by(token=cy["token"]))
+    url = f"/api/v1/events/{event['id']}/signups/{cy_id}"
+    assert client.patch(url, json={"status": "completed"}, headers=headers).status_code == 200
+    assert db.session.scalar(select(CheckIn.walk_list_id).filter_by(signup_id=cy_id)) is None
 
 
 def test_only_those_who_run_the_door_use_the_kiosk(client, org):

@@ -242,7 +242,13 @@ def test_shift_changes_keep_every_seat_and_fill_new_ones(client, org, headers, a
         select(OutboundMessage.recipient).filter_by(kind="event.changed")
     ).all()  # the role changed: both are told
     assert sorted(told) == ["rosa@example.org", "sam@example.org"]
-    assert rosa["status"] == "registered"
+    assert client.get(f"/api/v1/public/signups/{rosa['token']}").get_json()["status"] == (
+        "registered"
+    )
+    seated = db.session.scalars(
+        select(OutboundMessage.recipient).filter_by(kind="event.signup")
+    ).all()  # Sam was told when the seat came
+    assert sorted(seated) == ["rosa@example.org", "sam@example.org", "sam@example.org"]
 
 
 def test_an_online_link_can_be_taken_away(client, headers):

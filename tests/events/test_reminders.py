@@ -367,3 +367,30 @@ def test_a_shift_moved_at_the_last_minute_skips_what_was_already_due(client, hea
     kinds = [m.kind for _, m in timeline.sent if m.recipient == ROSA["email"]]
     assert kinds == ["event.changed"]  # no day-before nor morning-of an hour before
     assert reminders_of(rosa["token"])["morning_of"] == ("skipped", "retimed_late")
+
+
+def test_a_retimed_shift_never_repeats_what_went_out(client, headers):  # noqa: F811
+    from app.events.models import Shift
+    from app.events.operations import update_shift
+
+    event = one_shift_event(client, headers)
+    [rosa] = rsvp(client, event, **ROSA)
+    shift = db.session.get(Shift, event["shifts"][0]["id"])
+    timeline = Timeline()
+    timeline.walk(START - timedelta(hours=1), START - timedelta(minutes=25))
+    # 09:40, after the 30-minute text: the start moves ten minutes later.
+    update_shift(shift, {"starts_at": START + timedelta(minutes=10)},
+                 now=START - timedelta(minutes=20))  # fmt: skip
+    timeline.walk(START - timedelta(minutes=20), START + timedelta(hours=1))
+    signup_by_token(rosa["token"]).status = SignupStatus.COMPLETED  # she came
+    end = shift.ends_at
+    timeline.walk(START + timedelta(hours=1), end + timedelta(hours=2))
+    # The end is corrected after the thanks went: no second thanks.
+    update_shift(shift, {"ends_at": end - timedelta(minutes=30)}, now=end + timedelta(hours=2))
+    timeline.walk(end + timedelta(hours=2), end + timedelta(days=4))
+    assert [m.kind for _, m in timeline.sent if m.recipient == ROSA["phone"]] == [
+        "event.reminder.soon", "event.changed"
+    ]  # fmt: skip
+    assert [m.kind for _, m in timeline.sent if m.recipient == ROSA["email"]] == [
+        "event.reminder.morning_of", "event.changed", "event.reminder.after"
+    ]  # fmt: skip  (the morning-of went at 09:00, its last useful minute)

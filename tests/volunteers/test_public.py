@@ -260,10 +260,17 @@ def test_a_new_contact_on_a_person_reached_already_waits_for_their_word(client, 
     phones = dict(db.session.execute(select(PersonPhone.number, PersonPhone.sms_consent)).all())
     assert phones == {"+12155550123": True, "+12672830001": False}
     assert count(Person, org) == 1
-    # A person the campaign cannot reach that way yet takes the contact with its consent.
-    volunteer(client, form(org, first_name="Ann", email="ann@example.org"))
-    volunteer(client, form(org, first_name="Ann", email="ann@example.org", phone="+12155550199",
+    # Nor through the other channel: Bo gave only an email; his email typed with a phone.
+    volunteer(client, form(org, first_name="Bo", email="bo@example.org"))
+    volunteer(client, form(org, first_name="Bo", email="bo@example.org", phone="+12155550177",
                            sms_consent=True))  # fmt: skip
-    assert (
-        db.session.scalar(select(PersonPhone.sms_consent).filter_by(number="+12155550199")) is True
-    )
+    number = select(PersonPhone.sms_consent).filter_by(number="+12155550177")
+    assert db.session.scalar(number) is False
+    # A voter on the file the campaign cannot reach yet takes what the form gives.
+    home = create_household(org, house_number="4700", zip="19143")
+    ann = create_person(org, household=home, first_name="ANN", last_name="LEE")
+    volunteer(client, form(org, first_name="Ann", last_name="Lee", house_number="4700",
+                           zip="19143", email="ann@example.org", phone="+12155550199",
+                           sms_consent=True))  # fmt: skip
+    assert db.session.scalar(select(PersonPhone.sms_consent).filter_by(person_id=ann.id)) is True
+    assert db.session.scalar(select(PersonEmail.consent).filter_by(person_id=ann.id)) is True

@@ -329,7 +329,9 @@ function statusControl(row) {
 async function changeSignup(row, select) {
   const { value: status } = select;
   const seated = SEATED.includes(row.status) ? " The first on the waitlist gets the seat." : "";
-  if (!status || (status === "cancelled" && !confirm(`Cancel ${row.name}'s sign-up?${seated}`))) {
+  const asked = `Cancel ${row.name}'s sign-up? They will be told, if they agreed to messages.`
+    + seated;
+  if (!status || (status === "cancelled" && !confirm(asked))) {
     select.value = "";
     return;
   }
