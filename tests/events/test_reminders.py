@@ -391,6 +391,7 @@ def test_a_retimed_shift_never_repeats_what_went_out(client, headers):  # noqa: 
     assert [m.kind for _, m in timeline.sent if m.recipient == ROSA["phone"]] == [
         "event.reminder.soon", "event.changed"
     ]  # fmt: skip
+    # The morning-of went at 09:00, its last useful minute.
     assert [m.kind for _, m in timeline.sent if m.recipient == ROSA["email"]] == [
         "event.reminder.morning_of", "event.changed", "event.reminder.after"
-    ]  # fmt: skip  (the morning-of went at 09:00, its last useful minute)
+    ]  # fmt: skip
