@@ -231,11 +231,15 @@ def _waiting(shift: Shift) -> bool:
 def cancel(signup: Signup) -> Signup:
     """Cancel a sign-up (from the link in a message, or by an organiser); the first on the
     waitlist gets the seat."""
-    if signup.status == SignupStatus.CANCELLED:
-        return signup
     db.session.execute(
         select(Shift.id).where(Shift.id == signup.shift_id).with_for_update(key_share=True)
     )
+    lock_signup(signup)
+    if signup.status == SignupStatus.CANCELLED:
+        return signup
+    if signup.status == SignupStatus.COMPLETED:
+        raise Conflict("This person was checked in: their attendance stays.",
+                       code="signup_checked_in")  # fmt: skip
     had_seat = signup.status in SEATED
     set_status(signup, SignupStatus.CANCELLED)
     person = db.session.get(Person, signup.person_id)
@@ -250,18 +254,38 @@ def cancel(signup: Signup) -> Signup:
 
 def promote_waitlist(shift: Shift) -> bool:
     """A seat freed: the first on the waitlist takes it and is told. Returns whether one did
-    (none waits, no seat, or the shift is over)."""
-    waiting = db.session.scalar(
-        select(Signup)
+    (none waits, no seat, or the shift is over). Each candidate is locked and read again: a
+    kiosk may be checking them in at this moment."""
+    if not has_seat(shift) or shift.ends_at <= datetime.now(UTC):
+        return False
+    candidates = db.session.scalars(
+        select(Signup.id)
         .where(Signup.shift_id == shift.id, Signup.status == SignupStatus.WAITLISTED)
         .order_by(Signup.created_at, Signup.id)
-        .limit(1)
+    ).all()
+    for signup_id in candidates:
+        still = db.session.scalar(
+            select(Signup.id)
+            .where(Signup.id == signup_id, Signup.status == SignupStatus.WAITLISTED)
+            .with_for_update(key_share=True)
+        )
+        if still is None:  # seated or checked in meanwhile
+            continue
+        waiting = db.session.get(Signup, signup_id)
+        db.session.refresh(waiting)
+        set_status(waiting, SignupStatus.REGISTERED)
+        confirm_seat(waiting)
+        return True
+    return False
+
+
+def lock_signup(signup: Signup) -> None:
+    """Lock the sign-up for this transaction (after its shift: the order every writer keeps)
+    and read it again: a kiosk may have checked the person in meanwhile."""
+    db.session.execute(
+        select(Signup.id).where(Signup.id == signup.id).with_for_update(key_share=True)
     )
-    if waiting is None or not has_seat(shift) or shift.ends_at <= datetime.now(UTC):
-        return False
-    set_status(waiting, SignupStatus.REGISTERED)
-    confirm_seat(waiting)
-    return True
+    db.session.refresh(signup)
 
 
 def confirm_seat(signup: Signup) -> None:

@@ -228,6 +228,9 @@ def notify_event_change(event: Event, changes: list[str], now: datetime | None =
         db.session.execute(
             select(Signup.id).where(Signup.id == signup.id).with_for_update(key_share=True)
         )
+        db.session.refresh(signup)  # a kiosk may have checked them in meanwhile
+        if signup.status not in SIGNED_UP:
+            continue
         notices = db.session.scalars(
             select(Reminder)
             .where(Reminder.signup_id == signup.id, Reminder.stage == ReminderStage.CHANGED)

@@ -21,7 +21,14 @@ from app.events.models import (
     Signup,
     SignupStatus,
 )
-from app.events.operations import cancel, confirm_seat, has_seat, set_status, shift_label
+from app.events.operations import (
+    cancel,
+    confirm_seat,
+    has_seat,
+    lock_signup,
+    set_status,
+    shift_label,
+)
 from app.events.reminders import local_time, signup_links
 from app.extensions import db
 from app.outreach.models import Channel
@@ -36,7 +43,7 @@ def set_by_organiser(signup: Signup, status: SignupStatus, user_id: int) -> Sign
     db.session.execute(
         select(Shift.id).where(Shift.id == signup.shift_id).with_for_update(key_share=True)
     )
-    db.session.refresh(signup)
+    lock_signup(signup)
     if status == signup.status:
         return signup
     attended = db.session.scalar(select(CheckIn.id).where(CheckIn.signup_id == signup.id))
