@@ -122,6 +122,8 @@ def test_a_kiosk_checks_people_in_once_each(client, headers):
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 2
     statuses = db.session.scalars(select(Signup.status).order_by(Signup.id)).all()
     assert statuses == [SignupStatus.COMPLETED, SignupStatus.COMPLETED]
+    late = client.post(f"/api/v1/public/signups/{rosa['token']}/cancel")  # an old link
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "signup_checked_in"
     person_id = db.session.scalar(select(Signup.person_id).order_by(Signup.id).limit(1))
     assert attendance(person_id) == 1
 
