@@ -30,6 +30,7 @@ from app.auth.permissions import Permission
 from app.canvass.models import DoorKnock, KnockStatus
 from app.core.codes import new_code, normalise_code
 from app.core.errors import Conflict, DoorstepError, NotFound, PermissionDenied, TooManyRequests
+from app.events.locks import lock_signup
 from app.events.models import (
     CheckIn,
     CheckInMethod,
@@ -194,10 +195,7 @@ def check_in_signup(
 ) -> tuple[CheckIn, bool]:
     """Check the sign-up's person in (once: a second scan returns the first check-in).
     Returns (check-in, whether it is new)."""
-    # One at a time per sign-up: two kiosks scanning the same person make one check-in.
-    db.session.execute(
-        select(Signup.id).where(Signup.id == signup.id).with_for_update(key_share=True)
-    )
+    lock_signup(signup)  # two kiosks scanning the same person make one check-in
     existing = db.session.scalar(select(CheckIn).where(CheckIn.signup_id == signup.id))
     if existing is not None:
         return existing, False

@@ -14,6 +14,7 @@ from app.accounts.models import Organization
 from app.audit.operations import record_audit
 from app.core.codes import new_code
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.events.locks import lock_shifts, lock_signup
 from app.events.messaging import Draft, channels_for, message_person
 from app.events.models import SEATED, Event, EventStatus, Shift, Signup, SignupStatus
 from app.events.reminders import (
@@ -108,7 +109,7 @@ def update_shift(shift: Shift, changes: dict[str, Any], *, now: datetime | None 
     more seats go to the waitlist at once. Seats below those already taken, or no waitlist
     while people wait, are refused: nobody loses a place without being told by a person."""
     now = now or datetime.now(UTC)
-    db.session.execute(select(Shift.id).where(Shift.id == shift.id).with_for_update(key_share=True))
+    lock_shifts(shift.id)
     db.session.refresh(shift)
     if db.session.get(Event, shift.event_id).status != EventStatus.SCHEDULED:
         raise Conflict("The event is cancelled.", code="event_cancelled")
@@ -163,16 +164,7 @@ def sign_up(
     created = False
     if person is None:
         person, created = find_or_add_person(event.organization_id, fields)
-    # One at a time per shift (in id order): two last-seat sign-ups cannot both get it.
-    # Every writer locks shifts and sign-ups FOR NO KEY UPDATE (key_share): writers take
-    # turns, but rows that only point at them (a kiosk's check-in, a reminder) take FOR KEY
-    # SHARE through their foreign key and never wait: no kiosk-organiser deadlock.
-    db.session.execute(
-        select(Shift.id)
-        .where(Shift.id.in_(wanted))
-        .order_by(Shift.id)
-        .with_for_update(key_share=True)
-    )
+    lock_shifts(*wanted)  # one at a time per shift: two last-seat sign-ups cannot both get it
     signups = []
     for shift_id in wanted:
         signups.append(_take_seat(shifts[shift_id], person, source))
@@ -231,9 +223,7 @@ def _waiting(shift: Shift) -> bool:
 def cancel(signup: Signup) -> Signup:
     """Cancel a sign-up (from the link in a message, or by an organiser); the first on the
     waitlist gets the seat."""
-    db.session.execute(
-        select(Shift.id).where(Shift.id == signup.shift_id).with_for_update(key_share=True)
-    )
+    lock_shifts(signup.shift_id)
     lock_signup(signup)
     if signup.status == SignupStatus.CANCELLED:
         return signup
@@ -277,15 +267,6 @@ def promote_waitlist(shift: Shift) -> bool:
         confirm_seat(waiting)
         return True
     return False
-
-
-def lock_signup(signup: Signup) -> None:
-    """Lock the sign-up for this transaction (after its shift: the order every writer keeps)
-    and read it again: a kiosk may have checked the person in meanwhile."""
-    db.session.execute(
-        select(Signup.id).where(Signup.id == signup.id).with_for_update(key_share=True)
-    )
-    db.session.refresh(signup)
 
 
 def confirm_seat(signup: Signup) -> None:

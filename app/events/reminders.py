@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from app.core.links import public_url
+from app.events.locks import lock_signup
 from app.events.messaging import Draft, channels_for, message_person, quiet_until
 from app.events.models import (
     Event,
@@ -225,11 +226,8 @@ def notify_event_change(event: Event, changes: list[str], now: datetime | None =
     for signup in signups:
         # Two changes at once take turns per sign-up; a notice a worker is sending right now
         # is waited for and read again (sent: a new notice follows, it does not take these).
-        db.session.execute(
-            select(Signup.id).where(Signup.id == signup.id).with_for_update(key_share=True)
-        )
-        db.session.refresh(signup)  # a kiosk may have checked them in meanwhile
-        if signup.status not in SIGNED_UP:
+        lock_signup(signup)
+        if signup.status not in SIGNED_UP:  # checked in meanwhile
             continue
         notices = db.session.scalars(
             select(Reminder)

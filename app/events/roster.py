@@ -10,6 +10,7 @@ from sqlalchemy import exists, select
 
 from app.core.errors import Conflict
 from app.events.checkins import SELF_CHECK_IN_OPENS, check_in_signup
+from app.events.locks import lock_shifts, lock_signup
 from app.events.messaging import Draft, channels_for, message_person, quiet_until
 from app.events.models import (
     SEATED,
@@ -25,7 +26,6 @@ from app.events.operations import (
     cancel,
     confirm_seat,
     has_seat,
-    lock_signup,
     set_status,
     shift_label,
 )
@@ -40,9 +40,7 @@ def set_by_organiser(signup: Signup, status: SignupStatus, user_id: int) -> Sign
     """An organiser changes a sign-up from the roster: cancels it (the waitlist moves up),
     seats a waiting or cancelled person (when there is a seat), marks attendance (a check-in)
     or a no-show, or takes a no-show back. An attendance taken stays: it has its history."""
-    db.session.execute(
-        select(Shift.id).where(Shift.id == signup.shift_id).with_for_update(key_share=True)
-    )
+    lock_shifts(signup.shift_id)
     lock_signup(signup)
     if status == signup.status:
         return signup

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from app.audit.operations import describe_changes, record_audit
 from app.core.errors import Conflict, ValidationError
+from app.events.locks import lock_shifts
 from app.events.models import SEATED, CheckIn, Shift, Signup, SignupStatus
 from app.events.operations import promote_waitlist, set_status
 from app.extensions import db
@@ -186,9 +187,7 @@ def _move_signups(other: Person, kept: Person) -> int:
 def _free_duplicate_seat(duplicate: Signup, kept: Person) -> None:
     """The merged-away row held a seat on a shift the kept person is on too: the kept
     person takes that seat if they were waiting for one, else the waitlist's first does."""
-    db.session.execute(
-        select(Shift.id).where(Shift.id == duplicate.shift_id).with_for_update(key_share=True)
-    )
+    lock_shifts(duplicate.shift_id)
     mine = db.session.scalar(
         select(Signup).where(Signup.person_id == kept.id, Signup.shift_id == duplicate.shift_id)
     )
