@@ -82,12 +82,13 @@ class LiveServer:
             return result
 
 
-def serve(make_empty_database, name: str, **config):
-    """Yield a LiveServer on a fresh, migrated database named ``name``."""
-    url = make_empty_database(name)
+def serve(make_database, name: str, **config):
+    """Yield a LiveServer on a new database named ``name``, a copy of the migrated template
+    (``make_database``; ``make_empty_database`` also works, and migrates it here)."""
+    url = make_database(name)
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config})
     with app.app_context():
-        flask_migrate.upgrade()
+        flask_migrate.upgrade()  # nothing to do on a copy of the template
     appending = AppendToFiles(app.wsgi_app)
     losing = LoseResponses(appending)
     app.wsgi_app = losing

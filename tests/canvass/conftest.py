@@ -9,7 +9,7 @@ import pytest
 
 from app.auth.permissions import Role
 from tests.factories import auth_headers, create_user
-from tests.turfs.conftest import cut, director, headers, org, town  # noqa: F401 - fixtures
+from tests.turfs.conftest import cut, director, headers, org, town, town_world  # noqa: F401 - fixtures
 
 
 @pytest.fixture

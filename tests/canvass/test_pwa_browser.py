@@ -23,12 +23,12 @@ from tests.browsers import browser, serve  # noqa: F401 - the browser fixture
 from tests.factories import PASSWORD, create_organization, create_user
 from tests.turfs.conftest import build_town
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 WAITING = "#outbox.waiting"
 
 
 @pytest.fixture(scope="module")
-def live(make_empty_database):
+def live(make_database):
     """The town cut into turfs; one list of 52 homes, its code known to the canvasser."""
 
     def seed():
@@ -40,7 +40,7 @@ def live(make_empty_database):
         walk_list = create_turf_list(org.id, None, turf, Search(org.id, {}))
         return {"code": walk_list.code, "list_id": walk_list.id, "kim": kim.id}
 
-    for server in serve(make_empty_database, "doorstep_pwa"):
+    for server in serve(make_database, "doorstep_pwa"):
         yield server, server.run(seed)
 
 

@@ -18,11 +18,11 @@ from tests.browsers import browser, serve  # noqa: F401 - the browser fixture
 from tests.factories import PASSWORD, create_organization, create_user
 from tests.turfs.conftest import build_town
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def live(make_empty_database):
+def live(make_database):
     """A served app with the test town, a director and two canvassers, committed."""
 
     def seed():
@@ -33,7 +33,7 @@ def live(make_empty_database):
         build_town(org)
         return {"org": org.id, "canvasser": kim.id, "lee": lee.id}
 
-    for server in serve(make_empty_database, "doorstep_console"):
+    for server in serve(make_database, "doorstep_console"):
         yield server.app, server.url, server.run(seed)
 
 

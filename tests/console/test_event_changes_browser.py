@@ -19,13 +19,13 @@ from app.extensions import db
 from tests.browsers import browser, serve  # noqa: F401 - the browser fixture
 from tests.factories import PASSWORD, create_organization, create_user
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 CHICAGO = ZoneInfo("America/Chicago")
 START = (datetime.now(UTC) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture(scope="module")
-def live(make_empty_database):
+def live(make_database):
     """A served app with an organiser and an event tomorrow: Rosa and Ann hold the canvass
     shift's two seats, Wes waits."""
 
@@ -49,7 +49,7 @@ def live(make_empty_database):
             made[first_name] = signups[0].id
         return {"event": event.id, "shift": event.shifts[0].id, **made}
 
-    for server in serve(make_empty_database, "doorstep_event_changes"):
+    for server in serve(make_database, "doorstep_event_changes"):
         yield server, server.run(seed)
 
 

@@ -26,13 +26,13 @@ from app.volunteers.operations import create_profile, create_team
 from tests.browsers import browser, serve  # noqa: F401 - the browser fixture
 from tests.factories import PASSWORD, auth_headers, create_organization, create_user
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 CHICAGO = ZoneInfo("America/Chicago")
 NAME = "Saturday <b>canvass</b>"  # shown as typed, never as markup
 
 
 @pytest.fixture(scope="module")
-def live(make_empty_database):
+def live(make_database):
     """A served app with an organiser, a canvasser and a team, committed."""
 
     def seed():
@@ -42,7 +42,7 @@ def live(make_empty_database):
         team = create_team(org.id, {"name": "West Philly team"})
         return {"organizer": olga.id, "canvasser": kim.id, "team": team.id}
 
-    for server in serve(make_empty_database, "doorstep_organizer"):
+    for server in serve(make_database, "doorstep_organizer"):
         yield server, server.run(seed)
 
 

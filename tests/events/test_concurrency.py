@@ -42,6 +42,8 @@ from tests.accounts.test_invitations import Inbox
 from tests.browsers import serve
 from tests.factories import create_organization, create_user
 
+pytestmark = pytest.mark.concurrency
+
 START = datetime(2027, 3, 6, 15, 0, tzinfo=UTC)  # Saturday 10:00 in Philadelphia, till 12:00
 NAMES = ("Rosa", "Sam", "Lee", "Kim")
 #: Rounds of each race: one may by chance run its two sides one after the other.
@@ -54,11 +56,11 @@ _databases = itertools.count(1)
 
 
 @pytest.fixture
-def committed(make_empty_database):
+def committed(make_database):
     """The app served on a database of the test's own, where what it writes is committed; the
     database is dropped at the end of the session (the reminder worker reads every campaign's
     sign-ups, and the audit trail cannot be emptied)."""
-    yield from serve(make_empty_database, f"doorstep_concurrency_{next(_databases)}")
+    yield from serve(make_database, f"doorstep_concurrency_{next(_databases)}")
 
 
 @pytest.fixture

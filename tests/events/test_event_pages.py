@@ -14,12 +14,12 @@ from app.people.models import Person
 from tests.browsers import browser, serve  # noqa: F401 - the browser fixture
 from tests.factories import create_organization
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 START = datetime(2027, 3, 6, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def live(make_empty_database):
+def live(make_database):
     def seed():
         from app.events.operations import create_event
 
@@ -34,7 +34,7 @@ def live(make_empty_database):
         event = create_event(org.id, None, fields)
         return event.code
 
-    for server in serve(make_empty_database, "doorstep_event_pages"):
+    for server in serve(make_database, "doorstep_event_pages"):
         yield server, server.run(seed)
 
 

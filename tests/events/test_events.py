@@ -175,8 +175,8 @@ def test_bad_forms_and_hidden_events(client, org, headers):
 
 
 @pytest.fixture(scope="module")
-def live(make_empty_database):
-    yield from serve(make_empty_database, "doorstep_events")
+def live(make_database):
+    yield from serve(make_database, "doorstep_events")
 
 
 def test_two_last_seat_signups_at_once_get_one_seat_and_one_waitlist(live):

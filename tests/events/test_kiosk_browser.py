@@ -23,12 +23,12 @@ from app.volunteers.models import VolunteerProfile
 from tests.browsers import CHROMIUM, serve
 from tests.factories import PASSWORD, create_organization, create_user
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 WIDTH, HEIGHT = 640, 480
 
 
 @pytest.fixture(scope="module")
-def live(make_empty_database):
+def live(make_database):
     def seed():
         org = create_organization("Kiosk Campaign")
         create_user(org, Role.ORGANIZER, email="olga@kiosk.test", name="Olga Organiser")
@@ -71,7 +71,7 @@ def live(make_empty_database):
                                         user_id=vic.id, feed_token="vic-feed"))  # fmt: skip
         return {"event_id": event.id, "codes": codes}
 
-    for server in serve(make_empty_database, "doorstep_kiosk"):
+    for server in serve(make_database, "doorstep_kiosk"):
         yield server, server.run(seed)
 
 

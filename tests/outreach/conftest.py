@@ -8,7 +8,7 @@ from app.auth.permissions import Role
 from app.outreach.vapid import new_vapid_keys
 from tests import pushservice
 from tests.factories import auth_headers, create_user
-from tests.turfs.conftest import cut, director, headers, org, town  # noqa: F401 - fixtures
+from tests.turfs.conftest import cut, director, headers, org, town, town_world  # noqa: F401 - fixtures
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from app.volunteers.models import VolunteerProfile
 from tests.browsers import browser, serve  # noqa: F401 - the browser fixture
 from tests.factories import create_organization
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def live(make_empty_database):
-    for server in serve(make_empty_database, "doorstep_volunteer_pages"):
+def live(make_database):
+    for server in serve(make_database, "doorstep_volunteer_pages"):
         yield server, server.run(lambda: create_organization("Form Campaign").slug)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.turfs.conftest import cut, director, headers, org, town  # noqa: F401 - fixtures
+from tests.turfs.conftest import cut, director, headers, org, town, town_world  # noqa: F401 - fixtures
 
 
 @pytest.fixture
