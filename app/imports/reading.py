@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
 import io
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from app.core.errors import ValidationError
+from app.core.unpacking import DamagedArchive, open_unpacked
 
 csv.field_size_limit(sys.maxsize)
 
@@ -38,13 +38,9 @@ class RowReject:
 
 
 def open_binary(path: Path) -> tuple[IO[bytes], IO[bytes]]:
-    """The file's bytes (gunzipped when gzip) and the raw handle whose position is progress."""
-    raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through the returned handles
-    if raw.read(2) == b"\x1f\x8b":
-        raw.seek(0)
-        return gzip.GzipFile(fileobj=raw), raw
-    raw.seek(0)
-    return raw, raw
+    """The file's bytes (gunzipped when gzip, within the unpacking caps) and the raw handle
+    whose position is progress."""
+    return open_unpacked(path)
 
 
 def check_file(path: Path, *, encoding: str, delimiter: str, what: str) -> list[str]:
@@ -55,7 +51,7 @@ def check_file(path: Path, *, encoding: str, delimiter: str, what: str) -> list[
     try:
         try:
             head = data.read(SNIFF_BYTES)
-        except (OSError, EOFError) as exc:
+        except DamagedArchive as exc:
             raise FileRefused("The file is a damaged gzip archive.") from exc
     finally:
         raw.close()
