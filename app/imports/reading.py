@@ -71,11 +71,14 @@ def check_file(
             raise FileRefused("The file is a damaged gzip archive.") from exc
     finally:
         raw.close()
+    if text_encoding(head, encoding) != encoding:  # UTF-16 with its BOM: check it as UTF-8
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8")
+        encoding = "utf-8"
     if not head.strip():
         raise FileRefused("The file is empty.", fields={"file": "empty"})
-    # A binary file (xlsx, PDF, UTF-16) has NUL bytes in its first line or all through its
-    # start; one stray NUL in a data row is that row's reject, not the file's. Fields that
-    # are only NULs (North Carolina's empty fields) are empty, not binary.
+    # A binary file (xlsx, PDF, UTF-16 without a BOM) has NUL bytes in its first line or all
+    # through its start; one stray NUL in a data row is that row's reject, not the file's.
+    # Fields that are only NULs (North Carolina's empty fields) are empty, not binary.
     start = NUL_FIELDS.sub(b"", head[:4096])
     if b"\x00" in start.split(b"\n", 1)[0] or start.count(b"\x00") * 100 > len(start):
         raise FileRefused(
@@ -122,6 +125,7 @@ def read_rows(
     ``check_file``).
     """
     data, raw = open_binary(path)
+    encoding = text_encoding(data.peek(2)[:2], encoding)
     text = io.TextIOWrapper(data, encoding=encoding, errors="surrogateescape", newline="")
     strict = codecs.lookup(encoding).name not in ("latin-1", "iso8859-1")
     overlong: set[int] = set()
@@ -178,6 +182,12 @@ def read_rows(
         raise FileRefused(f"The file could not be read as delimited text: {exc}") from exc
     finally:
         raw.close()
+
+
+def text_encoding(start: bytes, encoding: str) -> str:
+    """UTF-16 when the file starts with its byte-order mark (North Carolina's snapshot layout
+    says UTF-16), whatever the layout says; else the layout's encoding."""
+    return "utf-16" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else encoding
 
 
 def _bounded_lines(text: IO[str], overlong: set[int]) -> Iterator[str]:

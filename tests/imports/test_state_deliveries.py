@@ -222,3 +222,18 @@ def test_north_carolinas_snapshot_loads_with_its_address_in_parts(org, tmp_path)
     smith = person_of(org, "BB3")
     assert smith.confidential is True and smith.birth_year is None
     assert smith.household.address.street.startswith("OAK AVE")
+
+
+def test_a_snapshot_in_utf_16_with_its_byte_order_mark_reads_the_same(org, tmp_path):
+    """NCSBE's layout file says the snapshot is UTF-16; its BOM says so too."""
+    data = io.StringIO()
+    csv.writer(data, delimiter="\t", lineterminator="\r\n").writerows(
+        [NC_SNAPSHOT_COLUMNS, snapshot_row("CC1"), snapshot_row("CC2", first_name="JOSÉ")]
+    )
+    path = tmp_path / "VR_Snapshot_20241105.txt"
+    path.write_bytes(data.getvalue().encode("utf-16"))  # little-endian here, with its BOM
+    job = run_import(org.id, ImportKind.VOTERS, path, layout="nc-snapshot")
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert (job.rows_inserted, job.rows_rejected) == (2, 0)
+    assert person_of(org, "CC2").first_name == "JOSÉ"
+    assert person_of(org, "CC1").household.address.street == "N MAIN ST"
