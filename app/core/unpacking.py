@@ -25,7 +25,6 @@ from flask import current_app, has_app_context
 from app.core.errors import DoorstepError
 
 GZIP_MAGIC = b"\x1f\x8b"
-ZIP_MAGIC = b"PK"
 RATIO_GRACE_BYTES = 1 << 20
 DEFAULT_MAX_UNPACKED_MB = 16 * 1024
 DEFAULT_MAX_RATIO = 100
@@ -105,11 +104,6 @@ class CappedStream(io.RawIOBase):
     def close(self) -> None:
         self._inner.close()
         super().close()
-
-
-def is_gzip(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(2) == GZIP_MAGIC
 
 
 def open_unpacked(path: Path, what: str = "The file") -> tuple[IO[bytes], IO[bytes]]:
