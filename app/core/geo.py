@@ -114,7 +114,9 @@ def read_features(path: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any] |
     data, raw = open_unpacked(path, "The map file")
     try:
         document = json.load(io.TextIOWrapper(data, encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, DamagedArchive) as exc:
+    except DamagedArchive as exc:
+        raise FileRefused(exc.message) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FileRefused(UNKNOWN_FORMAT) from exc
     finally:
         raw.close()

@@ -15,6 +15,7 @@ import pytest
 from app.core.geo import read_features
 from app.core.unpacking import UnpackedTooLarge
 from app.imports.models import ImportKind, JobStatus
+from app.imports.reading import FileRefused
 from tests.imports.voter_files import PA_COLUMNS, PA_ELECTIONS, pa_row, run_import, write_file
 
 BOMB_MB = 200
@@ -135,3 +136,11 @@ def test_a_gzip_damaged_after_its_start_is_a_clear_refusal(org, tmp_path):
     job = run_import(org.id, ImportKind.VOTERS, path, layout="pa", elections=PA_ELECTIONS)
     assert job.status == JobStatus.FAILED
     assert job.error.startswith("The file is a damaged gzip archive"), job.error
+
+
+def test_a_damaged_gzipped_map_file_says_so(tmp_path):
+    document = b'{"type": "FeatureCollection", "features": []}' * 2000
+    path = tmp_path / "map.geojson.gz"
+    path.write_bytes(gzip.compress(document)[:-40])
+    with pytest.raises(FileRefused, match=r"^The map file is a damaged gzip archive"):
+        list(read_features(path))
