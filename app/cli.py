@@ -17,7 +17,9 @@ from app.core.localdb import DEFAULT_PORT, LocalCluster, LocalDatabaseError, ens
 def create_app_with_a_database():
     """The app; with neither DATABASE_URL nor DOORSTEP_DATABASE_URL set, on the project-local
     cluster that ``bin/start`` uses (made and started when needed), as ``bin/start`` does."""
-    if not (os.environ.get("DATABASE_URL") or os.environ.get("DOORSTEP_DATABASE_URL")):
+    # ``doorstep`` and ``doorstep --help`` only list the commands: no database made for that.
+    listing = sys.argv[1:] in ([], ["--help"], ["-h"])
+    if not (os.environ.get("DATABASE_URL") or os.environ.get("DOORSTEP_DATABASE_URL") or listing):
         data_dir = os.environ.get("DOORSTEP_LOCAL_PG_DIR")
         port = int(os.environ.get("DOORSTEP_LOCAL_PG_PORT") or DEFAULT_PORT)
         try:
