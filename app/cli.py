@@ -11,10 +11,25 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from app import PROJECT_ROOT, create_app
 from app.audit.context import acting_as
-from app.core.localdb import DEFAULT_PORT, LocalCluster, LocalDatabaseError, postgis_installed
+from app.core.localdb import DEFAULT_PORT, LocalCluster, LocalDatabaseError, ensure_local_database
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def create_app_with_a_database():
+    """The app; with neither DATABASE_URL nor DOORSTEP_DATABASE_URL set, on the project-local
+    cluster that ``bin/start`` uses (made and started when needed), as ``bin/start`` does."""
+    # ``doorstep`` and ``doorstep --help`` only list the commands: no database made for that.
+    listing = sys.argv[1:] in ([], ["--help"], ["-h"])
+    if not (os.environ.get("DATABASE_URL") or os.environ.get("DOORSTEP_DATABASE_URL") or listing):
+        data_dir = os.environ.get("DOORSTEP_LOCAL_PG_DIR")
+        port = int(os.environ.get("DOORSTEP_LOCAL_PG_PORT") or DEFAULT_PORT)
+        try:
+            os.environ["DATABASE_URL"] = ensure_local_database(_data_dir(data_dir), port)
+        except LocalDatabaseError as exc:
+            raise click.ClickException(f"DATABASE_URL is not set, and {exc}") from exc
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=create_app_with_a_database, add_version_option=False)
 def cli() -> None:
     """Doorstep: field CRM for campaigns."""
 
@@ -24,8 +39,12 @@ def localdb() -> None:
     """The project-local PostgreSQL cluster (used when DATABASE_URL is unset)."""
 
 
+def _data_dir(data_dir: str | None) -> Path:
+    return Path(data_dir) if data_dir else PROJECT_ROOT / "var" / "pg"
+
+
 def _cluster(data_dir: str | None, port: int) -> LocalCluster:
-    return LocalCluster(Path(data_dir) if data_dir else PROJECT_ROOT / "var" / "pg", port)
+    return LocalCluster(_data_dir(data_dir), port)
 
 
 @localdb.command("ensure")
@@ -34,18 +53,11 @@ def _cluster(data_dir: str | None, port: int) -> LocalCluster:
 @click.option("--database", default="doorstep")
 def localdb_ensure(data_dir: str | None, port: int, database: str) -> None:
     """Create (first time) and start the cluster and database; print the DATABASE_URL."""
-    cluster = _cluster(data_dir, port)
     try:
-        if not postgis_installed(cluster.pg_bin):
-            raise LocalDatabaseError(
-                "PostGIS is not installed: apt-get install -y postgresql-15-postgis-3"
-            )
-        cluster.initialise()
-        cluster.start()
-        cluster.create_database(database)
+        url = ensure_local_database(_data_dir(data_dir), port, database)
     except LocalDatabaseError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(cluster.url(database))
+    click.echo(url)
 
 
 @localdb.command("stop")

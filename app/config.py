@@ -71,6 +71,9 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     # Voter-file uploads (POST /api/v1/imports) only; a state file gzips to well under this.
     ("DOORSTEP_MAX_UPLOAD_MB", "DOORSTEP_MAX_UPLOAD_MB", _int, 1024),
     ("DOORSTEP_UPLOAD_DIR", "DOORSTEP_UPLOAD_DIR", _str, ""),
+    # Compressed uploads (gzip, zip, KMZ) are refused while unpacking past either cap.
+    ("DOORSTEP_MAX_UNPACKED_MB", "DOORSTEP_MAX_UNPACKED_MB", _int, 16384),
+    ("DOORSTEP_MAX_UNPACK_RATIO", "DOORSTEP_MAX_UNPACK_RATIO", _int, 100),
     ("DOORSTEP_CORS_ORIGINS", "DOORSTEP_CORS_ORIGINS", _list, []),
     ("DOORSTEP_PROXY_HOPS", "DOORSTEP_PROXY_HOPS", _int, 0),
     ("DOORSTEP_LOG_FORMAT", "DOORSTEP_LOG_FORMAT", _str, "json"),
@@ -133,7 +136,8 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
         raise ConfigError("DOORSTEP_LOG_FORMAT must be json or text")
     for key in ("DOORSTEP_ACCESS_TOKEN_MINUTES", "DOORSTEP_REFRESH_TOKEN_DAYS",
                 "DOORSTEP_FORM_MAX_PER_IP", "DOORSTEP_FORM_WINDOW_MINUTES",
-                "DOORSTEP_SELF_CHECK_IN_METERS"):  # fmt: skip
+                "DOORSTEP_SELF_CHECK_IN_METERS", "DOORSTEP_MAX_UNPACKED_MB",
+                "DOORSTEP_MAX_UNPACK_RATIO"):  # fmt: skip
         if config[key] <= 0:
             raise ConfigError(f"{key} must be positive")
     if config["DOORSTEP_PASSWORD_MIN_LENGTH"] < 8:

@@ -5,7 +5,7 @@ Everything inside is Shapely in WGS84 (EPSG:4326); this is where outside data be
 
 from __future__ import annotations
 
-import gzip
+import io
 import json
 import math
 import struct
@@ -20,6 +20,7 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
+from app.core.unpacking import CappedZip, DamagedArchive, open_unpacked
 from app.imports.reading import FileRefused
 
 MAX_POLYGON_VERTICES = 100_000
@@ -110,12 +111,15 @@ def read_features(path: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any] |
     if text_start.startswith((b"<?xml", b"<kml")):
         yield from _read_kml(path.read_bytes())
         return
-    opener = gzip.open if head[:2] == b"\x1f\x8b" else open
+    data, raw = open_unpacked(path, "The map file")
     try:
-        with opener(path, "rt", encoding="utf-8") as handle:
-            document = json.load(handle)
-    except (UnicodeDecodeError, json.JSONDecodeError, OSError, EOFError) as exc:
+        document = json.load(io.TextIOWrapper(data, encoding="utf-8"))
+    except DamagedArchive as exc:
+        raise FileRefused(exc.message) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FileRefused(UNKNOWN_FORMAT) from exc
+    finally:
+        raw.close()
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         raise FileRefused("The GeoJSON must be a FeatureCollection.")
     for feature in document.get("features") or []:
@@ -131,17 +135,22 @@ UNKNOWN_FORMAT = (
 
 def _read_zip(path: Path):
     try:
-        with zipfile.ZipFile(path) as archive:
+        with CappedZip(path, "The zip") as archive:
             kml = [n for n in archive.namelist() if n.lower().endswith(".kml")]
             document = archive.read(kml[0]) if kml else None
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise FileRefused(f"The zip could not be opened ({exc}). {UNKNOWN_FORMAT}") from exc
+    except DamagedArchive as exc:
+        raise FileRefused(f"{exc.message} {UNKNOWN_FORMAT}") from exc
     if document is not None:  # a KMZ
         yield from _read_kml(document)
         return
     try:
         yield from _read_zipped_shapefile(path)
-    except (zipfile.BadZipFile, shapefile.ShapefileException, struct.error) as exc:
+    except (
+        zipfile.BadZipFile,
+        DamagedArchive,
+        shapefile.ShapefileException,
+        struct.error,
+    ) as exc:
         raise FileRefused(f"The Shapefile could not be read ({exc}).") from exc
 
 
@@ -171,7 +180,7 @@ def _read_kml(document: bytes):
 
 
 def _read_zipped_shapefile(path: Path):
-    with zipfile.ZipFile(path) as archive:
+    with CappedZip(path, "The zip") as archive:
         names = {Path(n).suffix.lower(): n for n in archive.namelist()}
         if ".shp" not in names or ".dbf" not in names:
             raise FileRefused("The zip holds no Shapefile (.shp and .dbf).")

@@ -1,6 +1,7 @@
 """A project-local PostgreSQL cluster, made with PostgreSQL's own initdb/pg_ctl.
 
-Used by ``bin/start`` (under ``var/pg``) when DATABASE_URL is unset, and by the tests (a
+Used by ``bin/start`` and the ``doorstep`` command (under ``var/pg``) when DATABASE_URL is
+unset, and by the tests (a
 throwaway cluster in a temporary directory) when TEST_DATABASE_URL is unset, so nobody needs to
 administer a database. PostgreSQL refuses to run as root; as root we run it as ``postgres``.
 """
@@ -209,3 +210,16 @@ class LocalCluster:
             "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
             "-d", "postgres", "-tAc", sql,
         ).stdout  # fmt: skip
+
+
+def ensure_local_database(data_dir: Path, port: int = DEFAULT_PORT, name: str = "doorstep") -> str:
+    """Create (first time) and start the cluster and its database; the DATABASE_URL."""
+    cluster = LocalCluster(data_dir, port)
+    if not postgis_installed(cluster.pg_bin):
+        raise LocalDatabaseError(
+            "PostGIS is not installed: apt-get install -y postgresql-15-postgis-3"
+        )
+    cluster.initialise()
+    cluster.start()
+    cluster.create_database(name)
+    return cluster.url(name)

@@ -81,11 +81,14 @@ QUIET = click.option("--quiet", is_flag=True, help="No progress bar")
 
 @import_group.command("voters")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--layout", required=True, help="pa, nc, oh, or the name of a saved mapping")
+@click.option(
+    "--layout", required=True, help="pa, nc, nc-snapshot, oh, or the name of a saved mapping"
+)
 @click.option(
     "--elections",
     type=click.Path(exists=True, dir_okay=False),
-    help="Election map (JSON) for layouts that number elections (pa)",
+    help="Election map (JSON, or the state's Election Map file) for layouts that number"
+    " elections (pa)",
 )
 @click.option(
     "--partial", is_flag=True, help="Not a full file: don't mark voters missing from it as removed"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from sqlalchemy import select, text
 
 from app.core.errors import DoorstepError
 from app.extensions import db
+from app.imports.election_map import read_election_map
 from app.imports.layouts import BUILT_IN_LAYOUTS, VoterLayout, mapping_layout
 from app.imports.models import ImportJob, ImportKind, ImportMapping, ImportReject, JobStatus
 from app.imports.progress import JobProgress
@@ -49,7 +49,7 @@ def create_job(
 
 
 def resolve_layout(organization_id: int, name: str) -> VoterLayout:
-    """A built-in layout (pa, nc, oh) or the organisation's saved mapping of that name."""
+    """A built-in layout (pa, nc, nc-snapshot, oh) or the organisation's saved mapping."""
     if name in BUILT_IN_LAYOUTS:
         return BUILT_IN_LAYOUTS[name]
     mapping = db.session.scalar(
@@ -57,7 +57,8 @@ def resolve_layout(organization_id: int, name: str) -> VoterLayout:
     )
     if mapping is None:
         raise FileRefused(
-            f"Unknown layout {name!r}: use pa, nc, oh or the name of a saved mapping.",
+            f"Unknown layout {name!r}: use {', '.join(BUILT_IN_LAYOUTS)}"
+            " or the name of a saved mapping.",
             fields={"layout": name},
         )
     return mapping_layout(
@@ -200,8 +201,8 @@ def _elections(options: dict) -> dict | None:
     elections = options.get("elections")
     if isinstance(elections, str):  # a path given on the command line
         try:
-            return json.loads(Path(elections).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            return read_election_map(Path(elections).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
             raise FileRefused(f"The election map could not be read: {exc}") from exc
     return elections
 

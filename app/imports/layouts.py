@@ -8,7 +8,7 @@ before anything is written, so a file in the wrong layout is refused up front.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.voters.models import VoteMethod
 
@@ -54,7 +54,8 @@ class VoterLayout:
     name: str
     title: str
     state: str
-    columns: dict[str, str]  # canonical field -> the file's header
+    # canonical field -> the file's header, or the headers of its parts (joined by a space)
+    columns: dict[str, str | tuple[str, ...]]
     delimiter: str = ","
     encoding: str = "utf-8"
     date_format: str = "MM/DD/YYYY"  # a key of app.imports.dates.DATE_FORMATS
@@ -63,13 +64,29 @@ class VoterLayout:
     confidential_values: frozenset[str] = frozenset({"Y", "YES", "TRUE", "1"})
     coordinates: str | None = None  # one "lon,lat" column (Pennsylvania's geocoder output)
     history: HistoryColumns | None = None
+    # A file without a header row: its columns, by position (the state's documented list).
+    fixed_columns: tuple[str, ...] | None = None
+    # The state's own delivery, read instead when a file is in it (see ``delivered_variant``).
+    delivered: VoterLayout | None = None
+    # (age column, as-of date column): birth year = the as-of date's year - age.
+    age: tuple[str, str] | None = None
 
     def missing_columns(self, header: list[str]) -> list[str]:
         present = set(header)
-        wanted = list(self.columns.values())
+        wanted = [name for value in self.columns.values() for name in _parts(value)]
         if self.coordinates:
             wanted.append(self.coordinates)
+        if self.age:
+            wanted += self.age
         return [name for name in wanted if name not in present]
+
+    def label(self, field_name: str) -> str:
+        """The file's header for a field, as a rejects report names it."""
+        return "+".join(_parts(self.columns[field_name]))
+
+
+def _parts(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -137,6 +154,30 @@ PENNSYLVANIA = VoterLayout(
     ),
 )
 
+# Pennsylvania's "Voter Export Layout": the Full Voter Export as the state delivers it, one file
+# per county, tab-separated, text in double quotes, no header row, these 153 columns in order.
+PA_EXPORT_COLUMNS = (
+    "ID Number", "Title", "Last Name", "First Name", "Middle Name", "Suffix", "Gender", "DOB",
+    "Registration Date", "Voter Status", "Status Change Date", "Party Code", "House Number",
+    "House Number Suffix", "Street Name", "Apartment Number", "Address Line 2", "City", "State",
+    "Zip", "Mail Address 1", "Mail Address 2", "Mail City", "Mail State", "Mail Zip",
+    "Last Vote Date", "Precinct Code", "Precinct Split ID", "Date Last Changed", "Custom Data 1",
+    *(f"District {n}" for n in range(1, 41)),
+    *(name for n in range(1, 41) for name in (f"Election {n} Vote Method", f"Election {n} Party")),
+    "Home Phone", "County", "Mail Country",
+)  # fmt: skip
+
+PENNSYLVANIA_DELIVERED = replace(
+    PENNSYLVANIA,
+    name="pa",
+    title="Pennsylvania Full Voter Export (tab-separated, as delivered)",
+    delimiter="\t",
+    columns={k: v for k, v in PENNSYLVANIA.columns.items() if k != "birth_year"},
+    coordinates=None,
+    fixed_columns=PA_EXPORT_COLUMNS,
+)
+PENNSYLVANIA = replace(PENNSYLVANIA, delivered=PENNSYLVANIA_DELIVERED)
+
 NORTH_CAROLINA = VoterLayout(
     name="nc",
     title="North Carolina ncvoter",
@@ -163,6 +204,62 @@ NORTH_CAROLINA = VoterLayout(
         "phone": "full_phone_number",
         "confidential": "confidential_ind",
     },
+    genders={"M": "M", "F": "F", "U": "U", "": "U"},
+    statuses=frozenset({"A", "I", "R", "D", "S"}),
+)
+
+# North Carolina's VR_Snapshot_YYYYMMDD file (NCSBE layout_VR_Snapshot.txt): tab-separated with
+# a header row; the address in parts, ``age`` (at ``snapshot_dt``) instead of a birth year.
+NC_SNAPSHOT_COLUMNS = (
+    "snapshot_dt", "county_id", "county_desc", "voter_reg_num", "ncid", "status_cd",
+    "voter_status_desc", "reason_cd", "voter_status_reason_desc", "absent_ind",
+    "name_prefx_cd", "last_name", "first_name", "midl_name", "name_sufx_cd", "house_num",
+    "half_code", "street_dir", "street_name", "street_type_cd", "street_sufx_cd",
+    "unit_designator", "unit_num", "res_city_desc", "state_cd", "zip_code", "mail_addr1",
+    "mail_addr2", "mail_addr3", "mail_addr4", "mail_city", "mail_state", "mail_zipcode",
+    "area_cd", "phone_num", "race_code", "race_desc", "ethnic_code", "ethnic_desc", "party_cd",
+    "party_desc", "sex_code", "sex", "age", "birth_place", "registr_dt", "precinct_abbrv",
+    "precinct_desc", "municipality_abbrv", "municipality_desc", "ward_abbrv", "ward_desc",
+    "cong_dist_abbrv", "cong_dist_desc", "super_court_abbrv", "super_court_desc",
+    "judic_dist_abbrv", "judic_dist_desc", "nc_senate_abbrv", "nc_senate_desc",
+    "nc_house_abbrv", "nc_house_desc", "county_commiss_abbrv", "county_commiss_desc",
+    "township_abbrv", "township_desc", "school_dist_abbrv", "school_dist_desc",
+    "fire_dist_abbrv", "fire_dist_desc", "water_dist_abbrv", "water_dist_desc",
+    "sewer_dist_abbrv", "sewer_dist_desc", "sanit_dist_abbrv", "sanit_dist_desc",
+    "rescue_dist_abbrv", "rescue_dist_desc", "munic_dist_abbrv", "munic_dist_desc",
+    "dist_1_abbrv", "dist_1_desc", "dist_2_abbrv", "dist_2_desc", "confidential_ind",
+    "cancellation_dt", "vtd_abbrv", "vtd_desc", "load_dt", "age_group",
+)  # fmt: skip
+
+NORTH_CAROLINA_SNAPSHOT = VoterLayout(
+    name="nc-snapshot",
+    title="North Carolina VR_Snapshot",
+    state="NC",
+    delimiter="\t",
+    encoding="latin-1",
+    date_format="YYYY-MM-DD",
+    columns={
+        "state_key": "ncid",
+        "last_name": "last_name",
+        "first_name": "first_name",
+        "middle_name": "midl_name",
+        "suffix": "name_sufx_cd",
+        "gender": "sex_code",
+        "registered_on": "registr_dt",
+        "status": "status_cd",
+        "party": "party_cd",
+        "house_number": "house_num",
+        "house_number_suffix": "half_code",
+        "street": ("street_dir", "street_name", "street_type_cd", "street_sufx_cd"),
+        "unit": ("unit_designator", "unit_num"),
+        "city": "res_city_desc",
+        "state": "state_cd",
+        "zip": "zip_code",
+        "precinct_code": "precinct_abbrv",
+        "county": "county_desc",
+        "confidential": "confidential_ind",
+    },
+    age=("age", "snapshot_dt"),
     genders={"M": "M", "F": "F", "U": "U", "": "U"},
     statuses=frozenset({"A", "I", "R", "D", "S"}),
 )
@@ -198,7 +295,9 @@ OHIO = VoterLayout(
     ),
 )
 
-BUILT_IN_LAYOUTS = {layout.name: layout for layout in (PENNSYLVANIA, NORTH_CAROLINA, OHIO)}
+BUILT_IN_LAYOUTS = {
+    layout.name: layout for layout in (PENNSYLVANIA, NORTH_CAROLINA, NORTH_CAROLINA_SNAPSHOT, OHIO)
+}
 
 
 def mapping_layout(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
 import io
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,10 +18,15 @@ from pathlib import Path
 from typing import IO
 
 from app.core.errors import ValidationError
+from app.core.unpacking import DamagedArchive, open_unpacked
 
 csv.field_size_limit(sys.maxsize)
 
 SNIFF_BYTES = 64 * 1024
+# A voter-file line is a few hundred characters; these are far past any real one.
+MAX_LINE_CHARS = 1_000_000
+MAX_FIELD_CHARS = 10_000
+NUL_FIELDS = re.compile(rb"(?<=[\t,|;\n])\x00+(?=[\t,|;\r\n])")
 DELIMITER_NAMES = {",": "comma", "\t": "tab", "|": "pipe", ";": "semicolon"}
 
 
@@ -38,32 +43,43 @@ class RowReject:
 
 
 def open_binary(path: Path) -> tuple[IO[bytes], IO[bytes]]:
-    """The file's bytes (gunzipped when gzip) and the raw handle whose position is progress."""
-    raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through the returned handles
-    if raw.read(2) == b"\x1f\x8b":
-        raw.seek(0)
-        return gzip.GzipFile(fileobj=raw), raw
-    raw.seek(0)
-    return raw, raw
+    """The file's bytes (gunzipped when gzip, within the unpacking caps) and the raw handle
+    whose position is progress."""
+    return open_unpacked(path)
 
 
-def check_file(path: Path, *, encoding: str, delimiter: str, what: str) -> list[str]:
-    """Refuse a file that is not a delimited text file of the expected shape; return its header."""
+def check_file(
+    path: Path,
+    *,
+    encoding: str,
+    delimiter: str,
+    what: str,
+    columns: Sequence[str] | None = None,
+) -> list[str]:
+    """Refuse a file that is not a delimited text file of the expected shape; return its header.
+
+    ``columns``: the file has no header row, its columns are these, by position (the first
+    line is data and must have as many).
+    """
     if not path.exists() or path.stat().st_size == 0:
         raise FileRefused("The file is empty.", fields={"file": "empty"})
     data, raw = open_binary(path)
     try:
         try:
             head = data.read(SNIFF_BYTES)
-        except (OSError, EOFError) as exc:
+        except DamagedArchive as exc:
             raise FileRefused("The file is a damaged gzip archive.") from exc
     finally:
         raw.close()
+    if text_encoding(head, encoding) != encoding:  # UTF-16 with its BOM: check it as UTF-8
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8")
+        encoding = "utf-8"
     if not head.strip():
         raise FileRefused("The file is empty.", fields={"file": "empty"})
-    # A binary file (xlsx, PDF, UTF-16) has NUL bytes in its first line or all through its
-    # start; one stray NUL in a data row is that row's reject, not the file's.
-    start = head[:4096]
+    # A binary file (xlsx, PDF, UTF-16 without a BOM) has NUL bytes in its first line or all
+    # through its start; one stray NUL in a data row is that row's reject, not the file's.
+    # Fields that are only NULs (North Carolina's empty fields) are empty, not binary.
+    start = NUL_FIELDS.sub(b"", head[:4096])
     if b"\x00" in start.split(b"\n", 1)[0] or start.count(b"\x00") * 100 > len(start):
         raise FileRefused(
             f"This is not a text file ({what} must be a delimited text file, CSV or tab-separated)."
@@ -79,6 +95,14 @@ def check_file(path: Path, *, encoding: str, delimiter: str, what: str) -> list[
                     fields={"file": "delimiter"},
                 )
         raise FileRefused(f"This is not a delimited text file with a header row ({what}).")
+    if columns is not None:
+        if len(header) != len(columns):
+            raise FileRefused(
+                f"This is not {what}: it has no header row, and its first line has "
+                f"{len(header)} columns where the layout lists {len(columns)}.",
+                fields={"file": "columns"},
+            )
+        return list(columns)
     if len(head.splitlines()) < 2 and len(head) < SNIFF_BYTES:
         raise FileRefused("The file has a header row but no data rows.", fields={"file": "empty"})
     return [name.strip() for name in header]
@@ -89,23 +113,36 @@ def read_rows(
     *,
     encoding: str,
     delimiter: str,
+    columns: Sequence[str] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[tuple[int, list[str] | RowReject]]:
     """Yield (line number, cells) for each data row, or a RowReject for one that can't be read.
 
     Bytes that are not valid in ``encoding`` are kept as surrogates by the decoder and the row
-    is rejected here, so one bad row never stops the file.
+    is rejected here, so one bad row never stops the file. A line or a field past the limits
+    (``MAX_LINE_CHARS``, ``MAX_FIELD_CHARS``) is that row's reject: it is never held whole in
+    memory nor sent to the database. ``columns``: the file has no header row (see
+    ``check_file``).
     """
     data, raw = open_binary(path)
+    encoding = text_encoding(data.peek(2)[:2], encoding)
     text = io.TextIOWrapper(data, encoding=encoding, errors="surrogateescape", newline="")
     strict = codecs.lookup(encoding).name not in ("latin-1", "iso8859-1")
+    overlong: set[int] = set()
     try:
-        reader = csv.reader(text, delimiter=delimiter, strict=False)
-        header = next(reader, None)
+        reader = csv.reader(_bounded_lines(text, overlong), delimiter=delimiter, strict=False)
+        header = list(columns) if columns is not None else next(reader, None)
         width = len(header or ())
         rows = 0
         for row in reader:
             line_no = reader.line_num
+            if line_no in overlong:
+                rows += 1
+                yield (
+                    line_no,
+                    RowReject(line_no, "", f"line longer than {MAX_LINE_CHARS} characters"),
+                )
+                continue
             if not row:
                 continue
             rows += 1
@@ -115,9 +152,23 @@ def read_rows(
                 yield line_no, RowReject(line_no, "", f"expected {width} columns, found {len(row)}")
                 continue
             joined = "\x1f".join(row)
+            if len(joined) > MAX_FIELD_CHARS:
+                long = next((i for i, cell in enumerate(row) if len(cell) > MAX_FIELD_CHARS), None)
+                if long is not None:
+                    yield (
+                        line_no,
+                        RowReject(
+                            line_no, header[long], f"longer than {MAX_FIELD_CHARS} characters"
+                        ),
+                    )
+                    continue
             if "\x00" in joined:
-                yield line_no, RowReject(line_no, "", "contains a NUL byte")
-                continue
+                # North Carolina writes NULs in empty fields; a NUL inside text is damage.
+                row = ["" if not cell.strip("\x00 ") else cell for cell in row]
+                if any("\x00" in cell for cell in row):
+                    yield line_no, RowReject(line_no, "", "contains a NUL byte")
+                    continue
+                joined = "\x1f".join(row)
             if strict:
                 try:
                     joined.encode(encoding)
@@ -131,6 +182,30 @@ def read_rows(
         raise FileRefused(f"The file could not be read as delimited text: {exc}") from exc
     finally:
         raw.close()
+
+
+def text_encoding(start: bytes, encoding: str) -> str:
+    """UTF-16 when the file starts with its byte-order mark (North Carolina's snapshot layout
+    says UTF-16), whatever the layout says; else the layout's encoding."""
+    return "utf-16" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else encoding
+
+
+def _bounded_lines(text: IO[str], overlong: set[int]) -> Iterator[str]:
+    """The text's lines; one past ``MAX_LINE_CHARS`` is skipped in pieces and read as blank
+    (its number goes into ``overlong``), so it never sits whole in memory."""
+    line_no = 0
+    while True:
+        line = text.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        line_no += 1
+        if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+            while line and not line.endswith("\n"):
+                line = text.readline(MAX_LINE_CHARS)
+            overlong.add(line_no)
+            yield "\n"
+            continue
+        yield line
 
 
 def _encoding_reject(

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import codecs
-import json
 
 import marshmallow as ma
 
 from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
 from app.imports.dates import DATE_FORMATS
+from app.imports.election_map import read_election_map
 from app.imports.layouts import BUILT_IN_LAYOUTS, CANONICAL_FIELDS, REQUIRED_FIELDS
 from app.imports.models import ImportKind, JobStatus
 from app.imports.queries import JOB_SORTS
+from app.imports.reading import FileRefused
 
 
 class ImportCreateSchema(StrictSchema):
@@ -22,11 +23,16 @@ class ImportCreateSchema(StrictSchema):
     layout = ma.fields.String(
         load_default="",
         validate=ma.validate.Length(max=80),
-        metadata={"description": "voters: pa, nc, oh or a saved mapping's name; history: nc"},
+        metadata={
+            "description": "voters: pa, nc, nc-snapshot, oh or a saved mapping's name; history: nc"
+        },
     )
     elections = ma.fields.String(
         load_default=None,
-        metadata={"description": "voters, pa layout: the election map as JSON text"},
+        metadata={
+            "description": "voters, pa layout: the election map, as JSON text or the text of"
+            " the state's Election Map file"
+        },
     )
     full_file = ma.fields.Boolean(
         load_default=True,
@@ -56,9 +62,9 @@ class ImportCreateSchema(StrictSchema):
             raise ma.ValidationError("Say what the areas are (precinct, ward ...).", "area_kind")
         if data["elections"] is not None:
             try:
-                elections = json.loads(data["elections"])
-            except ValueError as exc:
-                raise ma.ValidationError("Not JSON.", "elections") from exc
+                elections = read_election_map(data["elections"])
+            except FileRefused as exc:
+                raise ma.ValidationError(exc.message, "elections") from exc
             if not isinstance(elections, dict):
                 raise ma.ValidationError("Expected an object.", "elections")
             data["elections"] = elections

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import csv
 import operator
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import text
 
+from app.core.unpacking import DamagedArchive
 from app.extensions import db
 from app.imports.dates import sql_bad_date
 from app.imports.layouts import CANONICAL_FIELDS, DATE_FIELDS, VoterLayout
 from app.imports.progress import JobProgress
-from app.imports.reading import FileRefused, RowReject, check_file, read_rows
+from app.imports.reading import (
+    SNIFF_BYTES,
+    FileRefused,
+    RowReject,
+    check_file,
+    open_binary,
+    read_rows,
+)
 from app.people.models import Person
 from app.voters.models import Address, Household, Registration
 
+YEAR = re.compile(r"\b(1[89]|20)[0-9]{2}\b")
 UNIT_SEPARATOR = "\x1f"  # joins the vote-history cells of one row into one staged value
 STAGE_COLUMNS = ("line_no", *CANONICAL_FIELDS, "history")
 # Where each staged field is stored: a value too long for its column is that row's reject,
@@ -72,8 +83,13 @@ def driver_connection():
 
 
 def stage_voter_file(path: Path, layout: VoterLayout, progress: JobProgress) -> StagedFile:
+    layout = delivered_variant(path, layout)
     header = check_file(
-        path, encoding=layout.encoding, delimiter=layout.delimiter, what=f"a {layout.title} file"
+        path,
+        encoding=layout.encoding,
+        delimiter=layout.delimiter,
+        what=f"a {layout.title} file",
+        columns=layout.fixed_columns,
     )
     missing = layout.missing_columns(header)
     if missing:
@@ -88,10 +104,18 @@ def stage_voter_file(path: Path, layout: VoterLayout, progress: JobProgress) -> 
     index = {name: i for i, name in enumerate(header)}
     blank = len(header)  # each row gets one '' appended: fields the layout lacks read it
     field_getter = operator.itemgetter(
-        *[index.get(layout.columns.get(name, ""), blank) for name in CANONICAL_FIELDS]
+        *[_position(layout, index, name, blank) for name in CANONICAL_FIELDS]
     )
+    # Fields the file gives in parts (North Carolina's street and unit): joined by a space.
+    joined = [
+        (CANONICAL_FIELDS.index(name), [index[part] for part in parts])
+        for name, parts in layout.columns.items()
+        if not isinstance(parts, str)
+    ]
     lon_at = CANONICAL_FIELDS.index("lon")
+    birth_year_at = CANONICAL_FIELDS.index("birth_year")
     coordinates_at = index[layout.coordinates] if layout.coordinates else None
+    age_at = (index[layout.age[0]], index[layout.age[1]]) if layout.age else None
     history_getter = _history_getter(layout, header, index, staged)
 
     db.session.execute(
@@ -107,6 +131,7 @@ def stage_voter_file(path: Path, layout: VoterLayout, progress: JobProgress) -> 
             path,
             encoding=layout.encoding,
             delimiter=layout.delimiter,
+            columns=layout.fixed_columns,
             on_progress=lambda b, r: progress.update(
                 bytes_read=b, rows_read=r, rows_rejected=len(staged.rejects)
             ),
@@ -117,12 +142,50 @@ def stage_voter_file(path: Path, layout: VoterLayout, progress: JobProgress) -> 
                 continue
             row.append("")
             values = list(field_getter(row))
+            for at, positions in joined:
+                values[at] = " ".join(part for i in positions if (part := row[i].strip()))
             if coordinates_at is not None:
                 lon, _, lat = row[coordinates_at].partition(",")
                 values[lon_at], values[lon_at + 1] = lon.strip(), lat.strip()
+            if age_at is not None:
+                values[birth_year_at] = _birth_year(row[age_at[0]], row[age_at[1]])
             history = UNIT_SEPARATOR.join(history_getter(row)) if history_getter else ""
             copy.write_row((line_no, *values, history))
     return staged
+
+
+def delivered_variant(path: Path, layout: VoterLayout) -> VoterLayout:
+    """The layout's variant as the state delivers it (no header row, by position) when the
+    file's first line is not the layout's header and splits on the variant's delimiter."""
+    variant = layout.delivered
+    if variant is None or variant.fixed_columns is None:
+        return layout
+    data, raw = open_binary(path)
+    try:
+        first = data.readline(SNIFF_BYTES).decode(variant.encoding, errors="replace")
+    except DamagedArchive:
+        return layout  # check_file says what is wrong with it
+    finally:
+        raw.close()
+    key = layout.columns["state_key"]
+    cells = next(csv.reader([first.lstrip("\ufeff")], delimiter=variant.delimiter), [])
+    if key not in cells and len(cells) > 1:
+        return variant
+    return layout
+
+
+def _position(layout: VoterLayout, index: dict[str, int], name: str, blank: int) -> int:
+    header = layout.columns.get(name, "")
+    return index.get(header, blank) if isinstance(header, str) else blank
+
+
+def _birth_year(age: str, as_of: str) -> str:
+    """The birth year an age at a date gives (to a year: the birthday may be either side)."""
+    year = YEAR.search(as_of)
+    age = age.strip()
+    if not age.isdigit() or year is None:
+        return ""
+    return str(int(year.group()) - int(age))
 
 
 def _history_getter(layout, header, index, staged):
@@ -191,7 +254,7 @@ def _quote(value: str) -> str:
 
 def _row_checks(layout: VoterLayout, staged: StagedFile) -> list[tuple[str, str, str, str]]:
     """(bad-row condition, column, reason, offending value) as SQL over staged row ``s``."""
-    col = {name: _quote(header) for name, header in layout.columns.items()}
+    col = {name: _quote(layout.label(name)) for name in layout.columns}
     checks = [
         ("coalesce(btrim(s.state_key), '') = ''", col["state_key"], "missing voter id", "''"),
         (

@@ -83,7 +83,12 @@ REFUSALS = [
         "Wrong delimiter: a Pennsylvania Full Voter Export file is comma-separated, "
         "and this file looks tab-separated.",
     ),
-    (north_carolina, "Wrong delimiter"),
+    # Tab-separated without Pennsylvania's header: read as the state's headerless delivery.
+    (
+        north_carolina,
+        "This is not a Pennsylvania Full Voter Export (tab-separated, as delivered) file: it has"
+        " no header row, and its first line has 28 columns where the layout lists 153.",
+    ),
     (
         ohio,
         "This file is not in the Pennsylvania Full Voter Export layout: missing columns "
@@ -145,4 +150,6 @@ def test_an_unknown_layout_is_refused(org, tmp_path):
     path = write_file(tmp_path / "export.csv", PA_COLUMNS, [pa_row("1")])
     job = run_import(org.id, ImportKind.VOTERS, path, layout="texas")
     assert job.status == JobStatus.FAILED
-    assert job.error == "Unknown layout 'texas': use pa, nc, oh or the name of a saved mapping."
+    assert job.error == (
+        "Unknown layout 'texas': use pa, nc, nc-snapshot, oh or the name of a saved mapping."
+    )
