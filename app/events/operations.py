@@ -148,8 +148,9 @@ def sign_up(
     event: Event, fields: dict[str, Any], *, source: str = "public", person: Person | None = None
 ) -> tuple[list[Signup], bool]:
     """Sign somebody up for shifts of ``event``: a seat while there is one, else the
-    waitlist (where the shift has one). The same person signing up again keeps their
-    sign-up (a double click, a second form): nobody is on a shift twice.
+    waitlist (where the shift has one); a shift that is over is refused (409 shift_over).
+    The same person signing up again keeps their sign-up (a double click, a second form):
+    nobody is on a shift twice.
 
     Returns the sign-ups and whether the person is new. A public form must not show the
     sign-ups' links to whoever typed in a known person's email: those go by message only."""
@@ -161,6 +162,10 @@ def sign_up(
     if unknown:
         raise NotFound("No such shift at this event.", code="shift_not_found",
                        fields={"shift_ids": unknown})  # fmt: skip
+    now = datetime.now(UTC)
+    over = [i for i in wanted if shifts[i].ends_at <= now]
+    if over:
+        raise Conflict("That shift is over.", code="shift_over", fields={"shift_ids": over})
     created = False
     if person is None:
         person, created = find_or_add_person(event.organization_id, fields)
@@ -264,6 +269,11 @@ def promote_waitlist(shift: Shift) -> bool:
         waiting = db.session.get(Signup, signup_id)
         db.session.refresh(waiting)
         set_status(waiting, SignupStatus.REGISTERED)
+        record_interaction(db.session.get(Person, waiting.person_id),
+                           InteractionKind.EVENT_SIGNUP, result=SignupStatus.REGISTERED.value,
+                           summary=f"Seat from the waitlist: {shift_label(shift)}",
+                           data={"shift_id": shift.id, "event_id": shift.event_id,
+                                 "was": SignupStatus.WAITLISTED.value})  # fmt: skip
         confirm_seat(waiting)
         return True
     return False
@@ -281,7 +291,10 @@ def set_status(signup: Signup, status: SignupStatus) -> None:
 
 
 def shift_label(shift: Shift) -> str:
-    return f"{shift.role}, {shift.starts_at:%Y-%m-%d %H:%M}"
+    """The shift as history and messages name it: its role and start in the event's own time
+    zone, named ("canvasser, 2026-12-05 14:30 EST")."""
+    event = db.session.get(Event, shift.event_id)  # the identity map: no query once loaded
+    return f"{shift.role}, {local_time(shift.starts_at, event, '%Y-%m-%d %H:%M %Z')}"
 
 
 def _confirm(event: Event, person: Person, signups: list[Signup]) -> None:
@@ -306,16 +319,31 @@ def _confirm(event: Event, person: Person, signups: list[Signup]) -> None:
             f"  {check_in_line(signup)}"
         )
     first = signup_links(signups[0])["page"]
+    headline, said = _headline(event, signups)
     draft = Draft(
-        kind="event.signup", subject=f"You're signed up: {event.name}",
+        kind="event.signup", subject=f"{headline}: {event.name}",
         body=f"Hello {person.first_name or ''},\n\n{event.name}, {where(event)}\n\n"
         + "\n".join(lines) + "\n",
-        text=f"You're signed up: {event.name}, {local_time(signups[0].shift.starts_at, event)}."
-        f" Details, calendar, cancel: {first} Reply STOP to opt out.",
+        text=f"{headline}: {event.name}, {said}. Details, calendar, cancel: {first} "
+        "Reply STOP to opt out.",
         url=first,
     )  # fmt: skip
     message_person(person, contacts, draft, now=datetime.now(UTC),
                    data={"event_id": event.id, "signup_ids": [s.id for s in signups]})  # fmt: skip
+
+
+def _headline(event: Event, signups: list[Signup]) -> tuple[str, str]:
+    """What the confirmation says first, and the shift times its text names: a seat and a
+    place on the waitlist are never told in the same words."""
+    seated = [s for s in signups if s.status != SignupStatus.WAITLISTED]
+    waiting = [s for s in signups if s.status == SignupStatus.WAITLISTED]
+    if not seated:
+        when = local_time(waiting[0].shift.starts_at, event)
+        return "You're on the waitlist", f"{when} (no seat yet: we will write if one frees)"
+    when = local_time(seated[0].shift.starts_at, event)
+    if not waiting:
+        return "You're signed up", when
+    return "You're signed up, and on a waitlist", f"{when}; waitlisted for {len(waiting)} more"
 
 
 def confirm(signup: Signup) -> Signup:

@@ -188,8 +188,8 @@ def my_signups():
 @public
 @blp.response(200, PublicEventSchema)
 def public_event(code):
-    """A public event: what the event page shows (no sign-in)."""
-    return queries.event_row(queries.public_event(code), public=True)
+    """A public event: what the event page shows (no sign-in), its shifts not yet over."""
+    return queries.public_event_row(queries.public_event(code))
 
 
 @blp.route("/public/events/<code>/signups", methods=["POST"])

@@ -207,10 +207,18 @@ def test_the_kiosks_clock_is_believed_within_reason(client, headers):
 
 
 def test_hours_check_out_and_no_shows(client, headers):
-    start = datetime.now(UTC) - timedelta(hours=3)
-    event = make_event(client, headers, start=start)
+    # They signed up while the shift was ahead (a shift that is over takes no sign-ups);
+    # then it is moved to have ended an hour ago.
+    event = make_event(client, headers, start=datetime.now(UTC) - timedelta(hours=1))
     rosa = rsvp(client, event)
     rsvp(client, event, first="Ann", email="ann@example.org")
+    start = datetime.now(UTC) - timedelta(hours=3)
+    moved = client.patch(
+        f"/api/v1/events/{event['id']}/shifts/{event['shifts'][0]['id']}",
+        json={"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat()},
+        headers=headers,
+    )
+    assert moved.status_code == 200, moved.get_json()
     [result] = send(client, headers, event, scan(rosa["checkin_code"], at=start.isoformat()))[
         "results"
     ]
