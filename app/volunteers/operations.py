@@ -3,7 +3,6 @@ links and signing up through one, linking a profile to the right person."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +22,7 @@ from app.people.models import Person
 from app.people.operations import find_or_add_person, normalise_languages, update_person
 from app.people.queries import follow_merges
 from app.volunteers.models import Team, TeamMember, VolunteerInvite, VolunteerProfile
+from app.volunteers.profiles import new_profile, profile_of
 from app.walklists.models import WalkList, WalkListStatus
 
 _PROFILE_FIELDS = ("skills", "preferred_channel", "organizer_user_id", "user_id", "status", "notes")
@@ -37,7 +37,7 @@ def create_profile(person: Person, fields: dict[str, Any]) -> VolunteerProfile:
             code="volunteer_exists",
             fields={"person_id": ["Already a volunteer."]},
         )
-    profile = _new_profile(person, source="organizer")
+    profile = new_profile(person, source="organizer")
     _apply(profile, fields)
     record_audit("volunteers.create", entity=profile, changes={"person_id": person.id})
     return profile
@@ -46,20 +46,6 @@ def create_profile(person: Person, fields: dict[str, Any]) -> VolunteerProfile:
 def update_profile(profile: VolunteerProfile, changes: dict[str, Any]) -> VolunteerProfile:
     _apply(profile, changes)
     record_audit("volunteers.update", entity=profile, changes=sorted(changes))
-    return profile
-
-
-def _new_profile(person: Person, *, source: str) -> VolunteerProfile:
-    profile = VolunteerProfile(
-        organization_id=person.organization_id,
-        person_id=person.id,
-        skills=[],
-        availability={"weekly": [], "dates": []},
-        feed_token=secrets.token_urlsafe(32),
-        source=source,
-    )
-    db.session.add(profile)
-    db.session.flush()
     return profile
 
 
@@ -134,15 +120,6 @@ def _join_team(profile: VolunteerProfile, team_id: int) -> None:
         )
     db.session.flush()
     db.session.expire(profile, ["teams"])
-
-
-def profile_of(person: Person) -> VolunteerProfile | None:
-    return db.session.scalar(
-        select(VolunteerProfile).where(
-            VolunteerProfile.organization_id == person.organization_id,
-            VolunteerProfile.person_id == person.id,
-        )
-    )
 
 
 def link_profile(profile: VolunteerProfile, other: Person) -> VolunteerProfile:
@@ -248,7 +225,7 @@ def sign_up_volunteer(
     person, created = find_or_add_person(organization_id, fields)
     profile = profile_of(person)
     if profile is None:
-        profile = _new_profile(person, source="invite" if invite else "signup")
+        profile = new_profile(person, source="invite" if invite else "signup")
         if fields.get("preferred_channel"):
             profile.preferred_channel = fields["preferred_channel"]
     profile.skills = _unique([*profile.skills, *fields.get("skills", [])])
