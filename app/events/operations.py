@@ -145,7 +145,12 @@ def update_shift(shift: Shift, changes: dict[str, Any], *, now: datetime | None 
 
 
 def sign_up(
-    event: Event, fields: dict[str, Any], *, source: str = "public", person: Person | None = None
+    event: Event,
+    fields: dict[str, Any],
+    *,
+    source: str = "public",
+    person: Person | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[Signup], bool]:
     """Sign somebody up for shifts of ``event``: a seat while there is one, else the
     waitlist (where the shift has one); a shift that is over is refused (409 shift_over).
@@ -162,7 +167,7 @@ def sign_up(
     if unknown:
         raise NotFound("No such shift at this event.", code="shift_not_found",
                        fields={"shift_ids": unknown})  # fmt: skip
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     over = [i for i in wanted if shifts[i].ends_at <= now]
     if over:
         raise Conflict("That shift is over.", code="shift_over", fields={"shift_ids": over})
