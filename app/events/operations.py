@@ -15,7 +15,7 @@ from app.audit.operations import record_audit
 from app.core.codes import new_code
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.events.locks import lock_shifts, lock_signup
-from app.events.messaging import Draft, channels_for, message_person
+from app.events.messaging import Draft, ask_to_confirm_contacts, channels_for, message_person
 from app.events.models import SEATED, Event, EventStatus, Shift, Signup, SignupStatus
 from app.events.reminders import (
     check_in_line,
@@ -26,7 +26,7 @@ from app.events.reminders import (
 )
 from app.extensions import db
 from app.people.models import InteractionKind, Person
-from app.people.operations import find_or_add_person, record_interaction
+from app.people.operations import find_person_from_form, record_interaction
 from app.turfs.models import Turf
 
 
@@ -171,15 +171,16 @@ def sign_up(
     over = [i for i in wanted if shifts[i].ends_at <= now]
     if over:
         raise Conflict("That shift is over.", code="shift_over", fields={"shift_ids": over})
-    created = False
+    created, held = False, []
     if person is None:
-        person, created = find_or_add_person(event.organization_id, fields)
+        person, created, held = find_person_from_form(event.organization_id, fields)
     lock_shifts(*wanted)  # one at a time per shift: two last-seat sign-ups cannot both get it
     signups = []
     for shift_id in wanted:
         signups.append(_take_seat(shifts[shift_id], person, source))
     db.session.flush()
     _confirm(event, person, signups)
+    ask_to_confirm_contacts(person, held)
     return signups, created
 
 

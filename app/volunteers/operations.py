@@ -14,12 +14,13 @@ from app.core.codes import new_code
 from app.core.errors import Conflict, Gone, ValidationError
 from app.core.links import public_url
 from app.events import operations as events
+from app.events.messaging import ask_to_confirm_contacts
 from app.events.models import Event, Shift
 from app.extensions import db
 from app.outreach.models import Channel
 from app.outreach.operations import queue_message
 from app.people.models import Person
-from app.people.operations import find_or_add_person, normalise_languages, update_person
+from app.people.operations import find_person_from_form, normalise_languages, update_person
 from app.people.queries import follow_merges
 from app.volunteers.models import Team, TeamMember, VolunteerInvite, VolunteerProfile
 from app.volunteers.profiles import new_profile, profile_of
@@ -222,7 +223,7 @@ def sign_up_volunteer(
     joins its team and takes a seat on its shift (refused when full without a waitlist)."""
     if invite is not None:
         invite = use_invite(invite)
-    person, created = find_or_add_person(organization_id, fields)
+    person, created, held = find_person_from_form(organization_id, fields)
     profile = profile_of(person)
     if profile is None:
         profile = new_profile(person, source="invite" if invite else "signup")
@@ -240,6 +241,7 @@ def sign_up_volunteer(
         outcome.update(_through_invite(invite, profile, fields))
     db.session.flush()
     _welcome(profile)
+    ask_to_confirm_contacts(person, held)
     return outcome
 
 
