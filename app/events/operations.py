@@ -175,22 +175,34 @@ def sign_up(
     if person is None:
         person, created, held = find_person_from_form(event.organization_id, fields)
     lock_shifts(*wanted)  # one at a time per shift: two last-seat sign-ups cannot both get it
+    pending = event.confirm_before_seat and source in FORM_SOURCES
+    if pending and not channels_for(person, "confirmation"):
+        raise ValidationError(
+            "This event confirms places by email or text: tick a box so we can send the link.",
+            code="consent_needed", fields={"email_consent": ["Needed to confirm your place."]},
+        )  # fmt: skip
     signups = []
     for shift_id in wanted:
-        signups.append(_take_seat(shifts[shift_id], person, source))
+        signups.append(_take_seat(shifts[shift_id], person, source, pending=pending))
     db.session.flush()
     _confirm(event, person, signups)
     ask_to_confirm_contacts(person, held)
     return signups, created
 
 
-def _take_seat(shift: Shift, person: Person, source: str) -> Signup:
+#: Sign-ups from anonymous forms (an event's RSVP, an invite link).
+FORM_SOURCES = ("public", "invite")
+
+
+def _take_seat(shift: Shift, person: Person, source: str, *, pending: bool = False) -> Signup:
     signup = db.session.scalar(
         select(Signup).where(Signup.shift_id == shift.id, Signup.person_id == person.id)
     )
     if signup is not None and signup.status != SignupStatus.CANCELLED:
         return signup
-    if has_seat(shift):
+    if pending:  # no seat until the person confirms by the link sent to them
+        status = SignupStatus.PENDING
+    elif has_seat(shift):
         status = SignupStatus.REGISTERED
     elif shift.has_waitlist:
         status = SignupStatus.WAITLISTED
@@ -312,19 +324,18 @@ def _confirm(event: Event, person: Person, signups: list[Signup]) -> None:
     lines = []
     for signup in signups:
         links = signup_links(signup)
-        waiting = signup.status == SignupStatus.WAITLISTED
-        state = (
-            "you are on the waitlist (we will write when a seat frees)"
-            if waiting
-            else "see you there"
-        )
+        state = {
+            SignupStatus.WAITLISTED: "you are on the waitlist (we will write when a seat frees)",
+            SignupStatus.PENDING: f"confirm your place here: {links['confirm']} (no seat is "
+            "held for you until you do)",
+        }.get(signup.status, "see you there")  # fmt: skip
         lines.append(
             f"- {shift_label(signup.shift)}: {state}\n"
             f"  add to calendar: {links['calendar']}\n"
             f"  can't come? {links['page']}\n"
             f"  {check_in_line(signup)}"
         )
-    first = signup_links(signups[0])["page"]
+    first = signup_links(signups[0])["confirm" if _pending(signups) else "page"]
     headline, said = _headline(event, signups)
     draft = Draft(
         kind="event.signup", subject=f"{headline}: {event.name}",
@@ -341,6 +352,9 @@ def _confirm(event: Event, person: Person, signups: list[Signup]) -> None:
 def _headline(event: Event, signups: list[Signup]) -> tuple[str, str]:
     """What the confirmation says first, and the shift times its text names: a seat and a
     place on the waitlist are never told in the same words."""
+    if _pending(signups):
+        when = local_time(signups[0].shift.starts_at, event)
+        return "Confirm your place", f"{when} (no seat is held until you confirm)"
     seated = [s for s in signups if s.status != SignupStatus.WAITLISTED]
     waiting = [s for s in signups if s.status == SignupStatus.WAITLISTED]
     if not seated:
@@ -352,10 +366,18 @@ def _headline(event: Event, signups: list[Signup]) -> tuple[str, str]:
     return "You're signed up, and on a waitlist", f"{when}; waitlisted for {len(waiting)} more"
 
 
+def _pending(signups: list[Signup]) -> bool:
+    return any(s.status == SignupStatus.PENDING for s in signups)
+
+
 def confirm(signup: Signup) -> Signup:
-    """The volunteer says yes (the day-before message's link): registered becomes confirmed."""
+    """The volunteer says yes (the day-before message's link): registered becomes confirmed.
+    A pending sign-up (an event that seats confirmed people first) takes its seat now, else
+    its place on the waitlist, and is told which."""
     if signup.status == SignupStatus.CONFIRMED:
         return signup
+    if signup.status == SignupStatus.PENDING:
+        return _confirm_pending(signup)
     if signup.status != SignupStatus.REGISTERED:
         raise Conflict(f"This sign-up is {signup.status.value}: there is nothing to confirm.",
                        code="signup_not_registered")  # fmt: skip
@@ -364,4 +386,28 @@ def confirm(signup: Signup) -> Signup:
                        result="confirmed", summary=f"Confirmed: {shift_label(signup.shift)}",
                        data={"shift_id": signup.shift_id})  # fmt: skip
     db.session.flush()
+    return signup
+
+
+def _confirm_pending(signup: Signup) -> Signup:
+    lock_shifts(signup.shift_id)
+    lock_signup(signup)
+    if signup.status != SignupStatus.PENDING:  # confirmed twice at once: the first did it
+        return signup
+    shift = signup.shift
+    if shift.ends_at <= datetime.now(UTC):
+        raise Conflict("That shift is over.", code="shift_over")
+    if has_seat(shift):
+        status = SignupStatus.CONFIRMED
+    elif shift.has_waitlist:
+        status = SignupStatus.WAITLISTED
+    else:
+        raise Conflict("That shift filled before you confirmed.", code="shift_full")
+    set_status(signup, status)
+    record_interaction(db.session.get(Person, signup.person_id), InteractionKind.EVENT_SIGNUP,
+                       result=status.value, summary=f"Confirmed by link: {shift_label(shift)}",
+                       data={"shift_id": shift.id, "event_id": shift.event_id,
+                             "was": SignupStatus.PENDING.value})  # fmt: skip
+    db.session.flush()
+    confirm_seat(signup)
     return signup

@@ -67,7 +67,7 @@ def event_row(event: Event, *, public: bool = False) -> dict[str, Any]:
     row = {
         **{name: getattr(event, name) for name in (
             "id", "code", "name", "kind", "description", "time_zone", "place_name", "address",
-            "online_url", "status", "visibility")},
+            "online_url", "status", "visibility", "confirm_before_seat")},
         "lon": point.x if point else None,
         "lat": point.y if point else None,
         "shifts": [_shift_row(s, per_shift.get(s.id, {})) for s in event.shifts],

@@ -1,5 +1,6 @@
 """Contact details from anonymous forms held until their person confirms them
-(contact_confirmations); people who attended a shift made volunteers
+(contact_confirmations); events that seat confirmed people first (events.confirm_before_seat,
+sign-up status ``pending``); people who attended a shift made volunteers
 
 Revision ID: 0018_contact_confirmations
 Revises: 0014_people_cells
@@ -7,7 +8,8 @@ Create Date: 2026-12-05 20:30:00
 
 Attending a shift now makes a person a volunteer; those who attended before get their
 profile here (source ``attended``), so their hours show. The downgrade keeps those profiles:
-they are volunteers' records like any other by then.
+they are volunteers' records like any other by then; it cancels pending sign-ups (the status
+goes).
 """
 
 import sqlalchemy as sa
@@ -19,7 +21,23 @@ branch_labels = None
 depends_on = None
 
 
+SIGNUP_STATUSES = ("registered", "confirmed", "waitlisted", "cancelled", "completed", "no_show")
+
+
+def _signup_statuses(values):
+    op.drop_constraint(op.f("ck_signups_signup_status"), "signups", type_="check")
+    listed = ", ".join(f"'{value}'" for value in values)
+    op.create_check_constraint(op.f("ck_signups_signup_status"), "signups", f"status IN ({listed})")
+
+
 def upgrade():
+    op.add_column(
+        "events",
+        sa.Column(
+            "confirm_before_seat", sa.Boolean(), server_default=sa.text("false"), nullable=False
+        ),
+    )
+    _signup_statuses(("pending", *SIGNUP_STATUSES))
     op.create_table(
         "contact_confirmations",
         sa.Column("id", sa.BigInteger(), nullable=False),
@@ -75,6 +93,9 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("UPDATE signups SET status = 'cancelled' WHERE status = 'pending'")
+    _signup_statuses(SIGNUP_STATUSES)
+    op.drop_column("events", "confirm_before_seat")
     op.drop_index(
         op.f("ix_contact_confirmations_organization_id"), table_name="contact_confirmations"
     )

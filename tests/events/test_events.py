@@ -4,6 +4,7 @@ calendar file, and two last-seat sign-ups at once."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -221,6 +222,7 @@ def test_shift_changes_keep_every_seat_and_fill_new_ones(client, org, headers, a
     url = f"/api/v1/events/{event['id']}/shifts/{event['shifts'][0]['id']}"
     [rosa] = rsvp(client, event, email="rosa@example.org")
     [sam] = rsvp(client, event, first_name="Sam", email="sam@example.org")
+    assert sam["status"] == "pending"
     assert sam["status"] == "waitlisted"
 
     no_waitlist = client.patch(url, json={"has_waitlist": False}, headers=headers)
@@ -323,3 +325,39 @@ def test_a_seat_from_the_waitlist_is_in_the_history_in_local_time(client, org, h
     ).all()
     assert seated == ["You're on the waitlist: Saturday canvass launch",
                       "You're signed up: Saturday canvass launch"]  # fmt: skip
+
+
+def test_an_event_can_keep_its_seats_for_people_who_confirm_first(client, headers):
+    event = make_event(client, headers, confirm_before_seat=True)
+    assert event["confirm_before_seat"] is True
+    # Anybody may type a name and an address: the place waits for the link sent there.
+    [typed] = rsvp(client, event)
+    assert (typed["status"], typed["token"], typed["links_sent"]) == ("pending", None, True)
+    [sam] = rsvp(client, event, first_name="Sam", email="sam@example.org")
+    assert sam["status"] == "pending"
+    shown = client.get(f"/api/v1/public/events/{event['code']}").get_json()
+    assert shown["shifts"][0]["seats_left"] == 1  # nobody holds the one seat yet
+
+    def link(address):
+        message = db.session.scalars(
+            select(OutboundMessage).filter_by(kind="event.signup", recipient=address)
+        ).one()
+        assert message.subject == "Confirm your place: Saturday canvass launch"
+        return re.search(r"/signups/([\w-]+)\?confirm", message.body).group(1)
+
+    sam_token, rosa_token = link("sam@example.org"), link("rosa@example.org")
+    # Sam confirms first and takes the seat; Rosa, confirming after, waits for one.
+    confirmed = client.post(f"/api/v1/public/signups/{sam_token}/confirm").get_json()
+    assert confirmed["status"] == "confirmed" and confirmed["shift"]["seats_left"] == 0
+    later = client.post(f"/api/v1/public/signups/{rosa_token}/confirm").get_json()
+    assert later["status"] == "waitlisted"
+    told = db.session.scalars(
+        select(OutboundMessage.subject)
+        .filter_by(kind="event.signup", recipient="sam@example.org")
+        .order_by(OutboundMessage.id)
+    ).all()
+    assert told[-1] == "You're signed up: Saturday canvass launch"
+    # No way to reach them, no way to confirm: refused, nothing kept.
+    refused = rsvp(client, event, status=422, first_name="Lee", email="lee@example.org",
+                   email_consent=False)  # fmt: skip
+    assert refused["error"]["code"] == "consent_needed"
