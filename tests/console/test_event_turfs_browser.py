@@ -1,6 +1,7 @@
 """A canvass launch's turfs chosen in the console's event form, in Debian's chromium: the
 choice shows for a canvass launch only, each turf with its walk lists; the event's screen
-says which turfs check-in hands lists from; changing the event changes them."""
+says which turfs check-in hands lists from; changing the event changes them (and its seats
+for people who confirm first)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,10 @@ def event_turfs(name: str) -> list[str]:
     return [turf.name for turf in event.turfs]
 
 
+def confirms_first(name: str) -> bool:
+    return db.session.scalar(select(Event.confirm_before_seat).where(Event.name == name))
+
+
 def test_an_organiser_gives_a_canvass_launch_its_turfs(live, browser):  # noqa: F811
     server, _ = live
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -99,6 +104,7 @@ def test_an_organiser_gives_a_canvass_launch_its_turfs(live, browser):  # noqa: 
     page.wait_for_selector("#event-turfs:has-text('West')")
     assert page.inner_text("#event-turfs") == "Walk lists handed out at check-in from: West."
     assert server.run(lambda: event_turfs("Turf launch")) == ["West"]
+    assert server.run(lambda: confirms_first("Turf launch")) is False
 
     # Changed: East instead of West.
     page.click("#edit-event")
@@ -108,9 +114,13 @@ def test_an_organiser_gives_a_canvass_launch_its_turfs(live, browser):  # noqa: 
     assert west.is_visible() and west.is_checked() and not east.is_checked()
     west.uncheck()
     east.check()
+    confirm_first = form.locator("[name=confirm_before_seat]")
+    assert confirm_first.is_visible() and not confirm_first.is_checked()
+    confirm_first.check()
     page.click("#event-form-submit")
     page.wait_for_selector("#event-turfs:has-text('East')")
     assert page.inner_text("#event-turfs") == "Walk lists handed out at check-in from: East."
     assert server.run(lambda: event_turfs("Turf launch")) == ["East"]
+    assert server.run(lambda: confirms_first("Turf launch")) is True
     assert errors == []
     page.close()

@@ -56,6 +56,7 @@ export async function openForm(onSaved, event = null) {
   $("event-form-cancel").href = event ? `#/events/${event.id}` : "#/events";
   $("event-form-shifts").hidden = Boolean(event);
   $("shift-rows").replaceChildren();
+  form.elements.confirm_before_seat.checked = Boolean(event && event.confirm_before_seat);
   if (event) {
     for (const name of TEXTS) form.elements[name].value = event[name] || "";
     for (const name of ["lat", "lon"]) form.elements[name].value = event[name] ?? "";
@@ -89,6 +90,7 @@ function newEvent() {
   body.shifts = [...$("shift-rows").children].map((row) => readShiftRow(row, body.time_zone));
   const turfs = turfIds();
   if (turfs.length) body.turf_ids = turfs;
+  body.confirm_before_seat = form.elements.confirm_before_seat.checked;
   return body;
 }
 
@@ -104,6 +106,8 @@ function changes(event) {
   const turfs = turfIds();
   const had = [...event.turf_ids].sort((a, b) => a - b);
   if (turfs.join() !== had.join()) body.turf_ids = turfs;
+  const confirmFirst = form.elements.confirm_before_seat.checked;
+  if (confirmFirst !== Boolean(event.confirm_before_seat)) body.confirm_before_seat = confirmFirst;
   return body;
 }
 
