@@ -6,8 +6,9 @@
   shift however many times they are scanned.
 - Self check-in: the volunteer taps "I'm here" on their sign-up's page, near the event's place
   or with the door code the kiosk shows.
-- Check-out. Checking in writes the attendance to the person's history; at a canvass launch
-  it hands over the next free walk list of its turfs. (No-shows and the organiser's changes by
+- Check-out. Checking in writes the attendance to the person's history and makes them a
+  volunteer (their hours show on their profile); at a canvass launch it hands over the next
+  free walk list of its turfs. (No-shows and the organiser's changes by
   hand: ``app.events.roster``.)
 """
 
@@ -46,6 +47,7 @@ from app.extensions import db
 from app.people.models import InteractionKind, Person
 from app.people.operations import find_or_add_person, record_interaction
 from app.volunteers.models import VolunteerProfile
+from app.volunteers.profiles import make_attendee_a_volunteer
 from app.walklists.models import WalkList, WalkListAssignment, WalkListStatus
 from app.walklists.operations import assign
 from app.walklists.queries import claim_url
@@ -221,6 +223,7 @@ def check_in_signup(
         data={"event_id": event.id, "shift_id": shift.id, "check_in_id": check_in.id,
               "method": method.value},
     )  # fmt: skip
+    make_attendee_a_volunteer(db.session.get(Person, signup.person_id))
     return check_in, True
 
 

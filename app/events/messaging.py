@@ -17,10 +17,11 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.config import parse_quiet_hours
+from app.core.links import public_url
 from app.extensions import db
 from app.outreach.models import Channel, OutboundMessage, PushSubscription
 from app.outreach.operations import queue_message
-from app.people.models import InteractionKind, Person
+from app.people.models import ContactConfirmation, InteractionKind, Person
 from app.people.operations import record_interaction
 from app.volunteers.models import VolunteerProfile
 
@@ -163,3 +164,24 @@ def message_person(
                   "message_kind": draft.kind},
         )  # fmt: skip
     return messages
+
+
+def ask_to_confirm_contacts(person: Person, held: list[ContactConfirmation]) -> None:
+    """Each new email or phone an anonymous form gave for ``person``: a link to confirm it,
+    sent to the contact they already have (never to the new one: whoever typed it in may not
+    be them). Until it is confirmed, the new contact is not on their record."""
+    contacts = channels_for(person, "confirmation")
+    now = datetime.now(UTC)
+    for hold in held:
+        link = public_url(f"/contacts/confirm/{hold.token}")
+        what = "email address" if hold.collection == "emails" else "phone number"
+        draft = Draft(
+            kind="contact.confirm", subject=f"Is this your {what}? {hold.value}",
+            body=f"Hello {person.first_name or 'there'},\n\nSomebody gave {hold.value} as your "
+            f"{what} on one of our forms. If it is yours, confirm it here:\n{link}\n\nIf it is "
+            "not, ignore this message: nothing changes until you confirm.\n",
+            text=f"Somebody gave {hold.value} as your {what} on our form. Yours? Confirm: "
+            f"{link} Reply STOP to opt out.",
+            url=link,
+        )  # fmt: skip
+        message_person(person, contacts, draft, now=now, data={"confirmation_id": hold.id})

@@ -67,6 +67,9 @@ class Event(TimestampMixin, OrganizationOwnedMixin, db.Model):
         text_enum(EventStatus, "event_status"), server_default=EventStatus.SCHEDULED.value
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Seats go to confirmed people first: a public sign-up holds no seat (``pending``) until
+    #: the person confirms it by the link sent to them (an anonymous form fills no seats).
+    confirm_before_seat: Mapped[bool] = mapped_column(server_default=text("false"))
 
     shifts = relationship(
         "Shift", order_by="(Shift.starts_at, Shift.id)", cascade="all, delete-orphan"
@@ -108,6 +111,7 @@ class Shift(OrganizationOwnedMixin, db.Model):
 
 
 class SignupStatus(StrEnum):
+    PENDING = "pending"  # waits for the person to confirm by the link sent (holds no seat)
     REGISTERED = "registered"
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"

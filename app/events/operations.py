@@ -15,7 +15,7 @@ from app.audit.operations import record_audit
 from app.core.codes import new_code
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.events.locks import lock_shifts, lock_signup
-from app.events.messaging import Draft, channels_for, message_person
+from app.events.messaging import Draft, ask_to_confirm_contacts, channels_for, message_person
 from app.events.models import SEATED, Event, EventStatus, Shift, Signup, SignupStatus
 from app.events.reminders import (
     check_in_line,
@@ -26,7 +26,7 @@ from app.events.reminders import (
 )
 from app.extensions import db
 from app.people.models import InteractionKind, Person
-from app.people.operations import find_or_add_person, record_interaction
+from app.people.operations import find_person_from_form, record_interaction
 from app.turfs.models import Turf
 
 
@@ -145,11 +145,17 @@ def update_shift(shift: Shift, changes: dict[str, Any], *, now: datetime | None 
 
 
 def sign_up(
-    event: Event, fields: dict[str, Any], *, source: str = "public", person: Person | None = None
+    event: Event,
+    fields: dict[str, Any],
+    *,
+    source: str = "public",
+    person: Person | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[Signup], bool]:
     """Sign somebody up for shifts of ``event``: a seat while there is one, else the
-    waitlist (where the shift has one). The same person signing up again keeps their
-    sign-up (a double click, a second form): nobody is on a shift twice.
+    waitlist (where the shift has one); a shift that is over is refused (409 shift_over).
+    The same person signing up again keeps their sign-up (a double click, a second form):
+    nobody is on a shift twice.
 
     Returns the sign-ups and whether the person is new. A public form must not show the
     sign-ups' links to whoever typed in a known person's email: those go by message only."""
@@ -161,25 +167,42 @@ def sign_up(
     if unknown:
         raise NotFound("No such shift at this event.", code="shift_not_found",
                        fields={"shift_ids": unknown})  # fmt: skip
-    created = False
+    now = now or datetime.now(UTC)
+    over = [i for i in wanted if shifts[i].ends_at <= now]
+    if over:
+        raise Conflict("That shift is over.", code="shift_over", fields={"shift_ids": over})
+    created, held = False, []
     if person is None:
-        person, created = find_or_add_person(event.organization_id, fields)
+        person, created, held = find_person_from_form(event.organization_id, fields)
     lock_shifts(*wanted)  # one at a time per shift: two last-seat sign-ups cannot both get it
+    pending = event.confirm_before_seat and source in FORM_SOURCES
+    if pending and not channels_for(person, "confirmation"):
+        raise ValidationError(
+            "This event confirms places by email or text: tick a box so we can send the link.",
+            code="consent_needed", fields={"email_consent": ["Needed to confirm your place."]},
+        )  # fmt: skip
     signups = []
     for shift_id in wanted:
-        signups.append(_take_seat(shifts[shift_id], person, source))
+        signups.append(_take_seat(shifts[shift_id], person, source, pending=pending))
     db.session.flush()
     _confirm(event, person, signups)
+    ask_to_confirm_contacts(person, held)
     return signups, created
 
 
-def _take_seat(shift: Shift, person: Person, source: str) -> Signup:
+#: Sign-ups from anonymous forms (an event's RSVP, an invite link).
+FORM_SOURCES = ("public", "invite")
+
+
+def _take_seat(shift: Shift, person: Person, source: str, *, pending: bool = False) -> Signup:
     signup = db.session.scalar(
         select(Signup).where(Signup.shift_id == shift.id, Signup.person_id == person.id)
     )
     if signup is not None and signup.status != SignupStatus.CANCELLED:
         return signup
-    if has_seat(shift):
+    if pending:  # no seat until the person confirms by the link sent to them
+        status = SignupStatus.PENDING
+    elif has_seat(shift):
         status = SignupStatus.REGISTERED
     elif shift.has_waitlist:
         status = SignupStatus.WAITLISTED
@@ -264,6 +287,11 @@ def promote_waitlist(shift: Shift) -> bool:
         waiting = db.session.get(Signup, signup_id)
         db.session.refresh(waiting)
         set_status(waiting, SignupStatus.REGISTERED)
+        record_interaction(db.session.get(Person, waiting.person_id),
+                           InteractionKind.EVENT_SIGNUP, result=SignupStatus.REGISTERED.value,
+                           summary=f"Seat from the waitlist: {shift_label(shift)}",
+                           data={"shift_id": shift.id, "event_id": shift.event_id,
+                                 "was": SignupStatus.WAITLISTED.value})  # fmt: skip
         confirm_seat(waiting)
         return True
     return False
@@ -281,7 +309,10 @@ def set_status(signup: Signup, status: SignupStatus) -> None:
 
 
 def shift_label(shift: Shift) -> str:
-    return f"{shift.role}, {shift.starts_at:%Y-%m-%d %H:%M}"
+    """The shift as history and messages name it: its role and start in the event's own time
+    zone, named ("canvasser, 2026-12-05 14:30 EST")."""
+    event = db.session.get(Event, shift.event_id)  # the identity map: no query once loaded
+    return f"{shift.role}, {local_time(shift.starts_at, event, '%Y-%m-%d %H:%M %Z')}"
 
 
 def _confirm(event: Event, person: Person, signups: list[Signup]) -> None:
@@ -293,35 +324,60 @@ def _confirm(event: Event, person: Person, signups: list[Signup]) -> None:
     lines = []
     for signup in signups:
         links = signup_links(signup)
-        waiting = signup.status == SignupStatus.WAITLISTED
-        state = (
-            "you are on the waitlist (we will write when a seat frees)"
-            if waiting
-            else "see you there"
-        )
+        state = {
+            SignupStatus.WAITLISTED: "you are on the waitlist (we will write when a seat frees)",
+            SignupStatus.PENDING: f"confirm your place here: {links['confirm']} (no seat is "
+            "held for you until you do)",
+        }.get(signup.status, "see you there")  # fmt: skip
         lines.append(
             f"- {shift_label(signup.shift)}: {state}\n"
             f"  add to calendar: {links['calendar']}\n"
             f"  can't come? {links['page']}\n"
             f"  {check_in_line(signup)}"
         )
-    first = signup_links(signups[0])["page"]
+    first = signup_links(signups[0])["confirm" if _pending(signups) else "page"]
+    headline, said = _headline(event, signups)
     draft = Draft(
-        kind="event.signup", subject=f"You're signed up: {event.name}",
+        kind="event.signup", subject=f"{headline}: {event.name}",
         body=f"Hello {person.first_name or ''},\n\n{event.name}, {where(event)}\n\n"
         + "\n".join(lines) + "\n",
-        text=f"You're signed up: {event.name}, {local_time(signups[0].shift.starts_at, event)}."
-        f" Details, calendar, cancel: {first} Reply STOP to opt out.",
+        text=f"{headline}: {event.name}, {said}. Details, calendar, cancel: {first} "
+        "Reply STOP to opt out.",
         url=first,
     )  # fmt: skip
     message_person(person, contacts, draft, now=datetime.now(UTC),
                    data={"event_id": event.id, "signup_ids": [s.id for s in signups]})  # fmt: skip
 
 
+def _headline(event: Event, signups: list[Signup]) -> tuple[str, str]:
+    """What the confirmation says first, and the shift times its text names: a seat and a
+    place on the waitlist are never told in the same words."""
+    if _pending(signups):
+        when = local_time(signups[0].shift.starts_at, event)
+        return "Confirm your place", f"{when} (no seat is held until you confirm)"
+    seated = [s for s in signups if s.status != SignupStatus.WAITLISTED]
+    waiting = [s for s in signups if s.status == SignupStatus.WAITLISTED]
+    if not seated:
+        when = local_time(waiting[0].shift.starts_at, event)
+        return "You're on the waitlist", f"{when} (no seat yet: we will write if one frees)"
+    when = local_time(seated[0].shift.starts_at, event)
+    if not waiting:
+        return "You're signed up", when
+    return "You're signed up, and on a waitlist", f"{when}; waitlisted for {len(waiting)} more"
+
+
+def _pending(signups: list[Signup]) -> bool:
+    return any(s.status == SignupStatus.PENDING for s in signups)
+
+
 def confirm(signup: Signup) -> Signup:
-    """The volunteer says yes (the day-before message's link): registered becomes confirmed."""
+    """The volunteer says yes (the day-before message's link): registered becomes confirmed.
+    A pending sign-up (an event that seats confirmed people first) takes its seat now, else
+    its place on the waitlist, and is told which."""
     if signup.status == SignupStatus.CONFIRMED:
         return signup
+    if signup.status == SignupStatus.PENDING:
+        return _confirm_pending(signup)
     if signup.status != SignupStatus.REGISTERED:
         raise Conflict(f"This sign-up is {signup.status.value}: there is nothing to confirm.",
                        code="signup_not_registered")  # fmt: skip
@@ -330,4 +386,28 @@ def confirm(signup: Signup) -> Signup:
                        result="confirmed", summary=f"Confirmed: {shift_label(signup.shift)}",
                        data={"shift_id": signup.shift_id})  # fmt: skip
     db.session.flush()
+    return signup
+
+
+def _confirm_pending(signup: Signup) -> Signup:
+    lock_shifts(signup.shift_id)
+    lock_signup(signup)
+    if signup.status != SignupStatus.PENDING:  # confirmed twice at once: the first did it
+        return signup
+    shift = signup.shift
+    if shift.ends_at <= datetime.now(UTC):
+        raise Conflict("That shift is over.", code="shift_over")
+    if has_seat(shift):
+        status = SignupStatus.CONFIRMED
+    elif shift.has_waitlist:
+        status = SignupStatus.WAITLISTED
+    else:
+        raise Conflict("That shift filled before you confirmed.", code="shift_full")
+    set_status(signup, status)
+    record_interaction(db.session.get(Person, signup.person_id), InteractionKind.EVENT_SIGNUP,
+                       result=status.value, summary=f"Confirmed by link: {shift_label(shift)}",
+                       data={"shift_id": shift.id, "event_id": shift.event_id,
+                             "was": SignupStatus.PENDING.value})  # fmt: skip
+    db.session.flush()
+    confirm_seat(signup)
     return signup

@@ -45,6 +45,13 @@ def list_events(organization_id: int, upcoming: bool) -> list[Event]:
     return list(db.session.scalars(stmt.order_by(Event.id.desc()).limit(500)))
 
 
+def public_event_row(event: Event) -> dict[str, Any]:
+    """The public event page: only the shifts still ahead or under way can be signed up for."""
+    row = event_row(event, public=True)
+    now = datetime.now(UTC)
+    return {**row, "shifts": [s for s in row["shifts"] if s["ends_at"] > now]}
+
+
 def event_row(event: Event, *, public: bool = False) -> dict[str, Any]:
     per_shift: dict[int, dict[str, int]] = {}
     totals: dict[str, int] = {}
@@ -60,7 +67,7 @@ def event_row(event: Event, *, public: bool = False) -> dict[str, Any]:
     row = {
         **{name: getattr(event, name) for name in (
             "id", "code", "name", "kind", "description", "time_zone", "place_name", "address",
-            "online_url", "status", "visibility")},
+            "online_url", "status", "visibility", "confirm_before_seat")},
         "lon": point.x if point else None,
         "lat": point.y if point else None,
         "shifts": [_shift_row(s, per_shift.get(s.id, {})) for s in event.shifts],

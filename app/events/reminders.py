@@ -157,8 +157,8 @@ def _decide(signup: Signup, shift: Shift, stage: ReminderStage, window: Window |
     if stage is ReminderStage.AFTER and status != SignupStatus.COMPLETED:
         return (ReminderStatus.SKIPPED, "not_attended") if late else None  # attendance to come
     if stage is not ReminderStage.AFTER:
-        if status == SignupStatus.WAITLISTED:
-            return (ReminderStatus.SKIPPED, "waitlisted") if late else None  # may get a seat
+        if status in (SignupStatus.WAITLISTED, SignupStatus.PENDING):
+            return (ReminderStatus.SKIPPED, status.value) if late else None  # may get a seat
         if status == SignupStatus.COMPLETED:
             return ReminderStatus.SKIPPED, "checked_in"
     if late:

@@ -48,6 +48,10 @@ class EventUpdateSchema(StrictSchema):
     )
     visibility = ma.fields.Enum(Visibility, by_value=True)
     status = ma.fields.Enum(EventStatus, by_value=True)
+    confirm_before_seat = ma.fields.Boolean(
+        metadata={"description": "a public sign-up takes a seat only once its person confirms "
+                  "it by the link sent to them"},
+    )  # fmt: skip
     turf_ids = ma.fields.List(
         ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**63 - 1)),
         validate=ma.validate.Length(max=500),
@@ -91,6 +95,7 @@ class PublicEventSchema(ma.Schema):
     lat = ma.fields.Float(allow_none=True)
     online_url = ma.fields.String()
     status = ma.fields.Enum(EventStatus, by_value=True)
+    confirm_before_seat = ma.fields.Boolean()
     shifts = ma.fields.List(ma.fields.Nested(ShiftSchema))
 
 
@@ -204,7 +209,9 @@ class CheckInRecordSchema(StrictSchema):
 class RosterStatusSchema(StrictSchema):
     status = ma.fields.Enum(
         SignupStatus, by_value=True, required=True,
-        validate=ma.validate.OneOf([s for s in SignupStatus if s != SignupStatus.WAITLISTED]),
+        validate=ma.validate.OneOf(
+            [s for s in SignupStatus if s not in (SignupStatus.WAITLISTED, SignupStatus.PENDING)]
+        ),
         metadata={"description": "completed marks attendance (a check-in); registered or "
                   "confirmed needs a seat"},
     )  # fmt: skip

@@ -12,6 +12,7 @@ from app.core.codes import qr_image
 from app.core.errors import NotFound
 from app.core.schemas import file_responses
 from app.events import checkins, operations, queries, roster
+from app.events.models import SignupStatus
 from app.events.schemas import (
     CheckInBatchSchema,
     CheckInResultsSchema,
@@ -188,8 +189,8 @@ def my_signups():
 @public
 @blp.response(200, PublicEventSchema)
 def public_event(code):
-    """A public event: what the event page shows (no sign-in)."""
-    return queries.event_row(queries.public_event(code), public=True)
+    """A public event: what the event page shows (no sign-in), its shifts not yet over."""
+    return queries.public_event_row(queries.public_event(code))
 
 
 @blp.route("/public/events/<code>/signups", methods=["POST"])
@@ -201,7 +202,9 @@ def sign_up(body, code):
     """RSVP (no sign-in): a seat on each shift asked for, or the waitlist when full. The
     person is the one the campaign has (same email, phone, or name at the address) or new."""
     signups, new_person = operations.sign_up(queries.public_event(code), body)
-    return [queries.public_signup(s, links=new_person) for s in signups]
+    # A place to confirm by link is confirmed from the message, never from this answer.
+    pending = any(s.status == SignupStatus.PENDING for s in signups)
+    return [queries.public_signup(s, links=new_person and not pending) for s in signups]
 
 
 @blp.route("/public/signups/<token>", methods=["GET"])
@@ -256,5 +259,7 @@ def calendar(token):
 @public
 @blp.response(200, PublicSignupSchema)
 def confirm(token):
-    """Confirm from the link in the day-before reminder (registered -> confirmed)."""
+    """Confirm from the link in the day-before reminder (registered -> confirmed), or a
+    pending place (an event that seats confirmed people first): a seat now, else the
+    waitlist (409 shift_full without one)."""
     return queries.public_signup(operations.confirm(queries.signup_by_token(token)))

@@ -39,6 +39,14 @@ def signup(token: str):
     return render_template("signup.html", token=token)
 
 
+@bp.get("/contacts/confirm/<token>")
+def confirm_contact(token: str):
+    """A new email or phone given on a form, from the link sent to the person's own contact:
+    what it is, and a button to confirm it (a link alone changes nothing: mail scanners open
+    links)."""
+    return render_template("contact_confirm.html", token=token)
+
+
 @bp.get("/volunteer/<slug>")
 def volunteer(slug: str):
     """The campaign's open volunteer sign-up form."""

@@ -226,3 +226,28 @@ class SurveyAnswer(OrganizationOwnedMixin, db.Model):
         ForeignKey("interactions.id", ondelete="SET NULL")
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ContactConfirmation(OrganizationOwnedMixin, db.Model):
+    """A new email or phone given on a public form for a person the campaign already reaches:
+    held here, not on the person, until the person confirms it through the link sent to the
+    contact they already have (whoever typed it in may not be them). ``collection`` is
+    ``emails`` or ``phones``; ``value`` is normalised; the consent is what the form ticked."""
+
+    __tablename__ = "contact_confirmations"
+    __table_args__ = (
+        UniqueConstraint("token"),
+        Index("ix_contact_confirmations_person_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    collection: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(String(254))
+    consent: Mapped[bool] = mapped_column(server_default=text("false"))
+    sms_consent: Mapped[bool] = mapped_column(server_default=text("false"))
+    #: In the link sent to the person's known contact.
+    token: Mapped[str] = mapped_column(String(43))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    expires_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]

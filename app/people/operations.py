@@ -17,8 +17,10 @@ from app.audit.operations import describe_changes, record_audit
 from app.core.contact import normalise_email, normalise_phone
 from app.core.errors import Conflict, ValidationError
 from app.extensions import db
+from app.people.confirmations import hold_contact
 from app.people.contacts import EMAILS, PHONES, apply_contacts
 from app.people.models import (
+    ContactConfirmation,
     Interaction,
     InteractionKind,
     Person,
@@ -299,10 +301,27 @@ def _answer_text(answer: str | list[str]) -> str:
 
 
 def find_or_add_person(organization_id: int, fields: dict[str, Any]) -> tuple[Person, bool]:
-    """Somebody who signs up themselves (an RSVP, a volunteer form): the person the campaign
+    """Somebody who signs up at the door (a walk-in a kiosk adds): the person the campaign
     already has, matched by email, then phone, then first and last name with house number
     and ZIP on the voter file; else a new person. Returns (person, whether new). The contact
-    details given are added to the person, with the consent ticked on the form."""
+    details given are added to the person, with the consent ticked."""
+    person, created, _ = _find_or_add(organization_id, fields, hold_new=False)
+    return person, created
+
+
+def find_person_from_form(
+    organization_id: int, fields: dict[str, Any]
+) -> tuple[Person, bool, list[ContactConfirmation]]:
+    """The same, for an anonymous public form (an RSVP, the volunteer form): a new email or
+    phone for a person the campaign already reaches is not written to them but held until
+    they confirm it (``app.people.confirmations``). Returns (person, whether new, the holds
+    made now: the caller sends each one's link to the contact the person already has)."""
+    return _find_or_add(organization_id, fields, hold_new=True)
+
+
+def _find_or_add(
+    organization_id: int, fields: dict[str, Any], *, hold_new: bool
+) -> tuple[Person, bool, list[ContactConfirmation]]:
     email = normalise_email(fields["email"]) if fields.get("email") else None
     phone = normalise_phone(fields["phone"], field="phone") if fields.get("phone") else None
     person = _matching_person(organization_id, fields, email, phone)
@@ -317,28 +336,38 @@ def find_or_add_person(organization_id: int, fields: dict[str, Any]) -> tuple[Pe
     # A form only gives consent: an unticked box never takes back what the person gave before
     # (whoever typed their email in may not be them). Nor does a new address or number on a
     # person the campaign can already reach take their messages (sign-up links among them):
-    # it is kept, unconsented, until the person or an organiser says so. A voter matched by
-    # name and home, with no way to reach them yet, takes what the form gives.
+    # from a public form it is held until the person confirms it by a link sent to what they
+    # have; at the door it is kept, unconsented, until the person or an organiser says so.
+    # A voter matched by name and home, with no way to reach them yet, takes what is given.
     reached = not created and (
         any(e.consent and not e.do_not_contact for e in person.emails)
         or any(p.sms_consent and not p.do_not_contact for p in person.phones)
     )
+    held: list[ContactConfirmation] = []
     if email:
         known = next((e for e in person.emails if e.address == email), None)
-        given = fields["email_consent"] and (known is not None or not reached)
-        consent = bool(given or (known and known.consent))
-        apply_contacts(person, EMAILS, [{"address": email, "consent": consent}],
-                       replace=False, field="email", now=now)  # fmt: skip
+        if known is None and reached and hold_new:
+            held.append(hold_contact(person, "emails", email, consent=fields["email_consent"],
+                                     sms_consent=False, now=now))  # fmt: skip
+        else:
+            given = fields["email_consent"] and (known is not None or not reached)
+            consent = bool(given or (known and known.consent))
+            apply_contacts(person, EMAILS, [{"address": email, "consent": consent}],
+                           replace=False, field="email", now=now)  # fmt: skip
     if phone:
         known = next((p for p in person.phones if p.number == phone), None)
-        given = fields["sms_consent"] and (known is not None or not reached)
-        sms = bool(given or (known and known.sms_consent))
-        consent = {"consent": bool(given or (known and known.consent)),
-                   "sms_consent": sms}  # fmt: skip
-        apply_contacts(person, PHONES, [{"number": phone, **consent}], replace=False,
-                       field="phone", now=now)  # fmt: skip
+        if known is None and reached and hold_new:
+            held.append(hold_contact(person, "phones", phone, consent=fields["sms_consent"],
+                                     sms_consent=fields["sms_consent"], now=now))  # fmt: skip
+        else:
+            given = fields["sms_consent"] and (known is not None or not reached)
+            sms = bool(given or (known and known.sms_consent))
+            consent = {"consent": bool(given or (known and known.consent)),
+                       "sms_consent": sms}  # fmt: skip
+            apply_contacts(person, PHONES, [{"number": phone, **consent}], replace=False,
+                           field="phone", now=now)  # fmt: skip
     db.session.flush()
-    return person, created
+    return person, created, [h for h in held if h is not None]
 
 
 def _matching_person(organization_id, fields, email, phone) -> Person | None:

@@ -380,3 +380,12 @@ class PersonProfileSchema(PersonSchema):
 
     def _interactions_url(self, profile) -> str:
         return f"/api/v1/people/{profile.person.id}/interactions"
+
+
+class ContactConfirmationSchema(ma.Schema):
+    """A new contact held until its person confirms it (the page the link opens)."""
+
+    collection = ma.fields.String(metadata={"description": "emails or phones"})
+    value = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "waiting, confirmed or expired"})
+    expires_at = ma.fields.DateTime()

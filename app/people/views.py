@@ -1,14 +1,17 @@
 """People endpoints: search, profile, edit, timeline, notes, merge."""
 
+from datetime import UTC, datetime
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.auth.access import current_user, require
+from app.auth.access import current_user, public, require
 from app.auth.permissions import Permission
 from app.core.pagination import page_schema
-from app.people import operations, queries
+from app.people import confirmations, operations, queries
 from app.people.merging import merge_people
 from app.people.schemas import (
+    ContactConfirmationSchema,
     InteractionListArgsSchema,
     InteractionSchema,
     MergeSchema,
@@ -92,3 +95,30 @@ def merge_person(body, person_id):
     other = queries.get_person(user.organization_id, body["other_id"], field="other_id")
     merge_people(user.id, kept, other)
     return queries.get_profile(user.organization_id, kept.id)
+
+
+def _held_row(held) -> dict:
+    now = datetime.now(UTC)
+    status = ("confirmed" if held.confirmed_at else "expired" if held.expires_at <= now
+              else "waiting")  # fmt: skip
+    return {"collection": held.collection, "value": held.value, "status": status,
+            "expires_at": held.expires_at}  # fmt: skip
+
+
+@blp.route("/public/contact-confirmations/<token>", methods=["GET"])
+@public
+@blp.response(200, ContactConfirmationSchema)
+def contact_confirmation(token):
+    """A new email or phone held until its person confirms it, by the token in the link sent
+    to the contact they already have."""
+    return _held_row(confirmations.held_by_token(token))
+
+
+@blp.route("/public/contact-confirmations/<token>/confirm", methods=["POST"])
+@public
+@blp.response(200, ContactConfirmationSchema)
+def confirm_contact(token):
+    """Confirm it: the contact is written to the person's record with the consent the form
+    ticked (410 confirmation_expired after 7 days)."""
+    held = confirmations.held_by_token(token)
+    return _held_row(confirmations.confirm_contact(held, datetime.now(UTC)))

@@ -3,7 +3,6 @@ links and signing up through one, linking a profile to the right person."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,14 +14,16 @@ from app.core.codes import new_code
 from app.core.errors import Conflict, Gone, ValidationError
 from app.core.links import public_url
 from app.events import operations as events
+from app.events.messaging import ask_to_confirm_contacts
 from app.events.models import Event, Shift
 from app.extensions import db
 from app.outreach.models import Channel
 from app.outreach.operations import queue_message
 from app.people.models import Person
-from app.people.operations import find_or_add_person, normalise_languages, update_person
+from app.people.operations import find_person_from_form, normalise_languages, update_person
 from app.people.queries import follow_merges
 from app.volunteers.models import Team, TeamMember, VolunteerInvite, VolunteerProfile
+from app.volunteers.profiles import new_profile, profile_of
 from app.walklists.models import WalkList, WalkListStatus
 
 _PROFILE_FIELDS = ("skills", "preferred_channel", "organizer_user_id", "user_id", "status", "notes")
@@ -37,7 +38,7 @@ def create_profile(person: Person, fields: dict[str, Any]) -> VolunteerProfile:
             code="volunteer_exists",
             fields={"person_id": ["Already a volunteer."]},
         )
-    profile = _new_profile(person, source="organizer")
+    profile = new_profile(person, source="organizer")
     _apply(profile, fields)
     record_audit("volunteers.create", entity=profile, changes={"person_id": person.id})
     return profile
@@ -46,20 +47,6 @@ def create_profile(person: Person, fields: dict[str, Any]) -> VolunteerProfile:
 def update_profile(profile: VolunteerProfile, changes: dict[str, Any]) -> VolunteerProfile:
     _apply(profile, changes)
     record_audit("volunteers.update", entity=profile, changes=sorted(changes))
-    return profile
-
-
-def _new_profile(person: Person, *, source: str) -> VolunteerProfile:
-    profile = VolunteerProfile(
-        organization_id=person.organization_id,
-        person_id=person.id,
-        skills=[],
-        availability={"weekly": [], "dates": []},
-        feed_token=secrets.token_urlsafe(32),
-        source=source,
-    )
-    db.session.add(profile)
-    db.session.flush()
     return profile
 
 
@@ -134,15 +121,6 @@ def _join_team(profile: VolunteerProfile, team_id: int) -> None:
         )
     db.session.flush()
     db.session.expire(profile, ["teams"])
-
-
-def profile_of(person: Person) -> VolunteerProfile | None:
-    return db.session.scalar(
-        select(VolunteerProfile).where(
-            VolunteerProfile.organization_id == person.organization_id,
-            VolunteerProfile.person_id == person.id,
-        )
-    )
 
 
 def link_profile(profile: VolunteerProfile, other: Person) -> VolunteerProfile:
@@ -245,10 +223,10 @@ def sign_up_volunteer(
     joins its team and takes a seat on its shift (refused when full without a waitlist)."""
     if invite is not None:
         invite = use_invite(invite)
-    person, created = find_or_add_person(organization_id, fields)
+    person, created, held = find_person_from_form(organization_id, fields)
     profile = profile_of(person)
     if profile is None:
-        profile = _new_profile(person, source="invite" if invite else "signup")
+        profile = new_profile(person, source="invite" if invite else "signup")
         if fields.get("preferred_channel"):
             profile.preferred_channel = fields["preferred_channel"]
     profile.skills = _unique([*profile.skills, *fields.get("skills", [])])
@@ -263,6 +241,7 @@ def sign_up_volunteer(
         outcome.update(_through_invite(invite, profile, fields))
     db.session.flush()
     _welcome(profile)
+    ask_to_confirm_contacts(person, held)
     return outcome
 
 

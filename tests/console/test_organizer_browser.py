@@ -47,10 +47,12 @@ def live(make_database):
 
 
 def sign_up_three(event_id: int, ids: dict) -> dict[str, list[int]]:
-    """Rosa and Ann take the first shift's two seats, Wes waits; Ann is on the second too.
+    """Rosa and Ann take the first shift's two seats, Wes waits; Ann is on the second too
+    (they signed up the day before: a shift that is over takes no sign-ups).
     Then they are volunteers: Rosa and Wes canvass, Ann phones; Rosa speaks Spanish."""
     event = db.session.get(Event, event_id)
     first, second = event.shifts
+    day_before = first.starts_at - timedelta(days=1)
     people = {
         "Rosa": ("Diaz", [first.id], {"skills": ["canvassing"], "languages": ["es"],
                                       "team_ids": [ids["team"]], "user_id": ids["canvasser"],
@@ -70,6 +72,7 @@ def sign_up_three(event_id: int, ids: dict) -> dict[str, list[int]]:
                 "sms_consent": False,
                 "shift_ids": shift_ids,
             },
+            now=day_before,
         )
         create_profile(db.session.get(Person, signups[0].person_id), profile)
         made[first_name] = [s.id for s in signups]

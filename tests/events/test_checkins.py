@@ -207,10 +207,18 @@ def test_the_kiosks_clock_is_believed_within_reason(client, headers):
 
 
 def test_hours_check_out_and_no_shows(client, headers):
-    start = datetime.now(UTC) - timedelta(hours=3)
-    event = make_event(client, headers, start=start)
+    # They signed up while the shift was ahead (a shift that is over takes no sign-ups);
+    # then it is moved to have ended an hour ago.
+    event = make_event(client, headers, start=datetime.now(UTC) - timedelta(hours=1))
     rosa = rsvp(client, event)
     rsvp(client, event, first="Ann", email="ann@example.org")
+    start = datetime.now(UTC) - timedelta(hours=3)
+    moved = client.patch(
+        f"/api/v1/events/{event['id']}/shifts/{event['shifts'][0]['id']}",
+        json={"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat()},
+        headers=headers,
+    )
+    assert moved.status_code == 200, moved.get_json()
     [result] = send(client, headers, event, scan(rosa["checkin_code"], at=start.isoformat()))[
         "results"
     ]
@@ -448,3 +456,36 @@ def test_another_campaigns_code_is_unknown_here(client, headers, org):
     [result] = send(client, headers, event, scan(theirs["checkin_code"]))["results"]
     assert (result["status"], result["code"]) == ("rejected", "checkin_code_unknown")
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+
+def test_attending_a_shift_makes_a_volunteer_with_their_hours(client, headers):
+    event = make_event(client, headers, start=datetime.now(UTC) - timedelta(minutes=30))
+    rosa = rsvp(client, event)
+    rsvp(client, event, first="Ann", email="ann@example.org")
+    rsvp(client, event, first="Cy", email="cy@example.org", shift=1)
+    people = {
+        p.first_name: p.id
+        for p in db.session.scalars(select(Person).where(Person.last_name == "Diaz"))
+    }
+    for name in people:  # signed up only: not a volunteer yet
+        assert client.get(f"/api/v1/volunteers/{people[name]}", headers=headers).status_code == 404
+
+    [scanned] = send(client, headers, event, scan(rosa["checkin_code"]))["results"]
+    assert scanned["status"] == "applied"
+    ann_signup = db.session.scalar(select(Signup.id).filter_by(person_id=people["Ann"]))
+    marked = client.patch(f"/api/v1/events/{event['id']}/signups/{ann_signup}",
+                          json={"status": "completed"}, headers=headers)  # fmt: skip
+    assert marked.status_code == 200, marked.get_json()
+
+    for name in ("Rosa", "Ann"):  # checked in, or marked attended: a volunteer, with hours
+        response = client.get(f"/api/v1/volunteers/{people[name]}", headers=headers)
+        assert response.status_code == 200, response.get_json()
+        shown = response.get_json()
+        assert shown["totals"]["shifts_attended"] == 1 and shown["totals"]["hours"] == 2.0
+        assert shown["source"] == "attended"
+    assert client.get(f"/api/v1/volunteers/{people['Cy']}", headers=headers).status_code == 404
+    # Scanned again: still one profile.
+    send(client, headers, event, scan(rosa["checkin_code"]))
+    listed = client.get("/api/v1/volunteers", headers=headers).get_json()
+    names = sorted(row["name"] for row in listed["items"])
+    assert names == ["Ann Diaz", "Rosa Diaz"]

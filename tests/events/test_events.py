@@ -4,6 +4,7 @@ calendar file, and two last-seat sign-ups at once."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -257,3 +258,105 @@ def test_an_online_link_can_be_taken_away(client, headers):
     url = f"/api/v1/events/{event['id']}"
     response = client.patch(url, json={"online_url": None}, headers=headers)
     assert response.status_code == 200 and response.get_json()["online_url"] == ""
+
+
+def test_a_shift_that_is_over_is_neither_offered_nor_taken(client, headers):
+    now = datetime.now(UTC)
+    event = make_event(client, headers, shifts=[
+        {"starts_at": (now - timedelta(hours=3)).isoformat(),
+         "ends_at": (now - timedelta(hours=1)).isoformat(), "role": "morning"},
+        {"starts_at": (now + timedelta(hours=1)).isoformat(),
+         "ends_at": (now + timedelta(hours=3)).isoformat(), "role": "afternoon"},
+    ])  # fmt: skip
+    shown = client.get(f"/api/v1/public/events/{event['code']}").get_json()
+    assert [s["role"] for s in shown["shifts"]] == ["afternoon"]
+    refused = rsvp(client, event, shift=0, status=409)
+    assert refused["error"]["code"] == "shift_over"
+    assert refused["error"]["fields"] == {"shift_ids": [event["shifts"][0]["id"]]}
+    assert db.session.scalar(select(func.count()).select_from(Signup)) == 0
+    [signup] = rsvp(client, event, shift=1)
+    assert signup["status"] == "registered"
+
+
+def test_the_waitlist_is_told_it_waits_not_that_it_is_signed_up(client, org, headers):
+    event = make_event(client, headers, time_zone="America/New_York")
+    rsvp(client, event)
+    [waiting] = rsvp(client, event, first_name="Sam", email="sam@example.org")
+    [texted] = rsvp(client, event, first_name="Lee", email=None, phone="215-555-0143",
+                    sms_consent=True)  # fmt: skip
+    assert waiting["status"] == texted["status"] == "waitlisted"
+    email = db.session.scalars(
+        select(OutboundMessage).filter_by(kind="event.signup", recipient="sam@example.org")
+    ).one()
+    assert email.subject == "You're on the waitlist: Saturday canvass launch"
+    assert "signed up" not in email.subject
+    [text] = db.session.scalars(
+        select(OutboundMessage.body).filter_by(kind="event.signup", channel="sms")
+    ).all()
+    assert text.startswith("You're on the waitlist: Saturday canvass launch, Sat 06 Mar, 10:00")
+    assert "signed up" not in text
+
+
+def test_a_seat_from_the_waitlist_is_in_the_history_in_local_time(client, org, headers):
+    event = make_event(client, headers, time_zone="America/New_York")
+    rsvp(client, event)
+    rsvp(client, event, first_name="Sam", email="sam@example.org")
+    sam = db.session.scalars(
+        select(Person).join(Person.emails).where(Person.first_name == "Sam")
+    ).one()
+    roster = client.get(f"/api/v1/events/{event['id']}/signups", headers=headers).get_json()
+    first = next(r for r in roster if r["name"] == "Rosa Diaz")
+    cancelled = client.patch(f"/api/v1/events/{event['id']}/signups/{first['id']}",
+                             json={"status": "cancelled"}, headers=headers)  # fmt: skip
+    assert cancelled.status_code == 200
+    history = db.session.scalars(
+        select(Interaction.summary)
+        .filter_by(person_id=sam.id, kind=InteractionKind.EVENT_SIGNUP)
+        .order_by(Interaction.id)
+    ).all()
+    # 15:00 UTC is 10:00 in New York in March (before the clocks change): local, zone named.
+    assert history == ["Signed up: canvasser, 2027-03-06 10:00 EST",
+                       "Seat from the waitlist: canvasser, 2027-03-06 10:00 EST"]  # fmt: skip
+    seated = db.session.scalars(
+        select(OutboundMessage.subject)
+        .filter_by(kind="event.signup", recipient="sam@example.org")
+        .order_by(OutboundMessage.id)
+    ).all()
+    assert seated == ["You're on the waitlist: Saturday canvass launch",
+                      "You're signed up: Saturday canvass launch"]  # fmt: skip
+
+
+def test_an_event_can_keep_its_seats_for_people_who_confirm_first(client, headers):
+    event = make_event(client, headers, confirm_before_seat=True)
+    assert event["confirm_before_seat"] is True
+    # Anybody may type a name and an address: the place waits for the link sent there.
+    [typed] = rsvp(client, event)
+    assert (typed["status"], typed["token"], typed["links_sent"]) == ("pending", None, True)
+    [sam] = rsvp(client, event, first_name="Sam", email="sam@example.org")
+    assert sam["status"] == "pending"
+    shown = client.get(f"/api/v1/public/events/{event['code']}").get_json()
+    assert shown["shifts"][0]["seats_left"] == 1  # nobody holds the one seat yet
+
+    def link(address):
+        message = db.session.scalars(
+            select(OutboundMessage).filter_by(kind="event.signup", recipient=address)
+        ).one()
+        assert message.subject == "Confirm your place: Saturday canvass launch"
+        return re.search(r"/signups/([\w-]+)\?confirm", message.body).group(1)
+
+    sam_token, rosa_token = link("sam@example.org"), link("rosa@example.org")
+    # Sam confirms first and takes the seat; Rosa, confirming after, waits for one.
+    confirmed = client.post(f"/api/v1/public/signups/{sam_token}/confirm").get_json()
+    assert confirmed["status"] == "confirmed" and confirmed["shift"]["seats_left"] == 0
+    later = client.post(f"/api/v1/public/signups/{rosa_token}/confirm").get_json()
+    assert later["status"] == "waitlisted"
+    told = db.session.scalars(
+        select(OutboundMessage.subject)
+        .filter_by(kind="event.signup", recipient="sam@example.org")
+        .order_by(OutboundMessage.id)
+    ).all()
+    assert told[-1] == "You're signed up: Saturday canvass launch"
+    # No way to reach them, no way to confirm: refused, nothing kept.
+    refused = rsvp(client, event, status=422, first_name="Lee", email="lee@example.org",
+                   email_consent=False)  # fmt: skip
+    assert refused["error"]["code"] == "consent_needed"

@@ -246,26 +246,29 @@ def test_an_unticked_box_never_takes_consent_back(client, org):
 
 
 def test_a_new_contact_on_a_person_reached_already_waits_for_their_word(client, org):
-    from app.people.models import PersonPhone
+    from app.people.models import ContactConfirmation, PersonPhone
 
     volunteer(client, form(org, phone="+12155550123", sms_consent=True))
-    # Somebody types Rosa's phone with another email and number: they are kept on Rosa, but
-    # her messages keep going where she said.
+    # Somebody types Rosa's phone with another email and number: they are not written to Rosa
+    # (each waits for her to confirm it by a link sent where she said), and her messages keep
+    # going where she said.
     volunteer(client, form(org, email="other@example.org", phone="+12155550123",
                            sms_consent=True))  # fmt: skip
     volunteer(client, form(org, email="rosa@example.org", phone="+12672830001",
                            sms_consent=True))  # fmt: skip
     emails = dict(db.session.execute(select(PersonEmail.address, PersonEmail.consent)).all())
-    assert emails == {"rosa@example.org": True, "other@example.org": False}
+    assert emails == {"rosa@example.org": True}
     phones = dict(db.session.execute(select(PersonPhone.number, PersonPhone.sms_consent)).all())
-    assert phones == {"+12155550123": True, "+12672830001": False}
+    assert phones == {"+12155550123": True}
+    held = db.session.scalars(select(ContactConfirmation.value).order_by(ContactConfirmation.id))
+    assert held.all() == ["other@example.org", "+12672830001"]
     assert count(Person, org) == 1
     # Nor through the other channel: Bo gave only an email; his email typed with a phone.
     volunteer(client, form(org, first_name="Bo", email="bo@example.org"))
     volunteer(client, form(org, first_name="Bo", email="bo@example.org", phone="+12155550177",
                            sms_consent=True))  # fmt: skip
     number = select(PersonPhone.sms_consent).filter_by(number="+12155550177")
-    assert db.session.scalar(number) is False
+    assert db.session.scalar(number) is None
     # A voter on the file the campaign cannot reach yet takes what the form gives.
     home = create_household(org, house_number="4700", zip="19143")
     ann = create_person(org, household=home, first_name="ANN", last_name="LEE")

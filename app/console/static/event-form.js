@@ -1,8 +1,10 @@
-// The event form: a new event (kind, place, time zone, who sees it) with its shifts, posted
-// as one; or an event's own fields changed (its shifts change one by one on its screen).
+// The event form: a new event (kind, place, time zone, who sees it, a canvass launch's turfs)
+// with its shifts, posted as one; or an event's own fields changed (its shifts change one by
+// one on its screen).
 import { call } from "./api.js";
 import { $, say, sayFields } from "./dom.js";
 import { followOn, readShiftRow, shiftRow } from "./shift-form.js";
+import { chosenTurfIds, showTurfChoices } from "./turf-picker.js";
 
 const form = $("event-form");
 const TEXTS = ["name", "kind", "time_zone", "visibility", "description", "place_name", "address",
@@ -10,6 +12,12 @@ const TEXTS = ["name", "kind", "time_zone", "visibility", "description", "place_
 let campaignZone = null;
 let saved = () => {};
 let editing = null;  // the event being changed; none for a new one
+const turfChoices = $("event-turf-choices");
+
+// Turfs belong to a canvass launch: the choice shows for that kind only.
+function showTurfs() {
+  $("event-form-turfs").hidden = form.elements.kind.value !== "canvass_launch";
+}
 
 function addShiftRow() {
   const rows = $("shift-rows");
@@ -48,6 +56,7 @@ export async function openForm(onSaved, event = null) {
   $("event-form-cancel").href = event ? `#/events/${event.id}` : "#/events";
   $("event-form-shifts").hidden = Boolean(event);
   $("shift-rows").replaceChildren();
+  form.elements.confirm_before_seat.checked = Boolean(event && event.confirm_before_seat);
   if (event) {
     for (const name of TEXTS) form.elements[name].value = event[name] || "";
     for (const name of ["lat", "lon"]) form.elements[name].value = event[name] ?? "";
@@ -55,8 +64,16 @@ export async function openForm(onSaved, event = null) {
     form.elements.time_zone.value = await defaultZone();
     addShiftRow();
   }
+  showTurfs();
+  const turfsShown = showTurfChoices(turfChoices, event ? event.turf_ids : []);
   form.hidden = false;
   form.elements.name.focus();
+  await turfsShown;
+}
+
+// The turfs ticked, for a canvass launch (none for any other kind).
+function turfIds() {
+  return form.elements.kind.value === "canvass_launch" ? chosenTurfIds(turfChoices) : [];
 }
 
 // The event's fields as typed: text trimmed, the point as numbers or null.
@@ -71,6 +88,9 @@ function typed() {
 function newEvent() {
   const body = Object.fromEntries(Object.entries(typed()).filter(([, v]) => v !== "" && v != null));
   body.shifts = [...$("shift-rows").children].map((row) => readShiftRow(row, body.time_zone));
+  const turfs = turfIds();
+  if (turfs.length) body.turf_ids = turfs;
+  body.confirm_before_seat = form.elements.confirm_before_seat.checked;
   return body;
 }
 
@@ -83,6 +103,11 @@ function changes(event) {
   if (values.lat !== (event.lat ?? null) || values.lon !== (event.lon ?? null)) {
     Object.assign(body, { lat: values.lat, lon: values.lon });
   }
+  const turfs = turfIds();
+  const had = [...event.turf_ids].sort((a, b) => a - b);
+  if (turfs.join() !== had.join()) body.turf_ids = turfs;
+  const confirmFirst = form.elements.confirm_before_seat.checked;
+  if (confirmFirst !== Boolean(event.confirm_before_seat)) body.confirm_before_seat = confirmFirst;
   return body;
 }
 
@@ -104,6 +129,7 @@ async function submit() {
 }
 
 $("add-shift").addEventListener("click", addShiftRow);
+form.elements.kind.addEventListener("change", showTurfs);
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const button = $("event-form-submit");

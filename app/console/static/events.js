@@ -8,6 +8,7 @@ import { $, h, problemText, say, setChildren, table } from "./dom.js";
 import { openForm } from "./event-form.js";
 import { clock, eventSpan, label, moment, span } from "./format.js";
 import { openShiftForm } from "./shift-form.js";
+import { describeTurfs } from "./turf-picker.js";
 
 const REFRESH_MS = 15000;
 const STATUSES = ["registered", "confirmed", "waitlisted", "completed", "no_show", "cancelled"];
@@ -86,6 +87,7 @@ async function openEvent(id) {
     const data = await fetchEvent(id);
     if (view.eventId !== id) return;  // another event was opened meanwhile
     setChildren(pane, detail(data.event));
+    if ($("event-turfs")) describeTurfs($("event-turfs"), data.event);
     pane.hidden = false;
     render(data);
     clearInterval(view.timer);  // opened twice over: one timer
@@ -134,6 +136,7 @@ function detail(event) {
     h("p", { class: "muted" }, `${label(event.kind)} · ${label(event.status)} · `
       + `${label(event.visibility)} · times in ${event.time_zone}`),
     h("p", {}, where),
+    event.kind === "canvass_launch" && h("p", { id: "event-turfs" }),
     event.visibility === "public"
       ? h("p", {}, "Public page: ", h("a", { id: "event-public", href: page, target: "_blank",
         rel: "noopener" }, page))

@@ -6,6 +6,7 @@
   const { el, call } = DoorstepPublic;
 
   const STATUS = {
+    pending: "Confirm your place: no seat is held for you until you do.",
     registered: "You're signed up.", confirmed: "You're confirmed.",
     waitlisted: "You're on the waitlist: we'll write as soon as a seat frees.",
     cancelled: "Cancelled.", completed: "Thanks for coming!", no_show: "We missed you.",
@@ -93,7 +94,7 @@
       link.hidden = signup.status === "cancelled";
       cancel.hidden = ["cancelled", "completed", "no_show"].includes(signup.status);
       // The day-before message links here with ?confirm; a registered sign-up may confirm.
-      confirm.hidden = signup.status !== "registered";
+      confirm.hidden = !["registered", "pending"].includes(signup.status);
       if (!confirm.hidden && new URLSearchParams(location.search).has("confirm")) confirm.focus();
       showDoor(signup);
     };
