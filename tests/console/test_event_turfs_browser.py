@@ -19,13 +19,13 @@ from app.walklists.models import WalkList, WalkListKind
 from tests.browsers import browser, serve  # noqa: F401 - the browser fixture
 from tests.factories import PASSWORD, create_organization, create_user
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 NEW_YORK = ZoneInfo("America/New_York")
 START = (datetime.now(UTC) + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture(scope="module")
-def live(make_empty_database):
+def live(make_database):
     """A served app with an organiser and two turfs: West with two walk lists, East with one."""
 
     def seed():
@@ -50,7 +50,7 @@ def live(make_empty_database):
         db.session.flush()
         return turfs
 
-    for server in serve(make_empty_database, "doorstep_event_turfs"):
+    for server in serve(make_database, "doorstep_event_turfs"):
         yield server, server.run(seed)
 
 
