@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from app import PROJECT_ROOT, create_app
+from app import create_app
 from app.audit.context import acting_as
+from app.config import PROJECT_ROOT
 from app.core.localdb import DEFAULT_PORT, LocalCluster, LocalDatabaseError, postgis_installed
 
 
@@ -130,7 +131,7 @@ def push() -> None:
 @push.command("keys")
 def push_keys() -> None:
     """Make a VAPID key pair; put the private key in DOORSTEP_VAPID_PRIVATE_KEY."""
-    from app.outreach.vapid import new_vapid_keys
+    from app.core.vapid import new_vapid_keys
 
     private, public = new_vapid_keys()
     click.echo(f"DOORSTEP_VAPID_PRIVATE_KEY={private}")
@@ -155,8 +156,9 @@ def outbox_deliver() -> None:
 
 
 from app.events.cli import reminders_group  # noqa: E402 - after the core commands
-from app.imports.cli import import_group, worker_command  # noqa: E402
+from app.imports.cli import import_group  # noqa: E402
 from app.turfs.cli import turf_group  # noqa: E402
+from app.worker import worker_command  # noqa: E402
 
 cli.add_command(import_group)
 cli.add_command(worker_command)

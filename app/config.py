@@ -6,9 +6,12 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import time, timedelta
+from pathlib import Path
 from typing import Any
 
-from app.outreach.vapid import vapid_public_key
+from app.core.vapid import vapid_public_key
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: The hosts of Chrome's, Firefox's, Safari's and Edge's push services.
 PUSH_SERVICE_HOSTS = [

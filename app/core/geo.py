@@ -20,7 +20,7 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
-from app.imports.reading import FileRefused
+from app.core.reading import FileRefused
 
 MAX_POLYGON_VERTICES = 100_000
 

@@ -11,11 +11,11 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from app.core.errors import DoorstepError
+from app.core.reading import FileRefused
 from app.extensions import db
 from app.imports.layouts import BUILT_IN_LAYOUTS, VoterLayout, mapping_layout
 from app.imports.models import ImportJob, ImportKind, ImportMapping, ImportReject, JobStatus
 from app.imports.progress import JobProgress
-from app.imports.reading import FileRefused
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +82,10 @@ def run_job(
     recorded, so nothing is ever half applied.
     """
     from app.areas.operations import import_areas
+    from app.imports.geocoding import geocode_addresses, geocode_report, load_address_points
     from app.imports.history import import_nc_history
     from app.imports.voters import import_voters
     from app.streets.operations import import_streets
-    from app.voters.geocoding import geocode_addresses, geocode_report, load_address_points
 
     job_id, organization_id = job.id, job.organization_id
     path = Path(job.file_path)

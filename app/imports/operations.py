@@ -9,8 +9,8 @@ from typing import IO, Any
 from flask import current_app
 from werkzeug.utils import secure_filename
 
-from app import PROJECT_ROOT
 from app.audit.operations import describe_changes, record_audit
+from app.config import PROJECT_ROOT
 from app.core.errors import Conflict
 from app.extensions import db
 from app.imports.jobs import create_job

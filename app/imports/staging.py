@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from app.core.reading import FileRefused, RowReject, check_file, read_rows
 from app.extensions import db
 from app.imports.dates import sql_bad_date
 from app.imports.layouts import CANONICAL_FIELDS, DATE_FIELDS, VoterLayout
 from app.imports.progress import JobProgress
-from app.imports.reading import FileRefused, RowReject, check_file, read_rows
 from app.people.models import Person
 from app.voters.models import Address, Household, Registration
 

@@ -8,8 +8,8 @@ from app.auth.access import current_user, require
 from app.auth.permissions import Permission
 from app.core.pagination import PageArgsSchema, page_schema, paginate
 from app.core.schemas import StrictSchema
+from app.imports.geocoding import geocode_report
 from app.people.schemas import PointSchema
-from app.voters.geocoding import geocode_report
 from app.voters.models import Address
 from app.voters.operations import place_address
 
