@@ -24,6 +24,8 @@ CONNECTED_MODULES = (
     "app.volunteers.operations",
     "app.people.sms",
     "app.events.reminders",
+    "app.imports.uploads",
+    "app.auth.cleanup",
 )
 
 

@@ -13,6 +13,7 @@ from app import create_app
 from app.audit.context import acting_as
 from app.config import PROJECT_ROOT
 from app.core.localdb import DEFAULT_PORT, LocalCluster, LocalDatabaseError, postgis_installed
+from app.core.transactions import commit, unit_of_work
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -70,17 +71,16 @@ def demo() -> None:
         load_demo_event,
         load_demo_voters,
     )
-    from app.extensions import db
     from app.imports.jobs import summary_line
 
     with acting_as("cli:demo"):
         logins = load_demo()
-        db.session.commit()
+        commit()
         for job in load_demo_voters(demo_organization_id()):
-            db.session.commit()
+            commit()
             click.echo(f"  {job.filename}: {summary_line(job)}")
         event = load_demo_event(demo_organization_id())
-        db.session.commit()
+        commit()
     click.echo(f"Demo event sign-up page (public): {public_url(f'/events/{event.code}')}")
     click.echo(f"Volunteer sign-up form (public):  {public_url(f'/volunteer/{DEMO_SLUG}')}")
     click.echo(f"Demo logins (password for all: {logins[0].password}):")
@@ -109,7 +109,7 @@ def create_user_command(slug: str, email: str, name: str, role: str, password: s
     from app.core.errors import DoorstepError
     from app.extensions import db
 
-    with acting_as("cli:create-user"):
+    with acting_as("cli:create-user"), unit_of_work():
         organization = db.session.scalar(select(Organization).where(Organization.slug == slug))
         try:
             if organization is None:
@@ -119,7 +119,6 @@ def create_user_command(slug: str, email: str, name: str, role: str, password: s
             )
         except DoorstepError as exc:
             raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from exc
-        db.session.commit()
     click.echo(f"created {user.role} {user.email} in {organization.slug}")
 
 
@@ -147,11 +146,10 @@ def outbox() -> None:
 @with_appcontext
 def outbox_deliver() -> None:
     """Send pending messages now (retries the ones that failed before)."""
-    from app.extensions import db
     from app.outreach.operations import deliver_pending
 
-    sent, failed = deliver_pending()
-    db.session.commit()
+    with unit_of_work():
+        sent, failed = deliver_pending()
     click.echo(f"sent {sent}, failed {failed}")
 
 

@@ -74,6 +74,7 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     # Voter-file uploads (POST /api/v1/imports) only; a state file gzips to well under this.
     ("DOORSTEP_MAX_UPLOAD_MB", "DOORSTEP_MAX_UPLOAD_MB", _int, 1024),
     ("DOORSTEP_UPLOAD_DIR", "DOORSTEP_UPLOAD_DIR", _str, ""),
+    ("DOORSTEP_UPLOAD_RETENTION_DAYS", "DOORSTEP_UPLOAD_RETENTION_DAYS", _int, 7),
     ("DOORSTEP_CORS_ORIGINS", "DOORSTEP_CORS_ORIGINS", _list, []),
     ("DOORSTEP_PROXY_HOPS", "DOORSTEP_PROXY_HOPS", _int, 0),
     ("DOORSTEP_LOG_FORMAT", "DOORSTEP_LOG_FORMAT", _str, "json"),

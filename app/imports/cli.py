@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.audit.context import acting_as
+from app.core.transactions import commit
 from app.imports.models import ImportKind, JobStatus
 
 
@@ -48,7 +49,7 @@ def run_import(
 
     with acting_as(f"cli:import-{kind.value}"):
         job = create_job(_organization_id(slug), kind, path, layout=layout, options=options)
-        db.session.commit()
+        commit()
         claim_job(db.engine, job.id)
         db.session.expire(job)
         total = max(job.file_size, 1)
@@ -69,7 +70,7 @@ def run_import(
 
             job = run_job(job, engine=db.engine, on_change=on_change)
             bar.update(total - done["bytes"])
-        db.session.commit()
+        commit()
     click.echo(summary_line(job))
     if job.status == JobStatus.FAILED:
         raise SystemExit(1)
