@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
 from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import finish_config, load_config
+from app.config import PROJECT_ROOT, finish_config, load_config
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["PROJECT_ROOT", "create_app"]
+
+# The modules that connect receivers of app.core.signals or register periodic tasks
+# (app.core.tasks). They do so when imported; create_app imports them all so the web app, the
+# CLI and the worker react alike (tests/core/test_layers.py checks the list is complete).
+CONNECTED_MODULES = (
+    "app.audit.context",
+    "app.auth.tokens",
+    "app.outreach.operations",
+    "app.voters.operations",
+    "app.events.merging",
+    "app.volunteers.operations",
+    "app.people.sms",
+    "app.events.reminders",
+    "app.imports.uploads",
+    "app.auth.cleanup",
+)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -46,6 +62,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_tokens(jwt)
     _register_blueprints(app, api)
+    for module in CONNECTED_MODULES:
+        importlib.import_module(module)
     return app
 
 

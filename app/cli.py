@@ -9,9 +9,16 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from app import PROJECT_ROOT, create_app
+from app import create_app
 from app.audit.context import acting_as
-from app.core.localdb import DEFAULT_PORT, LocalCluster, LocalDatabaseError, ensure_local_database
+from app.config import PROJECT_ROOT
+from app.core.localdb import (
+    DEFAULT_PORT,
+    LocalCluster,
+    LocalDatabaseError,
+    ensure_local_database,
+)
+from app.core.transactions import commit, unit_of_work
 
 
 def create_app_with_a_database():
@@ -81,17 +88,16 @@ def demo() -> None:
         load_demo_event,
         load_demo_voters,
     )
-    from app.extensions import db
     from app.imports.jobs import summary_line
 
     with acting_as("cli:demo"):
         logins = load_demo()
-        db.session.commit()
+        commit()
         for job in load_demo_voters(demo_organization_id()):
-            db.session.commit()
+            commit()
             click.echo(f"  {job.filename}: {summary_line(job)}")
         event = load_demo_event(demo_organization_id())
-        db.session.commit()
+        commit()
     click.echo(f"Demo event sign-up page (public): {public_url(f'/events/{event.code}')}")
     click.echo(f"Volunteer sign-up form (public):  {public_url(f'/volunteer/{DEMO_SLUG}')}")
     click.echo(f"Demo logins (password for all: {logins[0].password}):")
@@ -120,7 +126,7 @@ def create_user_command(slug: str, email: str, name: str, role: str, password: s
     from app.core.errors import DoorstepError
     from app.extensions import db
 
-    with acting_as("cli:create-user"):
+    with acting_as("cli:create-user"), unit_of_work():
         organization = db.session.scalar(select(Organization).where(Organization.slug == slug))
         try:
             if organization is None:
@@ -130,7 +136,6 @@ def create_user_command(slug: str, email: str, name: str, role: str, password: s
             )
         except DoorstepError as exc:
             raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from exc
-        db.session.commit()
     click.echo(f"created {user.role} {user.email} in {organization.slug}")
 
 
@@ -142,7 +147,7 @@ def push() -> None:
 @push.command("keys")
 def push_keys() -> None:
     """Make a VAPID key pair; put the private key in DOORSTEP_VAPID_PRIVATE_KEY."""
-    from app.outreach.vapid import new_vapid_keys
+    from app.core.vapid import new_vapid_keys
 
     private, public = new_vapid_keys()
     click.echo(f"DOORSTEP_VAPID_PRIVATE_KEY={private}")
@@ -158,17 +163,17 @@ def outbox() -> None:
 @with_appcontext
 def outbox_deliver() -> None:
     """Send pending messages now (retries the ones that failed before)."""
-    from app.extensions import db
     from app.outreach.operations import deliver_pending
 
-    sent, failed = deliver_pending()
-    db.session.commit()
+    with unit_of_work():
+        sent, failed = deliver_pending()
     click.echo(f"sent {sent}, failed {failed}")
 
 
 from app.events.cli import reminders_group  # noqa: E402 - after the core commands
-from app.imports.cli import import_group, worker_command  # noqa: E402
+from app.imports.cli import import_group  # noqa: E402
 from app.turfs.cli import turf_group  # noqa: E402
+from app.worker import worker_command  # noqa: E402
 
 cli.add_command(import_group)
 cli.add_command(worker_command)

@@ -6,9 +6,12 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import time, timedelta
+from pathlib import Path
 from typing import Any
 
-from app.outreach.vapid import vapid_public_key
+from app.core.vapid import vapid_public_key
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: The hosts of Chrome's, Firefox's, Safari's and Edge's push services.
 PUSH_SERVICE_HOSTS = [
@@ -74,6 +77,7 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     # Compressed uploads (gzip, zip, KMZ) are refused while unpacking past either cap.
     ("DOORSTEP_MAX_UNPACKED_MB", "DOORSTEP_MAX_UNPACKED_MB", _int, 16384),
     ("DOORSTEP_MAX_UNPACK_RATIO", "DOORSTEP_MAX_UNPACK_RATIO", _int, 100),
+    ("DOORSTEP_UPLOAD_RETENTION_DAYS", "DOORSTEP_UPLOAD_RETENTION_DAYS", _int, 7),
     ("DOORSTEP_CORS_ORIGINS", "DOORSTEP_CORS_ORIGINS", _list, []),
     ("DOORSTEP_PROXY_HOPS", "DOORSTEP_PROXY_HOPS", _int, 0),
     ("DOORSTEP_LOG_FORMAT", "DOORSTEP_LOG_FORMAT", _str, "json"),

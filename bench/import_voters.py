@@ -32,8 +32,8 @@ from sqlalchemy import text
 from app import create_app
 from app.accounts.operations import create_organization
 from app.audit.context import acting_as
+from app.core.reading import check_file
 from app.extensions import db
-from app.imports.reading import check_file
 
 GOAL = 0.30
 RAW_TABLE = "bench_raw_voter_copy"

@@ -10,15 +10,15 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.accounts.models import Invitation, Organization, User
+from app.accounts.passwords import check_password_policy, hash_password
 from app.accounts.queries import find_invitation_by_token, hash_invitation_token
 from app.audit.context import set_actor
 from app.audit.operations import describe_changes, record_audit
-from app.auth.passwords import check_password_policy, hash_password
 from app.auth.permissions import Role, can_invite
-from app.auth.tokens import revoke_user_refresh_tokens
 from app.core.contact import normalise_email, normalise_phone
 from app.core.errors import Conflict, Gone, NotFound, PermissionDenied, ValidationError
 from app.core.links import public_url
+from app.core.signals import user_deactivated
 from app.extensions import db
 from app.outreach.models import Channel
 from app.outreach.operations import queue_message
@@ -231,7 +231,7 @@ def update_user(actor: User, user: User, changes: dict[str, Any]) -> User:
     summary = describe_changes(user)
     if changes.get("is_active") is False and "is_active" in summary:
         user.invalidate_tokens()
-        revoke_user_refresh_tokens(user.id)
+        user_deactivated.send(user.id)  # auth revokes the user's refresh tokens
     if summary:
         record_audit("user.update", entity=user, changes=summary)
     db.session.flush()

@@ -15,8 +15,8 @@ from sqlalchemy.dialects.postgresql import insert
 
 from app.areas.models import Area
 from app.core.geo import read_features
+from app.core.reading import FileRefused, RowReject
 from app.extensions import db
-from app.imports.reading import FileRefused, RowReject
 from app.voters.search_columns import assign_areas
 
 # Properties that usually hold a boundary's code, tried in order when no field is named.

@@ -1,67 +1,22 @@
 """Area endpoints: list, one area as GeoJSON, and the precinct disagreement report."""
 
-import marshmallow as ma
 from flask_smorest import Blueprint
 
 from app.areas import queries
-from app.areas.queries import AREA_SORTS
+from app.areas.schemas import (
+    AreaCollectionSchema,
+    AreaFeatureSchema,
+    AreaListArgsSchema,
+    AreaMapArgsSchema,
+    AreaSchema,
+    PrecinctCheckArgsSchema,
+    PrecinctCheckSchema,
+)
 from app.auth.access import current_user, require
 from app.auth.permissions import Permission
-from app.core.geo import BBox
-from app.core.pagination import PageArgsSchema, page_schema, sort_field
-from app.core.schemas import StrictSchema
+from app.core.pagination import page_schema
 
 blp = Blueprint("areas", __name__, url_prefix="/api/v1", description="Precincts, wards, districts")
-
-
-class AreaSchema(ma.Schema):
-    id = ma.fields.Integer()
-    kind = ma.fields.String()
-    code = ma.fields.String()
-    name = ma.fields.String()
-
-
-class AreaListArgsSchema(PageArgsSchema):
-    kind = ma.fields.String(validate=ma.validate.Length(max=30))
-    code = ma.fields.String(validate=ma.validate.Length(max=40))
-    sort = sort_field(AREA_SORTS)
-
-
-class AreaFeatureSchema(ma.Schema):
-    type = ma.fields.String()
-    id = ma.fields.Integer()
-    geometry = ma.fields.Dict()
-    properties = ma.fields.Dict()
-
-
-class AreaMapArgsSchema(StrictSchema):
-    kind = ma.fields.String(load_default="precinct", validate=ma.validate.Length(min=1, max=30))
-    bbox = BBox()
-
-
-class AreaCollectionSchema(ma.Schema):
-    type = ma.fields.String()
-    truncated = ma.fields.Boolean()
-    features = ma.fields.List(ma.fields.Nested(AreaFeatureSchema))
-
-
-class PrecinctCheckArgsSchema(StrictSchema):
-    kind = ma.fields.String(load_default="precinct", validate=ma.validate.Length(max=30))
-    limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=1000))
-
-
-class PrecinctPairSchema(ma.Schema):
-    file_code = ma.fields.String()
-    map_code = ma.fields.String()
-    voters = ma.fields.Integer()
-
-
-class PrecinctCheckSchema(ma.Schema):
-    kind = ma.fields.String()
-    voters_placed = ma.fields.Integer()
-    voters_disagreeing = ma.fields.Integer()
-    share_disagreeing = ma.fields.Float()
-    pairs = ma.fields.List(ma.fields.Nested(PrecinctPairSchema))
 
 
 @blp.route("/areas", methods=["GET"])

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, replace
 
+from app.core.signals import request_finished, request_started
+
 
 @dataclass(frozen=True)
 class AuditContext:
@@ -45,6 +47,18 @@ def end_request_context() -> None:
     if token is not None:
         _current.reset(token)
         _request_token.set(None)
+
+
+@request_started.connect
+def _begin_request(
+    _sender: object, *, request_id: str, ip: str | None, user_agent: str | None
+) -> None:
+    begin_request_context(request_id=request_id, ip=ip, user_agent=user_agent)
+
+
+@request_finished.connect
+def _end_request(_sender: object) -> None:
+    end_request_context()
 
 
 def set_actor(*, user_id: int, label: str, organization_id: int) -> None:

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.audit.context import set_actor
-from app.audit.operations import record_audit
-from app.auth.passwords import (
+from app.accounts.passwords import (
     burn_verification_time,
     check_password_policy,
     hash_password,
     verify_password,
 )
+from app.audit.context import set_actor
+from app.audit.operations import record_audit
 from app.auth.throttle import check_login_allowed, record_login_attempt
 from app.auth.tokens import (
     TokenPair,

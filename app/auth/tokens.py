@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from app.accounts.models import User
 from app.auth.models import RefreshToken, RevokedAccessToken
 from app.core.errors import NotAuthenticated, error_response
+from app.core.signals import user_deactivated
 from app.extensions import db
 
 
@@ -88,6 +89,7 @@ def revoke_family(family_id: uuid.UUID, now: datetime | None = None) -> None:
     )
 
 
+@user_deactivated.connect
 def revoke_user_refresh_tokens(user_id: int) -> None:
     db.session.execute(
         update(RefreshToken)

@@ -20,8 +20,8 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
+from app.core.reading import FileRefused
 from app.core.unpacking import CappedZip, DamagedArchive, open_unpacked
-from app.imports.reading import FileRefused
 
 MAX_POLYGON_VERTICES = 100_000
 

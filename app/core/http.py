@@ -1,4 +1,8 @@
-"""Request plumbing: request ids, one commit per request, security headers, access log."""
+"""Request plumbing: request ids, one commit per request, security headers, access log.
+
+Core sits at the bottom: what the rooms above do at a request's start and end (audit's context,
+outreach's delivery after the commit) they do as receivers of ``app.core.signals``.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,9 @@ import uuid
 
 from flask import Flask, Response, g, request
 
-from app.audit.context import begin_request_context, end_request_context
 from app.core.errors import ValidationError
-from app.extensions import db
-from app.outreach.operations import deliver_after_commit
+from app.core.signals import request_finished, request_started
+from app.core.transactions import commit, rollback
 
 log = logging.getLogger("doorstep.access")
 
@@ -36,7 +39,8 @@ def _start_request() -> None:
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
     g.started_at = time.perf_counter()
-    begin_request_context(
+    request_started.send(
+        None,
         request_id=g.request_id,
         ip=request.remote_addr,
         user_agent=(request.user_agent.string or "")[:300] or None,
@@ -54,11 +58,9 @@ def _finish_request(response: Response) -> Response:
     # The request boundary commits once; a failed request leaves nothing behind unless the
     # error itself is a fact worth keeping (DoorstepError.keeps_transaction).
     if response.status_code < 400 or g.pop("keep_transaction", False):
-        db.session.commit()
-        deliver_after_commit()
+        commit()
     else:
-        db.session.rollback()
-        db.session.info.pop("outbox_pending", None)
+        rollback()
     response.headers["X-Request-ID"] = g.get("request_id", "")
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -83,8 +85,8 @@ def _finish_request(response: Response) -> Response:
 
 def _teardown_request(exc: BaseException | None) -> None:
     if exc is not None:
-        db.session.rollback()
-    end_request_context()
+        rollback()
+    request_finished.send(None)
 
 
 def init_http(app: Flask) -> None:

@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from app.core.links import public_url
+from app.core.tasks import periodic_task
 from app.events.locks import lock_signup
 from app.events.messaging import Draft, channels_for, message_person, quiet_until
 from app.events.models import (
@@ -79,6 +80,7 @@ def stage_windows(shift: Shift, zone: ZoneInfo) -> dict[ReminderStage, Window | 
     }
 
 
+@periodic_task("reminders", every=timedelta(0))  # the worker runs it on every turn
 def run_due_reminders(now: datetime | None = None) -> dict[str, int]:
     """Send (or skip) every reminder and change notice due at ``now``; returns the counts.
     Safe to run from several workers at once; the caller commits."""

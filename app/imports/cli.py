@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.audit.context import acting_as
+from app.core.transactions import commit
 from app.imports.models import ImportKind, JobStatus
 
 
@@ -48,7 +49,7 @@ def run_import(
 
     with acting_as(f"cli:import-{kind.value}"):
         job = create_job(_organization_id(slug), kind, path, layout=layout, options=options)
-        db.session.commit()
+        commit()
         claim_job(db.engine, job.id)
         db.session.expire(job)
         total = max(job.file_size, 1)
@@ -69,7 +70,7 @@ def run_import(
 
             job = run_job(job, engine=db.engine, on_change=on_change)
             bar.update(total - done["bytes"])
-        db.session.commit()
+        commit()
     click.echo(summary_line(job))
     if job.status == JobStatus.FAILED:
         raise SystemExit(1)
@@ -167,33 +168,3 @@ def import_streets_command(
     """Import street centrelines (GeoJSON or zipped Shapefile, WGS84, split at crossings)."""
     options = {"key_field": key_field, "name_field": name_field, "barrier": barriers}
     run_import(ImportKind.STREETS, file, slug, quiet=quiet, options=options)
-
-
-@click.command("worker")
-@click.option("--once", is_flag=True, help="Run the queued jobs, then exit")
-@click.option("--poll-seconds", default=2.0, show_default=True)
-@with_appcontext
-def worker_command(once: bool, poll_seconds: float) -> None:
-    """Run queued imports and the volunteer reminders in the background (bin/start starts one
-    beside the web server)."""
-    import time
-
-    from flask import current_app
-
-    from app.events.cli import run_reminders_step, start_reminder_thread
-    from app.imports.jobs import run_next_job, summary_line
-
-    if once:
-        with acting_as("worker:reminders"):
-            run_reminders_step()
-    else:  # in a thread of its own: an hour-long voter file must not hold up a reminder
-        start_reminder_thread(current_app._get_current_object(), poll_seconds)
-    with acting_as("worker:imports"):
-        while True:
-            job = run_next_job()
-            if job is not None:
-                click.echo(summary_line(job))
-                continue
-            if once:
-                return
-            time.sleep(poll_seconds)

@@ -12,7 +12,7 @@ import io
 import json
 from datetime import datetime
 
-from app.imports.reading import FileRefused
+from app.core.reading import FileRefused
 
 ELECTION_MAP_COLUMNS = ("County", "Election Number", "Election Description", "Election Date")
 

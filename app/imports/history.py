@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from app.core.reading import FileRefused, RowReject, check_file, read_rows
 from app.extensions import db
 from app.imports.dates import sql_date
 from app.imports.layouts import NC_HISTORY_COLUMNS, NC_HISTORY_METHODS, election_kind
 from app.imports.progress import JobProgress
-from app.imports.reading import FileRefused, RowReject, check_file, read_rows
 from app.imports.staging import analyze, driver_connection, execute_script
 from app.voters.search_columns import refresh_search_columns
 

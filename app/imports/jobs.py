@@ -7,15 +7,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from app.core.errors import DoorstepError
+from app.core.transactions import commit
 from app.extensions import db
-from app.imports.election_map import read_election_map
-from app.imports.layouts import BUILT_IN_LAYOUTS, VoterLayout, mapping_layout
-from app.imports.models import ImportJob, ImportKind, ImportMapping, ImportReject, JobStatus
+from app.imports.kinds import runner_for
+from app.imports.models import ImportJob, ImportKind, ImportReject, JobStatus
 from app.imports.progress import JobProgress
-from app.imports.reading import FileRefused
+from app.imports.uploads import remove_when_committed
 
 log = logging.getLogger(__name__)
 
@@ -48,29 +48,6 @@ def create_job(
     return job
 
 
-def resolve_layout(organization_id: int, name: str) -> VoterLayout:
-    """A built-in layout (pa, nc, nc-snapshot, oh) or the organisation's saved mapping."""
-    if name in BUILT_IN_LAYOUTS:
-        return BUILT_IN_LAYOUTS[name]
-    mapping = db.session.scalar(
-        select(ImportMapping).filter_by(organization_id=organization_id, name=name)
-    )
-    if mapping is None:
-        raise FileRefused(
-            f"Unknown layout {name!r}: use {', '.join(BUILT_IN_LAYOUTS)}"
-            " or the name of a saved mapping.",
-            fields={"layout": name},
-        )
-    return mapping_layout(
-        mapping.name,
-        state=mapping.state,
-        columns=mapping.columns,
-        delimiter=mapping.delimiter,
-        encoding=mapping.encoding,
-        date_format=mapping.date_format,
-    )
-
-
 def run_job(
     job: ImportJob,
     *,
@@ -82,97 +59,19 @@ def run_job(
     The caller commits on success. On failure the work is rolled back here and the failure
     recorded, so nothing is ever half applied.
     """
-    from app.areas.operations import import_areas
-    from app.imports.history import import_nc_history
-    from app.imports.voters import import_voters
-    from app.streets.operations import import_streets
-    from app.voters.geocoding import geocode_addresses, geocode_report, load_address_points
-
-    job_id, organization_id = job.id, job.organization_id
+    job_id = job.id
     path = Path(job.file_path)
     progress = JobProgress(engine, job_id, total_bytes=job.file_size, on_change=on_change)
     started = time.monotonic()
     # The job row is not touched in this transaction until the end: the progress writer
     # updates it from its own connection meanwhile, and must never wait on our lock.
     try:
+        runner = runner_for(job.kind)
         # Big hash joins and sorts stay in memory; the setting ends with the transaction.
         db.session.execute(text("SET LOCAL work_mem = '256MB'"))
         with progress:
-            if job.kind == ImportKind.VOTERS:
-                layout = resolve_layout(organization_id, job.layout)
-                result = import_voters(
-                    organization_id,
-                    job_id,
-                    path,
-                    layout,
-                    progress,
-                    elections=_elections(job.options),
-                    full_file=job.options.get("full_file", True),
-                    filename=job.filename,
-                )
-                counts = {
-                    "rows_read": result.rows_read,
-                    "rows_inserted": result.inserted,
-                    "rows_updated": result.updated,
-                    "rows_unchanged": result.unchanged,
-                    "rows_rejected": result.rejected,
-                    "rows_removed": result.removed,
-                }
-                summary = {**result.summary, "geocoding": geocode_report(organization_id)}
-            elif job.kind == ImportKind.HISTORY:
-                result = import_nc_history(organization_id, job_id, path, progress)
-                counts = {
-                    "rows_read": result.rows_read,
-                    "rows_inserted": result.inserted,
-                    "rows_unchanged": result.unchanged,
-                    "rows_rejected": result.rejected,
-                }
-                summary = result.summary
-            elif job.kind == ImportKind.AREAS:
-                result = import_areas(
-                    organization_id,
-                    path,
-                    kind=job.options["kind"],
-                    code_field=job.options.get("code_field"),
-                    name_field=job.options.get("name_field"),
-                    import_job_id=job_id,
-                )
-                _save_rejects(job_id, result.rejects)
-                counts = {
-                    "rows_read": result.read,
-                    "rows_inserted": result.inserted,
-                    "rows_updated": result.updated,
-                    "rows_rejected": len(result.rejects),
-                }
-                summary = {"addresses_placed": result.addresses_placed}
-            elif job.kind == ImportKind.STREETS:
-                result = import_streets(
-                    organization_id,
-                    path,
-                    key_field=job.options.get("key_field"),
-                    name_field=job.options.get("name_field"),
-                    barrier=job.options.get("barrier", False),
-                    import_job_id=job_id,
-                )
-                _save_rejects(job_id, result.rejects)
-                counts = {
-                    "rows_read": result.read,
-                    "rows_inserted": result.inserted,
-                    "rows_updated": result.updated,
-                    "rows_rejected": len(result.rejects),
-                }
-                summary = {"barrier": job.options.get("barrier", False)}
-            else:
-                read, added, rejects = load_address_points(organization_id, job_id, path, progress)
-                _save_rejects(job_id, rejects)
-                placed = geocode_addresses(organization_id)
-                counts = {
-                    "rows_read": read,
-                    "rows_inserted": added,
-                    "rows_unchanged": read - added - len(rejects),
-                    "rows_rejected": len(rejects),
-                }
-                summary = {"addresses_placed": placed, "geocoding": geocode_report(organization_id)}
+            result = runner(job, path, progress)
+        _save_rejects(job_id, result.rejects)
     except Exception as exc:
         db.session.rollback()
         job = db.session.get(ImportJob, job_id)
@@ -187,24 +86,15 @@ def run_job(
         if isinstance(exc, DoorstepError):
             return job
         raise
-    for name, value in counts.items():
+    for name, value in result.counts.items():
         setattr(job, name, value)
-    job.summary = {**summary, "seconds": round(time.monotonic() - started, 2)}
+    job.summary = {**result.summary, "seconds": round(time.monotonic() - started, 2)}
     job.bytes_read = job.file_size
     job.status, job.phase, job.finished_at = JobStatus.SUCCEEDED, "done", db.func.now()
     job.started_at = job.started_at or db.func.now()
     db.session.flush()
+    remove_when_committed(job.file_path)
     return job
-
-
-def _elections(options: dict) -> dict | None:
-    elections = options.get("elections")
-    if isinstance(elections, str):  # a path given on the command line
-        try:
-            return read_election_map(Path(elections).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise FileRefused(f"The election map could not be read: {exc}") from exc
-    return elections
 
 
 def _save_rejects(job_id: int, rejects) -> None:
@@ -276,5 +166,5 @@ def run_next_job() -> ImportJob | None:
         job = run_job(job, engine=db.engine)
     except Exception:
         job = db.session.get(ImportJob, job_id)
-    db.session.commit()
+    commit()
     return job

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import IO, Any
 
-from flask import current_app
 from werkzeug.utils import secure_filename
 
-from app import PROJECT_ROOT
 from app.audit.operations import describe_changes, record_audit
 from app.core.errors import Conflict
 from app.extensions import db
 from app.imports.jobs import create_job
 from app.imports.models import ImportJob, ImportKind, ImportMapping
-
-
-def upload_dir() -> Path:
-    configured = current_app.config.get("DOORSTEP_UPLOAD_DIR")
-    path = Path(configured) if configured else PROJECT_ROOT / "var" / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+from app.imports.uploads import upload_dir
 
 
 def queue_import(user, stream: IO[bytes], filename: str, form: dict[str, Any]) -> ImportJob:

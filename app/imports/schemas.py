@@ -7,13 +7,13 @@ import codecs
 import marshmallow as ma
 
 from app.core.pagination import PageArgsSchema, sort_field
+from app.core.reading import FileRefused
 from app.core.schemas import StrictSchema
 from app.imports.dates import DATE_FORMATS
 from app.imports.election_map import read_election_map
 from app.imports.layouts import BUILT_IN_LAYOUTS, CANONICAL_FIELDS, REQUIRED_FIELDS
 from app.imports.models import ImportKind, JobStatus
 from app.imports.queries import JOB_SORTS
-from app.imports.reading import FileRefused
 
 
 class ImportCreateSchema(StrictSchema):

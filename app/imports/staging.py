@@ -10,12 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from app.core.unpacking import DamagedArchive
-from app.extensions import db
-from app.imports.dates import sql_bad_date
-from app.imports.layouts import CANONICAL_FIELDS, DATE_FIELDS, VoterLayout
-from app.imports.progress import JobProgress
-from app.imports.reading import (
+from app.core.reading import (
     SNIFF_BYTES,
     FileRefused,
     RowReject,
@@ -23,6 +18,11 @@ from app.imports.reading import (
     open_binary,
     read_rows,
 )
+from app.core.unpacking import DamagedArchive
+from app.extensions import db
+from app.imports.dates import sql_bad_date
+from app.imports.layouts import CANONICAL_FIELDS, DATE_FIELDS, VoterLayout
+from app.imports.progress import JobProgress
 from app.people.models import Person
 from app.voters.models import Address, Household, Registration
 

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from app.core.reading import FileRefused
 from app.extensions import db
 from app.imports.dates import sql_checked_date
+from app.imports.geocoding import geocode_addresses
 from app.imports.layouts import CANONICAL_FIELDS, VoterLayout
 from app.imports.progress import JobProgress
-from app.imports.reading import FileRefused
 from app.imports.staging import (
     StagedFile,
     analyze,
@@ -26,7 +27,6 @@ from app.imports.staging import (
     stage_voter_file,
 )
 from app.imports.votes import unpack_votes, upsert_elections, write_votes
-from app.voters.geocoding import geocode_addresses
 from app.voters.search_columns import (
     METHOD_CODE_SQL,
     copy_homes_to_people,

@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import text
 
+from app.core.reading import FileRefused
 from app.extensions import db
 from app.imports.layouts import VoterLayout, election_kind
-from app.imports.reading import FileRefused
 from app.imports.staging import StagedFile
 
 

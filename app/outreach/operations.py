@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from app.core.signals import after_commit, after_rollback
 from app.extensions import db
 from app.outreach.models import Channel, MessageStatus, OutboundMessage
 from app.outreach.senders import DeliveryError, RecipientGone, sender_for
@@ -41,7 +42,13 @@ def queue_message(
     return message
 
 
-def deliver_after_commit() -> None:
+@after_rollback.connect
+def _drop_pending(_session: object) -> None:
+    db.session.info.pop("outbox_pending", None)
+
+
+@after_commit.connect
+def deliver_after_commit(_session: object = None) -> None:
     """Deliver what the just-committed transaction queued; failures stay pending for retry."""
     if not db.session.info.pop("outbox_pending", False):
         return

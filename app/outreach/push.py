@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 
-from app.accounts.models import User
 from app.extensions import db
 from app.outreach.models import Channel, PushSubscription
 from app.outreach.operations import queue_message
 
 
-def subscribe(user: User, fields: dict[str, Any], user_agent: str) -> PushSubscription:
+class PushUser(Protocol):
+    """Who owns a subscription: an ``app.accounts`` User (accounts is a room above outreach)."""
+
+    id: int
+    organization_id: int
+
+
+def subscribe(user: PushUser, fields: dict[str, Any], user_agent: str) -> PushSubscription:
     """Keep this browser's subscription for ``user`` (a phone handed to another canvasser
     moves with its new owner)."""
     values = {
@@ -42,7 +48,7 @@ def subscribe(user: User, fields: dict[str, Any], user_agent: str) -> PushSubscr
     return db.session.get(PushSubscription, subscription_id, populate_existing=True)
 
 
-def unsubscribe(user: User, endpoint: str) -> bool:
+def unsubscribe(user: PushUser, endpoint: str) -> bool:
     """Turn notifications off for this browser; False when it was not subscribed."""
     gone = db.session.execute(
         delete(PushSubscription)
@@ -52,7 +58,7 @@ def unsubscribe(user: User, endpoint: str) -> bool:
     return bool(gone)
 
 
-def subscriptions_of(user: User) -> list[PushSubscription]:
+def subscriptions_of(user: PushUser) -> list[PushSubscription]:
     return list(
         db.session.scalars(
             select(PushSubscription)

@@ -13,6 +13,7 @@ import requests
 from flask import current_app
 from pywebpush import WebPushException, webpush
 
+from app.core.signals import sms_recipient_stopped
 from app.extensions import db
 from app.outreach.models import Channel, OutboundMessage, PushSubscription
 
@@ -136,10 +137,9 @@ class TwilioSender:
             return
         code = _twilio_code(response)
         if code == self.STOPPED:
-            from app.outreach.sms import opt_out_phone  # people depend on outreach, not back
-
-            opt_out_phone(message.recipient, organization_id=message.organization_id,
-                          reason="provider: recipient replied STOP")  # fmt: skip
+            # People (a room above) opt the number out: app.people.sms listens.
+            sms_recipient_stopped.send(message.recipient, organization_id=message.organization_id,
+                                       reason="provider: recipient replied STOP")  # fmt: skip
             raise RecipientGone("The recipient replied STOP (21610).")
         if code == self.INVALID_NUMBER:
             raise RecipientGone("Not a number that takes texts (21211).")

@@ -12,9 +12,10 @@ from app.auth.access import current_user, public, signed_in
 from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.core.links import public_url
 from app.extensions import db
-from app.outreach import push, sms
+from app.outreach import push
 from app.outreach.models import PushSubscription
 from app.outreach.schemas import PushKeySchema, PushSubscriptionInSchema, PushSubscriptionSchema
+from app.people import sms
 
 blp = Blueprint("push", __name__, url_prefix="/api/v1", description="Web Push and texts")
 

@@ -1,6 +1,6 @@
 from flask import Blueprint, redirect, render_template, send_from_directory
 
-from app import PROJECT_ROOT
+from app.config import PROJECT_ROOT
 
 bp = Blueprint(
     "pages",

@@ -9,9 +9,7 @@ from sqlalchemy import select, update
 
 from app.audit.operations import describe_changes, record_audit
 from app.core.errors import Conflict, ValidationError
-from app.events.locks import lock_shifts
-from app.events.models import SEATED, CheckIn, Shift, Signup, SignupStatus
-from app.events.operations import promote_waitlist, set_status
+from app.core.signals import person_merged
 from app.extensions import db
 from app.people.contacts import EMAILS, PHONES, ContactKind, ensure_one_primary, fold_contact
 from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
@@ -21,8 +19,6 @@ from app.people.operations import (
     normalise_tags,
     record_interaction,
 )
-from app.volunteers.operations import merge_profiles
-from app.voters.models import Registration
 from app.voters.search_columns import refresh_search_columns
 
 log = logging.getLogger(__name__)
@@ -47,7 +43,9 @@ _SEARCH_COLUMNS = ("party", "registration_status", "confidential", "vote_codes",
 def merge_people(user_id: int | None, kept: Person, other: Person) -> Person:
     """Merge ``other`` into ``kept``: ``other`` stays as a pointer (``merged_into_id``).
 
-    Interactions, registrations (with their votes), emails and phones move to ``kept``; contact
+    Interactions, survey answers, emails and phones move to ``kept``, and the rooms above people
+    move their own rows as receivers of ``person_merged`` (registrations with their votes,
+    sign-ups, volunteer profiles); contact
     points both have are folded (see ``fold_contact``); tags and languages are united; custom
     fields and name parts of ``kept`` win, its empty ones are filled from ``other``; suppression
     flags and ``confidential`` are OR-ed. Then the search columns are refreshed from the
@@ -77,11 +75,10 @@ def merge_people(user_id: int | None, kept: Person, other: Person) -> Person:
     # until describe_changes has read them.
     moved = {
         "interactions": _move_rows(Interaction, other, kept),
-        "registrations": _move_rows(Registration, other, kept),
         "survey_answers": _move_answers(other, kept),
-        "signups": _move_signups(other, kept),
-        "volunteer_profiles": merge_profiles(other, kept),
     }
+    for _receiver, counts in person_merged.send(kept, merged=other):
+        moved.update(counts)
     db.session.execute(
         update(Person)
         .where(Person.merged_into_id == other.id)
@@ -149,56 +146,6 @@ def _move_answers(other: Person, kept: Person) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
-
-
-def _move_signups(other: Person, kept: Person) -> int:
-    """Sign-ups (with their check-ins) move, except on a shift the kept person is on too:
-    those stay on the merged-away row, as history, cancelled if they still held a seat
-    (see ``_free_duplicate_seat``)."""
-    mine = Signup.__table__.alias("mine")
-    moved = db.session.execute(
-        update(Signup)
-        .where(
-            Signup.person_id == other.id,
-            ~select(mine.c.id)
-            .where(mine.c.person_id == kept.id, mine.c.shift_id == Signup.shift_id)
-            .exists(),
-        )
-        .values(person_id=kept.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.execute(
-        update(CheckIn)
-        .where(CheckIn.person_id == other.id)
-        .where(CheckIn.signup_id.in_(select(Signup.id).where(Signup.person_id == kept.id)))
-        .values(person_id=kept.id)
-        .execution_options(synchronize_session=False)
-    )
-    for duplicate in db.session.scalars(
-        select(Signup)
-        .where(Signup.person_id == other.id, Signup.status.in_(SEATED))
-        .where(~select(CheckIn.id).where(CheckIn.signup_id == Signup.id).exists())
-        .order_by(Signup.shift_id)
-    ).all():
-        _free_duplicate_seat(duplicate, kept)
-    return moved
-
-
-def _free_duplicate_seat(duplicate: Signup, kept: Person) -> None:
-    """The merged-away row held a seat on a shift the kept person is on too: the kept
-    person takes that seat if they were waiting for one, else the waitlist's first does."""
-    lock_shifts(duplicate.shift_id)
-    mine = db.session.scalar(
-        select(Signup).where(Signup.person_id == kept.id, Signup.shift_id == duplicate.shift_id)
-    )
-    seat = duplicate.status
-    set_status(duplicate, SignupStatus.CANCELLED)
-    db.session.flush()
-    if mine.status in (SignupStatus.WAITLISTED, SignupStatus.CANCELLED):
-        set_status(mine, seat)
-        db.session.flush()
-    else:
-        promote_waitlist(db.session.get(Shift, duplicate.shift_id))
 
 
 def _move_rows(model: Any, other: Person, kept: Person) -> int:

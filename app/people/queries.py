@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.engine import Row
 
-import app.imports.models  # noqa: F401 - people and registrations name import_jobs in a FK
 from app.core.contact import normalise_email, normalise_phone
 from app.core.errors import NotFound, ValidationError
 from app.core.pagination import Page, paginate

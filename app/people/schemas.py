@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import marshmallow as ma
-from geoalchemy2.shape import to_shape
 
 from app.core.api import MAX_ID
 from app.core.contact import normalise_email
@@ -15,6 +14,7 @@ from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
 from app.people.models import InteractionKind, PersonSource
 from app.people.queries import INTERACTION_SORTS, PERSON_SORTS, RECENT_INTERACTIONS
+from app.voters.schemas import PointSchema
 
 GENDERS = ["F", "M", "X", "U"]
 PHONE_KINDS = ["mobile", "landline", "voip", "unknown"]
@@ -244,17 +244,6 @@ class PhoneSchema(ma.Schema):
     do_not_contact = ma.fields.Boolean()
     source = ma.fields.String()
     consent_changed_at = ma.fields.DateTime(allow_none=True)
-
-
-class PointSchema(ma.Schema):
-    """A stored point as numbers for a client (SRID 4326): the one place it is converted."""
-
-    lon = ma.fields.Float(attribute="x")
-    lat = ma.fields.Float(attribute="y")
-
-    @ma.pre_dump
-    def _to_shape(self, point, **kwargs):
-        return to_shape(point)
 
 
 class HouseholdSchema(ma.Schema):

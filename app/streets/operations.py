@@ -15,8 +15,8 @@ from sqlalchemy.dialects.postgresql import insert
 
 from app.audit.operations import record_audit
 from app.core.geo import read_features
+from app.core.reading import FileRefused, RowReject
 from app.extensions import db
-from app.imports.reading import FileRefused, RowReject
 from app.streets.models import Street
 
 # Properties that usually hold a segment's id and name, tried in order when none is named.

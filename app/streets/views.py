@@ -1,40 +1,19 @@
 """Street endpoints: the segments in view (for the map), and marking barriers."""
 
-import marshmallow as ma
 from flask_smorest import Blueprint
 
 from app.auth.access import current_user, require
 from app.auth.permissions import Permission
 from app.core.errors import NotFound
-from app.core.geo import BBox
-from app.core.schemas import StrictSchema
 from app.streets import operations, queries
+from app.streets.schemas import (
+    BarriersResultSchema,
+    BarriersSchema,
+    StreetCollectionSchema,
+    StreetsArgsSchema,
+)
 
 blp = Blueprint("streets", __name__, url_prefix="/api/v1", description="Street centrelines")
-
-
-class StreetsArgsSchema(StrictSchema):
-    bbox = BBox(required=True)
-    barriers_only = ma.fields.Boolean(load_default=False)
-
-
-class StreetCollectionSchema(ma.Schema):
-    type = ma.fields.String()
-    truncated = ma.fields.Boolean()
-    features = ma.fields.List(ma.fields.Dict())
-
-
-class BarriersSchema(StrictSchema):
-    street_ids = ma.fields.List(
-        ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**63 - 1)),
-        required=True,
-        validate=ma.validate.Length(min=1, max=10_000),
-    )
-    is_barrier = ma.fields.Boolean(load_default=True)
-
-
-class BarriersResultSchema(ma.Schema):
-    changed = ma.fields.Integer()
 
 
 @blp.route("/streets", methods=["GET"])

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from shapely.geometry import mapping, shape
 
 from app.audit.context import acting_as
+from app.core.transactions import commit
 
 
 @click.group("turf")
@@ -81,7 +82,6 @@ def cut_command(
 ) -> None:
     """Cut an area into turfs of about TARGET doors; write them with their walking routes."""
     from app.core.errors import DoorstepError
-    from app.extensions import db
     from app.imports.cli import _organization_id
     from app.turfs import operations
     from app.turfs.cutting import CutSpec, plan_cut
@@ -118,7 +118,7 @@ def cut_command(
                 record = operations.commit_cut(
                     organization_id, None, spec, name or f"Cut at {target} doors"
                 )
-                db.session.commit()
+                commit()
                 from app.turfs.queries import cut_turf_ids
 
                 saved_ids = cut_turf_ids(record.id)

@@ -16,7 +16,7 @@ from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping, shape
 
 from app.core.geo import read_features
-from app.imports.reading import FileRefused, RowReject
+from app.core.reading import FileRefused, RowReject
 
 FORMATS = {
     "geojson": ("application/geo+json", "geojson"),

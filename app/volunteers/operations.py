@@ -13,6 +13,7 @@ from app.audit.operations import record_audit
 from app.core.codes import new_code
 from app.core.errors import Conflict, Gone, ValidationError
 from app.core.links import public_url
+from app.core.signals import person_merged
 from app.events import operations as events
 from app.events.messaging import ask_to_confirm_contacts
 from app.events.models import Event, Shift
@@ -339,3 +340,8 @@ def _welcome(profile: VolunteerProfile) -> None:
         body=f"Hello {person.first_name or ''},\n\nThank you for signing up to volunteer. "
         f"Your shifts, in your calendar (subscribe to this link):\n{feed_url(profile)}\n",
     )
+
+
+@person_merged.connect
+def _merge_profiles_of(kept: Person, *, merged: Person) -> dict[str, int]:
+    return {"volunteer_profiles": merge_profiles(merged, kept)}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from typing import Any
+
+from sqlalchemy import func, update
 
 from app.audit.operations import record_audit
 from app.core.errors import NotFound
+from app.core.signals import person_merged
 from app.extensions import db
-from app.voters.models import Address
+from app.voters.models import Address, Registration
 from app.voters.search_columns import assign_areas, copy_homes_to_people
 
 
@@ -30,3 +33,19 @@ def place_address(organization_id: int, address_id: int, lon: float, lat: float)
     )
     db.session.refresh(address)
     return address
+
+
+@person_merged.connect
+def move_registrations(kept: Any, *, merged: Any) -> dict[str, int]:
+    """Two people merged (``kept`` and ``merged`` are ``app.people`` Persons, a room above):
+    the merged one's registrations, with their votes, move to the kept one."""
+    moved = db.session.execute(
+        update(Registration)
+        .where(
+            Registration.person_id == merged.id,
+            Registration.organization_id == merged.organization_id,
+        )
+        .values(person_id=kept.id)
+        .execution_options(synchronize_session=False)
+    )
+    return {"registrations": moved.rowcount}

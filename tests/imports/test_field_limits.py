@@ -7,9 +7,9 @@ import tracemalloc
 
 from sqlalchemy import select
 
+from app.core.reading import MAX_FIELD_CHARS, MAX_LINE_CHARS
 from app.extensions import db
 from app.imports.models import ImportKind, ImportReject, JobStatus
-from app.imports.reading import MAX_FIELD_CHARS, MAX_LINE_CHARS
 from tests.imports.voter_files import (
     NC_COLUMNS,
     PA_COLUMNS,

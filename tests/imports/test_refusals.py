@@ -7,10 +7,10 @@ import zipfile
 
 import pytest
 
+from app.core.reading import FileRefused
 from app.imports.layouts import PENNSYLVANIA
 from app.imports.models import ImportJob, ImportKind, ImportReject, JobStatus
 from app.imports.progress import JobProgress
-from app.imports.reading import FileRefused
 from app.imports.voters import import_voters
 from app.people.models import Person
 from app.voters.models import Address, Registration

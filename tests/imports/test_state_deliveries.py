@@ -9,11 +9,11 @@ import io
 import pytest
 from sqlalchemy import select
 
+from app.core.reading import FileRefused
 from app.extensions import db
 from app.imports.election_map import read_election_map
 from app.imports.layouts import NC_SNAPSHOT_COLUMNS, PA_EXPORT_COLUMNS
 from app.imports.models import ImportKind, ImportReject, JobStatus
-from app.imports.reading import FileRefused
 from app.voters.models import Election, Vote
 from tests.imports.voter_files import (
     PA_ELECTIONS,

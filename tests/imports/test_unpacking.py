@@ -13,9 +13,9 @@ import zipfile
 import pytest
 
 from app.core.geo import read_features
+from app.core.reading import FileRefused
 from app.core.unpacking import UnpackedTooLarge
 from app.imports.models import ImportKind, JobStatus
-from app.imports.reading import FileRefused
 from tests.imports.voter_files import PA_COLUMNS, PA_ELECTIONS, pa_row, run_import, write_file
 
 BOMB_MB = 200

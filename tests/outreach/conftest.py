@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.auth.permissions import Role
-from app.outreach.vapid import new_vapid_keys
+from app.core.vapid import new_vapid_keys
 from tests import pushservice
 from tests.factories import auth_headers, create_user
 from tests.turfs.conftest import cut, director, headers, org, town, town_world  # noqa: F401 - fixtures

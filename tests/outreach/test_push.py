@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from app.auth.permissions import Role
 from app.cli import cli
 from app.config import ConfigError, finish_config, load_config
+from app.core.vapid import vapid_public_key
 from app.extensions import db
 from app.outreach.models import Channel, MessageStatus, OutboundMessage, PushSubscription
-from app.outreach.vapid import vapid_public_key
 from tests.factories import auth_headers, create_user
 
 

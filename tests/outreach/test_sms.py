@@ -11,8 +11,8 @@ from app.config import ConfigError, finish_config, load_config
 from app.extensions import db
 from app.outreach.models import Channel, MessageStatus, OutboundMessage
 from app.outreach.operations import deliver_pending
-from app.outreach.sms import twilio_signature
 from app.people.models import Interaction, InteractionKind, PersonPhone
+from app.people.sms import twilio_signature
 from tests import smsprovider
 from tests.events.test_events import headers, make_event, org  # noqa: F401 - fixtures
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from app.core.signals import sms_recipient_stopped
 from app.extensions import db
 from app.people.models import Interaction, InteractionKind, PersonPhone
 from app.people.operations import record_interaction
@@ -34,6 +35,12 @@ def keyword(body: str) -> str:
 def opt_out_phone(number: str, *, organization_id: int | None = None, reason: str) -> int:
     """Stop texting and calling ``number``; returns how many phones were marked."""
     return _set_opt_out(number, organization_id, opted_out=True, reason=reason)
+
+
+@sms_recipient_stopped.connect
+def _opt_out_stopped(number: str, *, organization_id: int | None, reason: str) -> None:
+    """The provider refused a text because the number replied STOP (its error 21610)."""
+    opt_out_phone(number, organization_id=organization_id, reason=reason)
 
 
 def opt_in_phone(number: str, *, reason: str) -> int:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from app.core.reading import FileRefused, RowReject, check_file, read_rows
 from app.extensions import db
 from app.imports.progress import JobProgress
-from app.imports.reading import FileRefused, RowReject, check_file, read_rows
 from app.imports.staging import analyze
 from app.voters.search_columns import assign_areas, copy_homes_to_people
 

@@ -1,0 +1,53 @@
+"""Signals a lower room sends so higher rooms can react, without the lower room importing them.
+
+The model is Indico's ``signals.users.merged`` and ``after_commit``: the sender names what
+happened; each receiving room connects its receiver when it is imported (``create_app`` imports
+every room, so the web app, the CLI and the worker all have every receiver connected).
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+after_commit = _signals.signal(
+    "after-commit",
+    doc="The unit of work committed. Sender: the SQLAlchemy session. Receivers deliver what "
+    "waited for the commit (outreach: the outbox). They run outside the committed transaction.",
+)
+
+after_rollback = _signals.signal(
+    "after-rollback",
+    doc="The unit of work rolled back. Sender: the session. Receivers drop what they were "
+    "keeping for the commit.",
+)
+
+request_started = _signals.signal(
+    "request-started",
+    doc="A request began. Sender: None; keyword arguments request_id, ip, user_agent "
+    "(audit starts the request's audit context).",
+)
+
+request_finished = _signals.signal(
+    "request-finished",
+    doc="A request's teardown. Sender: None (audit ends the request's audit context).",
+)
+
+person_merged = _signals.signal(
+    "person-merged",
+    doc="Two people became one. Sender: the kept Person; keyword argument ``merged`` (the Person "
+    "merged into it). Each room moves its own rows from ``merged`` to the kept person, in the "
+    "merge's transaction (flush, never commit).",
+)
+
+sms_recipient_stopped = _signals.signal(
+    "sms-recipient-stopped",
+    doc="The SMS provider says a number replied STOP. Sender: the number; keyword arguments "
+    "organization_id, reason (people opt the number's phones out).",
+)
+
+user_deactivated = _signals.signal(
+    "user-deactivated",
+    doc="A user was deactivated. Sender: the user's id (auth revokes their refresh tokens).",
+)
