@@ -17,10 +17,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: bind extensions, register blueprints. No SQL runs here."""
     from app.core.errors import register_error_handlers
     from app.core.http import init_http
+    from app.core.jsonbody import DoorstepJSONProvider
     from app.core.logging import configure_logging
     from app.extensions import api, cors, db, jwt, migrate
 
     app = Flask(__name__, static_folder=None)
+    app.json = DoorstepJSONProvider(app)
     settings = load_config()
     settings.update(config or {})
     app.config.update(finish_config(settings))

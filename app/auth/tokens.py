@@ -103,11 +103,26 @@ def revoke_access_token(user_id: int, jti: str, expires_at: datetime) -> None:
         )
 
 
-def _is_revoked(_header: dict, payload: dict) -> bool:
+class TokenInvalid(NotAuthenticated):
+    code = "token_invalid"
+    message = "The token is not valid."
+
+
+def _uuid_claim(payload: dict, name: str, *, required: bool) -> uuid.UUID | None:
+    value = payload.get(name)
+    if value is None and not required:
+        return None
     try:
-        jti = uuid.UUID(payload["jti"])
-    except (KeyError, ValueError):
-        return True
+        return uuid.UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        raise TokenInvalid() from None
+
+
+def _is_revoked(_header: dict, payload: dict) -> bool:
+    # The first check on every token after its signature: a token lacking the claims Doorstep
+    # puts in (an id, its sign-in) is refused here as invalid, before any code reads them.
+    jti = _uuid_claim(payload, "jti", required=True)
+    _uuid_claim(payload, "fam", required=False)
     if payload.get("type") == "refresh":
         token = db.session.get(RefreshToken, jti)
         return token is None or token.revoked_at is not None
