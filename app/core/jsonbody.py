@@ -1,4 +1,4 @@
-"""Reading a JSON request body, with a limit on nesting.
+"""Reading a JSON request body: a limit on nesting, and a PATCH must change something.
 
 Python's parser and every walk over the parsed value recurse once per level: a body nested a
 thousand deep ends in RecursionError (a 500) before any schema sees it. No Doorstep request
@@ -15,7 +15,7 @@ from flask.json.provider import DefaultJSONProvider
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from app.core.errors import DoorstepError
+from app.core.errors import DoorstepError, ValidationError
 
 #: Deepest nesting of objects and arrays a request body may have.
 MAX_JSON_DEPTH = 32
@@ -60,8 +60,20 @@ class DoorstepJSONProvider(DefaultJSONProvider):
         return _loads(json.loads, s, **kwargs)
 
 
+class NothingToChange(ValidationError):
+    code = "nothing_to_change"
+    message = "Nothing to change: give at least one field."
+
+
 class DoorstepParser(FlaskParser):
-    """webargs' parser for every ``blp.arguments``, with the depth limit."""
+    """webargs' parser for every ``blp.arguments``, with the depth limit; a PATCH body must
+    name at least one field (an empty one is a client's mistake, not a no-op)."""
+
+    def load_json(self, req, schema) -> Any:
+        data = super().load_json(req, schema)
+        if req.method == "PATCH" and (data is core.missing or data == {}):
+            raise NothingToChange(fields={"_schema": [NothingToChange.message]})
+        return data
 
     def _raw_load_json(self, req) -> Any:
         if not is_json_request(req):
