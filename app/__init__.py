@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import finish_config, load_config
+from app.core.proxies import TrustedProxies
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,9 +28,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(finish_config(settings))
     if not app.testing:
         configure_logging(app.config["DOORSTEP_LOG_FORMAT"], app.config["DOORSTEP_LOG_LEVEL"])
-    if app.config["DOORSTEP_PROXY_HOPS"]:
-        hops = app.config["DOORSTEP_PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if app.config["DOORSTEP_TRUSTED_PROXY_NETWORKS"]:
+        app.wsgi_app = TrustedProxies(app.wsgi_app, app.config["DOORSTEP_TRUSTED_PROXY_NETWORKS"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

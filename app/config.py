@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import time, timedelta
 from typing import Any
 
+from app.core.proxies import parse_networks
 from app.outreach.vapid import vapid_public_key
 
 #: The hosts of Chrome's, Firefox's, Safari's and Edge's push services.
@@ -72,6 +73,9 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_MAX_UPLOAD_MB", "DOORSTEP_MAX_UPLOAD_MB", _int, 1024),
     ("DOORSTEP_UPLOAD_DIR", "DOORSTEP_UPLOAD_DIR", _str, ""),
     ("DOORSTEP_CORS_ORIGINS", "DOORSTEP_CORS_ORIGINS", _list, []),
+    # Reverse proxies whose X-Forwarded-For / -Proto are believed (IPs or CIDR ranges).
+    ("DOORSTEP_TRUSTED_PROXIES", "DOORSTEP_TRUSTED_PROXIES", _list, []),
+    # Replaced by DOORSTEP_TRUSTED_PROXIES; still read so that a setting left behind is refused.
     ("DOORSTEP_PROXY_HOPS", "DOORSTEP_PROXY_HOPS", _int, 0),
     ("DOORSTEP_LOG_FORMAT", "DOORSTEP_LOG_FORMAT", _str, "json"),
     ("DOORSTEP_LOG_LEVEL", "DOORSTEP_LOG_LEVEL", _str, "INFO"),
@@ -136,6 +140,17 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
                 "DOORSTEP_SELF_CHECK_IN_METERS"):  # fmt: skip
         if config[key] <= 0:
             raise ConfigError(f"{key} must be positive")
+    if config["DOORSTEP_PROXY_HOPS"]:
+        raise ConfigError(
+            "DOORSTEP_PROXY_HOPS is replaced by DOORSTEP_TRUSTED_PROXIES: list your proxies' "
+            "addresses (IPs or CIDR ranges, comma-separated) instead of a count"
+        )
+    try:
+        config["DOORSTEP_TRUSTED_PROXY_NETWORKS"] = parse_networks(
+            config["DOORSTEP_TRUSTED_PROXIES"]
+        )
+    except ValueError as exc:
+        raise ConfigError(f"DOORSTEP_TRUSTED_PROXIES: {exc}") from None
     if config["DOORSTEP_PASSWORD_MIN_LENGTH"] < 8:
         raise ConfigError("DOORSTEP_PASSWORD_MIN_LENGTH must be at least 8")
 
