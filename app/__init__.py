@@ -6,9 +6,9 @@ import importlib
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import PROJECT_ROOT, finish_config, load_config
+from app.core.proxies import TrustedProxies
 
 __all__ = ["PROJECT_ROOT", "create_app"]
 
@@ -33,18 +33,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: bind extensions, register blueprints. No SQL runs here."""
     from app.core.errors import register_error_handlers
     from app.core.http import init_http
+    from app.core.jsonbody import DoorstepJSONProvider
     from app.core.logging import configure_logging
     from app.extensions import api, cors, db, jwt, migrate
 
     app = Flask(__name__, static_folder=None)
+    app.json = DoorstepJSONProvider(app)
     settings = load_config()
     settings.update(config or {})
     app.config.update(finish_config(settings))
     if not app.testing:
         configure_logging(app.config["DOORSTEP_LOG_FORMAT"], app.config["DOORSTEP_LOG_LEVEL"])
-    if app.config["DOORSTEP_PROXY_HOPS"]:
-        hops = app.config["DOORSTEP_PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if app.config["DOORSTEP_TRUSTED_PROXY_NETWORKS"]:
+        app.wsgi_app = TrustedProxies(app.wsgi_app, app.config["DOORSTEP_TRUSTED_PROXY_NETWORKS"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

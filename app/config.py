@@ -9,6 +9,7 @@ from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
+from app.core.proxies import parse_networks
 from app.core.vapid import vapid_public_key
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +80,9 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_MAX_UNPACK_RATIO", "DOORSTEP_MAX_UNPACK_RATIO", _int, 100),
     ("DOORSTEP_UPLOAD_RETENTION_DAYS", "DOORSTEP_UPLOAD_RETENTION_DAYS", _int, 7),
     ("DOORSTEP_CORS_ORIGINS", "DOORSTEP_CORS_ORIGINS", _list, []),
+    # Reverse proxies whose X-Forwarded-For / -Proto are believed (IPs or CIDR ranges).
+    ("DOORSTEP_TRUSTED_PROXIES", "DOORSTEP_TRUSTED_PROXIES", _list, []),
+    # Replaced by DOORSTEP_TRUSTED_PROXIES; still read so that a setting left behind is refused.
     ("DOORSTEP_PROXY_HOPS", "DOORSTEP_PROXY_HOPS", _int, 0),
     ("DOORSTEP_LOG_FORMAT", "DOORSTEP_LOG_FORMAT", _str, "json"),
     ("DOORSTEP_LOG_LEVEL", "DOORSTEP_LOG_LEVEL", _str, "INFO"),
@@ -144,6 +148,17 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
                 "DOORSTEP_MAX_UNPACK_RATIO"):  # fmt: skip
         if config[key] <= 0:
             raise ConfigError(f"{key} must be positive")
+    if config["DOORSTEP_PROXY_HOPS"]:
+        raise ConfigError(
+            "DOORSTEP_PROXY_HOPS is replaced by DOORSTEP_TRUSTED_PROXIES: list your proxies' "
+            "addresses (IPs or CIDR ranges, comma-separated) instead of a count"
+        )
+    try:
+        config["DOORSTEP_TRUSTED_PROXY_NETWORKS"] = parse_networks(
+            config["DOORSTEP_TRUSTED_PROXIES"]
+        )
+    except ValueError as exc:
+        raise ConfigError(f"DOORSTEP_TRUSTED_PROXIES: {exc}") from None
     if config["DOORSTEP_PASSWORD_MIN_LENGTH"] < 8:
         raise ConfigError("DOORSTEP_PASSWORD_MIN_LENGTH must be at least 8")
 

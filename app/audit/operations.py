@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -50,6 +51,11 @@ def describe_changes(obj: Any) -> dict[str, Any]:
     return summary
 
 
+def changed_fields(names: Iterable[str]) -> dict[str, str]:
+    """``changes`` for an operation that names the fields it changed, not their values."""
+    return {name: "changed" for name in sorted(names)}
+
+
 def record_audit(
     action: str,
     *,
@@ -64,6 +70,9 @@ def record_audit(
     ``entity`` names the changed object (its table and primary key are used); flush first when
     the entity is new so its id is known.
     """
+    if changes is not None and not isinstance(changes, dict):
+        # The database refuses it too (ck_audit_events_changes_object); say where it came from.
+        raise TypeError(f"audit changes must be a dict, got {type(changes).__name__} ({action})")
     ctx = current_audit_context()
     if entity is not None:
         entity_type = entity_type or entity.__tablename__

@@ -13,7 +13,13 @@ class AuditEventSchema(ma.Schema):
     action = ma.fields.String()
     entity_type = ma.fields.String(allow_none=True)
     entity_id = ma.fields.String(allow_none=True)
-    changes = ma.fields.Dict()
+    changes = ma.fields.Dict(
+        attribute="changes_object",
+        metadata={
+            "description": "What changed; rows from before 0015 that held a list of "
+            'field names read as {"items": [...]}'
+        },
+    )
     request_id = ma.fields.String(allow_none=True)
     ip = ma.fields.String(allow_none=True)
     user_agent = ma.fields.String(allow_none=True)

@@ -24,6 +24,11 @@ class RefreshToken(db.Model):
     expires_at: Mapped[datetime]
     rotated_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    #: The access token issued with this one (its id only: the pair can be signed again).
+    access_jti: Mapped[uuid.UUID | None]
+    #: The refresh token that replaced this one when it was rotated: a retry of that rotation
+    #: inside the grace period is answered with the same pair, not a new one.
+    replaced_by_jti: Mapped[uuid.UUID | None]
 
 
 class RevokedAccessToken(db.Model):

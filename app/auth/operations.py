@@ -91,12 +91,23 @@ def logout_everywhere(user: User, *, reason: str = "logout_everywhere") -> None:
     db.session.flush()
 
 
-def change_password(user: User, current_password: str, new_password: str) -> Session:
-    """Set a new password, end every other sign-in, and start a fresh one here."""
+class WrongCurrentPassword(ValidationError):
+    code = "wrong_password"
+    message = "The current password is wrong."
+    keeps_transaction = True  # the failed attempt must count towards throttling
+
+
+def change_password(
+    user: User, current_password: str, new_password: str, *, ip: str | None
+) -> Session:
+    """Set a new password, end every other sign-in, and start a fresh one here.
+
+    A wrong current password is a failed sign-in from ``ip``: a stolen access token cannot be
+    used to guess the password any faster than the sign-in form allows."""
+    check_login_allowed(user.email, ip)
     if not verify_password(user.password_hash, current_password):
-        raise ValidationError(
-            "The current password is wrong.",
-            code="wrong_password",
+        record_login_attempt(user.email, ip, succeeded=False)
+        raise WrongCurrentPassword(
             fields={"current_password": ["The current password is wrong."]},
         )
     check_password_policy(new_password, email=user.email)

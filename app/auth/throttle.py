@@ -1,5 +1,5 @@
-"""Throttling: too many failed sign-ins for one account, or from one address, wait a while;
-so does an address that fills a public form (RSVP, volunteer sign-up) too often."""
+"""Throttling: too many failed sign-ins for one account from one address, or from one address,
+wait a while; so does an address that fills a public form (RSVP, volunteer sign-up) too often."""
 
 from __future__ import annotations
 
@@ -25,42 +25,45 @@ def _retry_after(failures: list[datetime], limit: int, window: timedelta, now: d
     return max(1, math.ceil((oldest_that_counts + window - now).total_seconds()))
 
 
+def _failures_since(where: list, since: datetime, limit: int) -> list[datetime]:
+    return list(
+        db.session.scalars(
+            select(LoginAttempt.attempted_at)
+            .where(*where, ~LoginAttempt.succeeded, LoginAttempt.attempted_at > since)
+            .order_by(LoginAttempt.attempted_at.desc())
+            .limit(limit)
+        ).all()
+    )
+
+
 def check_login_allowed(email: str, ip: str | None, now: datetime | None = None) -> None:
-    """Raise TooManyRequests (with Retry-After) when the account or the address is locked."""
+    """Raise TooManyRequests (with Retry-After) when this account is locked *for this address*,
+    or the address itself is.
+
+    Failures count per (account, address) and per address, never per account alone: someone
+    guessing a password from one address must not lock its owner out everywhere else. A wrong
+    current password given to POST /auth/password counts as a failed sign-in.
+    """
     now = now or datetime.now(UTC)
     config = current_app.config
     window = timedelta(minutes=config["DOORSTEP_LOGIN_WINDOW_MINUTES"])
-    account_limit = config["DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT"]
+    pair_limit = config["DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT"]
     ip_limit = config["DOORSTEP_LOGIN_MAX_FAILURES_IP"]
 
-    # A success clears the account's count; an address's count is cleared only by time.
+    same_ip = LoginAttempt.ip.is_(None) if ip is None else LoginAttempt.ip == ip
+    pair = [LoginAttempt.email == email, same_ip]
+    # A success from this address clears this pair's count; an address's count only by time.
     last_success = db.session.scalar(
         select(LoginAttempt.attempted_at)
-        .where(LoginAttempt.email == email, LoginAttempt.succeeded)
+        .where(*pair, LoginAttempt.succeeded)
         .order_by(LoginAttempt.attempted_at.desc())
         .limit(1)
     )
     since = max(now - window, last_success) if last_success else now - window
-    account_failures = db.session.scalars(
-        select(LoginAttempt.attempted_at)
-        .where(
-            LoginAttempt.email == email,
-            ~LoginAttempt.succeeded,
-            LoginAttempt.attempted_at > since,
-        )
-        .order_by(LoginAttempt.attempted_at.desc())
-        .limit(account_limit)
-    ).all()
-    wait = _retry_after(list(account_failures), account_limit, window, now)
+    wait = _retry_after(_failures_since(pair, since, pair_limit), pair_limit, window, now)
     if ip is not None:
-        ip_failures = db.session.scalars(
-            select(LoginAttempt.attempted_at)
-            .where(LoginAttempt.ip == ip, ~LoginAttempt.succeeded)
-            .where(LoginAttempt.attempted_at > now - window)
-            .order_by(LoginAttempt.attempted_at.desc())
-            .limit(ip_limit)
-        ).all()
-        wait = max(wait, _retry_after(list(ip_failures), ip_limit, window, now))
+        ip_failures = _failures_since([LoginAttempt.ip == ip], now - window, ip_limit)
+        wait = max(wait, _retry_after(ip_failures, ip_limit, window, now))
     if wait:
         minutes = math.ceil(wait / 60)
         raise TooManyRequests(

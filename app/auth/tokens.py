@@ -39,28 +39,54 @@ class TokenPair:
 
 def issue_tokens(user: User, family_id: uuid.UUID | None = None) -> TokenPair:
     """Issue an access/refresh pair; ``family_id`` continues an existing sign-in."""
-    family_id = family_id or uuid.uuid4()
-    refresh_jti = uuid.uuid4()
+    return sign_pair(user, _record_refresh_token(user, family_id))
+
+
+def _record_refresh_token(user: User, family_id: uuid.UUID | None) -> RefreshToken:
+    now = datetime.now(UTC).replace(microsecond=0)  # JWT times are whole seconds
     refresh_ttl: timedelta = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
-    access_ttl: timedelta = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
-    claims = {"org": user.organization_id, "ver": user.token_version, "fam": str(family_id)}
-    now = datetime.now(UTC)
-    db.session.add(
-        RefreshToken(
-            jti=refresh_jti,
-            family_id=family_id,
-            user_id=user.id,
-            created_at=now,
-            expires_at=now + refresh_ttl,
-        )
+    token = RefreshToken(
+        jti=uuid.uuid4(),
+        access_jti=uuid.uuid4(),
+        family_id=family_id or uuid.uuid4(),
+        user_id=user.id,
+        created_at=now,
+        expires_at=now + refresh_ttl,
     )
+    db.session.add(token)
+    return token
+
+
+def sign_pair(user: User, token: RefreshToken) -> TokenPair:
+    """The pair issued with ``token``, signed from what is stored: the same input signs the
+    same tokens again (HS256 is deterministic), so no token itself is ever stored."""
+    access_ttl: timedelta = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
+    issued_at = token.created_at
+    claims = {"org": user.organization_id, "ver": user.token_version, "fam": str(token.family_id)}
+    times = {"iat": issued_at, "nbf": issued_at}
     return TokenPair(
-        access_token=create_access_token(identity=str(user.id), additional_claims=claims),
+        access_token=create_access_token(
+            identity=str(user.id),
+            additional_claims={
+                **claims,
+                **times,
+                "jti": str(token.access_jti),
+                "csrf": str(token.access_jti),  # unused (no cookies); random unless given
+                "exp": issued_at + access_ttl,
+            },
+        ),
         refresh_token=create_refresh_token(
-            identity=str(user.id), additional_claims={**claims, "jti": str(refresh_jti)}
+            identity=str(user.id),
+            additional_claims={
+                **claims,
+                **times,
+                "jti": str(token.jti),
+                "csrf": str(token.jti),
+                "exp": token.expires_at,
+            },
         ),
         access_expires_in=int(access_ttl.total_seconds()),
-        refresh_expires_at=now + refresh_ttl,
+        refresh_expires_at=token.expires_at,
     )
 
 
@@ -75,10 +101,16 @@ def rotate_refresh_token(user: User, jti: str) -> TokenPair:
         if now - token.rotated_at > grace:
             revoke_family(token.family_id, now)
             raise TokenReused()
-        # Within the grace period: the phone most likely lost our last answer; answer again.
-    else:
-        token.rotated_at = now
-    return issue_tokens(user, family_id=token.family_id)
+        # Within the grace period the phone most likely lost our answer: give the same one
+        # again, so that it never holds two live pairs of one sign-in.
+        successor = token.replaced_by_jti and db.session.get(RefreshToken, token.replaced_by_jti)
+        if successor is not None and successor.access_jti is not None:
+            return sign_pair(user, successor)
+        return issue_tokens(user, family_id=token.family_id)  # rotated before answers were kept
+    token.rotated_at = now
+    successor = _record_refresh_token(user, token.family_id)
+    token.replaced_by_jti = successor.jti
+    return sign_pair(user, successor)
 
 
 def revoke_family(family_id: uuid.UUID, now: datetime | None = None) -> None:
@@ -105,18 +137,43 @@ def revoke_access_token(user_id: int, jti: str, expires_at: datetime) -> None:
         )
 
 
-def _is_revoked(_header: dict, payload: dict) -> bool:
+class TokenInvalid(NotAuthenticated):
+    code = "token_invalid"
+    message = "The token is not valid."
+
+
+def _uuid_claim(payload: dict, name: str, *, required: bool) -> uuid.UUID | None:
+    value = payload.get(name)
+    if value is None and not required:
+        return None
     try:
-        jti = uuid.UUID(payload["jti"])
-    except (KeyError, ValueError):
-        return True
+        return uuid.UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        raise TokenInvalid() from None
+
+
+def _is_revoked(_header: dict, payload: dict) -> bool:
+    # The first check on every token after its signature: a token lacking the claims Doorstep
+    # puts in (an id, its sign-in) is refused here as invalid, before any code reads them.
+    jti = _uuid_claim(payload, "jti", required=True)
+    family_id = _uuid_claim(payload, "fam", required=False)
     if payload.get("type") == "refresh":
         token = db.session.get(RefreshToken, jti)
         return token is None or token.revoked_at is not None
+    if family_id is not None and is_family_ended(family_id):
+        return True  # log out, or a stolen refresh token reused: every access token stops
     return (
         db.session.scalar(select(RevokedAccessToken.jti).where(RevokedAccessToken.jti == jti))
         is not None
     )
+
+
+def is_family_ended(family_id: uuid.UUID) -> bool:
+    """A sign-in has ended when none of its refresh tokens is left unrevoked."""
+    live = select(RefreshToken.jti).where(
+        RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None)
+    )
+    return not db.session.scalar(select(live.exists()))
 
 
 def _load_user(_header: dict, payload: dict) -> User | None:

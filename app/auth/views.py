@@ -58,5 +58,5 @@ def me():
 def change_password(body):
     """Change the password; other sign-ins end, this one continues with new tokens."""
     return operations.change_password(
-        current_user(), body["current_password"], body["new_password"]
+        current_user(), body["current_password"], body["new_password"], ip=request.remote_addr
     )

@@ -9,6 +9,7 @@ from swagger_ui_bundle import swagger_ui_path
 from werkzeug.routing import IntegerConverter
 
 from app.core.errors import ErrorSchema
+from app.core.jsonbody import DoorstepParser
 
 MAX_ID = 2**63 - 1  # PostgreSQL bigint
 
@@ -25,8 +26,9 @@ def _id_param_schema(_converter) -> dict:
 
 
 # webargs silently drops unknown query parameters unless told otherwise; let each schema decide
-# (StrictSchema refuses them: a misspelt filter is an error, not a list of everyone).
-ArgumentsMixin.ARGUMENTS_PARSER.unknown = None
+# (StrictSchema refuses them: a misspelt filter is an error, not a list of everyone). The parser
+# also refuses JSON nested too deep (app.core.jsonbody).
+ArgumentsMixin.ARGUMENTS_PARSER = DoorstepParser(unknown=None)
 
 
 class DoorstepApi(Api):

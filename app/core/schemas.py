@@ -17,10 +17,30 @@ def _fields_with_nul(data: Any, path: str = "") -> list[str]:
 
 class StrictSchema(ma.Schema):
     """Input schema: unknown fields are refused (a typo is an error, not a no-op), and so are
-    NUL characters, which PostgreSQL cannot store in text."""
+    NUL characters, which PostgreSQL cannot store in text. In a JSON body a boolean is JSON's
+    ``true`` or ``false`` only (marshmallow alone also takes 0, 1, "yes", "on"...); a query
+    string or form, where every value is text, still says ``true``/``false``.
+
+    Every input schema derives from this one; an empty PATCH body is refused where bodies are
+    parsed (app.core.jsonbody.DoorstepParser)."""
 
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def _refuse_non_json_booleans(self, data, **kwargs):
+        # A JSON body arrives as a dict; query strings and forms as webargs' MultiDictProxy.
+        if type(data) is not dict:
+            return data
+        bad = {}
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            value = data.get(key)
+            if isinstance(field, ma.fields.Boolean) and not isinstance(value, bool | None):
+                bad[key] = ["Must be true or false."]
+        if bad:
+            raise ma.ValidationError(bad)
+        return data
 
     @ma.pre_load
     def _refuse_nul_characters(self, data, **kwargs):

@@ -11,7 +11,7 @@ from geoalchemy2 import WKTElement
 from sqlalchemy import func, select
 
 from app.accounts.models import Organization
-from app.audit.operations import record_audit
+from app.audit.operations import changed_fields, record_audit
 from app.core.codes import new_code
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.events.locks import lock_shifts, lock_signup
@@ -54,7 +54,7 @@ def update_event(event: Event, changes: dict[str, Any], *, now: datetime | None 
     db.session.flush()
     db.session.refresh(event, ["point"])  # the stored geometry, to compare with before
     changed = [n for n in NOTICE_FIELDS if _comparable(getattr(event, n)) != before[n]]
-    record_audit("events.update", entity=event, changes=sorted(changes))
+    record_audit("events.update", entity=event, changes=changed_fields(changes))
     if changed:
         notify_event_change(event, changed, now=now)
     return event
@@ -133,7 +133,7 @@ def update_shift(shift: Shift, changes: dict[str, Any], *, now: datetime | None 
         shift.timing += 1
         shift.retimed_at = now
     db.session.flush()
-    record_audit("events.shift.update", entity=shift, changes=sorted(changed))
+    record_audit("events.shift.update", entity=shift, changes=changed_fields(changed))
     if "capacity" in changed:
         while promote_waitlist(shift):
             pass

@@ -49,14 +49,17 @@ def job_progress(job: ImportJob) -> dict[str, Any]:
     return {"percent": percent, "rows_per_second": rows_per_second, "eta_seconds": eta}
 
 
-def iter_rejects_csv(job: ImportJob) -> Iterator[str]:
-    """The rejects report: line, column, reason, value; streamed."""
+def iter_rejects_csv(job_id: int) -> Iterator[str]:
+    """The rejects report: line, column, reason, value; streamed.
+
+    Takes the job's id, not the job: the request's session is committed and closed before the
+    body streams, and an ORM object from it can no longer be read."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["line", "column", "reason", "value"])
     rows = db.session.execute(
         select(ImportReject.line_no, ImportReject.column, ImportReject.reason, ImportReject.value)
-        .where(ImportReject.job_id == job.id)
+        .where(ImportReject.job_id == job_id)
         .order_by(ImportReject.line_no, ImportReject.id)
         .execution_options(yield_per=2000)
     )

@@ -70,7 +70,7 @@ class ImportCreateSchema(StrictSchema):
             data["elections"] = elections
 
 
-class ImportFileSchema(ma.Schema):
+class ImportFileSchema(StrictSchema):
     file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 

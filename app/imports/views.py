@@ -85,7 +85,7 @@ def import_rejects(job_id):
     """The rejects report of an import."""
     job = queries.get_job(current_user().organization_id, job_id)
     return Response(
-        stream_with_context(queries.iter_rejects_csv(job)),
+        stream_with_context(queries.iter_rejects_csv(job.id)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="import-{job.id}-rejects.csv"'},
     )

@@ -14,8 +14,9 @@ class PushKeysSchema(StrictSchema):
     auth = ma.fields.String(required=True, validate=[ma.validate.Length(min=16, max=100), B64URL])
 
 
-class PushSubscriptionInSchema(ma.Schema):
-    """What the browser's ``PushSubscription.toJSON()`` gives (``expirationTime`` ignored)."""
+class PushSubscriptionInSchema(StrictSchema):
+    """What the browser's ``PushSubscription.toJSON()`` gives (``expirationTime`` ignored: the
+    one input schema that drops unknown fields, as browsers add to that object)."""
 
     class Meta:
         unknown = ma.EXCLUDE

@@ -153,7 +153,7 @@ class TurfImportFormSchema(StrictSchema):
     )
 
 
-class TurfImportFileSchema(ma.Schema):
+class TurfImportFileSchema(StrictSchema):
     file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 

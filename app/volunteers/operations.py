@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.audit.operations import record_audit
+from app.audit.operations import changed_fields, record_audit
 from app.core.codes import new_code
 from app.core.errors import Conflict, Gone, ValidationError
 from app.core.links import public_url
@@ -47,7 +47,7 @@ def create_profile(person: Person, fields: dict[str, Any]) -> VolunteerProfile:
 
 def update_profile(profile: VolunteerProfile, changes: dict[str, Any]) -> VolunteerProfile:
     _apply(profile, changes)
-    record_audit("volunteers.update", entity=profile, changes=sorted(changes))
+    record_audit("volunteers.update", entity=profile, changes=changed_fields(changes))
     return profile
 
 
@@ -157,7 +157,7 @@ def update_team(team: Team, changes: dict[str, Any]) -> Team:
     """Rename the team or give it another organiser."""
     _team_fields(team, changes)
     db.session.flush()
-    record_audit("volunteers.team_update", entity=team, changes=sorted(changes))
+    record_audit("volunteers.team_update", entity=team, changes=changed_fields(changes))
     return team
 
 

@@ -97,7 +97,7 @@ def to_xlsx(summary: dict[str, Any], stops: list[dict[str, Any]]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Walk list"
-    sheet.append([f"{summary['name']} (code {summary['code']})"])
+    sheet.append([safe_cell(f"{summary['name']} (code {summary['code']})")])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(list(COLUMNS))
     for cell in sheet[2]:

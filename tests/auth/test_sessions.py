@@ -81,6 +81,24 @@ def test_a_lost_refresh_answer_can_be_retried_within_the_grace_period(client, di
     assert retry.status_code == 200
 
 
+def test_a_retried_refresh_gets_the_same_pair_not_another(client, director, db_session):
+    first = login(client, director.email).get_json()
+    answer = client.post("/api/v1/auth/refresh", headers=bearer(first["refresh_token"]))
+    retries = [
+        client.post("/api/v1/auth/refresh", headers=bearer(first["refresh_token"])).get_json()
+        for _ in range(2)
+    ]
+    for retry in retries:
+        assert retry["access_token"] == answer.get_json()["access_token"]
+        assert retry["refresh_token"] == answer.get_json()["refresh_token"]
+    # One sign-in, one live pair: the login's refresh token and its one successor, no more.
+    family = db_session.scalars(select(RefreshToken).where(RefreshToken.user_id == director.id))
+    assert len(family.all()) == 2
+    assert (
+        client.get("/api/v1/auth/me", headers=bearer(retries[0]["access_token"])).status_code == 200
+    )
+
+
 def test_reusing_a_rotated_refresh_token_late_revokes_the_whole_family(
     client, director, db_session
 ):
@@ -117,6 +135,24 @@ def test_logout_stops_the_access_token_and_its_refresh_token(client, director):
         == 204
     )
     assert_signed_out(client, tokens, code="token_revoked")
+
+
+def test_logout_ends_every_access_token_of_the_sign_in(client, director):
+    first = login(client, director.email).get_json()
+    second = client.post("/api/v1/auth/refresh", headers=bearer(first["refresh_token"])).get_json()
+    # Both access tokens are alive (the first has not expired yet).
+    for tokens in (first, second):
+        assert (
+            client.get("/api/v1/auth/me", headers=bearer(tokens["access_token"])).status_code == 200
+        )
+    assert (
+        client.post("/api/v1/auth/logout", headers=bearer(second["access_token"])).status_code
+        == 204
+    )
+    for tokens in (first, second):
+        refused = client.get("/api/v1/auth/me", headers=bearer(tokens["access_token"]))
+        assert refused.status_code == 401
+        assert refused.get_json()["error"]["code"] == "token_revoked"
 
 
 def test_logout_leaves_other_devices_signed_in(client, director):

@@ -229,7 +229,9 @@ def test_shift_changes_keep_every_seat_and_fill_new_ones(client, org, headers, a
     assert no_waitlist.get_json()["error"]["code"] == "waitlist_not_empty"
     backwards = client.patch(url, json={"ends_at": start.isoformat()}, headers=headers)
     assert backwards.status_code == 422 and "ends_at" in backwards.get_json()["error"]["fields"]
-    missing = client.patch(f"/api/v1/events/{event['id']}/shifts/999999", json={}, headers=headers)
+    missing = client.patch(
+        f"/api/v1/events/{event['id']}/shifts/999999", json={"capacity": 3}, headers=headers
+    )
     assert missing.status_code == 404
 
     more = client.patch(url, json={"capacity": 2, "role": "door knocker"}, headers=headers)

