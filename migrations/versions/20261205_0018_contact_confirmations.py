@@ -3,7 +3,7 @@
 sign-up status ``pending``); people who attended a shift made volunteers
 
 Revision ID: 0018_contact_confirmations
-Revises: 0014_people_cells
+Revises: 0016_refresh_token_answers
 Create Date: 2026-12-05 20:30:00
 
 Attending a shift now makes a person a volunteer; those who attended before get their
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_contact_confirmations"
-down_revision = "0014_people_cells"
+down_revision = "0016_refresh_token_answers"
 branch_labels = None
 depends_on = None
 
