@@ -9,7 +9,7 @@ import mimetypes
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Response, abort, request
+from flask import Blueprint, Response, abort, request
 from werkzeug.security import safe_join
 
 #: Worth compressing: text. Images (PNG) and fonts are compressed already.
@@ -86,3 +86,12 @@ def bytes_response(
         response.last_modified = last_modified
     response.set_etag(etag)
     return response.make_conditional(request)
+
+
+class CompressedBlueprint(Blueprint):
+    """A blueprint whose own static folder is served through :func:`send_static`."""
+
+    def send_static_file(self, filename: str) -> Response:
+        if not self.has_static_folder:
+            abort(404)
+        return send_static(Path(self.static_folder), filename)

@@ -1,9 +1,9 @@
-from flask import Blueprint, redirect, render_template
+from flask import redirect, render_template
 
-from app.core.static_files import bytes_response, send_static
+from app.core.static_files import CompressedBlueprint, bytes_response, send_static
 from app.pages.pwa import PWA_ROOT, WORKER, service_worker
 
-bp = Blueprint(
+bp = CompressedBlueprint(
     "pages",
     __name__,
     template_folder="templates",
