@@ -5,7 +5,6 @@
 /* global DoorstepStore */
 import { h, message, show } from "./dom.js";
 import { currentLanguage, setLanguage, t } from "./i18n.js";
-import { renderDoor } from "./door.js";
 import { claimList, refreshLists, renderList, renderLists } from "./lists.js";
 import { noteSync, renderOutbox, updateOutboxBadge } from "./outbox-view.js";
 
@@ -52,6 +51,8 @@ async function route() {
   if (name === "list" && a) return renderList(Number(a), ui);
   if (name === "door" && a && b) {
     busyAtDoor = true;
+    // The door screen's module comes on the first door, not at every start.
+    const { renderDoor } = await import("./door.js");
     return renderDoor({ listId: Number(a), position: Number(b), ...ui });
   }
   if (name === "outbox") return renderOutbox(ui);

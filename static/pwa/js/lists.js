@@ -4,7 +4,6 @@
 /* global DoorstepStore, L */
 import { loadScript, loadStyle } from "./dom.js";
 import { t } from "./i18n.js";
-import { pushToggle } from "./push.js";
 
 const store = DoorstepStore;
 
@@ -133,8 +132,10 @@ export async function renderLists(ui, note) {
   );
   await paint();
   onSynced(paint);
-  pushToggle({ h, done: (text) => renderLists(ui, text) })
-    .then((button) => document.getElementById("push")?.replaceChildren(button || ""));
+  if (navigator.onLine) {  // notices need signal to turn on or off: no module to load without
+    import("./push.js").then(({ pushToggle }) => pushToggle({ h, done: (text) => renderLists(ui, text) }))
+      .then((button) => document.getElementById("push")?.replaceChildren(button || ""));
+  }
   if (navigator.onLine && !note) {
     if (await refreshLists() && location.hash.match(/^(#\/?(lists)?)?$/)) {
       const fresh = (await database.getAll("lists")).filter((l) => l.status === "active");
