@@ -176,15 +176,24 @@ class PlaceNoteKind(StrEnum):
     OTHER = "other"
 
 
+class NoteScope(StrEnum):
+    """What a place note is about: the whole address, or the one home it was made at."""
+
+    BUILDING = "building"
+    HOME = "home"
+
+
 class PlaceNote(OrganizationOwnedMixin, db.Model):
     """A note about the place, not a person (dog, gated, no-trespassing sign, safe hours):
-    later lists show it at that door."""
+    later lists show it at that door. In a building it is about the whole building
+    (``household_id`` empty) or about one home in it (a dog behind the door of 3B)."""
 
     __tablename__ = "place_notes"
     __table_args__ = (Index("ix_place_notes_address_id", "address_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     kind: Mapped[PlaceNoteKind] = mapped_column(text_enum(PlaceNoteKind, "place_note_kind"))
     text: Mapped[str] = mapped_column(String(500), server_default="")
     door_knock_id: Mapped[int | None] = mapped_column(ForeignKey("door_knocks.id"))

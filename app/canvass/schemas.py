@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.canvass.models import KnockStatus, PlaceNoteKind, QuestionKind, ResultEffect
+from app.canvass.models import KnockStatus, NoteScope, PlaceNoteKind, QuestionKind, ResultEffect
 from app.canvass.queries import KNOCK_SORTS
 from app.canvass.review import BATCH_SORTS
 from app.core.pagination import PageArgsSchema, sort_field
@@ -67,6 +67,11 @@ class NewPersonSchema(PersonFieldsSchema):
 class PlaceNoteInSchema(StrictSchema):
     kind = ma.fields.Enum(PlaceNoteKind, by_value=True, required=True)
     text = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
+    scope = ma.fields.String(
+        load_default=NoteScope.BUILDING.value,
+        validate=ma.validate.OneOf([s.value for s in NoteScope]),
+        metadata={"description": "building: every home at the address; home: this one only"},
+    )
 
 
 class GpsSchema(StrictSchema):

@@ -26,7 +26,7 @@ from app.accounts.models import User
 from app.canvass.checks import Context, Plan, Rejected, Stop, check_record, stops_of
 from app.canvass.defaults import ensure_defaults
 from app.canvass.effects import People, script_tags
-from app.canvass.models import DoorKnock, PlaceNote, ResultCode, Script, SyncBatch
+from app.canvass.models import DoorKnock, NoteScope, PlaceNote, ResultCode, Script, SyncBatch
 from app.canvass.schemas import KnockRecordSchema
 from app.core.bulk import insert_rows
 from app.core.errors import DoorstepError
@@ -182,6 +182,7 @@ def _write(context: Context, plans: list[Plan], outcomes: dict[int, Outcome]) ->
     _fold(context, applied)
     db.session.add_all(
         PlaceNote(organization_id=p.walk_list.organization_id, address_id=p.stop.address_id,
+                  household_id=p.stop.household_id if note["scope"] == NoteScope.HOME else None,
                   kind=note["kind"], text=note["text"], door_knock_id=p.knock_id,
                   user_id=context.user.id)
         for p in applied for note in p.record["place_notes"]

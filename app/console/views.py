@@ -2,14 +2,15 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, render_template
+from flask import current_app, render_template
 
 from app.core.http import SECURITY_HEADERS
+from app.core.static_files import CompressedBlueprint
 from app.events.models import EventKind, Visibility
 from app.events.schemas import ZONES
 from app.volunteers.models import Skill
 
-bp = Blueprint(
+bp = CompressedBlueprint(
     "console",
     __name__,
     template_folder="templates",

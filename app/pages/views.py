@@ -1,8 +1,9 @@
-from flask import Blueprint, redirect, render_template, send_from_directory
+from flask import redirect, render_template
 
-from app.config import PROJECT_ROOT
+from app.core.static_files import CompressedBlueprint, bytes_response, send_static
+from app.pages.pwa import PWA_ROOT, WORKER, service_worker
 
-bp = Blueprint(
+bp = CompressedBlueprint(
     "pages",
     __name__,
     template_folder="templates",
@@ -10,8 +11,6 @@ bp = Blueprint(
     static_url_path="/pages/static",
 )
 
-#: The canvasser PWA: plain files, no build step, served under /app/ (the worker's scope).
-PWA_ROOT = PROJECT_ROOT / "static" / "pwa"
 #: Checked for a new version on every load; everything else the worker caches by version.
 ALWAYS_FRESH = {"index.html", "sw.js", "manifest.webmanifest"}
 
@@ -70,7 +69,9 @@ def claim(code: str):
 @bp.get("/app/")
 @bp.get("/app/<path:name>")
 def pwa(name: str = "index.html"):
-    response = send_from_directory(PWA_ROOT, name)
-    if name in ALWAYS_FRESH:
-        response.headers["Cache-Control"] = "no-cache"
-    return response
+    if name == WORKER:
+        # Made from the files (pwa.py); sent as is: browsers compare it byte for byte.
+        source, version = service_worker()
+        return bytes_response(source.encode(), "text/javascript", f"sw-{version}",
+                              cache_control="no-cache")  # fmt: skip
+    return send_static(PWA_ROOT, name, cache_control="no-cache" if name in ALWAYS_FRESH else None)

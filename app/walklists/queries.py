@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, or_, select
 from app.accounts.models import User
 from app.auth.permissions import Permission
 from app.canvass.defaults import contact_results
-from app.canvass.models import DoorKnock, KnockStatus, PlaceNote
+from app.canvass.models import DoorKnock, KnockStatus, NoteScope, PlaceNote
 from app.core.errors import NotFound
 from app.core.links import public_url
 from app.core.pagination import Page, paginate
@@ -209,7 +209,11 @@ def stop_rows(walk_list: WalkList) -> list[dict[str, Any]]:
                 "lon": address.lon,
                 "lat": address.lat,
                 "people": [_person(p, year, knocked) for p in stop.people],
-                "place_notes": notes.get(stop.address_id, []),
+                "place_notes": [
+                    {k: v for k, v in n.items() if k != "household_id"}
+                    for n in notes.get(stop.address_id, [])
+                    if n["household_id"] in (None, stop.household_id)
+                ],
             }
         )
     return rows
@@ -254,9 +258,10 @@ def _knocked_people(walk_list: WalkList) -> dict[int, str | None]:
     return {person_id: result for person_id, result in rows}
 
 
-def place_notes(address_ids: list[int]) -> dict[int, list[dict[str, str]]]:
-    """What canvassers noted about these places (dog, gated ...), newest first."""
-    notes: dict[int, list[dict[str, str]]] = {}
+def place_notes(address_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """What canvassers noted about these places (dog, gated ...), newest first; a note about
+    one home in a building names it (``household_id``), a note about the building does not."""
+    notes: dict[int, list[dict[str, Any]]] = {}
     rows = db.session.scalars(
         select(PlaceNote)
         .outerjoin(DoorKnock, DoorKnock.id == PlaceNote.door_knock_id)
@@ -267,5 +272,12 @@ def place_notes(address_ids: list[int]) -> dict[int, list[dict[str, str]]]:
         .order_by(PlaceNote.created_at.desc(), PlaceNote.id.desc())
     )
     for note in rows:
-        notes.setdefault(note.address_id, []).append({"kind": note.kind.value, "text": note.text})
+        notes.setdefault(note.address_id, []).append(
+            {
+                "kind": note.kind.value,
+                "text": note.text,
+                "scope": (NoteScope.HOME if note.household_id else NoteScope.BUILDING).value,
+                "household_id": note.household_id,
+            }
+        )
     return notes

@@ -3,35 +3,30 @@
 // browser has it (the page also syncs on open, on "online" and on a timer), and Web Push
 // notices (a list handed to the canvasser, or changed).
 /* global DoorstepStore */
-const VERSION = "3";
+// The server fills these in from the files themselves (app/pages/pwa.py): the version is a
+// hash of their content, so any changed file makes a new worker, and the lists are complete.
+const VERSION = "__VERSION__";
 const PREFIX = "doorstep-";
 const SHELL = `${PREFIX}shell-v${VERSION}`;
 const TILES = `${PREFIX}tiles-v1`;
 const MAX_TILES = 2000;
-const SHELL_FILES = [
-  "./",
-  "index.html",
-  "manifest.webmanifest",
-  "css/app.css",
-  "js/app.js",
-  "js/i18n.js",
-  "js/door.js",
-  "js/outbox.js",
-  "js/kiosk.js",
-  "js/push.js",
-  "vendor/idb/idb.umd.js",
-  "vendor/jsqr/jsQR.js",
-  "vendor/leaflet/leaflet.js",
-  "vendor/leaflet/leaflet.css",
-  "icons/icon-192.png",
-  "icons/icon-512.png",
-];
+const SHELL_FILES = __SHELL_FILES__;
+// Kept only once a screen fetched them (the kiosk's QR reader), then served from the cache.
+const ON_DEMAND_FILES = __ON_DEMAND_FILES__;
 
 importScripts("vendor/idb/idb.umd.js", "js/outbox.js");
 
 self.addEventListener("install", (event) => {
   // Every file or none: a half-filled cache would start a broken app offline.
-  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)));
+  // Revalidated, not taken from the HTTP cache: the files must be this version's.
+  event.waitUntil((async () => {
+    const cache = await caches.open(SHELL);
+    await cache.addAll(SHELL_FILES.map((f) => new Request(f, { cache: "no-cache" })));
+    // A kiosk that had the QR reader keeps it across an update (it may be offline later).
+    for (const file of ON_DEMAND_FILES) {
+      if (await caches.match(file)) await cache.add(new Request(file, { cache: "no-cache" }));
+    }
+  })());
 });
 
 self.addEventListener("activate", (event) => {
@@ -68,9 +63,18 @@ async function shell(request) {
   const cache = await caches.open(SHELL);
   const url = new URL(request.url);
   // The app is one page: opening any /app/ address is index.html; other files as named.
-  const isShellFile = SHELL_FILES.some((f) => url.pathname.endsWith(`/app/${f}`));
+  const named = (files) => files.some((f) => url.pathname.endsWith(`/app/${f}`));
+  if (named(ON_DEMAND_FILES)) {
+    const kept = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
+    if (kept) return kept;
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  }
+  const isShellFile = named(SHELL_FILES);
   if (!isShellFile && request.mode !== "navigate") return fetch(request);
-  const cached = await cache.match(isShellFile ? request : "index.html", { ignoreSearch: true });
+  const cached = await cache.match(isShellFile ? request : "index.html",
+    { ignoreSearch: true, ignoreVary: true });
   if (cached) return cached;
   return fetch(request);
 }

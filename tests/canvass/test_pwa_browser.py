@@ -180,6 +180,10 @@ def test_a_shift_offline_then_sync(live, browser):  # noqa: F811
     context.close()
 
 
+#: Seen by a person: displayed, not invisible, with a box.
+SEEN = """(el) => { const s = getComputedStyle(el); const r = el.getBoundingClientRect();
+  return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0; }"""
+
 # A release of the worker that says which it is when asked.
 RELEASE = """
 self.addEventListener("message", (e) => {{ if (e.data === "release?") e.source.postMessage(
@@ -220,6 +224,7 @@ def test_a_new_version_waits_until_the_canvasser_leaves_the_door(live, browser):
     server.release("/app/sw.js", RELEASE.format(n=2))
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
     page.wait_for_selector("#update:not([hidden])")
+    assert page.eval_on_selector("#update", SEEN)
     page.click("#update-now")  # even asked for, it waits: the door is not saved yet
     page.wait_for_function(
         "navigator.serviceWorker.getRegistration().then((r) => !r.waiting && !r.installing)"
@@ -235,6 +240,7 @@ def test_a_new_version_waits_until_the_canvasser_leaves_the_door(live, browser):
     assert page.inner_text("h1.address") != address
     page.wait_for_selector("#outbox.synced", timeout=20000)
     assert page.evaluate(ASK_RELEASE) == "release 2"  # the page runs under the new worker
+    assert not page.eval_on_selector("#update", SEEN)  # the banner went with the update
 
     # Idle (the app in the background, not at a door): the next release goes in by itself.
     page.goto(f"{server.url}/app/#/lists")

@@ -1,4 +1,4 @@
-"""Revision 0018 makes those who attended a shift before it volunteers (their hours show)."""
+"""Revision 0019 makes those who attended a shift before it volunteers (their hours show)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_those_who_attended_before_become_volunteers(make_empty_database):
         flask_migrate.upgrade(revision="0014_people_cells")
         with db.engine.begin() as connection:
             connection.execute(sa.text(SEED))
-        flask_migrate.upgrade(revision="0018_contact_confirmations")
+        flask_migrate.upgrade(revision="0019_contact_confirmations")
         with db.engine.connect() as connection:
             rows = connection.execute(
                 sa.text("SELECT person_id, source, length(feed_token) FROM volunteer_profiles")

@@ -148,6 +148,13 @@ def test_a_kiosk_offline_checks_in_three_people_once_each(live, camera_browser):
     page.wait_for_selector(".door-code")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     assert page.inner_text("#kiosk-counts").startswith("0 checked in")
+    # The camera's QR reader: kept for offline use, not run until the camera starts.
+    assert page.evaluate("typeof window.jsQR") == "undefined"
+    for _ in range(100):
+        if page.evaluate(CACHED_QR_READER):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(CACHED_QR_READER)
 
     context.set_offline(True)
     # Rosa by the camera: jsQR reads the QR code off the fake camera's picture.
@@ -169,6 +176,18 @@ def test_a_kiosk_offline_checks_in_three_people_once_each(live, camera_browser):
     page.click("button:has-text('Walk-in')")
     page.wait_for_selector("#kiosk-counts:has-text('3 checked in · 3 waiting')")
     assert counts(server, ids["event_id"])[0] == 0  # nothing reached the server
+    # The header counts check-ins too: not "All synced" with three waiting.
+    page.wait_for_selector("#outbox:has-text('3 waiting')")
+    assert page.eval_on_selector("#outbox", SEEN)
+    # Queued check-ins say so, and look unlike sent ones.
+    assert rows_in(page) == [["Ann Diaz", "waiting to send"], ["Rosa Diaz", "waiting to send"],
+                             ["Wes Lee", "waiting to send"]]  # fmt: skip
+    queued_colour = page.eval_on_selector("#kiosk-in li", BACKGROUND)
+    # Who is in comes before the search and the walk-in form, on the first screen.
+    boxes = {name: page.locator(selector).bounding_box() for name, selector in (
+        ("in", "#kiosk-in"), ("walk_in", "form:has(input[name=first_name])"))}  # fmt: skip
+    assert boxes["in"]["y"] < boxes["walk_in"]["y"]
+    assert boxes["in"]["y"] < page.viewport_size["height"]
 
     page.reload()  # offline: the app from the worker's cache, the queue from IndexedDB
     page.wait_for_selector("#kiosk-counts:has-text('3 checked in · 3 waiting')")
@@ -180,8 +199,31 @@ def test_a_kiosk_offline_checks_in_three_people_once_each(live, camera_browser):
     assert (check_ins, attended) == (3, 3)
     assert statuses == [SignupStatus.COMPLETED.value] * 3 + [SignupStatus.REGISTERED.value]
     assert "Wes Lee" in page.inner_text("#kiosk-in")
+    page.wait_for_selector("#outbox:has-text('All synced')")
+    assert [state for _, state in rows_in(page)] == ["sent"] * 3
+    sent_colour = page.eval_on_selector("#kiosk-in li", BACKGROUND)
+    assert sent_colour != queued_colour
     assert errors == []
     context.close()
+
+
+SEEN = """(el) => { const s = getComputedStyle(el); const r = el.getBoundingClientRect();
+  return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0; }"""
+BACKGROUND = "(li) => getComputedStyle(li).backgroundColor"
+CACHED_QR_READER = """async () => {
+    for (const name of await caches.keys()) {
+      const urls = (await (await caches.open(name)).keys()).map((r) => r.url);
+      if (urls.some((url) => url.includes("jsQR"))) return true;
+    }
+    return false; }"""
+
+
+def rows_in(page) -> list[list[str]]:
+    """The "Checked in" rows as seen: [name, state]."""
+    return page.eval_on_selector_all(
+        "#kiosk-in li:not(.attention)",
+        "(els) => els.map((li) => [...li.children].map((c) => c.innerText))",
+    )
 
 
 def test_a_volunteer_shows_their_qr_and_checks_in_on_their_phone(live, camera_browser):

@@ -1,10 +1,10 @@
 // The door screen: the home's people (targets first), a result per person or for the whole
 // door, the script with its branches, notes about the place, somebody new met here, and
 // "Save & next door" in one tap. Saving puts one record in the outbox; nothing waits on the
-// network.
+// network. app.js hands in what it needs (as for the kiosk): this module imports no screen.
 /* global DoorstepStore */
-import { newRecord, syncSoon, listProgress } from "./app.js";
 import { currentLanguage, pick, t } from "./i18n.js";
+import { homeNumbers, listProgress, nextStop, stopAddress } from "./lists.js";
 
 const store = DoorstepStore;
 const PLACE_NOTES = ["dog", "gated", "no_trespassing", "safe_hours"];
@@ -13,7 +13,7 @@ const PLACE_LABELS = {
   es: { dog: "Perro", gated: "Cerrado", no_trespassing: "Prohibido pasar", safe_hours: "Horario seguro" },
 };
 
-export async function renderDoor({ listId, position, h, show, message, go }) {
+export async function renderDoor({ listId, position, h, show, message, go, syncSoon, newRecord }) {
   const database = await store.db();
   const list = await database.get("lists", listId);
   const setup = (await store.get("setup")) || { result_codes: [], script: null };
@@ -28,6 +28,9 @@ export async function renderDoor({ listId, position, h, show, message, go }) {
     people: new Map(stop.people.map((p) => [p.person_id, { result: null, answers: {} }])),
     newPeople: [],
     places: new Set(),
+    // A note at a flat is about that home unless the canvasser says the whole building.
+    placeScope: stop.unit ? "home" : "building",
+    open: new Set(),  // which disclosures are open, kept across redraws
     gps: null,
   };
   if (navigator.geolocation) {
@@ -92,11 +95,19 @@ export async function renderDoor({ listId, position, h, show, message, go }) {
     h("h3", {}, person.is_target ? "★ " : "", `${person.first_name} ${person.last_name}`,
       h("small", {}, info)),
     questions.filter((q) => visible(q, entry.answers)).map((q) => questionBlock(q, entry)),
-    h("details", {}, h("summary", {}, t("person_result", {}, lang)),
+    disclosure(`result-${person.person_id}`, t("person_result", {}, lang),
       choiceButtons(results, (v) => entry.result === v, (v) => {
         entry.result = entry.result === v ? null : v;
         if (entry.result) entry.answers = {};
       }, "result")));
+  }
+
+  // A <details> whose open state survives redraws: tapping "Dog" keeps "About this place" open.
+  function disclosure(key, title, ...content) {
+    const node = h("details", { "data-key": key, open: state.open.has(key), on: { toggle: () => {
+      if (node.open) state.open.add(key); else state.open.delete(key);
+    } } }, h("summary", {}, title), ...content);
+    return node;
   }
 
   function redraw() {
@@ -106,14 +117,20 @@ export async function renderDoor({ listId, position, h, show, message, go }) {
   }
 
   function render() {
-    const { total } = { total: list.stops.length };
+    const number = homeNumbers(list).get(stop.position);
     const doorCodes = codes.filter((c) => c.code !== "canvassed")
       .map((c) => [c.code, pick(c, "label", lang)]);
     const notes = h("textarea", { rows: 2, "aria-label": t("notes", {}, lang), on: {
       input: (event) => { state.notes = event.target.value; } } });
     notes.value = state.notes || "";
-    const known = (stop.place_notes || []).map((n) =>
-      h("li", {}, `${PLACE_LABELS[lang][n.kind] || n.kind}${n.text ? `: ${n.text}` : ""}`));
+    const known = (stop.place_notes || []).map((n) => h("li", {},
+      `${PLACE_LABELS[lang][n.kind] || n.kind}${n.text ? `: ${n.text}` : ""}`,
+      stop.unit ? h("small", {}, ` (${t(n.scope === "home" ? "scope_home" : "scope_building",
+        { unit: stop.unit }, lang)})`) : null));
+    const scopeChoice = (value) => h("label", {}, h("input", { type: "radio", name: "place-scope",
+      value, checked: state.placeScope === value, on: { change: () => {
+        state.placeScope = value;
+      } } }), t(value === "home" ? "scope_home" : "scope_building", { unit: stop.unit }, lang));
     const first = h("input", { name: "first_name", "aria-label": t("first_name", {}, lang),
       placeholder: t("first_name", {}, lang) });
     const last = h("input", { name: "last_name", "aria-label": t("last_name", {}, lang),
@@ -122,9 +139,11 @@ export async function renderDoor({ listId, position, h, show, message, go }) {
       placeholder: t("unit", {}, lang), value: stop.unit || "" });
     show(
       h("p", {}, h("a", { href: `#/list/${list.id}` }, `← ${list.name}`)),
-      h("h1", { class: "address" }, stop.unit ? `${stop.address} #${stop.unit}` : stop.address),
-      h("p", { class: "muted" }, t("door", { n: stop.door_number, total: list.door_count }, lang),
-        ` · ${total} ${lang === "es" ? "hogares" : "homes"}`),
+      h("h1", { class: "address" }, stopAddress(stop)),
+      h("p", { class: "muted", id: "door-number" },
+        t("door", { n: stop.door_number, total: list.door_count }, lang),
+        number.homes > 1 ? ` · ${t("home_in_building", number, lang)}` : "",
+        ` · ${t("homes_on_list", { n: list.stops.length }, lang)}`),
       known.length ? h("ul", { class: "place-notes" }, known) : null,
       stop.people.map(personCard),
       state.newPeople.map((p) => h("section", { class: "person new" },
@@ -134,7 +153,9 @@ export async function renderDoor({ listId, position, h, show, message, go }) {
         choiceButtons(doorCodes, (v) => state.door === v, (v) => {
           state.door = state.door === v ? null : v;
         }, "door")),
-      h("details", {}, h("summary", {}, t("place_notes", {}, lang)),
+      disclosure("place", t("place_notes", {}, lang),
+        stop.unit ? h("div", { class: "note-scope", role: "radiogroup" },
+          scopeChoice("home"), scopeChoice("building")) : null,
         h("div", { class: "choices" }, PLACE_NOTES.map((kind) => h("button", {
           type: "button", class: state.places.has(kind) ? "choice on" : "choice",
           on: { click: () => {
@@ -142,7 +163,7 @@ export async function renderDoor({ listId, position, h, show, message, go }) {
             redraw();
           } } }, PLACE_LABELS[lang][kind]))),
         h("label", {}, t("notes", {}, lang), notes)),
-      h("details", {}, h("summary", {}, t("add_person", {}, lang)),
+      disclosure("add", t("add_person", {}, lang),
         h("div", { class: "new-person" }, first, last, unit,
           h("button", { type: "button", on: { click: () => {
             if (!first.value && !last.value) return;
@@ -174,7 +195,7 @@ export async function renderDoor({ listId, position, h, show, message, go }) {
     const record = newRecord(list, stop.household_id, {
       people,
       new_people: state.newPeople.map((p) => ({ ...p, result: "canvassed" })),
-      place_notes: [...state.places].map((kind) => ({ kind, text: "" })),
+      place_notes: [...state.places].map((kind) => ({ kind, text: "", scope: state.placeScope })),
       notes: state.notes || "",
     });
     if (state.door) record.result = state.door;
@@ -183,8 +204,7 @@ export async function renderDoor({ listId, position, h, show, message, go }) {
     syncSoon();
     if (!next) return go(`#/list/${list.id}`);
     const { homes } = await listProgress(list);
-    const after = list.stops.find((s) => s.position > stop.position && !homes.has(s.household_id)
-      && !s.people.some((p) => p.knocked));
+    const after = nextStop(list, homes, stop.position);
     go(after ? `#/door/${list.id}/${after.position}` : `#/list/${list.id}`);
   }
 

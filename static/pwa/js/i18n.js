@@ -36,6 +36,12 @@ const STRINGS = {
     my_shifts: "My shifts", no_shifts: "No shifts coming up.", my_qr: "My check-in QR code",
     im_here: "I'm here", door_code: "Or the code shown at the door",
     checked_in_here: "You're checked in. Thank you!", your_list: "Your list: {name}",
+    no_signal: "No signal", send_now: "Send now", sending: "Sending…", sent_n: "Sent: {n}",
+    talked: "Talked", outbox_waiting: "Waiting to send", outbox_sent: "Sent",
+    scope_home: "This home only (#{unit})", scope_building: "The whole building",
+    home_in_building: "home {home} of {homes} here", homes_on_list: "{n} homes on the list",
+    kiosk_queued: "waiting to send", kiosk_sent: "sent",
+    kiosk_hand_over: "Lists to hand over",
   },
   es: {
     sign_in: "Entrar", email: "Correo", password: "Contraseña", sign_out: "Salir",
@@ -73,6 +79,12 @@ const STRINGS = {
     my_shifts: "Mis turnos", no_shifts: "No hay turnos próximos.", my_qr: "Mi código QR de registro",
     im_here: "Ya llegué", door_code: "O el código que se muestra en la puerta",
     checked_in_here: "Está registrado/a. ¡Gracias!", your_list: "Su lista: {name}",
+    no_signal: "Sin señal", send_now: "Enviar ahora", sending: "Enviando…", sent_n: "Enviadas: {n}",
+    talked: "Habló", outbox_waiting: "Por enviar", outbox_sent: "Enviadas",
+    scope_home: "Solo este hogar (#{unit})", scope_building: "Todo el edificio",
+    home_in_building: "hogar {home} de {homes} aquí", homes_on_list: "{n} hogares en la lista",
+    kiosk_queued: "por enviar", kiosk_sent: "enviado",
+    kiosk_hand_over: "Listas para entregar",
   },
 };
 

@@ -4,9 +4,13 @@
 // by camera, hand scanner or typed code, by name, or as walk-ins, and queues every check-in
 // on the device: it works with no signal and sends when it can (outbox.js), each once.
 /* global DoorstepStore, BarcodeDetector, jsQR */
+import { loadScript } from "./dom.js";
 import { t } from "./i18n.js";
 
 const store = DoorstepStore;
+// The camera's QR reader (250 KB) is no part of a canvasser's app: it is fetched into the
+// worker's cache when a kiosk opens with signal, and run only when the camera starts.
+const QR_READER = "vendor/jsqr/jsQR.js";
 let camera = null;  // the open MediaStream, stopped when the kiosk screen is left
 
 window.addEventListener("hashchange", () => stopCamera());
@@ -111,24 +115,25 @@ export async function renderKiosk({ eventId, h, show, message }) {
   const feedback = h("p", { id: "kiosk-feedback", class: "message info", role: "status" }, "");
   const counts = h("p", { id: "kiosk-counts", class: "progress" });
   const inList = h("ul", { id: "kiosk-in", class: "lists" });
+  const handOver = h("ul", { id: "kiosk-lists", class: "lists" });
+  const handOverTitle = h("h2", { hidden: true }, t("kiosk_hand_over"));
   const matches = h("ul", { id: "kiosk-matches", class: "lists" });
 
   // Who is in: the server's roster, then what this kiosk queued (sent or not). At a canvass
   // launch the server's answer names the walk list handed to each (claimed with its code).
+  // Each is {name, sent, list}: "sent" once the server has it, "list" the walk list to hand over.
   async function state() {
     const items = await store.checkInItems(eventId);
     const inside = new Map();
-    for (const row of roster) if (row.checked_in_at) inside.set(row.signup_id, row.name);
+    for (const row of roster) {
+      if (row.checked_in_at) inside.set(row.signup_id, { name: row.name, sent: true, list: null });
+    }
     for (const item of items) {
       if (item.status === "attention") continue;
       const done = item.check_in;
       const key = done ? done.signup_id : item.meta.signup_id || item.uuid;
-      let label = done ? done.name : item.meta.name || item.record.code;
-      if (done && done.walk_list) {
-        label = t("kiosk_list", { name: done.name, list: done.walk_list.name,
-          code: done.walk_list.code });
-      }
-      inside.set(key, label);
+      inside.set(key, { name: (done ? done.name : item.meta.name || item.record.code) || "",
+        sent: item.status === "done", list: (done && done.walk_list) || null });
     }
     return { items, inside };
   }
@@ -138,9 +143,17 @@ export async function renderKiosk({ eventId, h, show, message }) {
     const waiting = items.filter((i) => i.status === "pending").length;
     const attention = items.filter((i) => i.status === "attention");
     counts.textContent = t("kiosk_counts", { n: inside.size, waiting });
-    inList.replaceChildren(...[...inside.values()].sort().map((name) => h("li", {}, name)),
-      ...attention.map((i) => h("li", { class: "attention" },
-        `${i.meta.name || i.record.code || ""}: ${i.reason}`)));
+    const people = [...inside.values()].sort((a, b) => a.name.localeCompare(b.name));
+    // Queued check-ins say so: the server has not seen them yet.
+    inList.replaceChildren(...attention.map((i) => h("li", { class: "attention" },
+      `${i.meta.name || i.record.code || ""}: ${i.reason}`)),
+    ...people.map((p) => h("li", { class: `row-link ${p.sent ? "sent" : "queued"}` },
+      h("span", {}, p.name),
+      h("span", { class: "state" }, p.sent ? t("kiosk_sent") : t("kiosk_queued")))));
+    const lists = people.filter((p) => p.list);
+    handOverTitle.hidden = !lists.length;
+    handOver.replaceChildren(...lists.map((p) => h("li", {},
+      t("kiosk_list", { name: p.name, list: p.list.name, code: p.list.code }))));
   }
 
   function say(text, kind = "info") {
@@ -238,10 +251,13 @@ export async function renderKiosk({ eventId, h, show, message }) {
     h("p", {}, t("kiosk_door_code"), " ", h("strong", { class: "door-code" }, pack.door_code)),
     h("label", {}, t("kiosk_shift"), shiftPick),
     counts, feedback, codeForm, cameraButton, video,
+    // Who is in and the lists to hand over come first: the walk-in form is long.
+    handOverTitle, handOver,
+    h("h2", {}, t("kiosk_who_is_in")), inList,
     h("h2", {}, t("kiosk_search")), search, matches,
     h("h2", {}, t("kiosk_walk_in")), walkIn,
-    h("h2", {}, t("kiosk_who_is_in")), inList,
   );
+  keepQrReader();
   await refresh();
   store.syncNow().then(refresh, refresh);
   const channel = "BroadcastChannel" in window ? new BroadcastChannel("doorstep-outbox") : null;
@@ -263,7 +279,7 @@ async function startCamera(video, onCode) {
     const formats = await BarcodeDetector.getSupportedFormats();
     if (formats.includes("qr_code")) detector = new BarcodeDetector({ formats: ["qr_code"] });
   }
-  if (!detector && !window.jsQR) await loadScript("vendor/jsqr/jsQR.js");
+  if (!detector) await loadScript(QR_READER);
   const canvas = document.createElement("canvas");
   const context = canvas.getContext("2d", { willReadFrequently: true });
   let last = "";
@@ -306,12 +322,12 @@ function stopCamera(video, button) {
   if (button) button.textContent = t("kiosk_camera");
 }
 
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = src;
-    script.onload = resolve;
-    script.onerror = () => reject(new Error(`${src} did not load`));
-    document.head.append(script);
-  });
+// With signal, put the QR reader in the worker's cache (not run it): the camera then works
+// offline at this door. Browsers with a BarcodeDetector for QR codes never need it.
+async function keepQrReader() {
+  if ("BarcodeDetector" in window) {
+    const formats = await BarcodeDetector.getSupportedFormats().catch(() => []);
+    if (formats.includes("qr_code")) return;
+  }
+  if (navigator.onLine) await fetch(QR_READER).catch(() => {});
 }

@@ -119,8 +119,14 @@
         message: "Sign in again to sync." } });
       const headers = { Authorization: `Bearer ${session.access}` };
       if (body !== undefined) headers["Content-Type"] = "application/json";
-      const response = await fetch(path, { method, headers,
-        body: body === undefined ? undefined : JSON.stringify(body) });
+      let response;
+      try {
+        response = await fetch(path, { method, headers,
+          body: body === undefined ? undefined : JSON.stringify(body) });
+      } catch {
+        // No answer at all: no signal (or the server is down). The caller keeps its data.
+        throw apiError(0, { error: { code: "network", message: "No signal." } });
+      }
       if (response.status === 401 && attempt === 0 && await refresh(session.access)) continue;
       if (response.status === 401) {
         await put("session", { ...session, needsLogin: true });
@@ -141,9 +147,10 @@
     notify();
   }
 
+  // What waits on this device: door knocks and a kiosk's check-ins alike.
   async function counts() {
     const database = await db();
-    const all = await database.getAll("outbox");
+    const all = [...await database.getAll("outbox"), ...await database.getAll("checkins")];
     return {
       waiting: all.filter((r) => r.status === "pending").length,
       attention: all.filter((r) => r.status === "attention").length,
@@ -208,6 +215,7 @@
         if (result.status === "applied" || result.status === "duplicate") {
           await tx.objectStore("done").put({ uuid: item.uuid, list_id: item.list_id,
             household_id: item.household_id, result: item.record.result || null,
+            client_at: item.record.client_at, record: item.record,
             door_knock_id: result.door_knock_id, synced_at: new Date().toISOString() });
           await tx.objectStore("outbox").delete(item.uuid);
           sent += 1;

@@ -2,8 +2,8 @@
 (contact_confirmations); events that seat confirmed people first (events.confirm_before_seat,
 sign-up status ``pending``); people who attended a shift made volunteers
 
-Revision ID: 0018_contact_confirmations
-Revises: 0016_refresh_token_answers
+Revision ID: 0019_contact_confirmations
+Revises: 0017_unit_notes
 Create Date: 2026-12-05 20:30:00
 
 Attending a shift now makes a person a volunteer; those who attended before get their
@@ -15,8 +15,8 @@ goes).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_contact_confirmations"
-down_revision = "0016_refresh_token_answers"
+revision = "0019_contact_confirmations"
+down_revision = "0017_unit_notes"
 branch_labels = None
 depends_on = None
 
