@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import marshmallow as ma
-from geoalchemy2.shape import to_shape
 
 from app.core.api import MAX_ID
 from app.core.contact import normalise_email
+from app.core.geo import from_db
 from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
 from app.people.models import InteractionKind, PersonSource
@@ -254,7 +254,7 @@ class PointSchema(ma.Schema):
 
     @ma.pre_dump
     def _to_shape(self, point, **kwargs):
-        return to_shape(point)
+        return from_db(point)
 
 
 class HouseholdSchema(ma.Schema):
