@@ -14,7 +14,7 @@ from app.core.geo import from_db
 from app.extensions import db
 from app.people.models import Person
 from app.turfs.inputs import streets_near
-from app.turfs.routes import walking_route
+from app.turfs.walking import walking_route
 from app.universes.queries import Search
 from app.voters.models import Address, Household
 from app.walklists.models import WalkList, WalkListPerson, WalkListStop
