@@ -8,8 +8,10 @@ usual centreline layer is); each door belongs to its nearest segment, on the lef
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 
+from turf._typing import FloatArray, Geometries, GeometryArray, IntArray, point_geometries
 from turf.errors import TurfInputError
 from turf.graph import cell_neighbours, label_runs
 from turf.projection import as_points, distinct_points
@@ -26,7 +28,7 @@ STRAY_HOUSES = 2
 SIDE_STEP = 1.0
 
 
-def as_lines(streets, field: str = "streets") -> np.ndarray:
+def as_lines(streets: Geometries, field: str = "streets") -> GeometryArray:
     """Streets as an array of LineStrings (MultiLineStrings are taken apart).
 
     >>> from shapely import LineString, MultiLineString
@@ -45,10 +47,11 @@ def as_lines(streets, field: str = "streets") -> np.ndarray:
         got = geoms[np.argmax(wrong)].geom_type
         raise TurfInputError(f"expected LineStrings, got a {got}", field=field)
     parts = shapely.get_parts(geoms)
-    return parts[~shapely.is_empty(parts) & (shapely.length(parts) > 0)]
+    lines: GeometryArray = parts[~shapely.is_empty(parts) & (shapely.length(parts) > 0)]
+    return lines
 
 
-def as_face_labels(faces, n: int) -> np.ndarray:
+def as_face_labels(faces: npt.ArrayLike | None, n: int) -> IntArray:
     """Check ``n`` face labels (None: no faces known) and return them as int64.
 
     >>> as_face_labels(None, 2).tolist(), as_face_labels([4, 5], 2).tolist()
@@ -63,8 +66,8 @@ def as_face_labels(faces, n: int) -> np.ndarray:
 
 
 def block_faces(
-    xy, streets, *, max_distance: float = MAX_DISTANCE, mend: bool = True
-) -> np.ndarray:
+    xy: npt.ArrayLike, streets: Geometries, *, max_distance: float = MAX_DISTANCE, mend: bool = True
+) -> IntArray:
     """Label each door with its block face: ``2 * segment + side`` (side 1 = left).
 
     Parameters
@@ -93,7 +96,7 @@ def block_faces(
     labels = np.full(len(points), NO_FACE, dtype=np.int64)
     if not len(points) or not len(lines):
         return labels
-    doors = shapely.points(points)
+    doors = point_geometries(points)
     tree = shapely.STRtree(lines)
     (door_at, segment), _ = tree.query_nearest(
         doors, max_distance=max_distance, return_distance=True, all_matches=False
@@ -111,7 +114,7 @@ def block_faces(
     return _mend_strays(points, labels) if mend else labels
 
 
-def _mend_strays(points: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def _mend_strays(points: FloatArray, labels: IntArray) -> IntArray:
     """Relabel a building that sits among another face's buildings, apart from its own.
 
     A corner house, or a point a geocoder put near the cross street, is nearest a segment
@@ -144,4 +147,5 @@ def _mend_strays(points: np.ndarray, labels: np.ndarray) -> np.ndarray:
     first = np.r_[True, point[1:] != point[:-1]]
     new_face = face.copy()
     new_face[point[first]] = other[first]
-    return new_face[point_of]
+    mended: IntArray = new_face[point_of]
+    return mended

@@ -11,10 +11,15 @@ donor in one piece.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely import Polygon
 
+from turf._typing import Area, FloatArray, Geometries, IntArray
 from turf.blockfaces import NO_FACE, as_face_labels
 from turf.errors import TurfInputError
 from turf.graph import AtomGraph, cell_neighbours, connected_components, label_runs
@@ -34,10 +39,10 @@ REFINE_ROUNDS = 8
 class Turf:
     """One turf: its doors (indices into the input), their weight, its part and polygon."""
 
-    doors: np.ndarray
+    doors: IntArray
     weight: float
     part: int
-    polygon: object | None = None
+    polygon: shapely.Geometry | None = None
 
 
 @dataclass(frozen=True)
@@ -45,9 +50,9 @@ class Cut:
     """The turfs, each door's turf (``labels``, -1 outside the area), and the parts."""
 
     turfs: list[Turf]
-    labels: np.ndarray
-    parts: list
-    outside: np.ndarray
+    labels: IntArray
+    parts: list[Polygon]
+    outside: IntArray
 
 
 def turf_count(weight: float, target: float) -> int:
@@ -69,14 +74,14 @@ def turf_count(weight: float, target: float) -> int:
 
 
 def cut(
-    xy,
+    xy: npt.ArrayLike,
     target: float,
-    area,
+    area: Area,
     *,
-    weights=None,
-    faces=None,
-    regions=(),
-    barriers=(),
+    weights: npt.ArrayLike | None = None,
+    faces: npt.ArrayLike | None = None,
+    regions: Sequence[Area] = (),
+    barriers: Geometries = (),
     polygons: bool = True,
 ) -> Cut:
     """Split the doors inside ``area`` into contiguous turfs of about ``target`` weight.
@@ -107,31 +112,30 @@ def cut(
     """
     points = as_points(xy, "xy")
     n = len(points)
-    weights = _weights(weights, n)
-    faces = as_face_labels(faces, n)
+    weight = _weights(weights, n)
+    face = as_face_labels(faces, n)
     if not (isinstance(target, int | float) and math.isfinite(target) and target > 0):
         raise TurfInputError("the target must be a positive number of doors", field="target")
-    area = as_area(area)
-    parts = split_area(area, barriers=barriers, regions=regions)
+    parts = split_area(as_area(area), barriers=barriers, regions=regions)
     part_of = assign_parts(points, parts)
-    part_of, placed = keep_faces_whole(points, part_of, faces, parts)
+    part_of, placed = keep_faces_whole(points, part_of, face, parts)
     labels = np.full(n, -1, dtype=np.int64)
     turfs: list[Turf] = []
     for part_index, part in enumerate(parts):
         doors = np.flatnonzero(part_of == part_index)
         if not len(doors):
             continue
-        groups = _cut_part(placed[doors], weights[doors], faces[doors], target, part)
-        cells = turf_polygons(placed[doors], groups, part) if polygons else [None] * len(groups)
+        groups = _cut_part(placed[doors], weight[doors], face[doors], target, part)
+        cells: list[shapely.Geometry | None] = [None] * len(groups)
+        if polygons:
+            cells = list(turf_polygons(placed[doors], groups, part))
         for group, polygon in zip(groups, cells, strict=True):
             labels[doors[group]] = len(turfs)
-            turfs.append(
-                Turf(doors[group], float(weights[doors[group]].sum()), part_index, polygon)
-            )
+            turfs.append(Turf(doors[group], float(weight[doors[group]].sum()), part_index, polygon))
     return Cut(turfs, labels, parts, np.flatnonzero(part_of < 0))
 
 
-def _weights(weights, n: int) -> np.ndarray:
+def _weights(weights: npt.ArrayLike | None, n: int) -> FloatArray:
     if weights is None:
         return np.ones(n)
     values = np.asarray(weights, dtype=float)
@@ -142,7 +146,9 @@ def _weights(weights, n: int) -> np.ndarray:
     return values
 
 
-def _cut_part(points, weights, faces, target, part) -> list[np.ndarray]:
+def _cut_part(
+    points: FloatArray, weights: FloatArray, faces: IntArray, target: float, part: Polygon
+) -> list[IntArray]:
     """Door index groups (into this part's doors), one per turf.
 
     A stop heavier than a turf and a third (an apartment tower, a long face of flats) is a
@@ -163,7 +169,9 @@ def _cut_part(points, weights, faces, target, part) -> list[np.ndarray]:
     return [np.flatnonzero(door_turf == t) for t in np.unique(door_turf)]
 
 
-def _atoms(points, weights, faces, part):
+def _atoms(
+    points: FloatArray, weights: FloatArray, faces: IntArray, part: Polygon
+) -> tuple[IntArray, FloatArray, FloatArray, AtomGraph]:
     """Each door's atom, and each atom's weight, centre and neighbours.
 
     An atom is a block face, or a building when the door has no face. A face whose buildings
@@ -178,7 +186,8 @@ def _atoms(points, weights, faces, part):
     atom_at_point = np.unique(run, return_inverse=True)[1].ravel()
     atom_of = atom_at_point[point_of]
     count = atom_at_point.max() + 1
-    atom_weight = np.bincount(atom_of, weights=weights, minlength=count)
+    # With weights, bincount sums floats (NumPy's stubs say ints): asarray only retypes.
+    atom_weight = np.asarray(np.bincount(atom_of, weights=weights, minlength=count), dtype=float)
     size = np.bincount(atom_of, minlength=count)
     atom_xy = np.c_[
         np.bincount(atom_of, weights=points[:, 0], minlength=count) / size,
@@ -188,9 +197,11 @@ def _atoms(points, weights, faces, part):
     return atom_of, atom_weight, atom_xy, graph
 
 
-def _bisect(atoms, k, xy, weight, turf_of, first) -> None:
+def _bisect(
+    atoms: IntArray, k: int, xy: FloatArray, weight: FloatArray, turf_of: IntArray, first: int
+) -> None:
     """Weighted recursive bisection along the long axis; turfs numbered from ``first``."""
-    stack = [(atoms, k, first)]
+    stack: list[tuple[IntArray, int, int]] = [(atoms, k, first)]
     while stack:
         atoms, k, first = stack.pop()
         if k <= 1 or len(atoms) <= 1:
@@ -208,13 +219,14 @@ def _bisect(atoms, k, xy, weight, turf_of, first) -> None:
         stack.append((order[split:], k - left_k, first + left_k))
 
 
-def _along_long_axis(xy: np.ndarray) -> np.ndarray:
+def _along_long_axis(xy: FloatArray) -> FloatArray:
     centred = xy - xy.mean(axis=0)
     _, vectors = np.linalg.eigh(centred.T @ centred)
-    return centred @ vectors[:, -1]
+    position: FloatArray = centred @ vectors[:, -1]
+    return position
 
 
-def _mend(turf_of, graph, closed: set[int]) -> None:
+def _mend(turf_of: IntArray, graph: AtomGraph, closed: set[int]) -> None:
     """Give every piece cut off from its turf to the neighbouring turf it touches most
     (never to a ``closed`` one: an oversized stop stays alone)."""
     for turf in np.unique(turf_of):
@@ -229,7 +241,7 @@ def _mend(turf_of, graph, closed: set[int]) -> None:
                 turf_of[piece] = np.bincount(others).argmax()
 
 
-def _even_out(turf_of, weight, graph) -> None:
+def _even_out(turf_of: IntArray, weight: FloatArray, graph: AtomGraph) -> None:
     """Move border atoms from heavier to lighter neighbouring turfs while that lowers the
     spread of turf weights and leaves the giving turf in one piece."""
     turfs = np.unique(turf_of)
@@ -237,7 +249,7 @@ def _even_out(turf_of, weight, graph) -> None:
     members = {int(t): set(np.flatnonzero(turf_of == t).tolist()) for t in turfs}
     for _ in range(REFINE_ROUNDS):
         moved = False
-        for turf in sorted(totals, key=totals.get, reverse=True):
+        for turf in sorted(totals, key=lambda t: totals[t], reverse=True):
             move = _best_move(turf, turf_of, weight, graph, totals, members)
             if move is None:
                 continue
@@ -252,7 +264,14 @@ def _even_out(turf_of, weight, graph) -> None:
             return
 
 
-def _best_move(turf, turf_of, weight, graph, totals, members):
+def _best_move(
+    turf: int,
+    turf_of: IntArray,
+    weight: FloatArray,
+    graph: AtomGraph,
+    totals: dict[int, float],
+    members: dict[int, set[int]],
+) -> tuple[int, int] | None:
     """The border atom of ``turf`` whose move to a neighbour evens weights most, or None.
 
     Moving atom a (weight w) from T to U lowers the sum of squared deviations exactly when
@@ -260,7 +279,8 @@ def _best_move(turf, turf_of, weight, graph, totals, members):
     """
     if len(members[turf]) <= 1:
         return None
-    best, best_gap = None, 0.0
+    best: tuple[int, int] | None = None
+    best_gap = 0.0
     for atom in members[turf]:
         w = weight[atom]
         for into in set(turf_of[graph.of(atom)].tolist()) - {turf}:
@@ -273,7 +293,7 @@ def _best_move(turf, turf_of, weight, graph, totals, members):
     return best
 
 
-def _stays_whole(atoms: set[int], leaving: int, graph) -> bool:
+def _stays_whole(atoms: set[int], leaving: int, graph: AtomGraph) -> bool:
     rest = atoms - {leaving}
     start = next(iter(rest))
     seen, stack = {start}, [start]

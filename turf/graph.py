@@ -8,10 +8,14 @@ unions of those cells, so a turf whose atoms are connected in this graph is one 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import shapely
+
+from turf._typing import Area, FloatArray, IntArray
 
 #: How far past a hull edge (metres) its cells' shared edge is looked for.
 RAY_STEP = 0.5
@@ -29,14 +33,15 @@ class AtomGraph:
     ([0, 2], [1])
     """
 
-    start: np.ndarray
-    neighbours: np.ndarray
+    start: IntArray
+    neighbours: IntArray
 
     @classmethod
-    def from_pairs(cls, n: int, pairs: np.ndarray) -> AtomGraph:
-        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-        both = distinct_pairs(np.vstack([pairs, pairs[:, ::-1]]))
+    def from_pairs(cls, n: int, pairs: npt.ArrayLike) -> AtomGraph:
+        """The graph of ``n`` atoms with an edge, both ways, for each (a, b) of ``pairs``."""
+        edges = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        edges = edges[edges[:, 0] != edges[:, 1]]
+        both = distinct_pairs(np.vstack([edges, edges[:, ::-1]]))
         counts = np.bincount(both[:, 0], minlength=n) if len(both) else np.zeros(n, np.int64)
         start = np.r_[0, np.cumsum(counts)]
         return cls(start=start, neighbours=both[:, 1] if len(both) else np.empty(0, np.int64))
@@ -45,11 +50,12 @@ class AtomGraph:
     def size(self) -> int:
         return len(self.start) - 1
 
-    def of(self, atom: int) -> np.ndarray:
+    def of(self, atom: int) -> IntArray:
+        """The neighbours of ``atom``."""
         return self.neighbours[self.start[atom] : self.start[atom + 1]]
 
 
-def cell_neighbours(points: np.ndarray, part=None) -> np.ndarray:
+def cell_neighbours(points: FloatArray, part: Area | None = None) -> IntArray:
     """Index pairs of distinct ``points`` (m, 2) whose Voronoi cells, clipped to ``part``,
     share an edge.
 
@@ -67,7 +73,8 @@ def cell_neighbours(points: np.ndarray, part=None) -> np.ndarray:
         return np.empty((0, 2), np.int64)
     if len(points) == 2 or _collinear(points):
         order = np.lexsort((points[:, 1], points[:, 0]))
-        return np.sort(np.c_[order[:-1], order[1:]], axis=1)
+        chain: IntArray = np.sort(np.c_[order[:-1], order[1:]], axis=1)
+        return chain
     corners = _triangles(points)
     centres = _circumcentres(points[corners])
     edges = np.sort(corners[:, [0, 1, 1, 2, 2, 0]].reshape(-1, 2), axis=1)
@@ -104,27 +111,29 @@ def cell_neighbours(points: np.ndarray, part=None) -> np.ndarray:
     return distinct_pairs(np.vstack([inner, hull_edges]))
 
 
-def distinct_pairs(pairs: np.ndarray) -> np.ndarray:
+def distinct_pairs(pairs: npt.ArrayLike) -> IntArray:
     """The distinct rows of an (m, 2) array of non-negative ints, sorted.
 
     >>> distinct_pairs(np.array([[2, 1], [0, 3], [2, 1]])).tolist()
     [[0, 3], [2, 1]]
     """
-    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    if not len(pairs):
-        return pairs
-    keys = np.unique(_pair_keys(pairs))
-    width = int(pairs[:, 1].max()) + 1
-    return np.c_[keys // width, keys % width]
+    rows = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if not len(rows):
+        return rows
+    keys = np.unique(_pair_keys(rows))
+    width = int(rows[:, 1].max()) + 1
+    distinct: IntArray = np.c_[keys // width, keys % width]
+    return distinct
 
 
-def _pair_keys(pairs: np.ndarray) -> np.ndarray:
+def _pair_keys(pairs: IntArray) -> IntArray:
     """One int64 per pair that sorts as the pairs do (first, then second)."""
     width = int(pairs[:, 1].max()) + 1 if len(pairs) else 1
-    return pairs[:, 0] * width + pairs[:, 1]
+    keys: IntArray = pairs[:, 0] * width + pairs[:, 1]
+    return keys
 
 
-def _triangles(points: np.ndarray) -> np.ndarray:
+def _triangles(points: FloatArray) -> IntArray:
     """(t, 3) point indices of the Delaunay triangles."""
     triangles = shapely.delaunay_triangles(shapely.multipoints(points))
     # Each triangle is a closed ring of four coordinates, in one collection.
@@ -133,25 +142,27 @@ def _triangles(points: np.ndarray) -> np.ndarray:
     keys = points[:, 0] + 1j * points[:, 1]
     order = np.argsort(keys)
     found = np.searchsorted(keys[order], corners[..., 0] + 1j * corners[..., 1])
-    return order[np.clip(found, 0, len(order) - 1)]
+    indices: IntArray = order[np.clip(found, 0, len(order) - 1)]
+    return indices
 
 
-def _circumcentres(triangles: np.ndarray) -> np.ndarray:
+def _circumcentres(triangles: FloatArray) -> FloatArray:
     a, b, c = triangles[:, 0], triangles[:, 1], triangles[:, 2]
     b, c = b - a, c - a
     d = 2 * (b[:, 0] * c[:, 1] - b[:, 1] * c[:, 0])
     bb, cc = (b**2).sum(axis=1), (c**2).sum(axis=1)
     x = (c[:, 1] * bb - b[:, 1] * cc) / d
     y = (b[:, 0] * cc - c[:, 0] * bb) / d
-    return a + np.c_[x, y]
+    centres: FloatArray = a + np.c_[x, y]
+    return centres
 
 
-def _collinear(points: np.ndarray) -> bool:
+def _collinear(points: FloatArray) -> bool:
     centred = points - points.mean(axis=0)
     return bool(np.linalg.matrix_rank(centred, tol=1e-9 * (1 + np.abs(centred).max())) < 2)
 
 
-def connected_components(graph: AtomGraph, atoms) -> list[list[int]]:
+def connected_components(graph: AtomGraph, atoms: Iterable[int | np.integer]) -> list[list[int]]:
     """The connected pieces of the subgraph on ``atoms``, largest first.
 
     >>> g = AtomGraph.from_pairs(4, np.array([[0, 1], [2, 3]]))
@@ -160,11 +171,12 @@ def connected_components(graph: AtomGraph, atoms) -> list[list[int]]:
     """
     members = set(int(a) for a in atoms)
     seen: set[int] = set()
-    pieces = []
+    pieces: list[list[int]] = []
     for first in sorted(members):
         if first in seen:
             continue
-        piece, queue = [], deque([first])
+        piece: list[int] = []
+        queue = deque([first])
         seen.add(first)
         while queue:
             atom = queue.popleft()
@@ -178,7 +190,7 @@ def connected_components(graph: AtomGraph, atoms) -> list[list[int]]:
     return sorted(pieces, key=len, reverse=True)
 
 
-def label_runs(labels: np.ndarray, pairs: np.ndarray, *, ignore: int = -1) -> np.ndarray:
+def label_runs(labels: IntArray, pairs: IntArray, *, ignore: int = -1) -> IntArray:
     """A run number per point: points with one label, joined by a chain of ``pairs``.
 
     Points labelled ``ignore`` are runs of their own.

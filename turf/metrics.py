@@ -7,12 +7,18 @@ The tests, the API's preview and the benchmark all read these same functions.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import shapely
+from shapely import Polygon
 
+from turf._typing import Geometries, IntArray, point_geometries
 from turf.blockfaces import NO_FACE, as_lines
+from turf.cut import Cut, Turf
 
 __all__ = [
     "CutMetrics",
@@ -31,7 +37,7 @@ TOLERANCE = 0.33
 CROSSING_LENGTH = 1.0
 
 
-def balance(weights, target: float) -> dict[str, float]:
+def balance(weights: npt.ArrayLike, target: float) -> dict[str, float]:
     """Spread of turf weights: std/mean, share within +-33 % of the target, min and max.
 
     >>> balance([60, 54, 66], 60)["std_over_mean"]
@@ -60,32 +66,32 @@ def balance(weights, target: float) -> dict[str, float]:
     }
 
 
-def polsby_popper(polygon) -> float:
+def polsby_popper(polygon: shapely.Geometry | None) -> float:
     """Compactness 4 pi area / perimeter^2: 1 for a disc, about 0.785 for a square.
 
     >>> from shapely import box
     >>> round(polsby_popper(box(0, 0, 1, 1)), 3)
     0.785
     """
-    if polygon is None or polygon.is_empty or polygon.length == 0:
+    if polygon is None or shapely.is_empty(polygon) or shapely.length(polygon) == 0:
         return 0.0
-    return 4 * math.pi * polygon.area / polygon.length**2
+    return float(4 * math.pi * shapely.area(polygon) / shapely.length(polygon) ** 2)
 
 
-def faces_split(labels, faces) -> int:
+def faces_split(labels: npt.ArrayLike, faces: npt.ArrayLike) -> int:
     """How many block faces have doors in more than one turf.
 
     >>> faces_split([0, 0, 1, 1, 2], [7, 7, 7, 8, -1])
     1
     """
-    labels, faces = np.asarray(labels), np.asarray(faces)
-    keep = (labels >= 0) & (faces != NO_FACE)
-    pairs = np.unique(np.c_[faces[keep], labels[keep]], axis=0)
+    turf_of, face_of = np.asarray(labels), np.asarray(faces)
+    keep = (turf_of >= 0) & (face_of != NO_FACE)
+    pairs = np.unique(np.c_[face_of[keep], turf_of[keep]], axis=0)
     _, turfs_per_face = np.unique(pairs[:, 0], return_counts=True)
     return int((turfs_per_face > 1).sum())
 
 
-def barrier_crossings(polygons, barriers) -> int:
+def barrier_crossings(polygons: Sequence[shapely.Geometry | None], barriers: Geometries) -> int:
     """How many (turf, barrier) pairs have the barrier running through the turf's inside.
 
     >>> from shapely import box, LineString
@@ -103,7 +109,7 @@ def barrier_crossings(polygons, barriers) -> int:
     return int((shapely.length(inside) > CROSSING_LENGTH).sum())
 
 
-def overlap_area(polygons) -> float:
+def overlap_area(polygons: Sequence[shapely.Geometry | None]) -> float:
     """Total area (square metres) where two turfs overlap.
 
     >>> from shapely import box
@@ -118,19 +124,25 @@ def overlap_area(polygons) -> float:
     return float(shapely.area(shapely.intersection(shapes[left[keep]], shapes[right[keep]])).sum())
 
 
-def doors_outside(xy, labels, polygons, *, tolerance: float = 5.0) -> int:
+def doors_outside(
+    xy: npt.ArrayLike,
+    labels: npt.ArrayLike,
+    polygons: Sequence[shapely.Geometry | None],
+    *,
+    tolerance: float = 5.0,
+) -> int:
     """Doors further than ``tolerance`` metres from their own turf's polygon.
 
     >>> from shapely import box
     >>> doors_outside([[1, 1], [50, 50]], [0, 0], [box(0, 0, 10, 10)])
     1
     """
-    xy, labels = np.asarray(xy, dtype=float).reshape(-1, 2), np.asarray(labels)
-    keep = np.flatnonzero(labels >= 0)
+    points, turf_of = np.asarray(xy, dtype=float).reshape(-1, 2), np.asarray(labels)
+    keep = np.flatnonzero(turf_of >= 0)
     if not len(keep):
         return 0
-    shapes = np.asarray(polygons, dtype=object)[labels[keep]]
-    far = shapely.distance(shapes, shapely.points(xy[keep])) > tolerance
+    shapes = np.asarray(polygons, dtype=object)[turf_of[keep]]
+    far = shapely.distance(shapes, point_geometries(points[keep])) > tolerance
     return int(far.sum())
 
 
@@ -142,8 +154,8 @@ class CutMetrics:
 
     turfs: int
     doors: float
-    overall: dict
-    balanced: dict
+    overall: dict[str, float]
+    balanced: dict[str, float]
     oversized_stops: int
     small_parts: int
     contiguous: float
@@ -153,20 +165,31 @@ class CutMetrics:
     overlap_m2: float
     doors_outside_polygon: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
+        """The figures as plain values (for JSON)."""
         return asdict(self)
 
 
-def cut_metrics(result, xy, target: float, *, faces=None, barriers=()) -> CutMetrics:
+def cut_metrics(
+    result: Cut,
+    xy: npt.ArrayLike,
+    target: float,
+    *,
+    faces: npt.ArrayLike | None = None,
+    barriers: Geometries = (),
+) -> CutMetrics:
     """Every figure of ``result`` (a ``turf.cut.Cut``) for its input points ``xy``."""
     weights = np.array([t.weight for t in result.turfs])
     part_weight = np.zeros(len(result.parts))
     for t in result.turfs:
         part_weight[t.part] += t.weight
     small = np.array([part_weight[t.part] < (1 - TOLERANCE) * target for t in result.turfs])
-    faces = np.full(len(result.labels), NO_FACE) if faces is None else np.asarray(faces)
+    face_of = np.full(len(result.labels), NO_FACE) if faces is None else np.asarray(faces)
     oversized = np.array(
-        [_is_one_stop(t, xy, faces) and t.weight > (1 + TOLERANCE) * target for t in result.turfs],
+        [
+            _is_one_stop(t, xy, face_of) and t.weight > (1 + TOLERANCE) * target
+            for t in result.turfs
+        ],
         dtype=bool,
     )
     polygons = [t.polygon for t in result.turfs]
@@ -179,20 +202,20 @@ def cut_metrics(result, xy, target: float, *, faces=None, barriers=()) -> CutMet
         balanced=balance(weights[fair], target),
         oversized_stops=int(oversized.sum()),
         small_parts=int(small.sum()),
-        contiguous=round(float(np.mean([p.geom_type == "Polygon" for p in polygons])), 4)
+        contiguous=round(float(np.mean([isinstance(p, Polygon) for p in polygons])), 4)
         if with_polygons and polygons
         else 1.0,
         polsby_popper=round(float(np.mean([polsby_popper(p) for p in polygons])), 4)
         if with_polygons and polygons
         else 0.0,
-        faces_split=faces_split(result.labels, faces),
+        faces_split=faces_split(result.labels, face_of),
         barrier_crossings=barrier_crossings(polygons, barriers) if with_polygons else 0,
         overlap_m2=round(overlap_area(polygons), 2) if with_polygons else 0.0,
         doors_outside_polygon=doors_outside(xy, result.labels, polygons) if with_polygons else 0,
     )
 
 
-def _is_one_stop(turf, xy, faces) -> bool:
+def _is_one_stop(turf: Turf, xy: npt.ArrayLike, faces: IntArray) -> bool:
     """A turf of one building, or of one block face."""
     doors = turf.doors
     if len(np.unique(np.asarray(xy)[doors], axis=0)) == 1:

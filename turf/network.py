@@ -12,8 +12,10 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 
+from turf._typing import BoolArray, FloatArray, Geometries, GeometryArray, IntArray
 from turf.blockfaces import NO_FACE, as_lines, block_faces
 from turf.errors import TurfInputError
 from turf.projection import as_points
@@ -29,8 +31,8 @@ NODE_GRID = 1e-3
 
 
 def street_distances(
-    xy, streets, *, margin: float = MARGIN, max_snap: float = MAX_SNAP
-) -> np.ndarray:
+    xy: npt.ArrayLike, streets: Geometries, *, margin: float = MARGIN, max_snap: float = MAX_SNAP
+) -> FloatArray:
     """(n, n) walking distances between stops, along ``streets`` where they reach.
 
     A walk goes from the stop to the foot of its street (the offset), along the streets, and
@@ -67,7 +69,7 @@ def street_distances(
     for name, value in (("margin", margin), ("max_snap", max_snap)):
         if not np.isfinite(value) or value < 0:
             raise TurfInputError(f"{name} must be a finite number >= 0", field=name)
-    straight = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
+    straight: FloatArray = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
     pieces = _pieces(as_lines(_near(streets, points, margin)))
     if len(points) < 2 or not len(pieces):
         return straight
@@ -76,14 +78,15 @@ def street_distances(
     walks[np.ix_(feet.stops, feet.stops)] = _walks_between(feet, pieces)
     walks = np.where(np.isfinite(walks), walks, straight)
     np.fill_diagonal(walks, 0.0)
-    return np.minimum(walks, walks.T)
+    symmetric: FloatArray = np.minimum(walks, walks.T)
+    return symmetric
 
 
 class _Feet:
     """Where the stops within ``max_snap`` of a street meet it: which ``stops``, on which
     piece of street and side, how far along it, and how far off it."""
 
-    def __init__(self, points: np.ndarray, pieces: np.ndarray, max_snap: float):
+    def __init__(self, points: FloatArray, pieces: GeometryArray, max_snap: float) -> None:
         # Unmended faces: a walk starts from the street nearest the door, whatever face the
         # door is counted in.
         face = block_faces(points, pieces, max_distance=max_snap, mend=False)
@@ -94,7 +97,7 @@ class _Feet:
         self.offset = shapely.distance(pieces[self.piece], doors)
 
 
-def _walks_between(feet: _Feet, pieces: np.ndarray) -> np.ndarray:
+def _walks_between(feet: _Feet, pieces: GeometryArray) -> FloatArray:
     """(k, k) walks between the snapped stops: through the network's nodes, or along their
     own piece of street when they share one."""
     ends, lengths, graph = _graph(pieces)
@@ -112,25 +115,28 @@ def _walks_between(feet: _Feet, pieces: np.ndarray) -> np.ndarray:
     crossing = np.where(same_side, 0.0, 2 * np.minimum.outer(offset, offset))
     on_piece = np.abs(np.subtract.outer(along, along)) + np.abs(np.subtract.outer(offset, offset))
     same = feet.piece[:, None] == feet.piece[None, :]
-    return np.where(same, np.minimum(walks, on_piece + crossing), walks)
+    shortest: FloatArray = np.where(same, np.minimum(walks, on_piece + crossing), walks)
+    return shortest
 
 
-def _near(streets, points: np.ndarray, margin: float) -> np.ndarray:
+def _near(streets: Geometries, points: FloatArray, margin: float) -> GeometryArray:
     """The streets whose bounds come within ``margin`` of the stops' bounding box (and
     anything that is not a geometry, for ``as_lines`` to refuse)."""
-    geoms = np.asarray(streets, dtype=object).ravel()
+    geoms: GeometryArray = np.asarray(streets, dtype=object).ravel()
     if not len(geoms) or not len(points):
         return geoms
     # Cheap box test first: checking and splitting a whole city's streets costs more than
     # all the walks of a turf.
     is_geometry = shapely.is_geometry(geoms)
-    bounds = shapely.bounds(np.where(is_geometry, geoms, None))
+    only_geometries = geoms.copy()
+    only_geometries[~is_geometry] = None
+    bounds = shapely.bounds(only_geometries)
     low, high = points.min(axis=0) - margin, points.max(axis=0) + margin
-    inside = (bounds[:, :2] <= high).all(axis=1) & (bounds[:, 2:] >= low).all(axis=1)
+    inside: BoolArray = (bounds[:, :2] <= high).all(axis=1) & (bounds[:, 2:] >= low).all(axis=1)
     return geoms[inside | ~is_geometry]
 
 
-def _pieces(lines: np.ndarray) -> np.ndarray:
+def _pieces(lines: GeometryArray) -> GeometryArray:
     """The lines cut at every vertex another line shares, so walks can turn there."""
     if not len(lines):
         return lines
@@ -150,16 +156,16 @@ def _pieces(lines: np.ndarray) -> np.ndarray:
     sizes = end - begin + 1
     piece_of = np.repeat(np.arange(len(begin)), sizes)
     rows = begin[piece_of] + np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    lines = shapely.linestrings(coords[rows], indices=piece_of)
-    return lines[shapely.length(lines) > 0]
+    cut: GeometryArray = shapely.linestrings(coords[rows], indices=piece_of)
+    return cut[shapely.length(cut) > 0]
 
 
-def _graph(pieces: np.ndarray):
+def _graph(pieces: GeometryArray) -> tuple[IntArray, FloatArray, list[list[tuple[int, float]]]]:
     """Node ids of each piece's two ends, the pieces' lengths, and adjacency lists."""
-    ends = np.stack([shapely.get_point(pieces, 0), shapely.get_point(pieces, -1)], axis=1)
-    xy = shapely.get_coordinates(ends.ravel())
+    end_points = np.stack([shapely.get_point(pieces, 0), shapely.get_point(pieces, -1)], axis=1)
+    xy = shapely.get_coordinates(end_points.ravel())
     _, node = np.unique(np.round(xy / NODE_GRID), axis=0, return_inverse=True)
-    ends = node.reshape(-1, 2)
+    ends: IntArray = node.reshape(-1, 2)
     lengths = shapely.length(pieces)
     graph: list[list[tuple[int, float]]] = [[] for _ in range(int(ends.max()) + 1)]
     for (a, b), length in zip(ends.tolist(), lengths.tolist(), strict=True):
@@ -168,7 +174,9 @@ def _graph(pieces: np.ndarray):
     return ends, lengths, graph
 
 
-def _dijkstra(graph, sources: list[tuple[float, int]], targets: set[int]) -> np.ndarray:
+def _dijkstra(
+    graph: list[list[tuple[int, float]]], sources: list[tuple[float, int]], targets: set[int]
+) -> FloatArray:
     """Distances from ``sources`` (starting distance, node) to every node, stopping once all
     ``targets`` are settled; unreached nodes are inf."""
     inf = float("inf")

@@ -15,9 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 
+from turf._typing import BoolArray, FloatArray, IntArray
 from turf.blockfaces import NO_FACE, as_face_labels
 from turf.errors import TurfInputError
 from turf.projection import as_points
@@ -27,6 +30,9 @@ __all__ = ["FACE_PENALTY", "Route", "listing_order", "natural_key", "order_stops
 
 #: Metres the search adds for each change of block face (the reported length leaves it out).
 FACE_PENALTY = 10.0
+#: Each stop's unit labels: by stop index, in a mapping or a sequence.
+UnitsByStop: TypeAlias = Mapping[int, Sequence[str]] | Sequence[Sequence[str]]
+
 #: Routes of more stops than this are improved a window of this many stops at a time.
 WINDOW = 120
 
@@ -38,15 +44,15 @@ class Route:
     ``order`` is a read-only permutation of the stop indices, first door first.
     """
 
-    order: np.ndarray
+    order: IntArray
     length: float
 
 
 def order_stops(
-    xy=None,
+    xy: npt.ArrayLike | None = None,
     *,
-    distances=None,
-    faces=None,
+    distances: npt.ArrayLike | None = None,
+    faces: npt.ArrayLike | None = None,
     start: int | None = None,
     face_penalty: float = FACE_PENALTY,
     seed: int = 0,
@@ -100,7 +106,12 @@ def order_stops(
     return Route(order=order, length=legs.length(order))
 
 
-def route_length(order, *, xy=None, distances=None) -> float:
+def route_length(
+    order: npt.ArrayLike,
+    *,
+    xy: npt.ArrayLike | None = None,
+    distances: npt.ArrayLike | None = None,
+) -> float:
     """Length of the open route that visits ``order`` (stop indices), on ``xy`` in straight
     lines or on a ``distances`` matrix.
 
@@ -124,28 +135,33 @@ class _Legs:
     Points never become an (n, n) matrix as a whole, so ten thousand stops fit in memory.
     """
 
-    def __init__(self, xy, distances):
+    def __init__(self, xy: npt.ArrayLike | None, distances: npt.ArrayLike | None) -> None:
         if (xy is None) == (distances is None):
             raise TurfInputError("give either stop points or a distance matrix", field="xy")
-        self.points = None if xy is None else as_points(xy, "xy")
+        # One of the two is given: ``matrix`` None means straight lines between ``points``.
+        self.points = np.empty((0, 2)) if xy is None else as_points(xy, "xy")
         self.matrix = None if distances is None else _matrix(distances)
         self.n = len(self.points if self.matrix is None else self.matrix)
 
-    def among(self, stops: np.ndarray) -> np.ndarray:
+    def among(self, stops: IntArray) -> FloatArray:
         """The (k, k) distances between ``stops``."""
         if self.matrix is not None:
-            return self.matrix[np.ix_(stops, stops)]
+            among: FloatArray = self.matrix[np.ix_(stops, stops)]
+            return among
         points = self.points[stops]
-        return np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
+        straight: FloatArray = np.hypot(
+            *(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1)
+        )
+        return straight
 
-    def length(self, order: np.ndarray) -> float:
+    def length(self, order: IntArray) -> float:
         if len(order) < 2:
             return 0.0
         if self.matrix is not None:
             return float(self.matrix[order[:-1], order[1:]].sum())
         return float(np.hypot(*np.diff(self.points[order], axis=0).T).sum())
 
-    def rough_order(self) -> np.ndarray:
+    def rough_order(self) -> IntArray:
         """A quick route to improve window by window: a serpentine through strips of the
         points, or nearest neighbour on the matrix."""
         if self.matrix is None:
@@ -158,17 +174,29 @@ class _Legs:
         return np.array(order)
 
 
-def _best_path(legs, labels, penalty, rng, stops, ends=(None, None), initial=None):
+def _best_path(
+    legs: _Legs,
+    labels: IntArray,
+    penalty: float,
+    rng: np.random.Generator,
+    stops: IntArray,
+    ends: tuple[int | None, int | None] = (None, None),
+    initial: IntArray | None = None,
+) -> IntArray:
     """``stops`` in a short open order, from and to the ``ends`` (local indices) when given,
     improving the ``initial`` local order when given."""
     groups = labels[stops]
     walk = legs.among(stops) + penalty * _face_changes(groups)
-    groups = groups if (groups != NO_FACE).any() else None
+    known = groups if (groups != NO_FACE).any() else None
     first, last = ends
-    return stops[open_path(walk, rng, first=first, last=last, groups=groups, initial=initial)]
+    path = open_path(walk, rng, first=first, last=last, groups=known, initial=initial)
+    ordered: IntArray = stops[path]
+    return ordered
 
 
-def _windowed_path(legs, labels, penalty, rng, start) -> np.ndarray:
+def _windowed_path(
+    legs: _Legs, labels: IntArray, penalty: float, rng: np.random.Generator, start: int | None
+) -> IntArray:
     """A long route improved ``WINDOW`` stops at a time, each window overlapping the last by
     half and keeping its two ends, so the search stays fast however many stops there are.
     Each window starts from its current order, so none makes the route longer."""
@@ -185,7 +213,7 @@ def _windowed_path(legs, labels, penalty, rng, start) -> np.ndarray:
     return order
 
 
-def _serpentine(points: np.ndarray) -> np.ndarray:
+def _serpentine(points: FloatArray) -> IntArray:
     """Points in strips across their longer side, each strip walked the other way round."""
     span = np.ptp(points, axis=0)
     along, across = (0, 1) if span[0] >= span[1] else (1, 0)
@@ -194,10 +222,11 @@ def _serpentine(points: np.ndarray) -> np.ndarray:
     strip = np.minimum((points[:, across] - points[:, across].min()) / max(span[across], 1e-9)
                        * strips, strips - 1).astype(int)  # fmt: skip
     key = np.where(strip % 2, -points[:, along], points[:, along])
-    return np.lexsort((key, strip))
+    order: IntArray = np.lexsort((key, strip))
+    return order
 
 
-def _matrix(distances) -> np.ndarray:
+def _matrix(distances: npt.ArrayLike) -> FloatArray:
     cost = np.asarray(distances, dtype=float)
     if cost.size == 0:
         return cost.reshape(0, 0)
@@ -212,7 +241,7 @@ def _matrix(distances) -> np.ndarray:
     return cost
 
 
-def listing_order(stop_order, units_by_stop) -> list[tuple[int, str]]:
+def listing_order(stop_order: npt.ArrayLike, units_by_stop: UnitsByStop) -> list[tuple[int, str]]:
     """Expand a route of buildings into the walk list's rows: (stop, unit), units of one
     building together in natural order. A stop without units is one row with unit ``""``.
 
@@ -232,7 +261,7 @@ def listing_order(stop_order, units_by_stop) -> list[tuple[int, str]]:
     return rows
 
 
-def natural_key(label: str) -> tuple:
+def natural_key(label: str) -> tuple[tuple[tuple[int, int, str], ...], str]:
     """Sort key that puts numbers in number order: "2" < "10" < "B1"; case, spaces and
     punctuation aside ("Apt. 3" sorts as "apt3").
 
@@ -244,7 +273,7 @@ def natural_key(label: str) -> tuple:
     return tuple((0, int(run), "") if run.isdigit() else (1, 0, run) for run in runs), label
 
 
-def _units_of(units_by_stop, stop: int) -> list[str]:
+def _units_of(units_by_stop: UnitsByStop, stop: int) -> list[str]:
     if isinstance(units_by_stop, Mapping):
         units = units_by_stop.get(stop, ())
     elif isinstance(units_by_stop, Sequence):
@@ -259,7 +288,7 @@ def _units_of(units_by_stop, stop: int) -> list[str]:
     return list(units)
 
 
-def _start(start, n: int) -> int | None:
+def _start(start: int | np.integer[Any] | None, n: int) -> int | None:
     if start is None:
         return None
     if not isinstance(start, int | np.integer) or not 0 <= start < n:
@@ -267,7 +296,8 @@ def _start(start, n: int) -> int | None:
     return int(start)
 
 
-def _face_changes(labels: np.ndarray) -> np.ndarray:
+def _face_changes(labels: IntArray) -> BoolArray:
     """1 between stops of two different known faces, else 0."""
     known = labels != NO_FACE
-    return (labels[:, None] != labels[None, :]) & known[:, None] & known[None, :]
+    changes: BoolArray = (labels[:, None] != labels[None, :]) & known[:, None] & known[None, :]
+    return changes

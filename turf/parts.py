@@ -6,10 +6,14 @@ wards. Cutting happens inside each part, so no turf ever crosses one.
 
 from __future__ import annotations
 
-import numpy as np
-import shapely
-from shapely import Polygon
+from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely import MultiPolygon, Polygon
+
+from turf._typing import Area, FloatArray, Geometries, IntArray, point_geometries
 from turf.blockfaces import as_lines
 from turf.errors import TurfInputError
 from turf.projection import as_points
@@ -22,7 +26,7 @@ FACE_TOLERANCE = 5.0
 MIN_PART_AREA = 1.0
 
 
-def as_area(area, field: str = "area"):
+def as_area(area: object, field: str = "area") -> Area:
     """Check an area: a valid, non-empty Polygon or MultiPolygon.
 
     >>> from shapely import box, LineString
@@ -35,9 +39,10 @@ def as_area(area, field: str = "area"):
     """
     if not isinstance(area, shapely.Geometry):
         raise TurfInputError(f"expected a Shapely polygon, got {type(area).__name__}", field=field)
-    if area.geom_type not in ("Polygon", "MultiPolygon"):
+    if not isinstance(area, Polygon | MultiPolygon):
+        # A Shapely geometry's class is named for its type (LineString, GeometryCollection).
         raise TurfInputError(
-            f"expected a Polygon or MultiPolygon, got a {area.geom_type}", field=field
+            f"expected a Polygon or MultiPolygon, got a {type(area).__name__}", field=field
         )
     if area.is_empty:
         raise TurfInputError("the area is empty", field=field)
@@ -47,7 +52,9 @@ def as_area(area, field: str = "area"):
     return area
 
 
-def split_area(area, *, barriers=(), regions=()) -> list[Polygon]:
+def split_area(
+    area: Area, *, barriers: Geometries = (), regions: Sequence[Area] = ()
+) -> list[Polygon]:
     """The parts of ``area`` between barrier lines and region boundaries.
 
     Parameters
@@ -73,25 +80,24 @@ def split_area(area, *, barriers=(), regions=()) -> list[Polygon]:
     [60.0, 40.0]
     """
     area = as_area(area)
-    pieces = []
+    pieces: list[Polygon] = []
     for region in _regions_within(area, regions):
         pieces.extend(_cut_by_lines(region, barriers))
     pieces = [p for p in pieces if p.area >= MIN_PART_AREA]
     return sorted(pieces, key=lambda p: -p.area)
 
 
-def _regions_within(area, regions) -> list:
-    regions = [as_area(r, "regions") for r in regions]
-    if not regions:
+def _regions_within(area: Area, regions: Sequence[Area]) -> list[shapely.Geometry]:
+    checked = [as_area(r, "regions") for r in regions]
+    if not checked:
         return [area]
-    inside = [area.intersection(r) for r in regions]
-    rest = area.difference(shapely.union_all(regions))
+    inside = [area.intersection(r) for r in checked]
+    rest = area.difference(shapely.union_all(checked))
     return [shape for shape in (*inside, rest) if not shape.is_empty]
 
 
-def _cut_by_lines(region, barriers) -> list[Polygon]:
-    polygons = list(shapely.get_parts(region))
-    polygons = [p for p in polygons if p.geom_type == "Polygon"]
+def _cut_by_lines(region: shapely.Geometry, barriers: Geometries) -> list[Polygon]:
+    polygons = [p for p in shapely.get_parts(region) if isinstance(p, Polygon)]
     lines = as_lines(barriers, "barriers")
     if not len(lines):
         return polygons
@@ -102,10 +108,10 @@ def _cut_by_lines(region, barriers) -> list[Polygon]:
     noded = shapely.union_all([shapely.boundary(region), *lines])
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
     inside = shapely.contains_properly(region, shapely.point_on_surface(faces))
-    return [f for f in faces[inside] if f.geom_type == "Polygon"]
+    return [f for f in faces[inside] if isinstance(f, Polygon)]
 
 
-def assign_parts(xy, parts) -> np.ndarray:
+def assign_parts(xy: npt.ArrayLike, parts: Sequence[shapely.Geometry]) -> IntArray:
     """The index of the part holding each point, or -1 for a point in none.
 
     A point on a shared boundary goes to the first part listed.
@@ -119,7 +125,7 @@ def assign_parts(xy, parts) -> np.ndarray:
     if not len(points) or not len(parts):
         return labels
     tree = shapely.STRtree(np.asarray(parts, dtype=object))
-    point_at, part = tree.query(shapely.points(points), predicate="intersects")
+    point_at, part = tree.query(point_geometries(points), predicate="intersects")
     # Several hits only on shared boundaries; the lowest part index wins.
     order = np.lexsort((part, point_at))
     point_at, part = point_at[order], part[order]
@@ -128,7 +134,14 @@ def assign_parts(xy, parts) -> np.ndarray:
     return labels
 
 
-def keep_faces_whole(xy, part_of, faces, parts, *, tolerance: float = FACE_TOLERANCE):
+def keep_faces_whole(
+    xy: npt.ArrayLike,
+    part_of: npt.ArrayLike,
+    faces: npt.ArrayLike,
+    parts: Sequence[shapely.Geometry],
+    *,
+    tolerance: float = FACE_TOLERANCE,
+) -> tuple[IntArray, FloatArray]:
     """Put each door in its block face's part when it sits within ``tolerance`` of it.
 
     Precinct lines mostly run down the middle of streets, and geocoded doors sit a metre or
@@ -146,28 +159,28 @@ def keep_faces_whole(xy, part_of, faces, parts, *, tolerance: float = FACE_TOLER
     ([0, 0, 0, 1], [10.0, 5.0])
     """
     points = as_points(xy, "xy")
-    part_of = np.asarray(part_of).copy()
+    new_part: IntArray = np.asarray(part_of).copy()
+    labels = np.asarray(faces)
     moved = points.copy()
-    faced = (np.asarray(faces) >= 0) & (part_of >= 0)
+    faced = (labels >= 0) & (new_part >= 0)
     if not faced.any():
-        return part_of, moved
-    width = int(part_of.max()) + 1
-    keys, counts = np.unique(faces[faced] * width + part_of[faced], return_counts=True)
+        return new_part, moved
+    width = int(new_part.max()) + 1
+    keys, counts = np.unique(labels[faced] * width + new_part[faced], return_counts=True)
     pairs = np.c_[keys // width, keys % width]
     # The part holding most of each face's doors (pairs are sorted by face, then part).
     order = np.lexsort((-counts, pairs[:, 0]))
     pairs = pairs[order]
     first = np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]
     majority = dict(zip(pairs[first, 0].tolist(), pairs[first, 1].tolist(), strict=True))
-    faces = np.asarray(faces)
     known = np.fromiter(majority, dtype=np.int64, count=len(majority))
-    at = np.clip(np.searchsorted(known, faces), 0, len(known) - 1)
-    wanted = np.where(known[at] == faces, np.array(list(majority.values()))[at], -1)
-    for door in np.flatnonzero(faced & (wanted != part_of) & (wanted >= 0)):
+    at = np.clip(np.searchsorted(known, labels), 0, len(known) - 1)
+    wanted = np.where(known[at] == labels, np.array(list(majority.values()))[at], -1)
+    for door in np.flatnonzero(faced & (wanted != new_part) & (wanted >= 0)):
         part = parts[wanted[door]]
-        point = shapely.points(points[door])
+        point = shapely.Point(points[door])
         if shapely.distance(part, point) <= tolerance:
-            part_of[door] = wanted[door]
+            new_part[door] = wanted[door]
             edge = shapely.shortest_line(part, point)
             moved[door] = shapely.get_coordinates(edge)[0]
-    return part_of, moved
+    return new_part, moved

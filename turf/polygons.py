@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from shapely import Polygon
 
+from turf._typing import Area, FloatArray, GeometryArray, IntArray
 from turf.projection import distinct_points
 
 __all__ = ["turf_polygons"]
 
 
-def turf_polygons(points: np.ndarray, groups: list[np.ndarray], part) -> list:
+def turf_polygons(points: FloatArray, groups: list[IntArray], part: Area) -> list[shapely.Geometry]:
     """One polygon per group of ``points`` (indices), within ``part``.
 
     >>> from shapely import box
@@ -32,7 +34,7 @@ def turf_polygons(points: np.ndarray, groups: list[np.ndarray], part) -> list:
     owner = np.empty(len(distinct), dtype=np.int64)
     for index, group in enumerate(groups):
         owner[point_of[group]] = index
-    shapes = []
+    shapes: list[shapely.Geometry] = []
     for index in range(len(groups)):
         mine = cells[owner == index]
         try:
@@ -46,23 +48,23 @@ def turf_polygons(points: np.ndarray, groups: list[np.ndarray], part) -> list:
     return shapes
 
 
-def _cells(distinct: np.ndarray, part) -> np.ndarray:
+def _cells(distinct: FloatArray, part: Area) -> GeometryArray:
     if len(distinct) == 1:
         return np.array([part], dtype=object)
     # Two or more collinear points still have cells; GEOS handles them.
-    cells = shapely.voronoi_polygons(shapely.multipoints(distinct), extend_to=part, ordered=True)
-    cells = shapely.intersection(shapely.get_parts(cells), part)
+    voronoi = shapely.voronoi_polygons(shapely.multipoints(distinct), extend_to=part, ordered=True)
+    cells: GeometryArray = shapely.intersection(shapely.get_parts(voronoi), part)
     # A cell that only grazes the part clips to a line or a point: keep polygons only.
     odd = ~np.isin(shapely.get_type_id(cells), (3, 6))
     for i in np.flatnonzero(odd):
-        polygons = [g for g in shapely.get_parts(cells[i]) if g.geom_type == "Polygon"]
+        polygons = [g for g in shapely.get_parts(cells[i]) if isinstance(g, Polygon)]
         cells[i] = shapely.multipolygons(polygons) if polygons else shapely.Polygon()
     return cells
 
 
-def _simplest(shape):
+def _simplest(shape: shapely.Geometry) -> shapely.Geometry:
     """A single Polygon when the union is one piece (drops empty and line leftovers)."""
-    polygons = [p for p in shapely.get_parts(shape) if p.geom_type == "Polygon" and p.area > 0]
+    polygons = [p for p in shapely.get_parts(shape) if isinstance(p, Polygon) and p.area > 0]
     if len(polygons) == 1:
         return polygons[0]
     return shapely.multipolygons(polygons) if polygons else shape

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from turf._typing import FloatArray, IntArray
+
 __all__ = ["KICKS", "open_path"]
 
 #: Random kicks (segment swaps) tried after the first local optimum; each is kept if shorter.
@@ -101,7 +103,9 @@ def _nearest_neighbour(closed: np.ndarray, first: int, last: int | None) -> np.n
     return np.array(tour if last is None else [*tour, last])
 
 
-def _search(closed, tour, rng, groups) -> np.ndarray:
+def _search(
+    closed: FloatArray, tour: IntArray, rng: np.random.Generator, groups: IntArray | None
+) -> IntArray:
     """Local search, then ``KICKS`` kicks each followed by local search, keeping the best."""
     moves = _Moves(len(tour), groups)
     tour = moves.descend(closed, tour)
@@ -114,7 +118,7 @@ def _search(closed, tour, rng, groups) -> np.ndarray:
     return tour
 
 
-def _kick(tour: np.ndarray, rng: np.random.Generator, groups) -> np.ndarray:
+def _kick(tour: IntArray, rng: np.random.Generator, groups: IntArray | None) -> IntArray:
     """Swap two runs of the tour (a double bridge), a change 2-opt and Or-opt cannot make, so
     the search can leave its local optimum. With groups the cuts fall between groups, where
     they add no change of group for the search to undo."""
@@ -125,7 +129,8 @@ def _kick(tour: np.ndarray, rng: np.random.Generator, groups) -> np.ndarray:
         between = cuts[label[1:] != label[:-1]]
         cuts = between if len(between) >= 3 else cuts
     a, b, c = np.sort(rng.choice(cuts, 3, replace=False))
-    return np.concatenate([tour[:a], tour[b:c], tour[a:b], tour[c:]])
+    kicked: IntArray = np.concatenate([tour[:a], tour[b:c], tour[a:b], tour[c:]])
+    return kicked
 
 
 class _Moves:

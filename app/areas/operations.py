@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-from geoalchemy2.shape import from_shape
 from shapely.geometry import MultiPolygon, Polygon, shape
 from sqlalchemy import func, literal_column
 from sqlalchemy.dialects.postgresql import insert
 
 from app.areas.models import Area
-from app.core.geo import read_features
+from app.core.geo import read_features, to_db
 from app.core.reading import FileRefused, RowReject
 from app.extensions import db
 from app.voters.search_columns import assign_areas
@@ -95,7 +94,7 @@ def import_areas(
                     "kind": kind,
                     "code": code,
                     "name": name[:200] or f"{kind.title()} {code}",
-                    "geom": from_shape(geom, srid=4326),
+                    "geom": to_db(geom),
                     "properties": json.loads(json.dumps(properties, default=str)),
                     "import_job_id": import_job_id,
                 }

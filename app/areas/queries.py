@@ -6,12 +6,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 from sqlalchemy import func, select, text
 
 from app.areas.models import Area
 from app.core.errors import NotFound
+from app.core.geo import from_db
 from app.core.pagination import Page, paginate
 from app.extensions import db
 
@@ -42,7 +42,7 @@ def area_feature(area: Area) -> dict[str, Any]:
     return {
         "type": "Feature",
         "id": area.id,
-        "geometry": mapping(to_shape(area.geom)),
+        "geometry": mapping(from_db(area.geom)),
         "properties": {"kind": area.kind, "code": area.code, "name": area.name},
     }
 

@@ -1,6 +1,8 @@
-"""Geometry at the edge: GeoJSON polygons from the API, and GeoJSON or Shapefile files.
+"""Geometry at the edge: to and from the database, GeoJSON polygons from the API, and GeoJSON
+or Shapefile files.
 
 Everything inside is Shapely in WGS84 (EPSG:4326); this is where outside data becomes that.
+Distances on the ground are metres through ``turf``'s local projection, never degrees.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import struct
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import marshmallow as ma
 import shapefile
 import shapely
+from geoalchemy2.elements import WKBElement
+from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
@@ -24,6 +28,22 @@ from app.core.reading import FileRefused
 from app.core.unpacking import CappedZip, DamagedArchive, open_unpacked
 
 MAX_POLYGON_VERTICES = 100_000
+#: Every geometry column holds WGS84 longitude/latitude.
+SRID = 4326
+
+
+def to_db(geometry: shapely.Geometry) -> WKBElement:
+    """A Shapely geometry (lon/lat) as the value a geometry column holds or a query compares."""
+    return from_shape(geometry, srid=SRID)
+
+
+@overload
+def from_db(value: WKBElement) -> shapely.Geometry: ...
+@overload
+def from_db(value: None) -> None: ...
+def from_db(value: WKBElement | None) -> shapely.Geometry | None:
+    """A geometry column's value (or ``ST_Collect``'s, or ``None``) as Shapely, lon/lat."""
+    return None if value is None else to_shape(value)
 
 
 def polygon_from_geojson(data: Any) -> shapely.Geometry:

@@ -7,13 +7,14 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from geoalchemy2 import WKTElement
+import shapely
 from sqlalchemy import func, select
 
 from app.accounts.models import Organization
 from app.audit.operations import changed_fields, record_audit
 from app.core.codes import new_code
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.geo import to_db
 from app.events.locks import lock_shifts, lock_signup
 from app.events.messaging import Draft, ask_to_confirm_contacts, channels_for, message_person
 from app.events.models import SEATED, Event, EventStatus, Shift, Signup, SignupStatus
@@ -70,7 +71,7 @@ def _event_fields(organization_id: int, fields: dict[str, Any]) -> dict[str, Any
         out["online_url"] = ""
     if "lon" in out or "lat" in out:
         lon, lat = out.pop("lon", None), out.pop("lat", None)
-        out["point"] = WKTElement(f"POINT({lon} {lat})", srid=4326) if lon is not None else None
+        out["point"] = to_db(shapely.Point(lon, lat)) if lon is not None else None
     if "turf_ids" in out:
         out["turfs"] = _turfs(organization_id, out.pop("turf_ids"))
     if "time_zone" in out and not out["time_zone"]:  # unset: the campaign's

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from geoalchemy2.shape import to_shape
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from sqlalchemy import func, select, text
 
 from app.core.codes import normalise_code
 from app.core.errors import NotFound
+from app.core.geo import from_db
 from app.core.links import public_url
 from app.events.checkins import LATE_AFTER, check_in_row, door_code
 from app.events.models import SEATED, CheckIn, Event, Shift, Signup, SignupStatus, Visibility
@@ -63,7 +63,7 @@ def event_row(event: Event, *, public: bool = False) -> dict[str, Any]:
     ):
         per_shift.setdefault(shift_id, {})[status.value] = n
         totals[status.value] = totals.get(status.value, 0) + n
-    point = to_shape(event.point) if event.point is not None else None
+    point = from_db(event.point)
     row = {
         **{name: getattr(event, name) for name in (
             "id", "code", "name", "kind", "description", "time_zone", "place_name", "address",

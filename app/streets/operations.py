@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-from geoalchemy2.shape import from_shape
 from shapely.geometry import LineString, shape
 from sqlalchemy import func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from app.audit.operations import record_audit
-from app.core.geo import read_features
+from app.core.geo import read_features, to_db
 from app.core.reading import FileRefused, RowReject
 from app.extensions import db
 from app.streets.models import Street
@@ -74,7 +73,7 @@ def import_streets(
                     "name": name,
                     "kind": kind,
                     "is_barrier": barrier,
-                    "geom": from_shape(line, srid=4326),
+                    "geom": to_db(line),
                     "properties": clean,
                     "import_job_id": import_job_id,
                 }

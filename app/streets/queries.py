@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 from sqlalchemy import func, select
 
+from app.core.geo import from_db
 from app.extensions import db
 from app.streets.models import Street
 
@@ -32,7 +32,7 @@ def streets_in(
             {
                 "type": "Feature",
                 "id": s.id,
-                "geometry": mapping(to_shape(s.geom)),
+                "geometry": mapping(from_db(s.geom)),
                 "properties": {"name": s.name, "kind": s.kind, "is_barrier": s.is_barrier},
             }
             for s in streets[:MAX_FEATURES]

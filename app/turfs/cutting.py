@@ -12,7 +12,7 @@ from shapely.geometry import mapping
 
 from app.core.errors import ValidationError
 from app.turfs.inputs import CutInputs, area_of, load_inputs
-from app.turfs.routes import walking_route
+from app.turfs.walking import walking_route
 from turf.blockfaces import block_faces
 from turf.cut import cut
 from turf.errors import TurfInputError

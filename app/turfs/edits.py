@@ -10,20 +10,20 @@ from collections.abc import Iterable
 
 import numpy as np
 import shapely
-from geoalchemy2.shape import from_shape, to_shape
 from sqlalchemy import delete, func, insert, select
 
 from app.audit.operations import record_audit
 from app.core.errors import ValidationError
+from app.core.geo import from_db, to_db
 from app.extensions import db
 from app.turfs.models import Turf, TurfDoor, TurfStatus
 from app.turfs.operations import clear_area, multipolygon, refresh_counts
 from app.voters.models import Address
 from turf.cut import cut
-from turf.projection import LocalProjection
+from turf.projection import LocalProjection, buffer_in_metres
 
-#: The outline given with a moved door: about 10 m around it.
-DOOR_BUBBLE_DEGREES = 0.0001
+#: The outline given with a moved door: 10 m around it, on the ground.
+DOOR_BUBBLE_M = 10.0
 
 
 def rename_turf(turf: Turf, name: str) -> Turf:
@@ -41,7 +41,7 @@ def redraw_turf(turf: Turf, polygon) -> Turf:
     inside = db.session.scalars(
         select(Address.id).where(
             Address.organization_id == turf.organization_id,
-            func.ST_Intersects(Address.point, from_shape(polygon, srid=4326)),
+            func.ST_Intersects(Address.point, to_db(polygon)),
         )
     ).all()
     weights = _weights_of(turf.organization_id, inside)
@@ -59,7 +59,7 @@ def redraw_turf(turf: Turf, polygon) -> Turf:
     ]
     if rows:
         db.session.execute(insert(TurfDoor), rows)
-    turf.geom = from_shape(multipolygon(polygon), srid=4326)
+    turf.geom = to_db(multipolygon(polygon))
     refresh_counts(turf)
     db.session.flush()
     record_audit(
@@ -98,8 +98,8 @@ def merge_turfs(turfs: list[Turf], name: str | None = None) -> Turf:
     db.session.execute(
         TurfDoor.__table__.update().where(TurfDoor.turf_id.in_(ids)).values(turf_id=keep.id)
     )
-    outline = shapely.union_all([to_shape(t.geom) for t in turfs])
-    keep.geom = from_shape(multipolygon(outline), srid=4326)
+    outline = shapely.union_all([from_db(t.geom) for t in turfs])
+    keep.geom = to_db(multipolygon(outline))
     keep.name = name or keep.name
     for turf in others:
         turf.status = TurfStatus.RETIRED
@@ -127,7 +127,7 @@ def split_turf(turf: Turf, parts: int = 2) -> list[Turf]:
             fields={"parts": parts},
         )
     table = np.array(doors, dtype=float)
-    outline = to_shape(turf.geom)
+    outline = from_db(turf.geom)
     projection = LocalProjection.around(np.array(outline.envelope.exterior.coords))
     weights = np.maximum(table[:, 1], 1)
     result = cut(
@@ -142,9 +142,7 @@ def split_turf(turf: Turf, parts: int = 2) -> list[Turf]:
         if number:
             name = f"{turf.name}.{number + 1}"
             target = Turf(organization_id=turf.organization_id, cut_id=turf.cut_id, name=name)
-        target.geom = from_shape(
-            multipolygon(projection.inverse_geometry(piece.polygon)), srid=4326
-        )
+        target.geom = to_db(multipolygon(projection.inverse_geometry(piece.polygon)))
         if number:
             db.session.add(target)
             db.session.flush()
@@ -200,18 +198,18 @@ def move_doors(turf: Turf, address_ids: list[int]) -> Turf:
     points = db.session.scalar(select(func.ST_Collect(Address.point)).where(Address.id.in_(known)))
     # A small bubble around each moved door passes from the givers' outlines to this one's,
     # so outlines still hold their doors and never overlap.
-    bubble = to_shape(points).buffer(DOOR_BUBBLE_DEGREES) if points is not None else None
+    bubble = buffer_in_metres(from_db(points), DOOR_BUBBLE_M) if points is not None else None
     if bubble is not None:
-        grown = to_shape(turf.geom).union(bubble)
-        turf.geom = from_shape(multipolygon(grown), srid=4326)
+        grown = from_db(turf.geom).union(bubble)
+        turf.geom = to_db(multipolygon(grown))
     refresh_counts(turf)
     for other in db.session.scalars(select(Turf).where(Turf.id.in_(set(losing)))):
         refresh_counts(other)
         if other.door_count == 0:
             other.status = TurfStatus.RETIRED
         elif bubble is not None:
-            shrunk = to_shape(other.geom).difference(bubble)
-            other.geom = from_shape(multipolygon(shrunk), srid=4326)
+            shrunk = from_db(other.geom).difference(bubble)
+            other.geom = to_db(multipolygon(shrunk))
     db.session.flush()
     record_audit(
         "turfs.move_doors",

@@ -12,10 +12,9 @@ import pygeoif
 import shapefile
 import shapely
 from fastkml import containers, data, features, kml
-from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping, shape
 
-from app.core.geo import read_features
+from app.core.geo import from_db, read_features
 from app.core.reading import FileRefused, RowReject
 
 FORMATS = {
@@ -42,7 +41,7 @@ def _rows(turfs) -> list[tuple[dict, shapely.Geometry]]:
                 "targets": t.target_count,
                 "cut_id": t.cut_id or 0,
             },
-            to_shape(t.geom),
+            from_db(t.geom),
         )
         for t in turfs
     ]

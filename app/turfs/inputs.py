@@ -7,19 +7,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from geoalchemy2.shape import from_shape, to_shape
 from sqlalchemy import distinct, func, select
 
 from app.areas.models import Area
 from app.core.errors import ValidationError
+from app.core.geo import from_db, to_db
 from app.extensions import db
 from app.people.models import Person
 from app.streets.models import Street
 from app.universes.queries import Search
 from app.voters.models import Address, Household
+from turf.projection import buffer_in_metres
 
-#: Streets this far (metres) beyond the area still decide the faces of its edge doors.
-STREET_MARGIN_DEGREES = 0.001
+#: Streets this far (metres) beyond the area still decide the faces of its edge doors: more
+#: than a door's reach to its street (``turf.blockfaces.MAX_DISTANCE``, 80 m).
+STREET_MARGIN_M = 100.0
 #: A cut of more doors than this is refused: cut a ward at a time.
 MAX_DOORS = 250_000
 
@@ -56,7 +58,7 @@ def area_of(organization_id: int, polygon=None, area_ids: list[int] | None = Non
             code="area_not_found",
             fields={"area_ids": missing},
         )
-    return shapely.union_all([to_shape(row.geom) for row in found])
+    return shapely.union_all([from_db(row.geom) for row in found])
 
 
 def target_homes(search: Search, within):
@@ -89,7 +91,7 @@ def load_inputs(
     use_barriers: bool = True,
 ) -> CutInputs:
     """Everything a cut of ``area`` needs, in WGS84."""
-    geom = from_shape(area, srid=4326)
+    geom = to_db(area)
     homes = target_homes(Search(organization_id, universe_filter or {}), geom)
     rows = db.session.execute(
         select(
@@ -124,7 +126,7 @@ def load_inputs(
 
 def streets_near(organization_id: int, area) -> list:
     """(id, geom, is_barrier) of the campaign's street lines within the margin of ``area``."""
-    near = from_shape(area.buffer(STREET_MARGIN_DEGREES), srid=4326)
+    near = to_db(buffer_in_metres(area, STREET_MARGIN_M))
     return db.session.execute(
         select(Street.id, Street.geom, Street.is_barrier).where(
             Street.organization_id == organization_id, func.ST_Intersects(Street.geom, near)
@@ -135,7 +137,7 @@ def streets_near(organization_id: int, area) -> list:
 def _load_streets(organization_id: int, area, inputs: CutInputs, use_barriers: bool) -> None:
     rows = streets_near(organization_id, area)
     inputs.street_ids = np.array([row.id for row in rows], dtype=np.int64)
-    inputs.streets = [to_shape(row.geom) for row in rows]
+    inputs.streets = [from_db(row.geom) for row in rows]
     if use_barriers:
         inputs.barriers = [
             line for line, row in zip(inputs.streets, rows, strict=True) if row.is_barrier
@@ -158,7 +160,7 @@ def _load_regions(organization_id: int, geom, respect, inputs: CutInputs) -> Non
             code="no_regions",
             fields={"respect": list(respect)},
         )
-    shapes = [to_shape(row.geom) for row in rows]
+    shapes = [from_db(row.geom) for row in rows]
     codes = [row.code for row in rows]
     if len(set(row.kind for row in rows)) > 1:
         # Precincts within wards: the pieces are the overlaps of the kinds' polygons.
@@ -169,7 +171,7 @@ def _load_regions(organization_id: int, geom, respect, inputs: CutInputs) -> Non
 def _overlay(rows) -> tuple[list, list[str]]:
     by_kind: dict[str, list] = {}
     for row in rows:
-        by_kind.setdefault(row.kind, []).append((row.code, to_shape(row.geom)))
+        by_kind.setdefault(row.kind, []).append((row.code, from_db(row.geom)))
     pieces = [("", None)]
     for kind_rows in by_kind.values():
         pieces = [

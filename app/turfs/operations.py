@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import MultiPolygon
 from sqlalchemy import delete, func, insert, select
 
 from app.audit.operations import record_audit
+from app.core.geo import from_db, to_db
 from app.extensions import db
 from app.turfs.cutting import CutPlan, CutSpec, plan_cut
 from app.turfs.inputs import load_inputs
@@ -36,7 +36,7 @@ def commit_cut(organization_id: int, user_id: int | None, spec: CutSpec, name: s
         target=spec.target,
         options=spec_options(spec),
         metrics={**plan.metrics, "seconds": plan.seconds},
-        area=from_shape(multipolygon(plan.area), srid=4326),
+        area=to_db(multipolygon(plan.area)),
         created_by_id=user_id,
     )
     db.session.add(record)
@@ -77,7 +77,7 @@ def _store_turfs(organization_id: int, cut_id: int, plan: CutPlan) -> list[int]:
                 "organization_id": organization_id,
                 "cut_id": cut_id,
                 "name": t.name,
-                "geom": from_shape(multipolygon(t.polygon), srid=4326),
+                "geom": to_db(multipolygon(t.polygon)),
                 "door_count": len(t.address_ids),
                 "target_count": t.target_count,
                 "metrics": {"polsby_popper": round(t.polsby_popper, 4), "region": t.region},
@@ -103,7 +103,7 @@ def _store_turfs(organization_id: int, cut_id: int, plan: CutPlan) -> list[int]:
 def clear_area(organization_id: int, area, *, keep: int | None = None) -> tuple[list, list]:
     """Free every door inside ``area`` from the active turfs holding it (but ``keep``), trim
     their outlines by the area, and retire those left empty. Returns (retired, trimmed) ids."""
-    geom = from_shape(area, srid=4326)
+    geom = to_db(area)
     inside = select(Address.id).where(
         Address.organization_id == organization_id, func.ST_Intersects(Address.point, geom)
     )
@@ -129,7 +129,7 @@ def clear_area(organization_id: int, area, *, keep: int | None = None) -> tuple[
             turf.status = TurfStatus.RETIRED
             retired.append(turf.id)
         else:
-            turf.geom = from_shape(multipolygon(to_shape(turf.geom).difference(area)), srid=4326)
+            turf.geom = to_db(multipolygon(from_db(turf.geom).difference(area)))
             trimmed.append(turf.id)
     db.session.flush()
     return sorted(retired), sorted(trimmed)
@@ -152,7 +152,7 @@ def import_turfs(organization_id: int, shapes) -> list[Turf]:
         turf = Turf(
             organization_id=organization_id,
             name=item.name,
-            geom=from_shape(multipolygon(item.polygon), srid=4326),
+            geom=to_db(multipolygon(item.polygon)),
         )
         db.session.add(turf)
         db.session.flush()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 from sqlalchemy import Numeric, func, select
 
 from app.canvass.defaults import contact_results
 from app.core.errors import NotFound
+from app.core.geo import from_db
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.people.models import Interaction
@@ -65,7 +65,7 @@ def turf_feature(turf: Turf, stats: dict | None = None) -> dict[str, Any]:
     return {
         "type": "Feature",
         "id": turf.id,
-        "geometry": mapping(to_shape(turf.geom)) if turf.geom is not None else None,
+        "geometry": mapping(from_db(turf.geom)) if turf.geom is not None else None,
         "properties": {
             "name": turf.name,
             "status": turf.status.value,

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from geoalchemy2.shape import from_shape
 from shapely.geometry import shape
 from sqlalchemy import (
     BigInteger,
@@ -37,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 
+from app.core.geo import to_db
 from app.people.grid import cover
 from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
 from app.voters.models import VOTE_METHOD_CODES, Registration, Vote
@@ -161,7 +161,7 @@ def _precinct_codes(codes: list[str], ctx: FilterContext) -> ColumnElement[bool]
 @clause("polygon")
 def _polygon(geometry: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]:
     polygon = shape(geometry)
-    point_test = Person.location.ST_Intersects(from_shape(polygon, srid=4326))
+    point_test = Person.location.ST_Intersects(to_db(polygon))
     cells = cover(polygon)
     if cells is None or not cells.inside:  # too large, or within a cell: over the GiST index
         return point_test

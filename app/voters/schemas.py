@@ -1,8 +1,8 @@
 """What the addresses API takes and gives."""
 
 import marshmallow as ma
-from geoalchemy2.shape import to_shape
 
+from app.core.geo import from_db
 from app.core.schemas import StrictSchema
 
 
@@ -14,7 +14,7 @@ class PointSchema(ma.Schema):
 
     @ma.pre_dump
     def _to_shape(self, point, **kwargs):
-        return to_shape(point)
+        return from_db(point)
 
 
 class AddressSchema(ma.Schema):

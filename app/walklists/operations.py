@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import shapely
-from geoalchemy2.shape import from_shape
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -17,6 +16,7 @@ from app.audit.operations import record_audit
 from app.auth.permissions import Permission
 from app.core.codes import new_code, normalise_code
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.geo import to_db
 from app.extensions import db
 from app.outreach import push
 from app.people.models import Interaction, InteractionKind, Person
@@ -190,7 +190,7 @@ def create_near_list(
     walk_list = _new_list(
         organization_id, user_id, WalkListKind.NEAR, search, universe_id, expires_at,
         name=name or f"Near {lat:.4f}, {lon:.4f}",
-        origin=from_shape(shapely.Point(lon, lat), srid=4326),
+        origin=to_db(shapely.Point(lon, lat)),
     )  # fmt: skip
     held = checkout.check_out(walk_list, homes)
     kept = [h for h in homes if h.address_id in held]

@@ -8,19 +8,22 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from geoalchemy2.shape import to_shape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from app.core.geo import from_db
 from app.extensions import db
 from app.people.models import Person
 from app.turfs.inputs import streets_near
-from app.turfs.routes import walking_route
+from app.turfs.walking import walking_route
 from app.universes.queries import Search
 from app.voters.models import Address, Household
 from app.walklists.models import WalkList, WalkListPerson, WalkListStop
 from turf.blockfaces import block_faces
 from turf.order import listing_order
-from turf.projection import LocalProjection
+from turf.projection import LocalProjection, buffer_in_metres
+
+#: Streets this far (metres) around the doors' box, and the cut's margin beyond, are walked.
+ROUTE_STREET_MARGIN_M = 50.0
 
 
 @dataclass
@@ -71,14 +74,14 @@ def fill_list(walk_list: WalkList, homes: list[Home], start_at: int | None) -> N
     address_ids = sorted({h.address_id for h in homes})
     points = dict(
         db.session.execute(
-            select(Address.id, func.ST_AsBinary(Address.point)).where(Address.id.in_(address_ids))
+            select(Address.id, Address.point).where(Address.id.in_(address_ids))
         ).all()
     )
     placed = [a for a in address_ids if points.get(a) is not None]
     unplaced = [a for a in address_ids if points.get(a) is None]  # walked last, as listed
     order: list[int] = []
     if placed:
-        lonlat = np.array([shapely.from_wkb(points[a]).coords[0] for a in placed])
+        lonlat = np.array([from_db(points[a]).coords[0] for a in placed])
         route, length = _route(walk_list.organization_id, lonlat, placed.index(start_at)
                                if start_at in placed else None)  # fmt: skip
         order = [placed[i] for i in route]
@@ -122,9 +125,9 @@ def _route(organization_id: int, lonlat: np.ndarray, start: int | None) -> tuple
     """Walking order of the doors, on the street network when the streets are known."""
     projection = LocalProjection.around(lonlat)
     xy = projection.forward(lonlat)
-    hull = shapely.MultiPoint(lonlat).envelope.buffer(0.0005)
+    hull = buffer_in_metres(shapely.MultiPoint(lonlat).envelope, ROUTE_STREET_MARGIN_M)
     streets = [
-        projection.forward_geometry(to_shape(r.geom)) for r in streets_near(organization_id, hull)
+        projection.forward_geometry(from_db(r.geom)) for r in streets_near(organization_id, hull)
     ]
     faces = block_faces(xy, streets) if streets else None
     route = walking_route(xy, streets, faces, start=start)

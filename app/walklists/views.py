@@ -3,12 +3,12 @@ a code, close them, print them."""
 
 from flask import Response
 from flask_smorest import Blueprint
-from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 
 from app.auth.access import current_user, require
 from app.auth.permissions import Permission
 from app.core.codes import qr_image
+from app.core.geo import from_db
 from app.core.pagination import page_schema
 from app.core.schemas import BINARY, file_responses
 from app.turfs.inputs import streets_near
@@ -216,12 +216,12 @@ def _map_layers(walk_list: WalkList) -> dict:
     turf = get_turf(walk_list.organization_id, walk_list.turf_id)
     if turf.geom is None:
         return {}
-    outline = to_shape(turf.geom)
+    outline = from_db(turf.geom)
     rings = [list(polygon["coordinates"][0]) for polygon in _polygons(mapping(outline))]
     streets = [
         list(line.coords)
         for row in streets_near(walk_list.organization_id, outline)
-        for line in _lines(to_shape(row.geom))
+        for line in _lines(from_db(row.geom))
     ]
     return {"outline": rings, "streets": streets}
 
