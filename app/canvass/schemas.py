@@ -102,6 +102,11 @@ class KnockRecordSchema(StrictSchema):
 
 class SyncSchema(StrictSchema):
     device_id = ma.fields.String(load_default="", validate=ma.validate.Length(max=80))
+    sent_at = ma.fields.AwareDateTime(
+        load_default=None,
+        metadata={"description": "the phone's clock as it sends: its offset from ours dates "
+                                 "the knocks on our clock and is checked against them"},
+    )  # fmt: skip
     records = ma.fields.List(
         ma.fields.Dict(),
         required=True,
@@ -281,6 +286,14 @@ class BatchListArgsSchema(PageArgsSchema):
     sort = sort_field(BATCH_SORTS)
 
 
+class BatchDistancesSchema(ma.Schema):
+    green = ma.fields.Integer()
+    orange = ma.fields.Integer()
+    red = ma.fields.Integer()
+    no_gps = ma.fields.Integer()
+    farthest_m = ma.fields.Integer(allow_none=True)
+
+
 class BatchSchema(ma.Schema):
     id = ma.fields.Integer()
     user_id = ma.fields.Integer()
@@ -294,6 +307,17 @@ class BatchSchema(ma.Schema):
     reviewed_by_id = ma.fields.Integer(allow_none=True)
     reviewed_at = ma.fields.DateTime(allow_none=True)
     review_reason = ma.fields.String()
+    sent_at = ma.fields.DateTime(allow_none=True, metadata={"description": "the phone's clock"})
+    clock_offset_s = ma.fields.Float(
+        allow_none=True, metadata={"description": "the phone's clock minus ours, in seconds"}
+    )
+    flags = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "dated_after_sync, dated_before_claim, clock_changed, "
+                                 "door_knocked_repeatedly"},
+    )  # fmt: skip
+    user_name = ma.fields.String()
+    distances = ma.fields.Nested(BatchDistancesSchema)
 
 
 class ReviewSchema(StrictSchema):

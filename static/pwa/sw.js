@@ -3,7 +3,7 @@
 // browser has it (the page also syncs on open, on "online" and on a timer), and Web Push
 // notices (a list handed to the canvasser, or changed).
 /* global DoorstepStore */
-const VERSION = "3";
+const VERSION = "4";
 const PREFIX = "doorstep-";
 const SHELL = `${PREFIX}shell-v${VERSION}`;
 const TILES = `${PREFIX}tiles-v1`;
