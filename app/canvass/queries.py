@@ -49,8 +49,8 @@ def list_knocks(organization_id: int, args: Mapping[str, Any]) -> Page:
 
 KNOCK_FIELDS = (
     "id", "walk_list_id", "user_id", "address_id", "household_id", "result", "is_contact",
-    "occurred_at", "received_at", "clock_skewed", "distance_m", "accuracy_m", "device_id",
-    "notes",
+    "occurred_at", "client_at", "server_at", "received_at", "clock_skewed", "distance_m",
+    "accuracy_m", "device_id", "notes",
 )  # fmt: skip
 
 

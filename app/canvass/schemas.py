@@ -246,6 +246,10 @@ class KnockSchema(ma.Schema):
     result = ma.fields.String(allow_none=True)
     is_contact = ma.fields.Boolean()
     occurred_at = ma.fields.DateTime()
+    client_at = ma.fields.DateTime(metadata={"description": "the phone's clock"})
+    server_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "the phone's time on our clock (its offset)"}
+    )
     received_at = ma.fields.DateTime()
     clock_skewed = ma.fields.Boolean()
     distance_m = ma.fields.Float(allow_none=True)
