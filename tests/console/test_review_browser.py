@@ -173,7 +173,8 @@ def test_a_director_reviews_each_canvassers_batches(live, browser, tmp_path):  #
         export.click()
     path = tmp_path / "van.csv"
     download.value.save_as(path)
-    assert path.read_text().splitlines()[0].startswith("VanID,StateFileID,ContactTypeID")
+    header = path.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("VanID,StateFileID,ContactTypeID")
     page.wait_for_selector("#van-status:has-text('Downloaded.')")
     assert errors == []
     page.close()
