@@ -112,6 +112,9 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_TWILIO_BASE_URL", "DOORSTEP_TWILIO_BASE_URL", _str, "https://api.twilio.com"),
     # Self check-in at an event ("I'm here" on the volunteer's phone): this close, in metres.
     ("DOORSTEP_SELF_CHECK_IN_METERS", "DOORSTEP_SELF_CHECK_IN_METERS", _int, 250),
+    # People a canvasser may add at the doors: per sync request, and per hour.
+    ("DOORSTEP_SYNC_MAX_NEW_PEOPLE", "DOORSTEP_SYNC_MAX_NEW_PEOPLE", _int, 40),
+    ("DOORSTEP_SYNC_NEW_PEOPLE_PER_HOUR", "DOORSTEP_SYNC_NEW_PEOPLE_PER_HOUR", _int, 120),
 ]
 
 
@@ -145,7 +148,8 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
     for key in ("DOORSTEP_ACCESS_TOKEN_MINUTES", "DOORSTEP_REFRESH_TOKEN_DAYS",
                 "DOORSTEP_FORM_MAX_PER_IP", "DOORSTEP_FORM_WINDOW_MINUTES",
                 "DOORSTEP_SELF_CHECK_IN_METERS", "DOORSTEP_MAX_UNPACKED_MB",
-                "DOORSTEP_MAX_UNPACK_RATIO"):  # fmt: skip
+                "DOORSTEP_MAX_UNPACK_RATIO", "DOORSTEP_SYNC_MAX_NEW_PEOPLE",
+                "DOORSTEP_SYNC_NEW_PEOPLE_PER_HOUR"):  # fmt: skip
         if config[key] <= 0:
             raise ConfigError(f"{key} must be positive")
     if config["DOORSTEP_PROXY_HOPS"]:

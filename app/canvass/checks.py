@@ -1,5 +1,6 @@
 """Checks of a synced record that reject it with a reason, before anything is written: the
-list is the user's (held, or taken back after the knock), the home and the people are on it,
+list is the user's (held; taken back or closed before the record arrived, it is kept for a
+director's review whatever time the phone gives it), the home and the people are on it,
 the results are known, the answers fit the script (known questions, allowed values, branches
 taken); a phone clock that is clearly wrong is not believed."""
 
@@ -16,12 +17,20 @@ from app.accounts.models import User
 from app.auth.permissions import Permission
 from app.canvass.models import QuestionKind, ResultCode, Script
 from app.extensions import db
-from app.walklists.models import WalkList, WalkListAssignment, WalkListPerson, WalkListStop
+from app.walklists.models import (
+    WalkList,
+    WalkListAssignment,
+    WalkListPerson,
+    WalkListStatus,
+    WalkListStop,
+)
 
 #: A phone clock this far ahead of ours is wrong: the knock is dated when it arrived.
 MAX_CLOCK_AHEAD = timedelta(minutes=10)
 #: ... and so is one dated this long before its list was made.
 MAX_CLOCK_BEHIND = timedelta(days=1)
+#: A phone clock off from ours by more than this (its offset at the sync) is corrected.
+CLOCK_TOLERANCE = timedelta(minutes=2)
 
 
 class Rejected(Exception):
@@ -43,8 +52,14 @@ class Context:
     scripts: dict[int | None, Script]
     zone: ZoneInfo
     batch_id: int
+    #: The batch the records for a list taken back or closed go in (made when one comes).
+    held_batch_id: int | None = None
+    #: The phone's clock minus ours, from the ``sent_at`` it sent (None when it did not).
+    offset: timedelta | None = None
     lists: dict[int, WalkList | None] = field(default_factory=dict)
     holds: dict[int, datetime | bool | None] = field(default_factory=dict)
+    #: When the user took each list (None: a director's, held by right).
+    claimed: dict[int, datetime | None] = field(default_factory=dict)
     stops: dict[tuple[int, int], Stop] = field(default_factory=dict)
 
 
@@ -69,6 +84,9 @@ class Plan:
     new_people: list[tuple[dict, str, dict]]  # (fields, result code, answers)
     occurred_at: datetime
     skewed: bool
+    server_at: datetime
+    #: Arrived after the list was taken back or closed: kept, held for review.
+    late: bool = False
     knock_id: int | None = None
 
 
@@ -98,7 +116,7 @@ def stops_of(records: list[dict[str, Any]]) -> dict[tuple[int, int], Stop]:
 def check_record(context: Context, n: int, record: dict[str, Any]) -> Plan:
     """One new record against its list, home, people, results and script: a plan, or
     ``Rejected``."""
-    walk_list = _walk_list(context, record["walk_list_id"], record["client_at"])
+    walk_list, late = _walk_list(context, record["walk_list_id"])
     stop = context.stops.get((walk_list.id, record["household_id"]))
     if stop is None:
         raise Rejected("household_not_on_list", "That home is not on this list.",
@@ -114,28 +132,35 @@ def check_record(context: Context, n: int, record: dict[str, Any]) -> Plan:
         (entry, _result_of(context, entry, record, script), check_answers(script, entry["answers"]))
         for entry in record["new_people"]
     ]
-    occurred_at, skewed = _when(context, walk_list, record["client_at"])
-    return Plan(n, record, walk_list, stop, results, new_people, occurred_at, skewed)
+    occurred_at, skewed, server_at = _when(context, walk_list, record["client_at"])
+    return Plan(n, record, walk_list, stop, results, new_people, occurred_at, skewed, server_at,
+                late)  # fmt: skip
 
 
-def _held_until(context: Context, list_id: int) -> datetime | bool | None:
-    """True while the user holds the list (directors and organizers hold every list); the
-    time it was taken back from them (what they recorded before that still counts); None
-    when it never was theirs."""
+def _held_until(context: Context, walk_list: WalkList) -> datetime | bool | None:
+    """True while the user holds the list (directors and organizers hold every active list);
+    the time it was taken back from them or closed; None when it never was theirs."""
+    closed = walk_list.closed_at if walk_list.status == WalkListStatus.CLOSED else None
     if context.user.can(Permission.WALKLISTS_MANAGE):
-        return True
+        context.claimed[walk_list.id] = None
+        return closed or True
+    list_id = walk_list.id
     row = db.session.execute(
-        select(WalkListAssignment.released_at).where(
+        select(WalkListAssignment.released_at, WalkListAssignment.assigned_at).where(
             WalkListAssignment.walk_list_id == list_id,
             WalkListAssignment.user_id == context.user.id,
         )
     ).first()
     if row is None:
         return None
-    return True if row.released_at is None else row.released_at
+    context.claimed[list_id] = row.assigned_at
+    return row.released_at or closed or True
 
 
-def _walk_list(context: Context, list_id: int, client_at: datetime) -> WalkList:
+def _walk_list(context: Context, list_id: int) -> tuple[WalkList, bool]:
+    """The list, and whether the record arrived after it was taken back or closed. The
+    phone's time cannot decide that (anyone can date a knock earlier): such a record is kept
+    and held for a director's review, never counted and never dropped."""
     if list_id not in context.lists:
         walk_list = db.session.get(WalkList, list_id) if list_id < 2**63 else None
         if walk_list is not None and walk_list.organization_id != context.user.organization_id:
@@ -145,12 +170,12 @@ def _walk_list(context: Context, list_id: int, client_at: datetime) -> WalkList:
     if walk_list is None:
         raise Rejected("walk_list_not_found", "No such walk list.", {"walk_list_id": list_id})
     if list_id not in context.holds:
-        context.holds[list_id] = _held_until(context, list_id)
+        context.holds[list_id] = _held_until(context, walk_list)
     held = context.holds[list_id]
-    if held is None or (held is not True and client_at > held):
+    if held is None:
         raise Rejected("not_assigned", "This list is not assigned to you.",
                        {"walk_list_id": list_id})  # fmt: skip
-    return walk_list
+    return walk_list, held is not True
 
 
 def _results(context, record, listed: set[int], script) -> dict[int, tuple[str, dict]]:
@@ -185,12 +210,18 @@ def _result_of(context: Context, entry: dict, record: dict, script) -> str:
     return code
 
 
-def _when(context: Context, walk_list: WalkList, client_at: datetime) -> tuple[datetime, bool]:
-    if client_at > context.now + MAX_CLOCK_AHEAD:
-        return context.now, True
-    if client_at < walk_list.created_at - MAX_CLOCK_BEHIND:
-        return context.now, True
-    return client_at, False
+def _when(
+    context: Context, walk_list: WalkList, client_at: datetime
+) -> tuple[datetime, bool, datetime]:
+    """When it happened (and whether the phone's time was not taken as it came), and the
+    phone's time on our clock."""
+    server_at = client_at - context.offset if context.offset is not None else client_at
+    if server_at > context.now + MAX_CLOCK_AHEAD:
+        return context.now, True, server_at
+    if server_at < walk_list.created_at - MAX_CLOCK_BEHIND:
+        return context.now, True, server_at
+    skewed = context.offset is not None and abs(context.offset) > CLOCK_TOLERANCE
+    return (server_at if skewed else client_at), skewed, server_at
 
 
 SUPPORT_VALUES = ("1", "2", "3", "4", "5")

@@ -124,6 +124,12 @@ class SyncBatch(OrganizationOwnedMixin, db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None]
     review_reason: Mapped[str] = mapped_column(String(500), server_default="")
+    #: The phone's clock when it sent the batch (None from phones that do not say).
+    sent_at: Mapped[datetime | None]
+    #: The phone's clock minus ours at the sync, in seconds (None without ``sent_at``).
+    clock_offset_s: Mapped[float | None]
+    #: Why the batch's times or doors look wrong (``app.canvass.signs``): ["dated_before_claim"].
+    flags: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
 
     __audit_values__ = ("status", "review_reason")
 
@@ -154,6 +160,9 @@ class DoorKnock(OrganizationOwnedMixin, db.Model):
     occurred_at: Mapped[datetime]
     client_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    #: ``client_at`` on our clock: corrected by the phone's offset at the sync (as the phone
+    #: said when it did not send its clock).
+    server_at: Mapped[datetime | None]
     clock_skewed: Mapped[bool] = mapped_column(server_default=text("false"))
     device_id: Mapped[str] = mapped_column(String(80), server_default="")
     lat: Mapped[float | None]

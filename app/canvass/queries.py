@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 
 from app.accounts.models import Organization, User
 from app.canvass.models import DoorKnock, KnockStatus
+from app.canvass.signs import REPEAT_KNOCKS, REPEAT_SECONDS
 from app.core.pagination import Page, paginate
 from app.extensions import db
 
@@ -18,7 +19,8 @@ from app.extensions import db
 GREEN_M, ORANGE_M = 100, 300
 #: A GPS fix less accurate than this says nothing ("no GPS").
 USEFUL_ACCURACY_M = 100
-#: Fraud signs: contact rate near 100 %, doors seconds apart, far from the doors, at night.
+#: Fraud signs: contact rate near 100 %, doors seconds apart, far from the doors, at night
+#: (and, from ``signs``, one door knocked again and again in seconds).
 HIGH_CONTACT_RATE, FEW_SECONDS, FAR_SHARE = 0.9, 20, 0.2
 #: Below this many doors a rate says little.
 MIN_DOORS_FOR_RATES = 10
@@ -47,8 +49,8 @@ def list_knocks(organization_id: int, args: Mapping[str, Any]) -> Page:
 
 KNOCK_FIELDS = (
     "id", "walk_list_id", "user_id", "address_id", "household_id", "result", "is_contact",
-    "occurred_at", "received_at", "clock_skewed", "distance_m", "accuracy_m", "device_id",
-    "notes",
+    "occurred_at", "client_at", "server_at", "received_at", "clock_skewed", "distance_m",
+    "accuracy_m", "device_id", "notes",
 )  # fmt: skip
 
 
@@ -66,6 +68,8 @@ ACTIVITY = text(
       SELECT user_id, occurred_at, is_contact, distance_m, accuracy_m,
              extract(epoch FROM occurred_at - lag(occurred_at)
                      OVER (PARTITION BY user_id ORDER BY occurred_at)) AS gap,
+             extract(epoch FROM occurred_at - lag(occurred_at, :repeat_lag)
+                     OVER (PARTITION BY user_id, household_id ORDER BY occurred_at)) AS repeat_span,
              extract(hour FROM occurred_at AT TIME ZONE :tz) AS hour
       FROM door_knocks
       WHERE organization_id = :org AND status = :applied AND occurred_at >= :since
@@ -78,6 +82,7 @@ ACTIVITY = text(
            count(*) FILTER (WHERE accuracy_m IS NULL OR accuracy_m > :useful
                             OR distance_m IS NULL) AS no_gps,
            count(*) FILTER (WHERE hour < 9 OR hour >= 21) AS outside_hours,
+           count(*) FILTER (WHERE repeat_span <= :repeat_seconds) AS repeated,
            min(occurred_at) AS first_at, max(occurred_at) AS last_at
     FROM k GROUP BY user_id ORDER BY user_id
     """
@@ -86,12 +91,14 @@ ACTIVITY = text(
 
 def activity(organization_id: int, since: datetime) -> list[dict[str, Any]]:
     """Per canvasser since ``since``: doors, contacts, contact rate, the median time between
-    doors, knocks far from the door or without GPS, knocks outside 9am-9pm, and flags."""
+    doors, knocks far from the door or without GPS, knocks outside 9am-9pm, many knocks at
+    one door in seconds, and flags."""
     tz = db.session.scalar(select(Organization.time_zone).where(Organization.id == organization_id))
     rows = db.session.execute(
         ACTIVITY,
         {"org": organization_id, "since": since, "tz": tz or "America/New_York",
-         "applied": KnockStatus.APPLIED.value, "useful": USEFUL_ACCURACY_M, "orange": ORANGE_M},
+         "applied": KnockStatus.APPLIED.value, "useful": USEFUL_ACCURACY_M, "orange": ORANGE_M,
+         "repeat_lag": REPEAT_KNOCKS - 1, "repeat_seconds": REPEAT_SECONDS},
     ).all()  # fmt: skip
     users = select(User.id, User.name).where(User.id.in_([r.user_id for r in rows]))
     names = dict(db.session.execute(users).all())
@@ -110,6 +117,8 @@ def _activity_row(row, name: str) -> dict[str, Any]:
         flags.append("far_from_doors")
     if row.outside_hours:
         flags.append("outside_hours")
+    if row.repeated:
+        flags.append("door_knocked_repeatedly")
     return {
         "user_id": row.user_id,
         "name": name,

@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, select, update
+from sqlalchemy import BigInteger, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from app.accounts.models import User
 from app.audit.operations import record_audit
 from app.canvass import effects
 from app.canvass.models import DoorKnock, KnockStatus, Script, SyncBatch
+from app.canvass.queries import gps_trust
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -37,6 +38,40 @@ def list_batches(organization_id: int, args: dict[str, Any]) -> Page:
                     default_order=[SyncBatch.received_at.desc(), SyncBatch.id.desc()])  # fmt: skip
 
 
+def batch_rows(batches: list[SyncBatch]) -> list[dict[str, Any]]:
+    """The batches as a director reviews them: who sent them, and how far from the doors
+    their knocks were (counts of green, orange, red and no_gps, and the farthest)."""
+    ids = [b.id for b in batches]
+    knocks = db.session.execute(
+        select(DoorKnock.sync_batch_id, DoorKnock.distance_m, DoorKnock.accuracy_m).where(
+            DoorKnock.sync_batch_id.in_(ids)
+        )
+    ).all()
+    distances = {i: {"green": 0, "orange": 0, "red": 0, "no_gps": 0, "farthest_m": None}
+                 for i in ids}  # fmt: skip
+    for batch_id, distance, accuracy in knocks:
+        row = distances[batch_id]
+        trust = gps_trust(distance, accuracy)
+        row[trust] += 1
+        if trust != "no_gps":
+            row["farthest_m"] = max(row["farthest_m"] or 0, round(distance))
+    names = dict(
+        db.session.execute(
+            select(User.id, func.coalesce(User.name, "")).where(
+                User.id.in_({b.user_id for b in batches})
+            )
+        ).all()
+    )
+    return [
+        {
+            **{c.key: getattr(b, c.key) for c in SyncBatch.__table__.columns},
+            "user_name": names.get(b.user_id, ""),
+            "distances": distances[b.id],
+        }
+        for b in batches
+    ]
+
+
 def get_batch(organization_id: int, batch_id: int, *, lock: bool = False) -> SyncBatch:
     stmt = select(SyncBatch).where(
         SyncBatch.id == batch_id, SyncBatch.organization_id == organization_id
@@ -47,8 +82,9 @@ def get_batch(organization_id: int, batch_id: int, *, lock: bool = False) -> Syn
     return batch
 
 
-def hold(batch: SyncBatch, reviewer: User, reason: str) -> SyncBatch:
-    """Take the batch's knocks out of the records until a director releases them."""
+def hold(batch: SyncBatch, reviewer: User | None, reason: str) -> SyncBatch:
+    """Take the batch's knocks out of the records until a director releases them (no
+    reviewer: held by the sync itself, as it arrived)."""
     _must_be(batch, KnockStatus.APPLIED)
     effects.void(batch.organization_id, _interactions(batch), datetime.now(UTC))
     return _mark(batch, reviewer, KnockStatus.HELD, reason)
@@ -117,13 +153,13 @@ def _interactions(batch: SyncBatch) -> list[Interaction]:
     )
 
 
-def _mark(batch: SyncBatch, reviewer: User, status: KnockStatus, reason: str) -> SyncBatch:
+def _mark(batch: SyncBatch, reviewer: User | None, status: KnockStatus, reason: str) -> SyncBatch:
     before = batch.status
     db.session.execute(
         update(DoorKnock).where(DoorKnock.sync_batch_id == batch.id).values(status=status)
     )
     batch.status = status
-    batch.reviewed_by_id = reviewer.id
+    batch.reviewed_by_id = reviewer.id if reviewer else None
     batch.reviewed_at = datetime.now(UTC)
     batch.review_reason = reason
     verb = {KnockStatus.HELD: "hold", KnockStatus.APPLIED: "release"}.get(status, "roll_back")
@@ -131,7 +167,7 @@ def _mark(batch: SyncBatch, reviewer: User, status: KnockStatus, reason: str) ->
         f"sync_batch.{verb}",
         entity=batch,
         changes={"status": [before.value, status.value], "reason": reason,
-                 "user_id": batch.user_id},
+                 "user_id": batch.user_id, "on_arrival": reviewer is None},
     )  # fmt: skip
     db.session.flush()
     return batch

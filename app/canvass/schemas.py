@@ -107,6 +107,11 @@ class KnockRecordSchema(StrictSchema):
 
 class SyncSchema(StrictSchema):
     device_id = ma.fields.String(load_default="", validate=ma.validate.Length(max=80))
+    sent_at = ma.fields.AwareDateTime(
+        load_default=None,
+        metadata={"description": "the phone's clock as it sends: its offset from ours dates "
+                                 "the knocks on our clock and is checked against them"},
+    )  # fmt: skip
     records = ma.fields.List(
         ma.fields.Dict(),
         required=True,
@@ -246,6 +251,10 @@ class KnockSchema(ma.Schema):
     result = ma.fields.String(allow_none=True)
     is_contact = ma.fields.Boolean()
     occurred_at = ma.fields.DateTime()
+    client_at = ma.fields.DateTime(metadata={"description": "the phone's clock"})
+    server_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "the phone's time on our clock (its offset)"}
+    )
     received_at = ma.fields.DateTime()
     clock_skewed = ma.fields.Boolean()
     distance_m = ma.fields.Float(allow_none=True)
@@ -286,6 +295,14 @@ class BatchListArgsSchema(PageArgsSchema):
     sort = sort_field(BATCH_SORTS)
 
 
+class BatchDistancesSchema(ma.Schema):
+    green = ma.fields.Integer()
+    orange = ma.fields.Integer()
+    red = ma.fields.Integer()
+    no_gps = ma.fields.Integer()
+    farthest_m = ma.fields.Integer(allow_none=True)
+
+
 class BatchSchema(ma.Schema):
     id = ma.fields.Integer()
     user_id = ma.fields.Integer()
@@ -299,6 +316,17 @@ class BatchSchema(ma.Schema):
     reviewed_by_id = ma.fields.Integer(allow_none=True)
     reviewed_at = ma.fields.DateTime(allow_none=True)
     review_reason = ma.fields.String()
+    sent_at = ma.fields.DateTime(allow_none=True, metadata={"description": "the phone's clock"})
+    clock_offset_s = ma.fields.Float(
+        allow_none=True, metadata={"description": "the phone's clock minus ours, in seconds"}
+    )
+    flags = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "dated_after_sync, dated_before_claim, clock_changed, "
+                                 "door_knocked_repeatedly"},
+    )  # fmt: skip
+    user_name = ma.fields.String()
+    distances = ma.fields.Nested(BatchDistancesSchema)
 
 
 class ReviewSchema(StrictSchema):

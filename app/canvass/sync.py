@@ -9,6 +9,10 @@ changes nothing); then their people are locked once, in id order (two batches on
 homes wait for each other, never deadlock), and get their interactions, answers, tags and
 sticky flags in a few statements. No counters are updated: progress and activity are read
 from the knocks and interactions.
+
+Records for a list taken back from the user or closed go in as a batch of their own, held
+for a director's review (``review.hold``): kept, not counted. Each batch notes the phone's
+clock offset and the signs its times or doors are wrong (``signs``).
 """
 
 from __future__ import annotations
@@ -23,11 +27,14 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from app.accounts.models import User
+from app.canvass import review
 from app.canvass.checks import Context, Plan, Rejected, Stop, check_record, stops_of
 from app.canvass.defaults import ensure_defaults
 from app.canvass.effects import People, script_tags
+from app.canvass.limits import NewPeopleBudget
 from app.canvass.models import DoorKnock, NoteScope, PlaceNote, ResultCode, Script, SyncBatch
 from app.canvass.schemas import KnockRecordSchema
+from app.canvass.signs import batch_flags
 from app.core.bulk import insert_rows
 from app.core.errors import DoorstepError
 from app.extensions import db
@@ -37,6 +44,7 @@ from app.voters.models import Address, Household
 from app.walklists.models import WalkList
 
 RECORD = KnockRecordSchema()  # one instance: a batch is up to 200 records
+HELD_ON_ARRIVAL = "Arrived after the list was taken back or closed."
 
 
 @dataclass
@@ -49,13 +57,17 @@ class Outcome:
     door_knock_id: int | None = None
 
 
-def sync_batch(user: User, device_id: str, records: list[dict[str, Any]]) -> list[Outcome]:
-    """Apply ``records`` (raw dicts); one outcome per record, in the order sent."""
+def sync_batch(
+    user: User, device_id: str, records: list[dict[str, Any]], sent_at: datetime | None = None
+) -> list[Outcome]:
+    """Apply ``records`` (raw dicts) the phone sent at ``sent_at`` (its clock); one outcome
+    per record, in the order sent."""
     ensure_defaults(user.organization_id)
+    now = datetime.now(UTC)
     context = Context(
         user=user,
         device_id=device_id,
-        now=datetime.now(UTC),
+        now=now,
         codes={
             c.code: c
             for c in db.session.scalars(
@@ -66,7 +78,8 @@ def sync_batch(user: User, device_id: str, records: list[dict[str, Any]]) -> lis
         },
         scripts=_scripts(user.organization_id),
         zone=campaign_zone(user.organization_id),
-        batch_id=_open_batch(user, device_id, len(records)),
+        batch_id=_open_batch(user, device_id, len(records), sent_at, now),
+        offset=sent_at - now if sent_at is not None else None,
     )
     outcomes: dict[int, Outcome] = {}
     fresh: dict[str, tuple[int, dict]] = {}
@@ -98,20 +111,43 @@ def sync_batch(user: User, device_id: str, records: list[dict[str, Any]]) -> lis
             else Outcome(first.uuid, "duplicate", door_knock_id=first.door_knock_id)
         )  # fmt: skip
     counted = [outcomes[n] for n in range(len(records))]
+    late = {p.n for p in plans if p.late}
+    on_time = [o for n, o in enumerate(counted) if n not in late]
     db.session.execute(
         update(SyncBatch)
         .where(SyncBatch.id == context.batch_id)
-        .values(**{name: sum(o.status == status for o in counted) for name, status in
+        .values(records=len(on_time),
+                flags=batch_flags(context, [p for p in plans if p.knock_id and not p.late]),
+                **{name: sum(o.status == status for o in on_time) for name, status in
                    (("applied", "applied"), ("duplicates", "duplicate"), ("rejected", "rejected"))})
     )  # fmt: skip
     return counted
 
 
-def _open_batch(user: User, device_id: str, count: int) -> int:
+def _open_batch(user: User, device_id: str, count: int, sent_at: datetime | None,
+                now: datetime) -> int:  # fmt: skip
+    offset = (sent_at - now).total_seconds() if sent_at is not None else None
     batch = insert(SyncBatch).values(
-        organization_id=user.organization_id, user_id=user.id, device_id=device_id, records=count
-    )
+        organization_id=user.organization_id, user_id=user.id, device_id=device_id, records=count,
+        received_at=now, sent_at=sent_at, clock_offset_s=offset,
+    )  # fmt: skip
     return db.session.scalar(batch.returning(SyncBatch.id))
+
+
+def _hold_late(context: Context, plans: list[Plan], outcomes: dict[int, Outcome]) -> None:
+    """The records that arrived after their list was taken back or closed: in a batch of
+    their own, held for a director's review (released, they count as if just synced)."""
+    late = [p for p in plans if p.late and p.knock_id is not None]
+    if not late:
+        return
+    batch = db.session.get(SyncBatch, context.held_batch_id)
+    batch.records = batch.applied = len(late)
+    batch.flags = batch_flags(context, late)
+    review.hold(batch, None, HELD_ON_ARRIVAL)
+    for plan in late:
+        outcomes[plan.n] = Outcome(str(plan.record["uuid"]), "applied", "held_for_review",
+                                   "Kept for a director's review: " + HELD_ON_ARRIVAL,
+                                   door_knock_id=plan.knock_id)  # fmt: skip
 
 
 def _known(organization_id: int, keys: list[str]) -> dict[str, int]:
@@ -140,7 +176,16 @@ def _check_all(context: Context, fresh, outcomes: dict[int, Outcome]) -> list[Pl
         except Rejected as exc:
             outcomes[n] = Outcome(str(record["uuid"]), "rejected", exc.code, exc.message,
                                   exc.fields)  # fmt: skip
-    return plans
+    budget = NewPeopleBudget(context.user.id, context.now)
+    refused = set()
+    for plan in sorted(plans, key=lambda p: p.n):  # first sent, first served
+        try:
+            budget.take(len(plan.new_people))
+        except Rejected as exc:
+            refused.add(plan.n)
+            outcomes[plan.n] = Outcome(str(plan.record["uuid"]), "rejected", exc.code,
+                                       exc.message, exc.fields)  # fmt: skip
+    return [p for p in plans if p.n not in refused]
 
 
 def _flatten(messages: Any, prefix: str = "") -> dict[str, Any]:
@@ -167,6 +212,10 @@ def _write(context: Context, plans: list[Plan], outcomes: dict[int, Outcome]) ->
     """The checked records in: knocks, then new people, then the people's histories."""
     if not plans:
         return
+    if any(p.late for p in plans):
+        sent_at = context.now + context.offset if context.offset is not None else None
+        context.held_batch_id = _open_batch(context.user, context.device_id, 0, sent_at,
+                                            context.now)  # fmt: skip
     _insert_knocks(context, plans)
     raced = _known(context.user.organization_id,
                    [str(p.record["uuid"]) for p in plans if p.knock_id is None])  # fmt: skip
@@ -190,6 +239,7 @@ def _write(context: Context, plans: list[Plan], outcomes: dict[int, Outcome]) ->
     db.session.flush()
     for plan in applied:
         outcomes[plan.n] = Outcome(str(plan.record["uuid"]), "applied", door_knock_id=plan.knock_id)
+    _hold_late(context, applied, outcomes)
 
 
 def _insert_knocks(context: Context, plans: list[Plan]) -> None:
@@ -198,7 +248,7 @@ def _insert_knocks(context: Context, plans: list[Plan]) -> None:
         {
             "organization_id": p.walk_list.organization_id,
             "client_uuid": p.record["uuid"],
-            "sync_batch_id": context.batch_id,
+            "sync_batch_id": context.held_batch_id if p.late else context.batch_id,
             "walk_list_id": p.walk_list.id,
             "user_id": context.user.id,
             "address_id": p.stop.address_id,
@@ -209,6 +259,7 @@ def _insert_knocks(context: Context, plans: list[Plan]) -> None:
             "notes": p.record["notes"],
             "occurred_at": p.occurred_at,
             "client_at": p.record["client_at"],
+            "server_at": p.server_at,
             "received_at": context.now,
             "clock_skewed": p.skewed,
             "device_id": context.device_id,

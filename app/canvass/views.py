@@ -76,7 +76,7 @@ def setup():
 def sync(body):
     """Apply a batch of door knocks: each at most once (by its UUID), each answered on its
     own; the good records of a batch are kept when others are rejected."""
-    outcomes = sync_batch(current_user(), body["device_id"], body["records"])
+    outcomes = sync_batch(current_user(), body["device_id"], body["records"], body["sent_at"])
     counts = {s: sum(o.status == s for o in outcomes) for s in ("applied", "duplicate", "rejected")}
     return {
         "results": outcomes,
@@ -175,7 +175,9 @@ def activity(args):
 def list_batches(args):
     """The batches phones sent, newest first, with what each brought and its review status
     (applied, held, rolled_back)."""
-    return review.list_batches(current_user().organization_id, args)
+    page = review.list_batches(current_user().organization_id, args)
+    page.items = review.batch_rows(page.items)
+    return page
 
 
 @blp.route("/batches/<id:batch_id>/hold", methods=["POST"])
@@ -187,7 +189,7 @@ def hold_batch(body, batch_id):
     answers fall back to what else was said that day) until it is released."""
     user = current_user()
     batch = review.get_batch(user.organization_id, batch_id, lock=True)
-    return review.hold(batch, user, body["reason"])
+    return review.batch_rows([review.hold(batch, user, body["reason"])])[0]
 
 
 @blp.route("/batches/<id:batch_id>/release", methods=["POST"])
@@ -196,7 +198,8 @@ def hold_batch(body, batch_id):
 def release_batch(batch_id):
     """Release a held batch: its knocks count again, as if just synced."""
     user = current_user()
-    return review.release(review.get_batch(user.organization_id, batch_id, lock=True), user)
+    batch = review.release(review.get_batch(user.organization_id, batch_id, lock=True), user)
+    return review.batch_rows([batch])[0]
 
 
 @blp.route("/batches/<id:batch_id>/rollback", methods=["POST"])
@@ -208,7 +211,7 @@ def roll_back_batch(body, batch_id):
     person's history gets a note of the rollback."""
     user = current_user()
     batch = review.get_batch(user.organization_id, batch_id, lock=True)
-    return review.roll_back(batch, user, body["reason"])
+    return review.batch_rows([review.roll_back(batch, user, body["reason"])])[0]
 
 
 @blp.route("/exports/van", methods=["GET"])

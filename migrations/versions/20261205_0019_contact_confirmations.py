@@ -3,7 +3,7 @@
 sign-up status ``pending``); people who attended a shift made volunteers
 
 Revision ID: 0019_contact_confirmations
-Revises: 0017_unit_notes
+Revises: 0018_knock_server_time
 Create Date: 2026-12-05 20:30:00
 
 Attending a shift now makes a person a volunteer; those who attended before get their
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_contact_confirmations"
-down_revision = "0017_unit_notes"
+down_revision = "0018_knock_server_time"
 branch_labels = None
 depends_on = None
 

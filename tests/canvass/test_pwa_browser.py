@@ -12,7 +12,7 @@ from flask_jwt_extended import create_access_token, decode_token
 from sqlalchemy import func, select
 
 from app.auth.permissions import Role
-from app.canvass.models import DoorKnock
+from app.canvass.models import DoorKnock, SyncBatch
 from app.extensions import db
 from app.people.models import Interaction, InteractionKind, SurveyAnswer
 from app.turfs.cutting import CutSpec
@@ -108,6 +108,9 @@ def test_a_shift_offline_then_sync(live, browser):  # noqa: F811
     context.set_offline(False)
     page.wait_for_selector("#outbox.synced", timeout=20000)
     assert knocks(server, ids["list_id"]) == 10
+    # The phone sent its clock: the batch knows its offset (this phone's clock is ours).
+    offsets = server.run(lambda: db.session.scalars(select(SyncBatch.clock_offset_s)).all())
+    assert offsets and all(o is not None and abs(o) < 60 for o in offsets)
 
     def histories():
         door = db.session.scalar(

@@ -96,7 +96,7 @@ def test_only_the_lists_one_holds(client, org, headers, walk_list):
     )
 
 
-def test_knocks_recorded_before_the_list_was_taken_back_still_sync(
+def test_knocks_that_arrive_after_the_list_was_taken_back_are_held_for_review(
     client, headers, phone, walk_list, canvasser
 ):
     before = knock(walk_list, 0, result="not_home",
@@ -108,8 +108,11 @@ def test_knocks_recorded_before_the_list_was_taken_back_still_sync(
     after = knock(walk_list, 1, result="not_home",
                   client_at=(datetime.now(UTC) + timedelta(seconds=5)).isoformat())  # fmt: skip
     body = sync(client, phone, before, after)
-    assert [r["status"] for r in body["results"]] == ["applied", "rejected"]
-    assert body["results"][1]["code"] == "not_assigned"
+    # The phone's time decides nothing: both are kept (the phone lets them go) and held.
+    assert [(r["status"], r["code"]) for r in body["results"]] == [
+        ("applied", "held_for_review"), ("applied", "held_for_review")]  # fmt: skip
+    knocks = [db.session.get(DoorKnock, r["door_knock_id"]) for r in body["results"]]
+    assert {k.status.value for k in knocks} == {"held"}
     mine = client.get("/api/v1/walk-lists?mine=true", headers=phone).get_json()
     assert mine["items"] == []
     # Handed back to them: the list is theirs again, one assignment as before.
@@ -117,7 +120,8 @@ def test_knocks_recorded_before_the_list_was_taken_back_still_sync(
                            json={"user_ids": [canvasser.id]}, headers=headers)  # fmt: skip
     assert response.status_code == 200, response.get_json()
     assert [a["user_id"] for a in response.get_json()["assignees"]] == [canvasser.id]
-    assert sync(client, phone, after)["applied"] == 1
+    again = knock(walk_list, 2, result="not_home")
+    assert sync(client, phone, again)["results"][0]["code"] is None
 
 
 def test_answers_tags_and_branches(client, phone, walk_list):

@@ -5,6 +5,7 @@
 import { call, download, session, signIn, signOut } from "./api.js";
 import { $, escapeText, say } from "./dom.js";
 import * as events from "./events.js";
+import * as review from "./review.js";
 import * as volunteers from "./volunteers.js";
 
 const state = {
@@ -22,11 +23,12 @@ function progressColour(share) {
   return `hsl(${hue}, 70%, ${55 - 10 * s}%)`;
 }
 
-// ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID] ----
+// ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID], #/review ----
 const SCREENS = {
   map: { permission: "turfs.read", show: showMap, hide() {} },
   events: { permission: "events.manage", ...events },
   volunteers: { permission: "volunteers.manage", ...volunteers },
+  review: { permission: "canvass.review", ...review },
 };
 const shell = { me: null, shown: null };
 const can = (permission) => Boolean(shell.me && shell.me.permissions.includes(permission));

@@ -201,7 +201,8 @@
       let body;
       try {
         body = await api("POST", "/api/v1/canvass/sync",
-          { device_id: device, records: pending.map((item) => item.record) });
+          { device_id: device, sent_at: new Date().toISOString(),
+            records: pending.map((item) => item.record) });
       } catch (error) {
         // Offline, a server error or a login to redo: everything stays queued as it was.
         await markTried(pending, error);
