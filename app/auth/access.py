@@ -12,7 +12,7 @@ from flask_jwt_extended import get_jwt, verify_jwt_in_request
 
 from app.accounts.models import User
 from app.audit.context import set_actor
-from app.auth.permissions import Access, Permission
+from app.auth.permissions import BROWSE_LIMITS, HIDDEN_PERSON_FIELDS, Access, Permission
 from app.core.errors import PermissionDenied
 
 #: Attribute on a view function naming its Permission or Access; the role matrix reads it.
@@ -25,6 +25,23 @@ def current_user() -> User:
 
 def current_claims() -> dict[str, Any]:
     return get_jwt()
+
+
+def check_browse(user: User, args: dict[str, Any]) -> None:
+    """Refuse a page beyond what the user's role may read of one search (BROWSE_LIMITS)."""
+    limit = BROWSE_LIMITS[user.role]
+    if limit is not None and args["page"] * args["per_page"] > limit:
+        raise PermissionDenied(
+            f"Your role ({user.role}) may read the first {limit} people of a search: narrow "
+            "it, or ask for an export.",
+            code="browse_limit",
+            fields={"page": [f"page x per_page may not exceed {limit}."]},
+        )
+
+
+def hidden_person_fields(user: User) -> frozenset[str]:
+    """The fields of a person the user's role is not shown (HIDDEN_PERSON_FIELDS)."""
+    return HIDDEN_PERSON_FIELDS[user.role]
 
 
 def _mark(wrapper: Callable, access: Permission | Access, *, secured: bool) -> None:

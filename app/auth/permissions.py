@@ -105,6 +105,31 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FINANCE: frozenset({Permission.ORGANIZATION_READ, Permission.PEOPLE_READ}),
 }
 
+#: Fields of a person each role is not shown (the rest of ``app.people.schemas`` it is):
+#: the least each needs. Organizers build lists and run events: names, doors, contact points,
+#: party and age, never a full birth date or a ballot record. Finance works with donors: who
+#: they are and how to reach them, nothing of the voter file. docs/api.md has the table.
+_VOTER_RECORD = frozenset({"party", "registration_status", "registrations", "votes"})
+HIDDEN_PERSON_FIELDS: dict[Role, frozenset[str]] = {
+    Role.ADMIN: frozenset(),
+    Role.DIRECTOR: frozenset(),
+    Role.ORGANIZER: frozenset({"birth_date", "registrations", "votes"}),
+    Role.CANVASSER: frozenset(),  # reads people only through the walk lists it holds
+    Role.FINANCE: frozenset(_VOTER_RECORD | {"birth_date", "birth_year", "gender"}),
+}
+
+#: How many people of one search a role may page through (``page * per_page``); None: all.
+#: Beyond it is a copy of the voter file, which is what the (audited) export is for: an
+#: organizer sees enough of a universe to check it and cuts walk lists from it, as VAN lets a
+#: user without export rights look at a list but not walk away with it.
+BROWSE_LIMITS: dict[Role, int | None] = {
+    Role.ADMIN: None,
+    Role.DIRECTOR: None,
+    Role.ORGANIZER: 500,
+    Role.CANVASSER: 0,
+    Role.FINANCE: 50,  # look a donor up; never browse the file
+}
+
 # Who may hand out which role through an invitation (nobody grants more than they hold).
 INVITABLE_ROLES: dict[Role, frozenset[Role]] = {
     Role.ADMIN: frozenset(Role),

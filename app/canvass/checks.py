@@ -1,8 +1,9 @@
 """Checks of a synced record that reject it with a reason, before anything is written: the
 list is the user's (held; taken back or closed before the record arrived, it is kept for a
-director's review whatever time the phone gives it), the home and the people are on it,
-the results are known, the answers fit the script (known questions, allowed values, branches
-taken); a phone clock that is clearly wrong is not believed."""
+director's review whatever time the phone gives it), the home and the people are on it and may
+still be contacted (``person_protected`` otherwise), the results are known, the answers fit the
+script (known questions, allowed values, branches taken); a phone clock that is clearly wrong is
+not believed."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from app.accounts.models import User
 from app.auth.permissions import Permission
 from app.canvass.models import QuestionKind, ResultCode, Script
 from app.extensions import db
+from app.people.models import Person
+from app.people.visibility import Channel, may_contact
 from app.walklists.models import (
     WalkList,
     WalkListAssignment,
@@ -70,6 +73,7 @@ class Stop:
     address_id: int
     household_id: int
     person_ids: frozenset[int]
+    protected: frozenset[int] = frozenset()  # listed, but may no longer be knocked for
 
 
 @dataclass
@@ -101,15 +105,18 @@ def stops_of(records: list[dict[str, Any]]) -> dict[tuple[int, int], Stop]:
             WalkListStop.household_id,
             WalkListStop.address_id,
             func.array_agg(WalkListPerson.person_id),
+            func.array_agg(WalkListPerson.person_id).filter(~may_contact(Channel.DOOR)),
         )
         .outerjoin(WalkListPerson, WalkListPerson.stop_id == WalkListStop.id)
+        .outerjoin(Person, Person.id == WalkListPerson.person_id)
         .where(tuple_(WalkListStop.walk_list_id, WalkListStop.household_id).in_(sorted(pairs)))
         .group_by(WalkListStop.walk_list_id, WalkListStop.household_id, WalkListStop.address_id)
     )
     return {
         (list_id, household_id): Stop(address_id, household_id,
-                                      frozenset(p for p in people if p is not None))
-        for list_id, household_id, address_id, people in rows
+                                      frozenset(p for p in people if p is not None),
+                                      frozenset(protected or ()))
+        for list_id, household_id, address_id, people, protected in rows
     }  # fmt: skip
 
 
@@ -126,8 +133,15 @@ def check_record(context: Context, n: int, record: dict[str, Any]) -> Plan:
         if entry["person_id"] not in listed:
             raise Rejected("person_not_on_list", "That person is not at this home on the list.",
                            {"person_id": entry["person_id"]})  # fmt: skip
+        if entry["person_id"] in stop.protected:
+            raise Rejected("person_protected", "That person may no longer be contacted.",
+                           {"person_id": entry["person_id"]})  # fmt: skip
+    if stop.protected and stop.protected >= listed and not record["new_people"]:
+        raise Rejected("person_protected", "Nobody at this home may be contacted any more.",
+                       {"household_id": record["household_id"]})  # fmt: skip
     script = context.scripts.get(None)
-    results = _results(context, record, listed, script)
+    # A door result counts for the others at the home, never for a protected person.
+    results = _results(context, record, listed - stop.protected, script)
     new_people = [
         (entry, _result_of(context, entry, record, script), check_answers(script, entry["answers"]))
         for entry in record["new_people"]

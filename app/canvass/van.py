@@ -6,7 +6,8 @@ VAN takes a result code *or* responses, never both (responses imply Canvassed). 
 named by their VAN ID when the campaign has it (``custom_fields.van_id``, as a VAN export
 carries it), else by the state voter file id (``StateFileID``); someone with neither, a
 result with no VAN result id, or a Canvassed knock with no mapped answers is listed as
-skipped with the reason instead of being sent wrong.
+skipped with the reason instead of being sent wrong. A knock of a person who may no longer be
+contacted (confidential, deceased, do-not-contact) is skipped as ``person_protected``.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from typing import Any
 from sqlalchemy import BigInteger, func, select
 
 from app.accounts.models import User
-from app.canvass.models import Question, QuestionKind, ResultCode, Script
+from app.canvass.models import Question, QuestionKind, ResultCode, ResultEffect, Script
 from app.core.errors import ValidationError
 from app.extensions import db
 from app.people.models import Interaction, InteractionKind, Person
 from app.people.operations import campaign_zone
+from app.people.visibility import Channel, is_listable, may_contact
 from app.voters.models import Registration
 
 #: VAN's contact type "Walk" and input type "API" (the defaults; a campaign may override).
@@ -43,6 +45,8 @@ class Knock:
     answers: dict[str, Any]
     occurred_at: datetime
     canvasser: str
+    listable: bool  # not confidential (app.people.visibility.is_listable)
+    contactable: bool  # may still be knocked for (may_contact at the door)
 
 
 def export(organization_id: int, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,6 +67,8 @@ def export(organization_id: int, args: Mapping[str, Any]) -> dict[str, Any]:
     items, skipped = [], []
     for knock in _knocks(organization_id, args):
         reason, body = _body(knock, codes, questions)
+        if not _may_send(knock, codes.get(knock.result or "")):
+            reason, body = "person_protected", None
         if reason is None and not (knock.van_id or knock.state_file_id):
             reason = "no_van_id"
         if reason:
@@ -107,6 +113,17 @@ def to_csv_rows(exported: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _may_send(knock: Knock, code: ResultCode | None) -> bool:
+    """A protected person's knocks stay here, read when the export runs. One exception: the
+    knock whose own result made a (not confidential) person deceased or do-not-contact still
+    goes, since that is how VAN learns to leave them alone too."""
+    if knock.contactable:
+        return True
+    reports = code is not None and code.effect in (ResultEffect.DECEASED,
+                                                   ResultEffect.DO_NOT_CONTACT)  # fmt: skip
+    return knock.listable and reports
 
 
 def _path(knock: Knock) -> str:
@@ -166,6 +183,8 @@ def _knocks(organization_id: int, args: Mapping[str, Any]) -> list[Knock]:
             Interaction.data["answers"],
             Interaction.occurred_at,
             func.coalesce(User.name, ""),
+            is_listable(),
+            may_contact(Channel.DOOR),
         )
         .join(Person, Person.id == Interaction.person_id)
         .outerjoin(User, User.id == Interaction.user_id)

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from app.audit.operations import record_audit
+from app.audit.reads import record_bulk_read
 from app.auth.access import current_user, require
 from app.auth.permissions import Permission
 from app.canvass import operations, queries, review, van
@@ -230,13 +230,9 @@ def export_van(args):
     Canvass Results file; with what could not be sent and why."""
     organization_id = current_user().organization_id
     exported = van.export(organization_id, args)
-    record_audit(
-        "canvass.export_van",
-        entity_type="door_knocks",
-        organization_id=organization_id,
-        changes={"format": args["format"], "items": len(exported["items"]),
-                 "skipped": len(exported["skipped"])},
-    )  # fmt: skip
+    record_bulk_read("canvass.export_van", entity_type="door_knocks",
+                     organization_id=organization_id, filter=args,
+                     rows=len(exported["items"]), skipped=len(exported["skipped"]))  # fmt: skip
     if args["format"] == "json":
         return exported
     body = csv_bytes(van.CSV_COLUMNS, van.to_csv_rows(exported))

@@ -14,6 +14,7 @@ from app.core.errors import NotFound, ValidationError
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.people.models import Interaction, Person, PersonEmail, PersonPhone
+from app.people.visibility import is_listable
 from app.voters.models import Election, Registration, Vote
 
 PERSON_SORTS = {
@@ -138,7 +139,7 @@ def get_profile(organization_id: int, person_id: int) -> PersonProfile:
                     Person.organization_id == organization_id,
                     Person.household_id == person.household_id,
                     Person.id != person.id,
-                    Person.merged_into_id.is_(None),
+                    is_listable(),  # a protected housemate is not shown beside the others
                 )
                 .order_by(Person.last_name, Person.first_name, Person.id)
             )

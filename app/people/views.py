@@ -2,10 +2,19 @@
 
 from datetime import UTC, datetime
 
+from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
-from app.auth.access import current_user, public, require
+from app.audit.reads import record_bulk_read
+from app.auth.access import (
+    check_browse,
+    current_user,
+    hidden_person_fields,
+    public,
+    require,
+)
 from app.auth.permissions import Permission
 from app.core.pagination import page_schema
 from app.people import confirmations, operations, queries
@@ -29,21 +38,49 @@ blp = Blueprint(
 )
 
 
+def _shown(
+    schema: type[Schema], obj, *, prefix: str = "", item: type[Schema] | None = None, status=200
+) -> Response:
+    """``obj`` dumped through ``schema`` less the fields the caller's role is not shown
+    (``HIDDEN_PERSON_FIELDS``); ``item`` and ``prefix`` name a page's person schema."""
+    declared = (item or schema)._declared_fields
+    hidden = [prefix + name for name in hidden_person_fields(current_user()) if name in declared]
+    response = jsonify(schema(exclude=hidden).dump(obj))
+    response.status_code = status
+    return response
+
+
+def _person(obj, status: int = 200) -> Response:
+    return _shown(PersonSchema, obj, status=status)
+
+
+def _profile(obj) -> Response:
+    return _shown(PersonProfileSchema, obj)
+
+
 @blp.route("/people")
 class PeopleView(MethodView):
     @require(Permission.PEOPLE_READ)
     @blp.arguments(PersonListArgsSchema, location="query")
     @blp.response(200, page_schema(PersonSummarySchema))
     def get(self, args):
-        """Search people by name prefix, registration key, email, phone or household."""
-        return queries.list_people(current_user().organization_id, args)
+        """Search people by name prefix, registration key, email, phone or household. A role
+        reads as far into one search as its browse limit; paging is audited."""
+        user = current_user()
+        check_browse(user, args)
+        page = queries.list_people(user.organization_id, args)
+        if page.page > 1 or page.pages > 1:  # a look-up is one page; more is a bulk read
+            record_bulk_read("people.list", filter=args, rows=len(page.items),
+                             entity_type="people", total=page.total)  # fmt: skip
+        return _shown(page_schema(PersonSummarySchema), page, prefix="items.",
+                      item=PersonSummarySchema)  # fmt: skip
 
     @require(Permission.PEOPLE_EDIT)
     @blp.arguments(PersonCreateSchema)
     @blp.response(201, PersonSchema)
     def post(self, body):
         """Add a person who is not on the voter file (a volunteer, a donor)."""
-        return operations.create_person(current_user().organization_id, body)
+        return _person(operations.create_person(current_user().organization_id, body), 201)
 
 
 @blp.route("/people/<id:person_id>")
@@ -52,7 +89,7 @@ class PersonView(MethodView):
     @blp.response(200, PersonProfileSchema)
     def get(self, person_id):
         """The profile; a merged-away person answers with ``merged_into_id`` set."""
-        return queries.get_profile(current_user().organization_id, person_id)
+        return _profile(queries.get_profile(current_user().organization_id, person_id))
 
     @require(Permission.PEOPLE_EDIT)
     @blp.arguments(PersonUpdateSchema, required=False)
@@ -60,7 +97,7 @@ class PersonView(MethodView):
     def patch(self, changes, person_id):
         """Edit names, birth, tags, custom fields, suppressions, emails and phones."""
         person = queries.get_person(current_user().organization_id, person_id)
-        return operations.update_person(person, changes)
+        return _person(operations.update_person(person, changes))
 
 
 @blp.route("/people/<id:person_id>/interactions")
@@ -94,7 +131,7 @@ def merge_person(body, person_id):
     kept = queries.get_person(user.organization_id, person_id)
     other = queries.get_person(user.organization_id, body["other_id"], field="other_id")
     merge_people(user.id, kept, other)
-    return queries.get_profile(user.organization_id, kept.id)
+    return _profile(queries.get_profile(user.organization_id, kept.id))
 
 
 def _held_row(held) -> dict:

@@ -39,6 +39,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from app.core.geo import to_db
 from app.people.grid import cover
 from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
+from app.people.visibility import Channel, is_reachable
 from app.voters.models import VOTE_METHOD_CODES, Registration, Vote
 
 #: Interactions that count as contact attempts.
@@ -88,11 +89,8 @@ def suppression_clauses(filter: Mapping[str, Any]) -> list[ColumnElement[bool]]:
     """Deceased, moved and do-not-contact people leave every list unless asked for."""
     if filter.get("include_suppressed"):
         return []
-    return [
-        Person.is_deceased.is_(False),
-        Person.has_moved.is_(False),
-        Person.do_not_contact.is_(False),
-    ]
+    # listable_people has said who may be listed; this is who may still be knocked for.
+    return [is_reachable(Channel.DOOR), Person.has_moved.is_(False)]
 
 
 def _int_array(values: list[int], item_type=Integer) -> ColumnElement:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit.operations import describe_changes, record_audit
+from app.audit.reads import record_bulk_read
 from app.core.errors import Conflict
 from app.extensions import db
 from app.universes.export import csv_lines
@@ -88,15 +89,13 @@ def export_universe(universe: Universe) -> Iterator[str]:
     """
     search = Search.of(universe)
     counts = count_search(search)
-    record_audit(
+    record_bulk_read(
         "universe.export",
         entity=universe,
-        changes={
-            "rows": counts["people"],
-            "households": counts["households"],
-            "household_mode": str(universe.household_mode),
-            "filter": universe.filter,
-        },
+        filter=universe.filter,
+        rows=counts["people"],
+        households=counts["households"],
+        household_mode=str(universe.household_mode),
     )
     db.session.flush()
     return csv_lines(export_rows(search), year=search.now.year)

@@ -30,6 +30,7 @@ from app.core.errors import NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.people.models import Person
+from app.people.visibility import is_listable
 from app.universes.filters import FilterContext, match_clause, suppression_clauses
 from app.universes.models import HouseholdMode, Universe
 from app.voters.models import Address, Household
@@ -81,11 +82,7 @@ EXPORT_COLUMNS = (
 def listable_people(organization_id: int) -> Select:
     """The people a universe may ever show: the campaign's own, never confidential ones (a
     protected voter must not reach a list or an export), never merged-away duplicates."""
-    return select(Person).where(
-        Person.organization_id == organization_id,
-        Person.confidential.is_(False),
-        Person.merged_into_id.is_(None),
-    )
+    return select(Person).where(Person.organization_id == organization_id, is_listable())
 
 
 @dataclass

@@ -4,7 +4,8 @@ from flask import Response, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.auth.access import current_user, require
+from app.audit.reads import record_bulk_read
+from app.auth.access import check_browse, current_user, require
 from app.auth.permissions import Permission
 from app.core.pagination import page_schema
 from app.universes import operations, queries
@@ -92,8 +93,16 @@ def count_universe(universe_id):
 @blp.arguments(UniversePeopleArgsSchema, location="query")
 @blp.response(200, page_schema(UniversePersonSchema))
 def universe_people(args, universe_id):
-    """A page of the universe's people with their door, in walking order by default."""
-    return queries.page_search(queries.Search.of(_universe(universe_id)), args)
+    """A page of the universe's people with their door, in walking order by default. A role
+    without the export reads as far as its browse limit (organizers: the first 500); every
+    page is audited."""
+    check_browse(current_user(), args)
+    universe = _universe(universe_id)
+    page = queries.page_search(queries.Search.of(universe), args)
+    asked = {**args, "universe": universe.filter}
+    record_bulk_read("universe.people", entity=universe, filter=asked, rows=len(page.items),
+                     total=page.total)  # fmt: skip
+    return page
 
 
 @blp.route("/universes/<id:universe_id>/export.csv", methods=["GET"])

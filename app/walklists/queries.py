@@ -17,6 +17,7 @@ from app.core.links import public_url
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.people.models import Interaction, InteractionKind, Person
+from app.people.visibility import Channel, may_contact
 from app.voters.models import Address, Household
 from app.walklists.models import (
     WalkList,
@@ -193,8 +194,12 @@ def stop_rows(walk_list: WalkList) -> list[dict[str, Any]]:
     )
     knocked = _knocked_people(walk_list)
     notes = place_notes(list(addresses))
+    hidden = hidden_people(walk_list.id)
     rows = []
     for stop in walk_list.stops:
+        people = [p for p in stop.people if p.person_id not in hidden]
+        if stop.people and not people:
+            continue  # nobody left to knock for: the door leaves the list too
         address = addresses[stop.address_id]
         rows.append(
             {
@@ -208,7 +213,7 @@ def stop_rows(walk_list: WalkList) -> list[dict[str, Any]]:
                 "zip": address.zip,
                 "lon": address.lon,
                 "lat": address.lat,
-                "people": [_person(p, year, knocked) for p in stop.people],
+                "people": [_person(p, year, knocked) for p in people],
                 "place_notes": [
                     {k: v for k, v in n.items() if k != "household_id"}
                     for n in notes.get(stop.address_id, [])
@@ -217,6 +222,19 @@ def stop_rows(walk_list: WalkList) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def hidden_people(list_id: int) -> set[int]:
+    """The people on the list who may no longer be shown at the door (flagged confidential,
+    deceased or do-not-contact since the list was made): every read of the list leaves them
+    out."""
+    return set(
+        db.session.scalars(
+            select(WalkListPerson.person_id)
+            .join(Person, Person.id == WalkListPerson.person_id)
+            .where(WalkListPerson.walk_list_id == list_id, ~may_contact(Channel.DOOR))
+        )
+    )
 
 
 def street_line(address) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.core.geo import from_db
 from app.extensions import db
 from app.people.models import Person
+from app.people.visibility import Channel, is_reachable
 from app.turfs.inputs import streets_near
 from app.turfs.walking import walking_route
 from app.universes.queries import Search
@@ -38,13 +39,13 @@ class Home:
 
 def homes_at(search: Search, where) -> list[Home]:
     """Households (matching ``where``) with a target, and everybody shown there: the
-    listable people living there (never a confidential voter), targets first."""
+    people living there who may be knocked for (``is_reachable``), targets first."""
     target_ids = set(
         db.session.scalars(
             search.people()
             .where(search.match)
             .join(Household, Household.id == Person.household_id)
-            .where(where)
+            .where(where, is_reachable(Channel.DOOR))
             .with_only_columns(Person.id)
         )
     )
@@ -55,7 +56,8 @@ def homes_at(search: Search, where) -> list[Home]:
         .where(
             Person.household_id.in_(
                 select(Person.household_id).where(Person.id.in_(target_ids)).scalar_subquery()
-            )
+            ),
+            is_reachable(Channel.DOOR),
         )
         .with_only_columns(Person.id, Household.id, Household.address_id, Household.unit)
         .order_by(Household.id, Person.last_name, Person.first_name, Person.id)

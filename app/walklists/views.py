@@ -5,6 +5,7 @@ from flask import Response
 from flask_smorest import Blueprint
 from shapely.geometry import mapping
 
+from app.audit.reads import record_bulk_read
 from app.auth.access import current_user, require
 from app.auth.permissions import Permission
 from app.core.codes import qr_image
@@ -191,6 +192,8 @@ def list_sheet(args, list_id):
     summary = _summary(walk_list)
     stops = queries.stop_rows(walk_list)
     kind = args["format"]
+    record_bulk_read("walk_list.sheet", entity=walk_list, filter=args,
+                     rows=sum(len(stop["people"]) for stop in stops))  # fmt: skip
     if kind == "csv":
         body = sheets.to_csv(stops)
     elif kind == "xlsx":
