@@ -131,8 +131,8 @@ def _events_world(organization) -> dict[str, int | str]:
 
     start = datetime.now(UTC) + timedelta(days=3)
     shift = {"starts_at": start, "ends_at": start + timedelta(hours=2), "capacity": 5}
-    event = create_event(organization.id, None, {"name": "Matrix", "kind": "rally",
-                                                 "shifts": [shift]})  # fmt: skip
+    actor = Actor.system(organization.id, "test")
+    event = create_event(actor, {"name": "Matrix", "kind": "rally", "shifts": [shift]})
     return {"event_id": event.id, "code": event.code, "token": "no-such-signup",
             "check_in_id": 2**40, "team_id": 2**40, "shift_id": event.shifts[0].id,
             "signup_id": 2**40}  # fmt: skip

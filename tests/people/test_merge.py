@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.auth.permissions import Role
+from app.core.actor import Actor
 from app.extensions import db
 from app.people.models import InteractionKind, Person, PersonEmail, PersonPhone
 from app.people.operations import record_interaction
@@ -270,8 +271,7 @@ def test_sign_ups_check_ins_and_the_volunteer_profile_follow(client, headers, or
     start = datetime(2027, 3, 6, 15, tzinfo=UTC)
     shift = {"starts_at": start, "ends_at": start.replace(hour=17), "capacity": 5}
     event = create_event(
-        org.id,
-        None,
+        Actor.system(org.id, "test"),
         {"name": "Launch", "kind": "rally", "shifts": [shift, {**shift, "role": "driver"}]},
     )
     both, only_theirs = event.shifts
@@ -330,8 +330,7 @@ def test_a_seat_freed_by_the_merge_goes_to_whoever_waits(client, headers, org, p
     start = datetime(2027, 3, 6, 15, tzinfo=UTC)
     shift = {"starts_at": start, "ends_at": start.replace(hour=17), "has_waitlist": True}
     event = create_event(
-        org.id,
-        None,
+        Actor.system(org.id, "test"),
         {
             "name": "Launch",
             "kind": "canvass_launch",
