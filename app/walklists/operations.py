@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.audit.operations import record_audit
 from app.auth.permissions import Permission
+from app.core.actor import Actor
 from app.core.codes import new_code, normalise_code
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.geo import to_db
@@ -58,8 +59,7 @@ def lifetime_end(expires_at: datetime | None, now: datetime | None = None) -> da
 
 
 def create_turf_list(
-    organization_id: int,
-    user_id: int | None,
+    actor: Actor,
     turf: Turf,
     search: Search,
     *,
@@ -70,6 +70,7 @@ def create_turf_list(
 ) -> WalkList:
     """The turf's doors with somebody on the list, in walking order. Doors another active
     list holds are left off (and counted); a turf with none left is a 409."""
+    organization_id, user_id = actor.organization_id, actor.user_id
     if turf.status != TurfStatus.ACTIVE:
         raise Conflict("The turf was retired (re-cut or merged); pick an active turf.",
                        code="turf_retired")  # fmt: skip
@@ -118,8 +119,7 @@ def create_turf_list(
 
 
 def create_near_list(
-    organization_id: int,
-    user_id: int | None,
+    actor: Actor,
     lon: float,
     lat: float,
     count: int,
@@ -133,6 +133,7 @@ def create_near_list(
 ) -> WalkList:
     """The ``count`` nearest target doors to (lon, lat) that nobody has knocked and no
     active list holds, walked from the nearest one."""
+    organization_id, user_id = actor.organization_id, actor.user_id
     checkout.release_expired(organization_id)
     origin = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
     target_homes = (
