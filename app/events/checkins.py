@@ -345,7 +345,9 @@ def _assign_to_volunteer(walk_list: WalkList, person_id: int, by_user_id: int | 
         .where(VolunteerProfile.person_id == person_id)
     )
     if user is not None and user.can(Permission.WALKLISTS_CLAIM):
-        assign(walk_list, [user.id], by_user_id)
+        # The one who checked them in hands the list: the kiosk's or organiser's user, or
+        # nobody (the volunteer checked themself in).
+        assign(Actor(walk_list.organization_id, by_user_id, "check-in"), walk_list, [user.id])
 
 
 def hours(shift: Shift, check_in: CheckIn | None, canvasser_user_id: int | None = None) -> float:

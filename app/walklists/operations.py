@@ -114,7 +114,7 @@ def create_turf_list(
             "doors_held_elsewhere": skipped,
         },
     )
-    _assign_all(walk_list, assignee_ids or [], user_id)
+    _assign_all(actor, walk_list, assignee_ids or [])
     return walk_list
 
 
@@ -205,7 +205,7 @@ def create_near_list(
         entity=walk_list,
         changes={"kind": "near", "universe_id": universe_id, "doors": walk_list.door_count},
     )
-    _assign_all(walk_list, assignee_ids or [], user_id)
+    _assign_all(actor, walk_list, assignee_ids or [])
     return walk_list
 
 
@@ -228,12 +228,12 @@ def _new_list(
     return walk_list
 
 
-def _assign_all(walk_list: WalkList, user_ids: list[int], by_user_id: int | None) -> None:
+def _assign_all(actor: Actor, walk_list: WalkList, user_ids: list[int]) -> None:
     if user_ids:
-        assign(walk_list, user_ids, by_user_id)
+        assign(actor, walk_list, user_ids)
 
 
-def assign(walk_list: WalkList, user_ids: list[int], by_user_id: int | None) -> list[int]:
+def assign(actor: Actor, walk_list: WalkList, user_ids: list[int]) -> list[int]:
     """Hand the list to canvassers of the campaign (any who already hold it stay)."""
     _require_active(walk_list)
     users = db.session.scalars(
@@ -254,7 +254,7 @@ def assign(walk_list: WalkList, user_ids: list[int], by_user_id: int | None) -> 
     holding = {a.user_id for a in walk_list.assignments}
     added = [i for i in dict.fromkeys(user_ids) if i not in holding]
     for user_id in added:
-        _hold(walk_list, user_id, assigned_by_id=by_user_id, claimed=False)
+        _hold(walk_list, user_id, assigned_by_id=actor.user_id, claimed=False)
     db.session.flush()
     if added:
         record_audit("walk_lists.assign", entity=walk_list, changes={"user_ids": added})
@@ -275,12 +275,12 @@ def unassign(walk_list: WalkList, user_id: int) -> None:
             f"{walk_list.name} is no longer yours.")  # fmt: skip
 
 
-def claim(user: User, code: str) -> WalkList:
+def claim(actor: Actor, code: str) -> WalkList:
     """A canvasser takes a list with its code (typed, or read from the QR code)."""
-    checkout.release_expired(user.organization_id)
+    checkout.release_expired(actor.organization_id)
     walk_list = db.session.scalar(
         select(WalkList).where(
-            WalkList.organization_id == user.organization_id,
+            WalkList.organization_id == actor.organization_id,
             WalkList.code == normalise_code(code),
         )
     )
@@ -288,10 +288,10 @@ def claim(user: User, code: str) -> WalkList:
         raise NotFound("No list has that code; check it with your organiser.",
                        code="walk_list_not_found", fields={"code": code})  # fmt: skip
     _require_active(walk_list)
-    if all(a.user_id != user.id for a in walk_list.assignments):
-        _hold(walk_list, user.id, assigned_by_id=None, claimed=True)
+    if all(a.user_id != actor.user_id for a in walk_list.assignments):
+        _hold(walk_list, actor.user_id, assigned_by_id=None, claimed=True)
         db.session.flush()
-        record_audit("walk_lists.claim", entity=walk_list, changes={"user_id": user.id})
+        record_audit("walk_lists.claim", entity=walk_list, changes={"user_id": actor.user_id})
     return walk_list
 
 

@@ -127,7 +127,7 @@ def get_list(list_id):
 @blp.response(200, WalkListDetailSchema)
 def claim_list(body):
     """Take a list with its code (typed, or scanned from the QR code on the sheet)."""
-    return _detail(operations.claim(current_user(), body["code"]))
+    return _detail(operations.claim(current_actor(), body["code"]))
 
 
 @blp.route("/walk-lists/<id:list_id>/assignments", methods=["POST"])
@@ -136,9 +136,8 @@ def claim_list(body):
 @blp.response(200, WalkListSchema)
 def assign(body, list_id):
     """Hand the list to canvassers; those already holding it keep it."""
-    user = current_user()
-    walk_list = queries.get_list(user, list_id)
-    operations.assign(walk_list, body["user_ids"], user.id)
+    walk_list = queries.get_list(current_user(), list_id)
+    operations.assign(current_actor(), walk_list, body["user_ids"])
     return _summary(walk_list)
 
 

@@ -58,8 +58,8 @@ def live(make_empty_database):
         )
         turfs = db.session.scalars(select(Turf).filter_by(cut_id=cut.id).order_by(Turf.id)).all()
         lists = [create_turf_list(Actor.of(dana), t, Search(org.id, {})) for t in turfs[:2]]
-        assign(lists[0], [kim.id], dana.id)
-        assign(lists[1], [lee.id], dana.id)
+        assign(Actor.of(dana), lists[0], [kim.id])
+        assign(Actor.of(dana), lists[1], [lee.id])
         return {"lists": [w.id for w in lists], "kim": kim.id, "lee": lee.id}
 
     for server in serve(make_empty_database, "doorstep_review"):
