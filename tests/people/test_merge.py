@@ -231,7 +231,9 @@ def test_merge_operation_refuses_people_of_two_campaigns(org):
     from app.people.merging import merge_people
 
     with pytest.raises(ValidationError) as refused:
-        merge_people(None, create_person(org), create_person(create_organization()))
+        merge_people(
+            Actor.system(org.id, "test"), create_person(org), create_person(create_organization())
+        )
     assert refused.value.code == "merge_across_organizations"
 
 
@@ -251,9 +253,11 @@ def test_survey_answers_move_and_the_same_day_answer_stays_as_history(
     from app.people.operations import add_note
 
     volunteer, voter, _, _ = pair
-    add_note(director.id, voter, "called", EARLY, {"support": "3"})
-    add_note(director.id, voter, "called", None, {"support": "2"})
-    add_note(director.id, volunteer, "met", None, {"support": "1"})  # same day as the voter's
+    add_note(Actor.of(director), voter, "called", EARLY, {"support": "3"})
+    add_note(Actor.of(director), voter, "called", None, {"support": "2"})
+    add_note(
+        Actor.of(director), volunteer, "met", None, {"support": "1"}
+    )  # same day as the voter's
     assert _merge(client, headers, volunteer.id, voter.id).status_code == 200
     answers = db.session.execute(
         select(SurveyAnswer.person_id, SurveyAnswer.answer).order_by(SurveyAnswer.answer)
