@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.accounts.models import Organization, User
 from app.accounts.operations import create_organization, create_user
 from app.auth.permissions import Role
+from app.core.actor import Actor
 from app.events.models import Event, EventKind
 from app.events.operations import create_event
 from app.extensions import db
@@ -105,4 +106,4 @@ def load_demo_event(organization_id: int) -> Event:
               "address": "4700 Baltimore Ave, Philadelphia, PA 19143", "lon": -75.2155,
               "lat": 39.9481, "description": "Training at 10, on the doors by 10:30.",
               "shifts": shifts}  # fmt: skip
-    return create_event(organization_id, None, fields)
+    return create_event(Actor.system(organization_id, "cli:demo"), fields)

@@ -28,6 +28,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.accounts.operations import create_organization, create_user
 from app.auth.permissions import Role
+from app.core.actor import Actor
 from app.extensions import db
 from app.universes.queries import Search
 from app.walklists.operations import create_near_list
@@ -86,7 +87,8 @@ def seed(homes: int, flats: int) -> dict:
     for n in range(flats):
         home(block, f"{n // 4 + 1}{'ABCD'[n % 4]}")
     db.session.flush()
-    walk_list = create_near_list(org.id, None, LON, LAT, homes + 1, Search(org.id, {}),
+    actor = Actor.system(org.id, "bench")
+    walk_list = create_near_list(actor, LON, LAT, homes + 1, Search(org.id, {}),
                                  assignee_ids=[user.id])  # fmt: skip
     db.session.commit()
     return {"email": email, "list_id": walk_list.id, "code": walk_list.code}

@@ -15,6 +15,7 @@ from app.accounts.queries import find_invitation_by_token, hash_invitation_token
 from app.audit.context import set_actor
 from app.audit.operations import describe_changes, record_audit
 from app.auth.permissions import Role, can_invite
+from app.core.actor import Actor
 from app.core.contact import normalise_email, normalise_phone
 from app.core.errors import Conflict, Gone, NotFound, PermissionDenied, ValidationError
 from app.core.links import public_url
@@ -71,7 +72,7 @@ def create_user(
 
 
 def invite_user(
-    inviter: User,
+    actor: Actor,
     *,
     role: Role,
     email: str | None = None,
@@ -79,6 +80,7 @@ def invite_user(
     name: str | None = None,
 ) -> tuple[Invitation, str]:
     """Create a single-use invitation and queue its link; returns the invitation and token."""
+    inviter = db.session.get(User, actor.user_id)  # the signed-in user, from the identity map
     if not can_invite(inviter.role, role):
         raise PermissionDenied(
             f"A {inviter.role} may not invite a {role}.", code="role_not_grantable"
@@ -190,7 +192,7 @@ def accept_invitation(token: str, *, name: str, password: str, email: str | None
     return user
 
 
-def revoke_invitation(actor: User, invitation_id: int) -> Invitation:
+def revoke_invitation(actor: Actor, invitation_id: int) -> Invitation:
     invitation = db.session.scalar(
         select(Invitation).where(
             Invitation.id == invitation_id, Invitation.organization_id == actor.organization_id
@@ -214,7 +216,7 @@ def _active_admins(organization_id: int) -> int:
     )
 
 
-def update_user(actor: User, user: User, changes: dict[str, Any]) -> User:
+def update_user(actor: Actor, user: User, changes: dict[str, Any]) -> User:
     """Change a user's role, name, phone or active flag; disabling ends every session."""
     if changes.get("phone"):
         changes["phone"] = normalise_phone(changes["phone"])

@@ -18,7 +18,7 @@ from app.accounts.schemas import (
     UserSchema,
     UserUpdateSchema,
 )
-from app.auth.access import current_user, public, require
+from app.auth.access import current_actor, current_user, public, require
 from app.auth.operations import login_new_user, logout_everywhere
 from app.auth.permissions import Permission
 from app.auth.schemas import SessionSchema
@@ -68,7 +68,7 @@ class UserView(MethodView):
     @blp.response(200, UserSchema)
     def patch(self, changes, user_id):
         """Change role, name, phone; disable (ends every session) or re-enable."""
-        actor = current_user()
+        actor = current_actor()
         user = queries.get_user(actor.organization_id, user_id)
         return operations.update_user(actor, user, changes)
 
@@ -96,7 +96,7 @@ class InvitationsView(MethodView):
     @blp.response(201, InvitationCreatedSchema)
     def post(self, body):
         """Invite a person by email or phone; the link is sent and also returned."""
-        invitation, token = operations.invite_user(current_user(), **body)
+        invitation, token = operations.invite_user(current_actor(), **body)
         invitation.link = operations.invitation_link(token)
         return invitation
 
@@ -106,7 +106,7 @@ class InvitationsView(MethodView):
 @blp.response(200, InvitationSchema)
 def revoke_invitation(invitation_id):
     """Revoke a pending invitation; its link stops working."""
-    return operations.revoke_invitation(current_user(), invitation_id)
+    return operations.revoke_invitation(current_actor(), invitation_id)
 
 
 @blp.route("/invitations/lookup", methods=["POST"])

@@ -13,6 +13,7 @@ from flask_jwt_extended import get_jwt, verify_jwt_in_request
 from app.accounts.models import User
 from app.audit.context import set_actor
 from app.auth.permissions import BROWSE_LIMITS, HIDDEN_PERSON_FIELDS, Access, Permission
+from app.core.actor import Actor
 from app.core.errors import PermissionDenied
 
 #: Attribute on a view function naming its Permission or Access; the role matrix reads it.
@@ -21,6 +22,11 @@ ACCESS_ATTRIBUTE = "_doorstep_access"
 
 def current_user() -> User:
     return jwt_current_user
+
+
+def current_actor() -> Actor:
+    """The signed-in user as the ``Actor`` operations take."""
+    return Actor.of(jwt_current_user)
 
 
 def current_claims() -> dict[str, Any]:

@@ -16,6 +16,7 @@ from app.audit.operations import record_audit
 from app.canvass import effects
 from app.canvass.models import DoorKnock, KnockStatus, Script, SyncBatch
 from app.canvass.queries import gps_trust
+from app.core.actor import Actor
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -82,25 +83,25 @@ def get_batch(organization_id: int, batch_id: int, *, lock: bool = False) -> Syn
     return batch
 
 
-def hold(batch: SyncBatch, reviewer: User | None, reason: str) -> SyncBatch:
+def hold(actor: Actor | None, batch: SyncBatch, reason: str) -> SyncBatch:
     """Take the batch's knocks out of the records until a director releases them (no
     reviewer: held by the sync itself, as it arrived)."""
     _must_be(batch, KnockStatus.APPLIED)
     effects.void(batch.organization_id, _interactions(batch), datetime.now(UTC))
-    return _mark(batch, reviewer, KnockStatus.HELD, reason)
+    return _mark(batch, actor, KnockStatus.HELD, reason)
 
 
-def release(batch: SyncBatch, reviewer: User) -> SyncBatch:
+def release(actor: Actor, batch: SyncBatch) -> SyncBatch:
     """Put a held batch's knocks back into the records, as if they had just been synced."""
     _must_be(batch, KnockStatus.HELD)
     script = db.session.scalar(
         select(Script).where(Script.organization_id == batch.organization_id, Script.is_default)
     )
     effects.revive(batch.organization_id, _interactions(batch), script)
-    return _mark(batch, reviewer, KnockStatus.APPLIED, "")
+    return _mark(batch, actor, KnockStatus.APPLIED, "")
 
 
-def roll_back(batch: SyncBatch, reviewer: User, reason: str) -> SyncBatch:
+def roll_back(actor: Actor, batch: SyncBatch, reason: str) -> SyncBatch:
     """Undo the batch for good; each person's history gets a note of the rollback."""
     _must_be(batch, KnockStatus.APPLIED, KnockStatus.HELD)
     now = datetime.now(UTC)
@@ -113,7 +114,7 @@ def roll_back(batch: SyncBatch, reviewer: User, reason: str) -> SyncBatch:
             "person_id": i.person_id,
             "kind": InteractionKind.NOTE,
             "occurred_at": now,
-            "user_id": reviewer.id,
+            "user_id": actor.user_id,
             "summary": f"Door knock of {i.occurred_at:%Y-%m-%d %H:%M} rolled back: {reason}"[:300],
             "data": {
                 "rolled_back_interaction_id": i.id,
@@ -126,7 +127,7 @@ def roll_back(batch: SyncBatch, reviewer: User, reason: str) -> SyncBatch:
     ]
     if notes:
         db.session.execute(insert(Interaction).values(notes))
-    return _mark(batch, reviewer, KnockStatus.ROLLED_BACK, reason)
+    return _mark(batch, actor, KnockStatus.ROLLED_BACK, reason)
 
 
 def _must_be(batch: SyncBatch, *allowed: KnockStatus) -> None:
@@ -153,13 +154,13 @@ def _interactions(batch: SyncBatch) -> list[Interaction]:
     )
 
 
-def _mark(batch: SyncBatch, reviewer: User | None, status: KnockStatus, reason: str) -> SyncBatch:
+def _mark(batch: SyncBatch, actor: Actor | None, status: KnockStatus, reason: str) -> SyncBatch:
     before = batch.status
     db.session.execute(
         update(DoorKnock).where(DoorKnock.sync_batch_id == batch.id).values(status=status)
     )
     batch.status = status
-    batch.reviewed_by_id = reviewer.id if reviewer else None
+    batch.reviewed_by_id = actor.user_id if actor else None
     batch.reviewed_at = datetime.now(UTC)
     batch.review_reason = reason
     verb = {KnockStatus.HELD: "hold", KnockStatus.APPLIED: "release"}.get(status, "roll_back")
@@ -167,7 +168,7 @@ def _mark(batch: SyncBatch, reviewer: User | None, status: KnockStatus, reason: 
         f"sync_batch.{verb}",
         entity=batch,
         changes={"status": [before.value, status.value], "reason": reason,
-                 "user_id": batch.user_id, "on_arrival": reviewer is None},
+                 "user_id": batch.user_id, "on_arrival": actor is None},
     )  # fmt: skip
     db.session.flush()
     return batch

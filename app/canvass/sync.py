@@ -35,6 +35,7 @@ from app.canvass.limits import NewPeopleBudget
 from app.canvass.models import DoorKnock, NoteScope, PlaceNote, ResultCode, Script, SyncBatch
 from app.canvass.schemas import KnockRecordSchema
 from app.canvass.signs import batch_flags
+from app.core.actor import Actor
 from app.core.bulk import insert_rows
 from app.core.errors import DoorstepError
 from app.extensions import db
@@ -58,10 +59,11 @@ class Outcome:
 
 
 def sync_batch(
-    user: User, device_id: str, records: list[dict[str, Any]], sent_at: datetime | None = None
+    actor: Actor, device_id: str, records: list[dict[str, Any]], sent_at: datetime | None = None
 ) -> list[Outcome]:
     """Apply ``records`` (raw dicts) the phone sent at ``sent_at`` (its clock); one outcome
     per record, in the order sent."""
+    user = db.session.get(User, actor.user_id)  # the signed-in canvasser (its role is checked)
     ensure_defaults(user.organization_id)
     now = datetime.now(UTC)
     context = Context(
@@ -143,7 +145,7 @@ def _hold_late(context: Context, plans: list[Plan], outcomes: dict[int, Outcome]
     batch = db.session.get(SyncBatch, context.held_batch_id)
     batch.records = batch.applied = len(late)
     batch.flags = batch_flags(context, late)
-    review.hold(batch, None, HELD_ON_ARRIVAL)
+    review.hold(None, batch, HELD_ON_ARRIVAL)
     for plan in late:
         outcomes[plan.n] = Outcome(str(plan.record["uuid"]), "applied", "held_for_review",
                                    "Kept for a director's review: " + HELD_ON_ARRIVAL,

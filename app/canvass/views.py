@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.audit.reads import record_bulk_read
-from app.auth.access import current_user, require
+from app.auth.access import current_actor, current_user, require
 from app.auth.permissions import Permission
 from app.canvass import operations, queries, review, van
 from app.canvass.defaults import ensure_defaults
@@ -76,7 +76,7 @@ def setup():
 def sync(body):
     """Apply a batch of door knocks: each at most once (by its UUID), each answered on its
     own; the good records of a batch are kept when others are rejected."""
-    outcomes = sync_batch(current_user(), body["device_id"], body["records"], body["sent_at"])
+    outcomes = sync_batch(current_actor(), body["device_id"], body["records"], body["sent_at"])
     counts = {s: sum(o.status == s for o in outcomes) for s in ("applied", "duplicate", "rejected")}
     return {
         "results": outcomes,
@@ -187,9 +187,9 @@ def list_batches(args):
 def hold_batch(body, batch_id):
     """Hold a batch: its knocks leave the histories, list progress and universes (their
     answers fall back to what else was said that day) until it is released."""
-    user = current_user()
-    batch = review.get_batch(user.organization_id, batch_id, lock=True)
-    return review.batch_rows([review.hold(batch, user, body["reason"])])[0]
+    actor = current_actor()
+    batch = review.get_batch(actor.organization_id, batch_id, lock=True)
+    return review.batch_rows([review.hold(actor, batch, body["reason"])])[0]
 
 
 @blp.route("/batches/<id:batch_id>/release", methods=["POST"])
@@ -197,8 +197,8 @@ def hold_batch(body, batch_id):
 @blp.response(200, BatchSchema)
 def release_batch(batch_id):
     """Release a held batch: its knocks count again, as if just synced."""
-    user = current_user()
-    batch = review.release(review.get_batch(user.organization_id, batch_id, lock=True), user)
+    actor = current_actor()
+    batch = review.release(actor, review.get_batch(actor.organization_id, batch_id, lock=True))
     return review.batch_rows([batch])[0]
 
 
@@ -209,9 +209,9 @@ def release_batch(batch_id):
 def roll_back_batch(body, batch_id):
     """Roll a batch back for good: the knocks and their interactions stay, marked, and each
     person's history gets a note of the rollback."""
-    user = current_user()
-    batch = review.get_batch(user.organization_id, batch_id, lock=True)
-    return review.batch_rows([review.roll_back(batch, user, body["reason"])])[0]
+    actor = current_actor()
+    batch = review.get_batch(actor.organization_id, batch_id, lock=True)
+    return review.batch_rows([review.roll_back(actor, batch, body["reason"])])[0]
 
 
 @blp.route("/exports/van", methods=["GET"])

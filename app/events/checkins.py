@@ -29,6 +29,7 @@ from app.accounts.models import User
 from app.auth.models import FormSubmission
 from app.auth.permissions import Permission
 from app.canvass.models import DoorKnock, KnockStatus
+from app.core.actor import Actor
 from app.core.codes import new_code, normalise_code
 from app.core.errors import Conflict, DoorstepError, NotFound, PermissionDenied, TooManyRequests
 from app.events.locks import lock_signup
@@ -75,14 +76,14 @@ def door_code(event: Event) -> str:
 
 
 def sync_check_ins(
-    event: Event, user_id: int, device_id: str, records: list[dict[str, Any]]
+    actor: Actor, event: Event, device_id: str, records: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Apply a kiosk's queued records, each on its own: one refused record (an unknown code,
     walk-ins closed) does not stop the others. Returns one result per record, in order."""
     if event.status != EventStatus.SCHEDULED:
         raise Conflict("The event is cancelled.", code="event_cancelled")
     _lock_signups(event, records)
-    return [_apply(event, user_id, device_id, record) for record in records]
+    return [_apply(event, actor.user_id, device_id, record) for record in records]
 
 
 def _lock_signups(event: Event, records: list[dict[str, Any]]) -> None:
@@ -344,7 +345,9 @@ def _assign_to_volunteer(walk_list: WalkList, person_id: int, by_user_id: int | 
         .where(VolunteerProfile.person_id == person_id)
     )
     if user is not None and user.can(Permission.WALKLISTS_CLAIM):
-        assign(walk_list, [user.id], by_user_id)
+        # The one who checked them in hands the list: the kiosk's or organiser's user, or
+        # nobody (the volunteer checked themself in).
+        assign(Actor(walk_list.organization_id, by_user_id, "check-in"), walk_list, [user.id])
 
 
 def hours(shift: Shift, check_in: CheckIn | None, canvasser_user_id: int | None = None) -> float:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Organization
 from app.audit.operations import changed_fields, record_audit
+from app.core.actor import Actor
 from app.core.codes import new_code
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.geo import to_db
@@ -31,11 +32,12 @@ from app.people.operations import find_person_from_form, record_interaction
 from app.turfs.models import Turf
 
 
-def create_event(organization_id: int, user_id: int | None, fields: dict[str, Any]) -> Event:
+def create_event(actor: Actor, fields: dict[str, Any]) -> Event:
     shifts = fields.pop("shifts", [])
     fields.setdefault("time_zone", None)
-    event = Event(organization_id=organization_id, code=new_code(Event.code), created_by_id=user_id,
-                  **_event_fields(organization_id, fields))  # fmt: skip
+    event = Event(organization_id=actor.organization_id, code=new_code(Event.code),
+                  created_by_id=actor.user_id,
+                  **_event_fields(actor.organization_id, fields))  # fmt: skip
     db.session.add(event)
     db.session.flush()
     for shift in shifts:

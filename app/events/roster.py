@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
 
+from app.core.actor import Actor
 from app.core.errors import Conflict
 from app.events.checkins import SELF_CHECK_IN_OPENS, check_in_signup
 from app.events.locks import lock_shifts, lock_signup
@@ -36,7 +37,7 @@ from app.people.models import InteractionKind, Person
 from app.people.operations import record_interaction
 
 
-def set_by_organiser(signup: Signup, status: SignupStatus, user_id: int) -> Signup:
+def set_by_organiser(actor: Actor, signup: Signup, status: SignupStatus) -> Signup:
     """An organiser changes a sign-up from the roster: cancels it (the waitlist moves up),
     seats a waiting or cancelled person (when there is a seat), marks attendance (a check-in)
     or a no-show, or takes a no-show back. An attendance taken stays: it has its history."""
@@ -63,7 +64,7 @@ def set_by_organiser(signup: Signup, status: SignupStatus, user_id: int) -> Sign
         raise Conflict("The shift has not started: attendance is taken from its start.",
                        code="shift_not_started", fields={"status": [status.value]})  # fmt: skip
     if status == SignupStatus.COMPLETED:
-        check_in_signup(signup, method=CheckInMethod.ROSTER, user_id=user_id)
+        check_in_signup(signup, method=CheckInMethod.ROSTER, user_id=actor.user_id)
         return signup
     if status == SignupStatus.NO_SHOW:
         if signup.status not in (SignupStatus.REGISTERED, SignupStatus.CONFIRMED):
@@ -78,7 +79,7 @@ def set_by_organiser(signup: Signup, status: SignupStatus, user_id: int) -> Sign
     was = signup.status
     set_status(signup, status)
     record_interaction(db.session.get(Person, signup.person_id), InteractionKind.EVENT_SIGNUP,
-                       user_id=user_id, result=status.value,
+                       user_id=actor.user_id, result=status.value,
                        summary=f"Made {status.value} by an organiser: {shift_label(signup.shift)}",
                        data={"shift_id": signup.shift_id, "was": was.value})  # fmt: skip
     if was in (SignupStatus.WAITLISTED, SignupStatus.CANCELLED):

@@ -5,7 +5,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.auth.access import current_user, public, require, signed_in
+from app.auth.access import current_actor, current_user, public, require, signed_in
 from app.auth.permissions import Permission
 from app.auth.throttle import throttle_form
 from app.core.codes import qr_image
@@ -54,8 +54,7 @@ class Events(MethodView):
     @blp.response(201, EventSchema)
     def post(self, body):
         """A new event with its shifts (time slots, roles, seats, waitlist, walk-ins)."""
-        user = current_user()
-        return queries.event_row(operations.create_event(user.organization_id, user.id, body))
+        return queries.event_row(operations.create_event(current_actor(), body))
 
 
 @blp.route("/events/<id:event_id>")
@@ -117,10 +116,10 @@ def set_signup_status(body, event_id, signup_id):
     """An organiser changes a sign-up: cancel it (the waitlist moves up), seat a waiting or
     cancelled person (409 shift_full without a seat), mark attendance or a no-show, or take a
     no-show back. A checked-in sign-up is refused (409 signup_checked_in)."""
-    user = current_user()
-    event = queries.get_event(user.organization_id, event_id)
+    actor = current_actor()
+    event = queries.get_event(actor.organization_id, event_id)
     signup = queries.get_signup(event, signup_id)
-    roster.set_by_organiser(signup, body["status"], user.id)
+    roster.set_by_organiser(actor, signup, body["status"])
     [row] = queries.roster(event, signup.id)
     return row
 
@@ -141,9 +140,9 @@ def kiosk(event_id):
 def check_in(body, event_id):
     """A kiosk's queued check-ins (scans, names found, walk-ins), each applied once: the same
     record again is a duplicate, a person scanned twice is checked in once."""
-    user = current_user()
-    event = queries.get_event(user.organization_id, event_id)
-    return {"results": checkins.sync_check_ins(event, user.id, body["device_id"], body["records"])}
+    actor = current_actor()
+    event = queries.get_event(actor.organization_id, event_id)
+    return {"results": checkins.sync_check_ins(actor, event, body["device_id"], body["records"])}
 
 
 @blp.route("/events/<id:event_id>/check-ins/<id:check_in_id>/check-out", methods=["POST"])

@@ -8,6 +8,7 @@ from typing import IO, Any
 from werkzeug.utils import secure_filename
 
 from app.audit.operations import describe_changes, record_audit
+from app.core.actor import Actor
 from app.core.errors import Conflict
 from app.extensions import db
 from app.imports.jobs import create_job
@@ -15,11 +16,11 @@ from app.imports.models import ImportJob, ImportKind, ImportMapping
 from app.imports.uploads import upload_dir
 
 
-def queue_import(user, stream: IO[bytes], filename: str, form: dict[str, Any]) -> ImportJob:
+def queue_import(actor: Actor, stream: IO[bytes], filename: str, form: dict[str, Any]) -> ImportJob:
     """Save the upload and queue its job; the worker (``doorstep worker``) runs it."""
     kind: ImportKind = form["kind"]
     name = secure_filename(filename) or "upload"
-    path = upload_dir() / f"{user.organization_id}-{uuid.uuid4().hex}-{name}"
+    path = upload_dir() / f"{actor.organization_id}-{uuid.uuid4().hex}-{name}"
     with open(path, "wb") as out:
         while chunk := stream.read(1024 * 1024):
             out.write(chunk)
@@ -41,28 +42,30 @@ def queue_import(user, stream: IO[bytes], filename: str, form: dict[str, Any]) -
             "barrier": form.get("barrier", False),
         }
     job = create_job(
-        user.organization_id,
+        actor.organization_id,
         kind,
         path,
         filename=filename or name,
         layout=form.get("layout", ""),
         options=options,
-        user_id=user.id,
+        user_id=actor.user_id,
     )
     record_audit("import.queue", entity=job, changes={"kind": kind.value, "file": job.filename})
     return job
 
 
-def create_mapping(user, fields: dict[str, Any]) -> ImportMapping:
+def create_mapping(actor: Actor, fields: dict[str, Any]) -> ImportMapping:
     if db.session.scalar(
         db.select(ImportMapping.id).filter_by(
-            organization_id=user.organization_id, name=fields["name"]
+            organization_id=actor.organization_id, name=fields["name"]
         )
     ):
         raise Conflict(
             "A mapping with this name exists.", code="mapping_exists", fields={"name": "taken"}
         )
-    mapping = ImportMapping(organization_id=user.organization_id, created_by_id=user.id, **fields)
+    mapping = ImportMapping(
+        organization_id=actor.organization_id, created_by_id=actor.user_id, **fields
+    )
     db.session.add(mapping)
     changes = describe_changes(mapping)
     db.session.flush()

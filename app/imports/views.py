@@ -4,7 +4,7 @@ from flask import Response, current_app, request, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.auth.access import current_user, require
+from app.auth.access import current_actor, current_user, require
 from app.auth.permissions import Permission
 from app.core.errors import ValidationError
 from app.core.pagination import page_schema
@@ -60,7 +60,7 @@ class ImportsView(MethodView):
             raise ValidationError(
                 "Attach the file as the multipart part 'file'.", fields={"file": "missing"}
             )
-        job = operations.queue_import(current_user(), upload.stream, upload.filename, form)
+        job = operations.queue_import(current_actor(), upload.stream, upload.filename, form)
         return _dump(job)
 
 
@@ -104,7 +104,7 @@ class MappingsView(MethodView):
     @blp.response(201, ImportMappingSchema)
     def post(self, fields):
         """Save a mapping; import with ``layout`` = its name."""
-        return operations.create_mapping(current_user(), fields)
+        return operations.create_mapping(current_actor(), fields)
 
 
 @blp.route("/import-mappings/<id:mapping_id>")

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 
+from app.core.actor import Actor
 from app.extensions import db
 from app.outreach.models import Channel, PushSubscription
 from app.outreach.operations import queue_message
@@ -27,12 +28,12 @@ class PushUser(Protocol):
     organization_id: int
 
 
-def subscribe(user: PushUser, fields: dict[str, Any], user_agent: str) -> PushSubscription:
-    """Keep this browser's subscription for ``user`` (a phone handed to another canvasser
-    moves with its new owner)."""
+def subscribe(actor: Actor, fields: dict[str, Any], user_agent: str) -> PushSubscription:
+    """Keep this browser's subscription for the acting user (a phone handed to another
+    canvasser moves with its new owner)."""
     values = {
-        "organization_id": user.organization_id,
-        "user_id": user.id,
+        "organization_id": actor.organization_id,
+        "user_id": actor.user_id,
         "endpoint": fields["endpoint"],
         "p256dh": fields["keys"]["p256dh"],
         "auth": fields["keys"]["auth"],
@@ -48,11 +49,11 @@ def subscribe(user: PushUser, fields: dict[str, Any], user_agent: str) -> PushSu
     return db.session.get(PushSubscription, subscription_id, populate_existing=True)
 
 
-def unsubscribe(user: PushUser, endpoint: str) -> bool:
+def unsubscribe(actor: Actor, endpoint: str) -> bool:
     """Turn notifications off for this browser; False when it was not subscribed."""
     gone = db.session.execute(
         delete(PushSubscription)
-        .where(PushSubscription.user_id == user.id, PushSubscription.endpoint == endpoint)
+        .where(PushSubscription.user_id == actor.user_id, PushSubscription.endpoint == endpoint)
         .returning(PushSubscription.id)
     ).all()
     return bool(gone)

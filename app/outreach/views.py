@@ -8,7 +8,7 @@ from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from app.auth.access import current_user, public, signed_in
+from app.auth.access import current_actor, current_user, public, signed_in
 from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.core.links import public_url
 from app.extensions import db
@@ -47,7 +47,7 @@ def subscribe(body):
         raise ValidationError("This server does not send notifications (no VAPID key).",
                               code="push_not_configured")  # fmt: skip
     _check_endpoint(body["endpoint"])
-    return push.subscribe(current_user(), body, request.user_agent.string or "")
+    return push.subscribe(current_actor(), body, request.user_agent.string or "")
 
 
 @blp.route("/push/subscriptions/<id:subscription_id>", methods=["DELETE"])
@@ -55,13 +55,13 @@ def subscribe(body):
 @blp.response(204)
 def unsubscribe(subscription_id):
     """Stop notifying me in this browser."""
-    user = current_user()
+    actor = current_actor()
     endpoint = db.session.scalar(
         select(PushSubscription.endpoint).where(
-            PushSubscription.id == subscription_id, PushSubscription.user_id == user.id
+            PushSubscription.id == subscription_id, PushSubscription.user_id == actor.user_id
         )
     )
-    if endpoint is None or not push.unsubscribe(user, endpoint):
+    if endpoint is None or not push.unsubscribe(actor, endpoint):
         raise NotFound("No such subscription of yours.", code="subscription_not_found")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.audit.operations import describe_changes, record_audit
+from app.core.actor import Actor
 from app.core.errors import Conflict, ValidationError
 from app.core.signals import person_merged
 from app.extensions import db
@@ -40,7 +41,7 @@ _SUPPRESSIONS = ("is_deceased", "has_moved", "do_not_contact", "confidential")
 _SEARCH_COLUMNS = ("party", "registration_status", "confidential", "vote_codes", "household_id")
 
 
-def merge_people(user_id: int | None, kept: Person, other: Person) -> Person:
+def merge_people(actor: Actor, kept: Person, other: Person) -> Person:
     """Merge ``other`` into ``kept``: ``other`` stays as a pointer (``merged_into_id``).
 
     Interactions, survey answers, emails and phones move to ``kept``, and the rooms above people
@@ -107,7 +108,7 @@ def merge_people(user_id: int | None, kept: Person, other: Person) -> Person:
     record_interaction(
         kept,
         InteractionKind.MERGE,
-        user_id=user_id,
+        user_id=actor.user_id,
         summary=f"Merged with {other.full_name or 'no name'} (#{other.id})"[:300],
         data={"merged_person_id": other.id, "merged_person_name": other.full_name, **moved},
     )

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Organization
 from app.audit.operations import describe_changes, record_audit
+from app.core.actor import Actor
 from app.core.contact import normalise_email, normalise_phone
 from app.core.errors import Conflict, ValidationError
 from app.extensions import db
@@ -212,7 +213,7 @@ def _same_campaign(existing: Interaction, person: Person) -> Interaction:
 
 
 def add_note(
-    user_id: int,
+    actor: Actor,
     person: Person,
     summary: str,
     occurred_at: datetime | None,
@@ -223,7 +224,7 @@ def add_note(
     interaction = record_interaction(
         person,
         InteractionKind.NOTE,
-        user_id=user_id,
+        user_id=actor.user_id,
         summary=summary,
         occurred_at=occurred_at,
         data={"answers": answers} if answers else None,

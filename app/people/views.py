@@ -10,6 +10,7 @@ from marshmallow import Schema
 from app.audit.reads import record_bulk_read
 from app.auth.access import (
     check_browse,
+    current_actor,
     current_user,
     hidden_person_fields,
     public,
@@ -114,10 +115,10 @@ class InteractionsView(MethodView):
     @blp.response(201, InteractionSchema)
     def post(self, body, person_id):
         """Write a note; on a merged-away person it lands on the one it was merged into."""
-        user = current_user()
-        person = queries.get_person(user.organization_id, person_id)
+        actor = current_actor()
+        person = queries.get_person(actor.organization_id, person_id)
         return operations.add_note(
-            user.id, person, body["summary"], body.get("occurred_at"), body.get("answers")
+            actor, person, body["summary"], body.get("occurred_at"), body.get("answers")
         )
 
 
@@ -127,11 +128,11 @@ class InteractionsView(MethodView):
 @blp.response(200, PersonProfileSchema)
 def merge_person(body, person_id):
     """Merge another record of this person into this one; both histories are kept."""
-    user = current_user()
-    kept = queries.get_person(user.organization_id, person_id)
-    other = queries.get_person(user.organization_id, body["other_id"], field="other_id")
-    merge_people(user.id, kept, other)
-    return _profile(queries.get_profile(user.organization_id, kept.id))
+    actor = current_actor()
+    kept = queries.get_person(actor.organization_id, person_id)
+    other = queries.get_person(actor.organization_id, body["other_id"], field="other_id")
+    merge_people(actor, kept, other)
+    return _profile(queries.get_profile(actor.organization_id, kept.id))
 
 
 def _held_row(held) -> dict:

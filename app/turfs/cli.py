@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from shapely.geometry import mapping, shape
 
 from app.audit.context import acting_as
+from app.core.actor import Actor
 from app.core.transactions import commit
 
 
@@ -116,7 +117,9 @@ def cut_command(
             saved_ids: list[int] = []
             if save:
                 record = operations.commit_cut(
-                    organization_id, None, spec, name or f"Cut at {target} doors"
+                    Actor.system(organization_id, "cli:turf-cut"),
+                    spec,
+                    name or f"Cut at {target} doors",
                 )
                 commit()
                 from app.turfs.queries import cut_turf_ids

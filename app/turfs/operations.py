@@ -13,6 +13,7 @@ from shapely.geometry import MultiPolygon
 from sqlalchemy import delete, func, insert, select
 
 from app.audit.operations import record_audit
+from app.core.actor import Actor
 from app.core.geo import from_db, to_db
 from app.extensions import db
 from app.turfs.cutting import CutPlan, CutSpec, plan_cut
@@ -27,8 +28,9 @@ def multipolygon(geometry) -> MultiPolygon:
     return MultiPolygon(parts)
 
 
-def commit_cut(organization_id: int, user_id: int | None, spec: CutSpec, name: str) -> TurfCut:
+def commit_cut(actor: Actor, spec: CutSpec, name: str) -> TurfCut:
     """Cut as the preview did and store the turfs; turfs outside the area stay as they were."""
+    organization_id, user_id = actor.organization_id, actor.user_id
     plan = plan_cut(organization_id, spec)
     record = TurfCut(
         organization_id=organization_id,

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.audit.operations import record_audit
-from app.auth.access import current_user, require
+from app.auth.access import current_actor, current_user, require
 from app.auth.permissions import Permission
 from app.core.errors import ValidationError
 from app.core.geo import polygon_from_geojson
@@ -75,10 +75,9 @@ def preview_cut(body):
 def commit_cut(body):
     """Cut and save. Turfs outside the area stay as they are; inside it, the new turfs take
     every door (older turfs there are trimmed, or retired when left empty)."""
-    user = current_user()
     spec = _spec(body)
     record = operations.commit_cut(
-        user.organization_id, user.id, spec, body.get("name") or f"Cut at {spec.target} doors"
+        current_actor(), spec, body.get("name") or f"Cut at {spec.target} doors"
     )
     return {**_cut_fields(record), "turf_ids": queries.cut_turf_ids(record.id)}
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.accounts.models import User
 from app.audit.operations import describe_changes, record_audit
 from app.audit.reads import record_bulk_read
+from app.core.actor import Actor
 from app.core.errors import Conflict
 from app.extensions import db
 from app.universes.export import csv_lines
@@ -32,7 +32,7 @@ def _check_name_free(organization_id: int, name: str, universe_id: int | None = 
 
 
 def create_universe(
-    actor: User,
+    actor: Actor,
     *,
     name: str,
     filter: Mapping[str, Any],
@@ -49,7 +49,7 @@ def create_universe(
         filter=dict(filter),
         household_mode=household_mode,
         is_shared=is_shared,
-        created_by_id=actor.id,
+        created_by_id=actor.user_id,
     )
     db.session.add(universe)
     changes = describe_changes(universe)

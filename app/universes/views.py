@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.audit.reads import record_bulk_read
-from app.auth.access import check_browse, current_user, require
+from app.auth.access import check_browse, current_actor, current_user, require
 from app.auth.permissions import Permission
 from app.core.pagination import page_schema
 from app.universes import operations, queries
@@ -55,7 +55,7 @@ class UniversesView(MethodView):
     @blp.response(201, UniverseSchema)
     def post(self, body):
         """Save a filter as a universe (shared with the campaign unless is_shared is false)."""
-        return operations.create_universe(current_user(), **body)
+        return operations.create_universe(current_actor(), **body)
 
 
 @blp.route("/universes/<id:universe_id>")

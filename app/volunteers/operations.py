@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.audit.operations import changed_fields, record_audit
+from app.core.actor import Actor
 from app.core.codes import new_code
 from app.core.errors import Conflict, Gone, ValidationError
 from app.core.links import public_url
@@ -190,8 +191,9 @@ def _team_fields(team: Team, fields: dict[str, Any]) -> None:
         team.organizer_user_id = fields["organizer_user_id"]
 
 
-def create_invite(organization_id: int, user_id: int, fields: dict[str, Any]) -> VolunteerInvite:
+def create_invite(actor: Actor, fields: dict[str, Any]) -> VolunteerInvite:
     """An invite link; each of team, shift and walk list is optional and checked here."""
+    organization_id, user_id = actor.organization_id, actor.user_id
     for field, model in (("team_id", Team), ("shift_id", Shift), ("walk_list_id", WalkList)):
         if fields.get(field) is not None:
             row = db.session.get(model, fields[field])

@@ -5,7 +5,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.auth.access import current_user, public, require
+from app.auth.access import current_actor, current_user, public, require
 from app.auth.permissions import Permission
 from app.auth.throttle import throttle_form
 from app.core.pagination import page_schema
@@ -136,8 +136,7 @@ class Invites(MethodView):
     @blp.response(201, InviteSchema)
     def post(self, body):
         """An invite link (/join/CODE): a team, a shift and a walk list, each optional."""
-        user = current_user()
-        return invites.invite_row(operations.create_invite(user.organization_id, user.id, body))
+        return invites.invite_row(operations.create_invite(current_actor(), body))
 
 
 def _confirmation(outcome: dict, typed_first_name: str) -> dict:

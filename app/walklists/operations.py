@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.audit.operations import record_audit
 from app.auth.permissions import Permission
+from app.core.actor import Actor
 from app.core.codes import new_code, normalise_code
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.geo import to_db
@@ -58,8 +59,7 @@ def lifetime_end(expires_at: datetime | None, now: datetime | None = None) -> da
 
 
 def create_turf_list(
-    organization_id: int,
-    user_id: int | None,
+    actor: Actor,
     turf: Turf,
     search: Search,
     *,
@@ -70,6 +70,7 @@ def create_turf_list(
 ) -> WalkList:
     """The turf's doors with somebody on the list, in walking order. Doors another active
     list holds are left off (and counted); a turf with none left is a 409."""
+    organization_id, user_id = actor.organization_id, actor.user_id
     if turf.status != TurfStatus.ACTIVE:
         raise Conflict("The turf was retired (re-cut or merged); pick an active turf.",
                        code="turf_retired")  # fmt: skip
@@ -113,13 +114,12 @@ def create_turf_list(
             "doors_held_elsewhere": skipped,
         },
     )
-    _assign_all(walk_list, assignee_ids or [], user_id)
+    _assign_all(actor, walk_list, assignee_ids or [])
     return walk_list
 
 
 def create_near_list(
-    organization_id: int,
-    user_id: int | None,
+    actor: Actor,
     lon: float,
     lat: float,
     count: int,
@@ -133,6 +133,7 @@ def create_near_list(
 ) -> WalkList:
     """The ``count`` nearest target doors to (lon, lat) that nobody has knocked and no
     active list holds, walked from the nearest one."""
+    organization_id, user_id = actor.organization_id, actor.user_id
     checkout.release_expired(organization_id)
     origin = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
     target_homes = (
@@ -204,7 +205,7 @@ def create_near_list(
         entity=walk_list,
         changes={"kind": "near", "universe_id": universe_id, "doors": walk_list.door_count},
     )
-    _assign_all(walk_list, assignee_ids or [], user_id)
+    _assign_all(actor, walk_list, assignee_ids or [])
     return walk_list
 
 
@@ -227,12 +228,12 @@ def _new_list(
     return walk_list
 
 
-def _assign_all(walk_list: WalkList, user_ids: list[int], by_user_id: int | None) -> None:
+def _assign_all(actor: Actor, walk_list: WalkList, user_ids: list[int]) -> None:
     if user_ids:
-        assign(walk_list, user_ids, by_user_id)
+        assign(actor, walk_list, user_ids)
 
 
-def assign(walk_list: WalkList, user_ids: list[int], by_user_id: int | None) -> list[int]:
+def assign(actor: Actor, walk_list: WalkList, user_ids: list[int]) -> list[int]:
     """Hand the list to canvassers of the campaign (any who already hold it stay)."""
     _require_active(walk_list)
     users = db.session.scalars(
@@ -253,7 +254,7 @@ def assign(walk_list: WalkList, user_ids: list[int], by_user_id: int | None) -> 
     holding = {a.user_id for a in walk_list.assignments}
     added = [i for i in dict.fromkeys(user_ids) if i not in holding]
     for user_id in added:
-        _hold(walk_list, user_id, assigned_by_id=by_user_id, claimed=False)
+        _hold(walk_list, user_id, assigned_by_id=actor.user_id, claimed=False)
     db.session.flush()
     if added:
         record_audit("walk_lists.assign", entity=walk_list, changes={"user_ids": added})
@@ -274,12 +275,12 @@ def unassign(walk_list: WalkList, user_id: int) -> None:
             f"{walk_list.name} is no longer yours.")  # fmt: skip
 
 
-def claim(user: User, code: str) -> WalkList:
+def claim(actor: Actor, code: str) -> WalkList:
     """A canvasser takes a list with its code (typed, or read from the QR code)."""
-    checkout.release_expired(user.organization_id)
+    checkout.release_expired(actor.organization_id)
     walk_list = db.session.scalar(
         select(WalkList).where(
-            WalkList.organization_id == user.organization_id,
+            WalkList.organization_id == actor.organization_id,
             WalkList.code == normalise_code(code),
         )
     )
@@ -287,10 +288,10 @@ def claim(user: User, code: str) -> WalkList:
         raise NotFound("No list has that code; check it with your organiser.",
                        code="walk_list_not_found", fields={"code": code})  # fmt: skip
     _require_active(walk_list)
-    if all(a.user_id != user.id for a in walk_list.assignments):
-        _hold(walk_list, user.id, assigned_by_id=None, claimed=True)
+    if all(a.user_id != actor.user_id for a in walk_list.assignments):
+        _hold(walk_list, actor.user_id, assigned_by_id=None, claimed=True)
         db.session.flush()
-        record_audit("walk_lists.claim", entity=walk_list, changes={"user_id": user.id})
+        record_audit("walk_lists.claim", entity=walk_list, changes={"user_id": actor.user_id})
     return walk_list
 
 

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from shapely.geometry import mapping
 
 from app.audit.reads import record_bulk_read
-from app.auth.access import current_user, require
+from app.auth.access import current_actor, current_user, require
 from app.auth.permissions import Permission
 from app.core.codes import qr_image
 from app.core.geo import from_db
@@ -65,8 +65,7 @@ def create_turf_list(body):
     another active list are left off; a list of none is a 409."""
     user = current_user()
     walk_list = operations.create_turf_list(
-        user.organization_id,
-        user.id,
+        current_actor(),
         get_turf(user.organization_id, body["turf_id"]),
         _search(body),
         universe_id=body.get("universe_id"),
@@ -84,10 +83,8 @@ def create_turf_list(body):
 def create_near_list(body):
     """ "Near me": the nearest un-knocked target doors to a point that no list holds, walked
     from the nearest."""
-    user = current_user()
     walk_list = operations.create_near_list(
-        user.organization_id,
-        user.id,
+        current_actor(),
         body["lon"],
         body["lat"],
         body["count"],
@@ -130,7 +127,7 @@ def get_list(list_id):
 @blp.response(200, WalkListDetailSchema)
 def claim_list(body):
     """Take a list with its code (typed, or scanned from the QR code on the sheet)."""
-    return _detail(operations.claim(current_user(), body["code"]))
+    return _detail(operations.claim(current_actor(), body["code"]))
 
 
 @blp.route("/walk-lists/<id:list_id>/assignments", methods=["POST"])
@@ -139,9 +136,8 @@ def claim_list(body):
 @blp.response(200, WalkListSchema)
 def assign(body, list_id):
     """Hand the list to canvassers; those already holding it keep it."""
-    user = current_user()
-    walk_list = queries.get_list(user, list_id)
-    operations.assign(walk_list, body["user_ids"], user.id)
+    walk_list = queries.get_list(current_user(), list_id)
+    operations.assign(current_actor(), walk_list, body["user_ids"])
     return _summary(walk_list)
 
 

@@ -13,6 +13,7 @@ from app.accounts.operations import invite_user
 from app.auth.access import ACCESS_ATTRIBUTE
 from app.auth.permissions import Access, Permission, Role, role_has
 from app.auth.tokens import issue_tokens
+from app.core.actor import Actor
 from app.extensions import db
 from app.universes.operations import create_universe
 from tests.conftest import TEST_CONFIG
@@ -65,9 +66,11 @@ def _build_world() -> dict:
     organization = create_organization()
     users = {role: create_user(organization, role) for role in Role}
     target = create_user(organization, Role.CANVASSER)
-    invitation, _ = invite_user(users[Role.ADMIN], email="matrix@example.org", role=Role.CANVASSER)
+    invitation, _ = invite_user(
+        Actor.of(users[Role.ADMIN]), email="matrix@example.org", role=Role.CANVASSER
+    )
     person = create_person(organization)
-    universe = create_universe(users[Role.ADMIN], name="Matrix", filter={})
+    universe = create_universe(Actor.of(users[Role.ADMIN]), name="Matrix", filter={})
     ids = {"user_id": target.id, "invitation_id": invitation.id, "person_id": person.id}
     ids["universe_id"] = universe.id
     ids.update(_import_world(organization))
@@ -128,8 +131,8 @@ def _events_world(organization) -> dict[str, int | str]:
 
     start = datetime.now(UTC) + timedelta(days=3)
     shift = {"starts_at": start, "ends_at": start + timedelta(hours=2), "capacity": 5}
-    event = create_event(organization.id, None, {"name": "Matrix", "kind": "rally",
-                                                 "shifts": [shift]})  # fmt: skip
+    actor = Actor.system(organization.id, "test")
+    event = create_event(actor, {"name": "Matrix", "kind": "rally", "shifts": [shift]})
     return {"event_id": event.id, "code": event.code, "token": "no-such-signup",
             "check_in_id": 2**40, "team_id": 2**40, "shift_id": event.shifts[0].id,
             "signup_id": 2**40}  # fmt: skip

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.core.actor import Actor
 from app.extensions import db
 from app.universes.operations import create_universe
 from tests.canvass.conftest import knock, person_at, sync
@@ -55,7 +56,7 @@ def test_paging_people_is_audited_and_a_look_up_is_not(client, org, headers, dir
 
 
 def test_universe_pages_and_exports_are_audited(client, headers, director, town):
-    universe = create_universe(director, name="Dems", filter={"party": ["D"]})
+    universe = create_universe(Actor.of(director), name="Dems", filter={"party": ["D"]})
     url = f"/api/v1/universes/{universe.id}/people?per_page=7&page=2"
     event = _one_read(client, headers, url, "universe.people")
     assert (event.entity_type, event.entity_id) == ("universes", str(universe.id))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.canvass.models import PlaceNote
+from app.core.actor import Actor
 from app.extensions import db
 from app.universes.queries import Search
 from app.walklists.operations import create_near_list
@@ -22,7 +23,7 @@ def building_list(org, canvasser) -> tuple[int, dict[str, int]]:
     for home in homes.values():
         create_person(org, household=home)
     db.session.flush()
-    walk_list = create_near_list(org.id, None, LON, LAT, 1, Search(org.id, {}),
+    walk_list = create_near_list(Actor.system(org.id, "test"), LON, LAT, 1, Search(org.id, {}),
                                  assignee_ids=[canvasser.id])  # fmt: skip
     return walk_list.id, {u: h.id for u, h in homes.items()}
 

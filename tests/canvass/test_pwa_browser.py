@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from app.auth.permissions import Role
 from app.canvass.models import DoorKnock, SyncBatch
+from app.core.actor import Actor
 from app.extensions import db
 from app.people.models import Interaction, InteractionKind, SurveyAnswer
 from app.turfs.cutting import CutSpec
@@ -35,9 +36,11 @@ def live(make_database):
         org = create_organization("PWA Campaign")
         kim = create_user(org, Role.CANVASSER, email="kim@pwa.test", name="Kim Canvass")
         town = build_town(org)
-        cut = commit_cut(org.id, None, CutSpec(target=52, polygon=_area(town)), "Town")
+        cut = commit_cut(
+            Actor.system(org.id, "test"), CutSpec(target=52, polygon=_area(town)), "Town"
+        )
         turf = sorted(cut_turfs(cut.id), key=lambda t: t.id)[0]
-        walk_list = create_turf_list(org.id, None, turf, Search(org.id, {}))
+        walk_list = create_turf_list(Actor.system(org.id, "test"), turf, Search(org.id, {}))
         return {"code": walk_list.code, "list_id": walk_list.id, "kim": kim.id}
 
     for server in serve(make_database, "doorstep_pwa"):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.auth.permissions import Role
 from app.canvass.models import PlaceNote
+from app.core.actor import Actor
 from app.extensions import db
 from app.universes.queries import Search
 from app.walklists.operations import create_near_list
@@ -49,7 +50,7 @@ def live(make_empty_database):
         for n, home in enumerate(homes):
             create_person(org, household=home, first_name=f"Resident{n}", last_name="Pine")
         db.session.flush()
-        walk_list = create_near_list(org.id, None, LON, LAT, 2, Search(org.id, {}),
+        walk_list = create_near_list(Actor.system(org.id, "test"), LON, LAT, 2, Search(org.id, {}),
                                      assignee_ids=[kim.id])  # fmt: skip
         return {"list_id": walk_list.id, "homes": [h.id for h in homes]}
 

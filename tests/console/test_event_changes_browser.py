@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.auth.permissions import Role
+from app.core.actor import Actor
 from app.events.models import Event, EventStatus, Signup, SignupStatus
 from app.events.operations import create_event, sign_up
 from app.extensions import db
@@ -32,7 +33,7 @@ def live(make_database):
     def seed():
         org = create_organization("Changes Campaign")
         olga = create_user(org, Role.ORGANIZER, email="olga@changes.test", name="Olga Organiser")
-        event = create_event(org.id, olga.id, {
+        event = create_event(Actor.of(olga), {
             "name": "Saturday canvass", "kind": "canvass_launch", "time_zone": "America/Chicago",
             "place_name": "Clark Park", "lat": 39.9483, "lon": -75.2167, "visibility": "public",
             "shifts": [{"role": "canvasser", "starts_at": START,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.auth.permissions import Role
+from app.core.actor import Actor
 from app.extensions import db
 from app.turfs.cutting import CutSpec
 from app.turfs.models import Turf
@@ -52,11 +53,13 @@ def live(make_empty_database):
         kim = create_user(org, Role.CANVASSER, email="kim@review.test", name="Kim Canvass")
         lee = create_user(org, Role.CANVASSER, email="lee@review.test", name="Lee Walker")
         town = build_town(org)
-        cut = commit_cut(org.id, None, CutSpec(target=52, polygon=_area(town)), "Town")
+        cut = commit_cut(
+            Actor.system(org.id, "test"), CutSpec(target=52, polygon=_area(town)), "Town"
+        )
         turfs = db.session.scalars(select(Turf).filter_by(cut_id=cut.id).order_by(Turf.id)).all()
-        lists = [create_turf_list(org.id, dana.id, t, Search(org.id, {})) for t in turfs[:2]]
-        assign(lists[0], [kim.id], dana.id)
-        assign(lists[1], [lee.id], dana.id)
+        lists = [create_turf_list(Actor.of(dana), t, Search(org.id, {})) for t in turfs[:2]]
+        assign(Actor.of(dana), lists[0], [kim.id])
+        assign(Actor.of(dana), lists[1], [lee.id])
         return {"lists": [w.id for w in lists], "kim": kim.id, "lee": lee.id}
 
     for server in serve(make_empty_database, "doorstep_review"):

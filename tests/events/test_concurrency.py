@@ -18,6 +18,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from app.auth.permissions import Role
+from app.core.actor import Actor
 from app.core.localdb import free_port
 from app.events import checkins
 from app.events.checkins import sync_check_ins
@@ -110,9 +111,9 @@ def seed_event(
     organiser = create_user(org, Role.ORGANIZER)
     shift = {"starts_at": starts_at, "ends_at": starts_at + timedelta(hours=2),
              "capacity": capacity}  # fmt: skip
-    event = create_event(org.id, organiser.id, {"name": "Phone bank", "kind": "phone_bank",
-                                                "time_zone": "America/New_York",
-                                                "shifts": [shift]})  # fmt: skip
+    event = create_event(Actor.of(organiser), {"name": "Phone bank", "kind": "phone_bank",
+                                               "time_zone": "America/New_York",
+                                               "shifts": [shift]})  # fmt: skip
     signups = [
         sign_up(event, {"first_name": name, "last_name": "Door", "email_consent": True,
                         "email": f"{name.lower()}@example.org",
@@ -132,8 +133,13 @@ def search(signup_id: int) -> dict:
 
 def kiosk(event_id: int, user_id: int, device_id: str, records: list[dict]):
     batch = CheckInBatchSchema().load({"device_id": device_id, "records": records})
-    return lambda: sync_check_ins(db.session.get(Event, event_id), user_id, device_id,
-                                  batch["records"])  # fmt: skip
+
+    def send():
+        event = db.session.get(Event, event_id)
+        actor = Actor(event.organization_id, user_id, "test")
+        return sync_check_ins(actor, event, device_id, batch["records"])
+
+    return send
 
 
 def test_two_kiosks_sending_the_same_people_check_each_in_once(committed):
@@ -244,7 +250,9 @@ def change_shift(shift_id: int, changes: dict) -> datetime:
 
 
 def cancel_by_organiser(signup_id: int, user_id: int) -> None:
-    set_by_organiser(db.session.get(Signup, signup_id), SignupStatus.CANCELLED, user_id)
+    signup = db.session.get(Signup, signup_id)
+    actor = Actor(signup.organization_id, user_id, "test")
+    set_by_organiser(actor, signup, SignupStatus.CANCELLED)
 
 
 def roster(event_id: int) -> dict:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.core.actor import Actor
 from app.events.models import Signup, SignupStatus
 from app.extensions import db
 from app.people.models import Person
@@ -31,7 +32,7 @@ def live(make_database):
         ]  # fmt: skip
         fields = {"name": "Saturday launch", "kind": "canvass_launch",
                   "place_name": "Field office", "shifts": shifts}  # fmt: skip
-        event = create_event(org.id, None, fields)
+        event = create_event(Actor.system(org.id, "test"), fields)
         return event.code
 
     for server in serve(make_database, "doorstep_event_pages"):

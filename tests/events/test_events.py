@@ -14,6 +14,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from app.auth.permissions import Role
+from app.core.actor import Actor
 from app.events.models import Signup, SignupStatus
 from app.extensions import db
 from app.outreach.models import OutboundMessage
@@ -186,8 +187,9 @@ def test_two_last_seat_signups_at_once_get_one_seat_and_one_waitlist(live):
 
         org = create_organization("Race Campaign")
         shift = {"starts_at": START, "ends_at": START + timedelta(hours=2), "capacity": 1}
-        event = create_event(org.id, None, {"name": "Phone bank", "kind": "phone_bank",
-                                            "shifts": [shift]})  # fmt: skip
+        actor = Actor.system(org.id, "test")
+        event = create_event(actor, {"name": "Phone bank", "kind": "phone_bank",
+                                     "shifts": [shift]})  # fmt: skip
         return event.code, event.shifts[0].id
 
     code, shift_id = live.run(seed)

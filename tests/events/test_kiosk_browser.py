@@ -14,6 +14,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.auth.permissions import Role
+from app.core.actor import Actor
 from app.core.codes import qr_image
 from app.events.models import CheckIn, Signup, SignupStatus
 from app.events.operations import create_event, sign_up
@@ -34,8 +35,7 @@ def live(make_database):
         create_user(org, Role.ORGANIZER, email="olga@kiosk.test", name="Olga Organiser")
         start = datetime.now(UTC) - timedelta(minutes=10)
         event = create_event(
-            org.id,
-            None,
+            Actor.system(org.id, "test"),
             {
                 "name": "Saturday launch",
                 "kind": "canvass_launch",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
+from app.core.actor import Actor
 from app.extensions import db
 from app.imports.models import ImportKind, JobStatus
 from app.people.models import Interaction, Person
@@ -91,7 +92,7 @@ def test_campaign_data_survives_a_reimport(org, director, tmp_path):
     import_pa(org, tmp_path, FIRST)
     jo = person_of(org, "200001-51")
     jo.tags, jo.custom_fields = ["volunteer", "yard-sign"], {"shirt": "L"}
-    note = add_note(director.id, jo, "Wants a yard sign", None)
+    note = add_note(Actor.of(director), jo, "Wants a yard sign", None)
     db.session.commit()
     moved = pa_row(
         "200001-51", "ADAMS", "JO", house="4000", street="LOCUST ST", votes={3: ("MB", "D")}
@@ -110,7 +111,7 @@ def test_a_voter_missing_from_a_newer_full_file_is_marked_off_file(org, director
     import_pa(org, tmp_path, FIRST)
     lu = person_of(org, "200003-51")
     lu.tags = ["door-knocked"]
-    add_note(director.id, lu, "Moved away?", None)
+    add_note(Actor.of(director), lu, "Moved away?", None)
     db.session.commit()
     job = import_pa(org, tmp_path, FIRST[:2], name="newer.csv")
     assert (job.rows_read, job.rows_unchanged, job.rows_removed) == (2, 2, 1)

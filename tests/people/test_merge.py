@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.auth.permissions import Role
+from app.core.actor import Actor
 from app.extensions import db
 from app.people.models import InteractionKind, Person, PersonEmail, PersonPhone
 from app.people.operations import record_interaction
@@ -230,7 +231,9 @@ def test_merge_operation_refuses_people_of_two_campaigns(org):
     from app.people.merging import merge_people
 
     with pytest.raises(ValidationError) as refused:
-        merge_people(None, create_person(org), create_person(create_organization()))
+        merge_people(
+            Actor.system(org.id, "test"), create_person(org), create_person(create_organization())
+        )
     assert refused.value.code == "merge_across_organizations"
 
 
@@ -250,9 +253,11 @@ def test_survey_answers_move_and_the_same_day_answer_stays_as_history(
     from app.people.operations import add_note
 
     volunteer, voter, _, _ = pair
-    add_note(director.id, voter, "called", EARLY, {"support": "3"})
-    add_note(director.id, voter, "called", None, {"support": "2"})
-    add_note(director.id, volunteer, "met", None, {"support": "1"})  # same day as the voter's
+    add_note(Actor.of(director), voter, "called", EARLY, {"support": "3"})
+    add_note(Actor.of(director), voter, "called", None, {"support": "2"})
+    add_note(
+        Actor.of(director), volunteer, "met", None, {"support": "1"}
+    )  # same day as the voter's
     assert _merge(client, headers, volunteer.id, voter.id).status_code == 200
     answers = db.session.execute(
         select(SurveyAnswer.person_id, SurveyAnswer.answer).order_by(SurveyAnswer.answer)
@@ -270,8 +275,7 @@ def test_sign_ups_check_ins_and_the_volunteer_profile_follow(client, headers, or
     start = datetime(2027, 3, 6, 15, tzinfo=UTC)
     shift = {"starts_at": start, "ends_at": start.replace(hour=17), "capacity": 5}
     event = create_event(
-        org.id,
-        None,
+        Actor.system(org.id, "test"),
         {"name": "Launch", "kind": "rally", "shifts": [shift, {**shift, "role": "driver"}]},
     )
     both, only_theirs = event.shifts
@@ -330,8 +334,7 @@ def test_a_seat_freed_by_the_merge_goes_to_whoever_waits(client, headers, org, p
     start = datetime(2027, 3, 6, 15, tzinfo=UTC)
     shift = {"starts_at": start, "ends_at": start.replace(hour=17), "has_waitlist": True}
     event = create_event(
-        org.id,
-        None,
+        Actor.system(org.id, "test"),
         {
             "name": "Launch",
             "kind": "canvass_launch",

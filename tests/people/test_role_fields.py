@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from app.auth.permissions import BROWSE_LIMITS, HIDDEN_PERSON_FIELDS, Role
+from app.core.actor import Actor
 from app.universes.operations import create_universe
 from tests.factories import auth_headers, create_household, create_person, create_user
 from tests.people.factories import create_election, create_registration, create_vote
@@ -68,7 +69,7 @@ def test_finance_looks_people_up_but_cannot_page_through_the_file(client, org):
 
 def test_an_organizer_without_the_export_pages_only_the_head_of_a_universe(client, org):
     director = create_user(org, Role.DIRECTOR)
-    universe = create_universe(director, name="All", filter={})
+    universe = create_universe(Actor.of(director), name="All", filter={})
     limit = BROWSE_LIMITS[Role.ORGANIZER]
     auth = _headers(org, Role.ORGANIZER)
     url = f"/api/v1/universes/{universe.id}/people"

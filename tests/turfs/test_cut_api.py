@@ -9,6 +9,7 @@ from shapely import box
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
+from app.core.actor import Actor
 from app.extensions import db
 from app.people.models import Person
 from app.turfs.models import Turf, TurfDoor, TurfStatus
@@ -173,7 +174,7 @@ def test_the_map_shows_the_doors_in_view_with_their_weight(client, headers, org,
     inside = (town.houses[:, 0] < 240).sum()
     assert len(body["doors"]) == inside and not body["truncated"]
     assert all(door[3] == 1 for door in body["doors"])
-    nobody = create_universe(director, name="Greens", filter={"party": ["G"]})
+    nobody = create_universe(Actor.of(director), name="Greens", filter={"party": ["G"]})
     empty = client.get(f"/api/v1/turfs/doors?bbox={bbox}&universe_id={nobody.id}", headers=headers)
     assert empty.get_json()["doors"] == []
     assert client.get("/api/v1/turfs/doors?bbox=1,2,3", headers=headers).status_code == 422

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.core.actor import Actor
 from app.extensions import db
 from app.universes.export import HEADER
 from app.universes.models import HouseholdMode
@@ -27,7 +28,7 @@ def test_export_streams_csv_in_walking_order_and_is_audited(client, org, directo
     create_person(org, household=house, first_name="Ann", last_name="Lee", party="D")
     create_person(org, household=house, first_name="Bo", last_name="Lee", party="R")
     universe = create_universe(
-        director,
+        Actor.of(director),
         name="Dem doors",
         filter={"party": ["D"]},
         household_mode=HouseholdMode.WHOLE_HOUSEHOLD,
@@ -56,7 +57,7 @@ def test_export_streams_csv_in_walking_order_and_is_audited(client, org, directo
 
 def test_spreadsheet_formulas_are_defused(client, org, director):
     create_person(org, first_name='=HYPERLINK("http://x")', last_name="+1")
-    universe = create_universe(director, name="All", filter={})
+    universe = create_universe(Actor.of(director), name="All", filter={})
     response = client.get(
         f"/api/v1/universes/{universe.id}/export.csv", headers=auth_headers(director)
     )
@@ -89,7 +90,7 @@ def test_confidential_and_merged_people_never_leak(
     assert count(filter, str(mode)) == {"people": 1, "households": 1, "targets": 1}
 
     universe = create_universe(
-        director, name=f"Leak test {mode}", filter=filter, household_mode=mode
+        Actor.of(director), name=f"Leak test {mode}", filter=filter, household_mode=mode
     )
     base = f"/api/v1/universes/{universe.id}"
     assert client.get(f"{base}/count", headers=headers).get_json()["people"] == 1

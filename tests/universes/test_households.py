@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.actor import Actor
 from app.extensions import db
 from app.people.models import Person
 from app.universes.models import HouseholdMode
@@ -61,7 +62,10 @@ def test_whole_household_adds_the_rest_of_each_door(matching, count, street):
 
 def test_people_page_marks_targets_in_walking_order(client, director, street):
     universe = create_universe(
-        director, name="Dem doors", filter=DEMS, household_mode=HouseholdMode.WHOLE_HOUSEHOLD
+        Actor.of(director),
+        name="Dem doors",
+        filter=DEMS,
+        household_mode=HouseholdMode.WHOLE_HOUSEHOLD,
     )
     response = client.get(f"/api/v1/universes/{universe.id}/people", headers=auth_headers(director))
     assert response.status_code == 200, response.get_json()
@@ -79,7 +83,7 @@ def test_people_page_marks_targets_in_walking_order(client, director, street):
 
 
 def test_people_page_sorts_and_paginates(client, director, street):
-    universe = create_universe(director, name="Everyone", filter={})
+    universe = create_universe(Actor.of(director), name="Everyone", filter={})
     response = client.get(
         f"/api/v1/universes/{universe.id}/people?sort=-first_name&per_page=2&page=2",
         headers=auth_headers(director),

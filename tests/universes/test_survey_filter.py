@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.core.actor import Actor
 from app.people.models import SurveyAnswer
 from app.people.operations import add_note
 from tests.factories import auth_headers, create_household, create_person
@@ -16,11 +17,11 @@ def voters(org, director):
     household = create_household(org)
     people = {name: create_person(org, household=household, first_name=name) for name in "ABC"}
     last_week = datetime.now(UTC) - timedelta(days=7)
-    add_note(director.id, people["A"], "call", last_week, {"support": "4"})
-    add_note(director.id, people["A"], "call again", None, {"support": "1"})  # latest wins
-    add_note(director.id, people["B"], "call", last_week, {"support": "2"})
-    add_note(director.id, people["B"], "changed mind", None, {"support": "5"})
-    add_note(director.id, people["C"], "call", None, {"top_issue": "housing"})
+    add_note(Actor.of(director), people["A"], "call", last_week, {"support": "4"})
+    add_note(Actor.of(director), people["A"], "call again", None, {"support": "1"})  # latest wins
+    add_note(Actor.of(director), people["B"], "call", last_week, {"support": "2"})
+    add_note(Actor.of(director), people["B"], "changed mind", None, {"support": "5"})
+    add_note(Actor.of(director), people["C"], "call", None, {"top_issue": "housing"})
     return people
 
 
@@ -35,7 +36,7 @@ def test_the_latest_answer_counts_and_history_is_kept(matching, voters, db_sessi
 
 
 def test_one_answer_per_question_per_day(org, director, voters, db_session):
-    add_note(director.id, voters["A"], "and again", None, {"support": "3"})
+    add_note(Actor.of(director), voters["A"], "and again", None, {"support": "3"})
     answers = db_session.query(SurveyAnswer).filter_by(person_id=voters["A"].id).all()
     assert sorted(answer.answer for answer in answers) == ["3", "4"]
 

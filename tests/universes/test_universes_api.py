@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.auth.permissions import Role
+from app.core.actor import Actor
 from app.extensions import db
 from app.universes.operations import create_universe
 from tests.factories import auth_headers, create_organization, create_person, create_user
@@ -52,12 +53,14 @@ def test_create_read_update_delete_with_audit(client, org, director):
 
 
 def test_names_are_unique_within_a_campaign(client, org, director):
-    create_universe(director, name="Doors", filter={})
-    create_universe(create_user(create_organization(), Role.DIRECTOR), name="Other", filter={})
+    create_universe(Actor.of(director), name="Doors", filter={})
+    create_universe(
+        Actor.of(create_user(create_organization(), Role.DIRECTOR)), name="Other", filter={}
+    )
     again = client.post("/api/v1/universes", json={"name": "Doors"}, headers=auth_headers(director))
     assert again.status_code == 409
     assert again.get_json()["error"]["code"] == "universe_name_taken"
-    other = create_universe(director, name="Phones", filter={})
+    other = create_universe(Actor.of(director), name="Phones", filter={})
     renamed = client.patch(
         f"/api/v1/universes/{other.id}", json={"name": "Doors"}, headers=auth_headers(director)
     )
@@ -71,9 +74,9 @@ def test_names_are_unique_within_a_campaign(client, org, director):
 def test_private_universes_are_their_creators_only(client, org, director):
     organizer = create_user(org, Role.ORGANIZER)
     admin = create_user(org, Role.ADMIN)
-    shared = create_universe(director, name="Shared", filter={})
-    private = create_universe(director, name="Mine", filter={}, is_shared=False)
-    theirs = create_universe(organizer, name="Theirs", filter={}, is_shared=False)
+    shared = create_universe(Actor.of(director), name="Shared", filter={})
+    private = create_universe(Actor.of(director), name="Mine", filter={}, is_shared=False)
+    theirs = create_universe(Actor.of(organizer), name="Theirs", filter={}, is_shared=False)
 
     listed = client.get("/api/v1/universes", headers=auth_headers(director)).get_json()
     assert [u["name"] for u in listed["items"]] == ["Mine", "Shared"]
@@ -95,7 +98,7 @@ def test_private_universes_are_their_creators_only(client, org, director):
 
 def test_another_campaigns_universe_is_not_found(client, director):
     stranger = create_user(create_organization(), Role.DIRECTOR)
-    universe = create_universe(stranger, name="Theirs", filter={})
+    universe = create_universe(Actor.of(stranger), name="Theirs", filter={})
     url = f"/api/v1/universes/{universe.id}"
     assert client.get(url, headers=auth_headers(director)).status_code == 404
     assert client.delete(url, headers=auth_headers(director)).status_code == 404
@@ -113,7 +116,7 @@ def test_another_campaigns_universe_is_not_found(client, director):
 )
 def test_permissions(client, org, director, role, read, edit, export):
     user = create_user(org, role)
-    universe = create_universe(director, name="Shared", filter={})
+    universe = create_universe(Actor.of(director), name="Shared", filter={})
     headers = auth_headers(user)
     assert client.get("/api/v1/universes", headers=headers).status_code == read
     ad_hoc = client.post("/api/v1/universes/count", json={}, headers=headers)

@@ -10,6 +10,7 @@ import pytest
 
 from app.auth.permissions import Role
 from app.canvass.models import DoorKnock
+from app.core.actor import Actor
 from app.events.models import CheckIn, CheckInMethod, Signup, SignupStatus
 from app.events.operations import create_event
 from app.extensions import db
@@ -56,7 +57,7 @@ def make_event(
     fields = {"name": name, "kind": "canvass_launch", "shifts": [shift], "place_name": "Office"}
     if lon is not None:
         fields.update(lon=lon, lat=lat)
-    return create_event(org.id, None, fields)
+    return create_event(Actor.system(org.id, "test"), fields)
 
 
 def add_signup(person, shift, status=SignupStatus.REGISTERED):

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from app.audit.models import AuditEvent
 from app.auth.permissions import Role
+from app.core.actor import Actor
 from app.extensions import db
 from app.people.models import Interaction, InteractionKind
 from app.turfs.models import TurfDoor
@@ -71,7 +72,7 @@ def test_a_turf_list_holds_the_turfs_doors_in_walking_order(client, headers, tur
 def test_targets_are_marked_others_shown_and_confidential_voters_never(
     client, headers, org, town, director, turf_id
 ):
-    democrats = create_universe(director, name="Democrats", filter={"party": ["D"]})
+    democrats = create_universe(Actor.of(director), name="Democrats", filter={"party": ["D"]})
     door = sorted(turf_doors(turf_id))[0]
     home = db.session.scalar(select(Household).filter_by(address_id=door))
     republican = create_person(org, household=home, party="R", last_name="Other")
