@@ -8,7 +8,6 @@ import shutil
 import threading
 from collections.abc import Callable
 
-import flask_migrate
 import pytest
 from werkzeug.serving import make_server
 
@@ -84,11 +83,9 @@ class LiveServer:
 
 def serve(make_database, name: str, **config):
     """Yield a LiveServer on a new database named ``name``, a copy of the migrated template
-    (``make_database``; ``make_empty_database`` also works, and migrates it here)."""
+    (the ``make_database`` fixture)."""
     url = make_database(name)
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config})
-    with app.app_context():
-        flask_migrate.upgrade()  # nothing to do on a copy of the template
     appending = AppendToFiles(app.wsgi_app)
     losing = LoseResponses(appending)
     app.wsgi_app = losing

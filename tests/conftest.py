@@ -247,8 +247,8 @@ def runner(app, db_session):
     return app.test_cli_runner()
 
 
-#: Kinds of test that cost more than the rest, run last (a quick failure shows first, and their
-#: large rolled-back writes never slow the tests after them) and left out by ``bin/test --quick``.
+#: Kinds of test that cost more than the rest, ordered by ``pytest_collection_modifyitems`` and
+#: (all but ``slow``) left out by ``bin/test --quick``.
 HEAVY_MARKERS = ("contract", "concurrency", "browser", "slow")
 
 

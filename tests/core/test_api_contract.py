@@ -62,15 +62,33 @@ def contract_admin_id(committed_world) -> int:
     return committed_world(build)
 
 
+class Tokens:
+    """One pair per test (operation), shared by its cases; a fresh pair for each call that
+    signs out."""
+
+    def __init__(self, admin: User) -> None:
+        self.admin, self.pair = admin, None
+
+    def for_case(self, case):
+        if self.pair is None or case.path in SIGN_OUTS:
+            self.pair = issue_tokens(self.admin)
+            db.session.commit()  # visible to the request; rolled back after the test
+        return self.pair
+
+
+@pytest.fixture
+def tokens(contract_admin_id, db_session) -> Tokens:
+    return Tokens(db_session.get(User, contract_admin_id))
+
+
 @schema.parametrize()
 @settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_every_operation_keeps_the_contract(case, app, contract_admin_id, db_session):
-    admin = db_session.get(User, contract_admin_id)
-    tokens = _tokens(case, admin)
-    token = tokens.refresh_token if case.path == "/api/v1/auth/refresh" else tokens.access_token
+def test_every_operation_keeps_the_contract(case, app, tokens):
+    pair = tokens.for_case(case)
+    token = pair.refresh_token if case.path == "/api/v1/auth/refresh" else pair.access_token
     case.call_and_validate(
         app=app,
         headers={"Authorization": f"Bearer {token}"},
@@ -82,15 +100,3 @@ def test_every_operation_keeps_the_contract(case, app, contract_admin_id, db_ses
         # directly (tests/core/test_errors.py and each domain's validation tests).
         excluded_checks=[positive_data_acceptance, negative_data_rejection],
     )
-
-
-_token_cache: dict[int, object] = {}
-
-
-def _tokens(case, admin):
-    """One pair per test (operation), a fresh pair for each call that signs out."""
-    if case.path in SIGN_OUTS or id(db.session) not in _token_cache:
-        _token_cache.clear()
-        _token_cache[id(db.session)] = issue_tokens(admin)
-        db.session.commit()  # visible to the request; rolled back after the test
-    return _token_cache[id(db.session)]
