@@ -64,6 +64,9 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_LOGIN_WINDOW_MINUTES", "DOORSTEP_LOGIN_WINDOW_MINUTES", _int, 15),
     ("DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT", "DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT", _int, 5),
     ("DOORSTEP_LOGIN_MAX_FAILURES_IP", "DOORSTEP_LOGIN_MAX_FAILURES_IP", _int, 30),
+    # One account from every address together: guessing spread over many addresses. Above the
+    # per-address limit, so one address alone can never lock the account for its owner.
+    ("DOORSTEP_LOGIN_MAX_FAILURES_SPREAD", "DOORSTEP_LOGIN_MAX_FAILURES_SPREAD", _int, 100),
     ("DOORSTEP_INVITE_DAYS", "DOORSTEP_INVITE_DAYS", _int, 7),
     # Public forms (RSVP, volunteer sign-up): accepted submissions per address per window. A
     # kiosk at a rally shares one address: the limit is for loops, not for a busy table.
@@ -149,9 +152,16 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
                 "DOORSTEP_FORM_MAX_PER_IP", "DOORSTEP_FORM_WINDOW_MINUTES",
                 "DOORSTEP_SELF_CHECK_IN_METERS", "DOORSTEP_MAX_UNPACKED_MB",
                 "DOORSTEP_MAX_UNPACK_RATIO", "DOORSTEP_SYNC_MAX_NEW_PEOPLE",
-                "DOORSTEP_SYNC_NEW_PEOPLE_PER_HOUR"):  # fmt: skip
+                "DOORSTEP_SYNC_NEW_PEOPLE_PER_HOUR", "DOORSTEP_UPLOAD_RETENTION_DAYS",
+                "DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT",
+                "DOORSTEP_LOGIN_MAX_FAILURES_IP"):  # fmt: skip
         if config[key] <= 0:
             raise ConfigError(f"{key} must be positive")
+    if config["DOORSTEP_LOGIN_MAX_FAILURES_SPREAD"] <= config["DOORSTEP_LOGIN_MAX_FAILURES_IP"]:
+        raise ConfigError(
+            "DOORSTEP_LOGIN_MAX_FAILURES_SPREAD must be above DOORSTEP_LOGIN_MAX_FAILURES_IP, "
+            "so that one address alone never locks an account for its owner"
+        )
     if config["DOORSTEP_PROXY_HOPS"]:
         raise ConfigError(
             "DOORSTEP_PROXY_HOPS is replaced by DOORSTEP_TRUSTED_PROXIES: list your proxies' "

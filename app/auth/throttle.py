@@ -40,9 +40,11 @@ def check_login_allowed(email: str, ip: str | None, now: datetime | None = None)
     """Raise TooManyRequests (with Retry-After) when this account is locked *for this address*,
     or the address itself is.
 
-    Failures count per (account, address) and per address, never per account alone: someone
-    guessing a password from one address must not lock its owner out everywhere else. A wrong
-    current password given to POST /auth/password counts as a failed sign-in.
+    Failures count per (account, address) and per address: someone guessing a password from
+    one address must not lock its owner out everywhere else. Guessing spread over many
+    addresses meets a third, higher limit on the account from all addresses together, above
+    the per-address one, so no single address can reach it. A wrong current password given to
+    POST /auth/password counts as a failed sign-in.
     """
     now = now or datetime.now(UTC)
     config = current_app.config
@@ -64,6 +66,9 @@ def check_login_allowed(email: str, ip: str | None, now: datetime | None = None)
     if ip is not None:
         ip_failures = _failures_since([LoginAttempt.ip == ip], now - window, ip_limit)
         wait = max(wait, _retry_after(ip_failures, ip_limit, window, now))
+    spread_limit = config["DOORSTEP_LOGIN_MAX_FAILURES_SPREAD"]
+    spread = _failures_since([LoginAttempt.email == email], now - window, spread_limit)
+    wait = max(wait, _retry_after(spread, spread_limit, window, now))
     if wait:
         minutes = math.ceil(wait / 60)
         raise TooManyRequests(

@@ -1,5 +1,6 @@
-"""Login throttling per (account, address) and per address, with a clear 429 and Retry-After;
-never per account alone, so one address cannot lock an account for everyone else."""
+"""Login throttling per (account, address), per address, and per account from all addresses
+together (above the per-address limit), with a clear 429 and Retry-After: one address can never
+lock an account for everyone else."""
 
 from __future__ import annotations
 
@@ -94,3 +95,14 @@ def test_one_address_guessing_many_accounts_is_throttled(client, app, db_session
     # Someone else, elsewhere, is not affected.
     other = create_user(role=Role.DIRECTOR)
     assert attempt(client, other.email, PASSWORD, ip="192.0.2.100").status_code == 200
+
+
+def test_guessing_spread_over_many_addresses_meets_the_account_wide_limit(client, user, app):
+    spread = app.config["DOORSTEP_LOGIN_MAX_FAILURES_SPREAD"]
+    per_pair = app.config["DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT"]
+    for n in range(spread):  # each address stays under its own limits
+        ip = f"198.18.{n // per_pair}.{n % per_pair + 1}"
+        assert attempt(client, user.email, "wrong password", ip=ip).status_code == 401
+    blocked = attempt(client, user.email, PASSWORD, ip="192.0.2.200")
+    assert blocked.status_code == 429
+    assert blocked.get_json()["error"]["code"] == "login_throttled"
