@@ -80,7 +80,10 @@ def invite_user(
     name: str | None = None,
 ) -> tuple[Invitation, str]:
     """Create a single-use invitation and queue its link; returns the invitation and token."""
-    inviter = db.session.get(User, actor.user_id)  # the signed-in user, from the identity map
+    # A signed-in user's role decides what they may grant; no system actor invites anyone.
+    inviter = db.session.get(User, actor.user_id) if actor.user_id is not None else None
+    if inviter is None:
+        raise PermissionDenied("Only a signed-in user may invite.", code="forbidden")
     if not can_invite(inviter.role, role):
         raise PermissionDenied(
             f"A {inviter.role} may not invite a {role}.", code="role_not_grantable"

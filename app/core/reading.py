@@ -42,12 +42,6 @@ class RowReject:
     value: str = ""
 
 
-def open_binary(path: Path) -> tuple[IO[bytes], IO[bytes]]:
-    """The file's bytes (gunzipped when gzip, within the unpacking caps) and the raw handle
-    whose position is progress."""
-    return open_unpacked(path)
-
-
 def check_file(
     path: Path,
     *,
@@ -63,7 +57,7 @@ def check_file(
     """
     if not path.exists() or path.stat().st_size == 0:
         raise FileRefused("The file is empty.", fields={"file": "empty"})
-    data, raw = open_binary(path)
+    data, raw = open_unpacked(path)
     try:
         try:
             head = data.read(SNIFF_BYTES)
@@ -124,7 +118,7 @@ def read_rows(
     memory nor sent to the database. ``columns``: the file has no header row (see
     ``check_file``).
     """
-    data, raw = open_binary(path)
+    data, raw = open_unpacked(path)
     encoding = text_encoding(data.peek(2)[:2], encoding)
     text = io.TextIOWrapper(data, encoding=encoding, errors="surrogateescape", newline="")
     strict = codecs.lookup(encoding).name not in ("latin-1", "iso8859-1")

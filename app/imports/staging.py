@@ -15,10 +15,9 @@ from app.core.reading import (
     FileRefused,
     RowReject,
     check_file,
-    open_binary,
     read_rows,
 )
-from app.core.unpacking import DamagedArchive
+from app.core.unpacking import DamagedArchive, open_unpacked
 from app.extensions import db
 from app.imports.dates import sql_bad_date
 from app.imports.layouts import CANONICAL_FIELDS, DATE_FIELDS, VoterLayout
@@ -160,7 +159,7 @@ def delivered_variant(path: Path, layout: VoterLayout) -> VoterLayout:
     variant = layout.delivered
     if variant is None or variant.fixed_columns is None:
         return layout
-    data, raw = open_binary(path)
+    data, raw = open_unpacked(path)
     try:
         first = data.readline(SNIFF_BYTES).decode(variant.encoding, errors="replace")
     except DamagedArchive:
