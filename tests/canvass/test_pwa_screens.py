@@ -23,7 +23,7 @@ from tests.factories import (
     create_user,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 LON, LAT = -75.19, 39.95
 UNITS = ("1A", "1B", "2A")
 
@@ -37,7 +37,7 @@ def seen(page, selector: str) -> list[bool]:
 
 
 @pytest.fixture(scope="module")
-def live(make_empty_database):
+def live(make_database):
     """A block of three flats at 40 Pine St and a house at 44 Pine St, on one list of Kim's."""
 
     def seed():
@@ -54,7 +54,7 @@ def live(make_empty_database):
                                      assignee_ids=[kim.id])  # fmt: skip
         return {"list_id": walk_list.id, "homes": [h.id for h in homes]}
 
-    for server in serve(make_empty_database, "doorstep_pwa_screens"):
+    for server in serve(make_database, "doorstep_pwa_screens"):
         yield server, server.run(seed)
 
 

@@ -28,7 +28,7 @@ from tests.canvass.test_pwa_browser import _area
 from tests.factories import PASSWORD, auth_headers, create_organization, create_user
 from tests.turfs.conftest import build_town
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 
 
 def record(stop: WalkListStop, at: datetime, north: float = 0.0) -> dict:
@@ -42,7 +42,7 @@ def record(stop: WalkListStop, at: datetime, north: float = 0.0) -> dict:
 
 
 @pytest.fixture(scope="module")
-def live(make_empty_database):
+def live(make_database):
     """Kim's batches (one door knocked three times in 20 s; one knock a kilometre away) and
     Lee's knock that arrived after his list was taken back."""
 
@@ -62,7 +62,7 @@ def live(make_empty_database):
         assign(Actor.of(dana), lists[1], [lee.id])
         return {"lists": [w.id for w in lists], "kim": kim.id, "lee": lee.id}
 
-    for server in serve(make_empty_database, "doorstep_review"):
+    for server in serve(make_database, "doorstep_review"):
         ids = server.run(seed)
         send_batches(server, ids)
         yield server, ids

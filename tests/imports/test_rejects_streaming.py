@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import io
 
-import flask_migrate
-
 from app import create_app
 from app.auth.permissions import Role
 from app.extensions import db
@@ -19,11 +17,10 @@ from tests.imports.test_rejects import EXPECTED, write_bad_file
 from tests.imports.voter_files import PA_ELECTIONS, run_import
 
 
-def test_the_rejects_report_streams_with_a_real_session(make_empty_database, tmp_path):
-    url = make_empty_database("doorstep_rejects_stream")
+def test_the_rejects_report_streams_with_a_real_session(make_database, tmp_path):
+    url = make_database("doorstep_rejects_stream")
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        flask_migrate.upgrade()
         org = create_organization()
         headers = auth_headers(create_user(org, Role.DIRECTOR))
         job = run_import(org.id, ImportKind.VOTERS, write_bad_file(tmp_path / "export.csv"),
