@@ -6,6 +6,7 @@ home, no signal is shown, "Send now", and screens that follow a sync."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.auth.permissions import Role
@@ -240,7 +241,8 @@ def test_no_signal_send_now_and_screens_that_follow_a_sync(live, page):
     page.click(".door-result button:text-is('Not Home')")
     page.click("text=Save & back to list")
     row = page.locator(".stops li", has=page.locator(".num:text-is('1.3')"))
-    assert row.locator(".state").inner_text() == "Queued"
+    # The list is drawn again after the save: wait for the row's new state, don't read it once.
+    expect(row.locator(".state")).to_have_text("Queued", timeout=10000)
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_function(
