@@ -21,6 +21,7 @@ CONNECTED_MODULES = (
     "app.outreach.operations",
     "app.voters.operations",
     "app.events.merging",
+    "app.donations.merging",
     "app.volunteers.operations",
     "app.people.sms",
     "app.events.reminders",

@@ -44,6 +44,11 @@ class Permission(StrEnum):
     EVENTS_MANAGE = "events.manage"  # events, shifts, rosters
     VOLUNTEERS_MANAGE = "volunteers.manage"  # profiles, teams, invite links, history
     EVENTS_CHECK_IN = "events.check_in"  # run an event's door: kiosk, check-in and out
+    DONATIONS_READ = "donations.read"  # donors and their gifts, amounts and all
+    DONATIONS_EDIT = "donations.edit"  # record, refund, void; deposit batches; the review queue
+    DONATIONS_TOTALS = "donations.totals"  # totals and goals, no one person's amounts
+    COMPLIANCE_MANAGE = "compliance.manage"  # flags, elections, committee settings, FEC reports
+    FUNDRAISING_MANAGE = "fundraising.manage"  # goals, call time, pledges, thank-you letters
 
 
 class Access(StrEnum):
@@ -80,6 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EVENTS_MANAGE,
             Permission.EVENTS_CHECK_IN,
             Permission.VOLUNTEERS_MANAGE,
+            Permission.DONATIONS_TOTALS,  # the money against its goals, not who gave what
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -101,8 +107,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     # Canvassers see voters only through the walk lists they hold.
     Role.CANVASSER: frozenset({Permission.ORGANIZATION_READ, Permission.WALKLISTS_CLAIM}),
-    # Finance works with donors: read people, nothing else of the field program.
-    Role.FINANCE: frozenset({Permission.ORGANIZATION_READ, Permission.PEOPLE_READ}),
+    # Finance works with donors: read people, the money, nothing else of the field program.
+    Role.FINANCE: frozenset(
+        {
+            Permission.ORGANIZATION_READ,
+            Permission.PEOPLE_READ,
+            Permission.DONATIONS_READ,
+            Permission.DONATIONS_EDIT,
+            Permission.DONATIONS_TOTALS,
+            Permission.COMPLIANCE_MANAGE,
+            Permission.FUNDRAISING_MANAGE,
+        }
+    ),
 }
 
 #: Fields of a person each role is not shown (the rest of ``app.people.schemas`` it is):

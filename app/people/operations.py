@@ -325,7 +325,7 @@ def _find_or_add(
 ) -> tuple[Person, bool, list[ContactConfirmation]]:
     email = normalise_email(fields["email"]) if fields.get("email") else None
     phone = normalise_phone(fields["phone"], field="phone") if fields.get("phone") else None
-    person = _matching_person(organization_id, fields, email, phone)
+    person = match_person(organization_id, {**fields, "email": email, "phone": phone})
     created = person is None
     if person is None:
         person = create_person(
@@ -371,7 +371,11 @@ def _find_or_add(
     return person, created, [h for h in held if h is not None]
 
 
-def _matching_person(organization_id, fields, email, phone) -> Person | None:
+def match_person(organization_id: int, fields: dict[str, Any]) -> Person | None:
+    """The one person ``fields`` certainly name: by email, then phone, then first and last
+    name with house number and ZIP on the voter file (normalised email and phone expected).
+    None when nobody matches, or when two people do at every step: a person decides."""
+    email, phone = fields.get("email"), fields.get("phone")
     candidates = []
     if email:
         candidates.append(

@@ -1,0 +1,1 @@
+"""Money: donors, donations, the committee's rules and its reports."""
