@@ -22,6 +22,7 @@ CONNECTED_MODULES = (
     "app.voters.operations",
     "app.events.merging",
     "app.volunteers.operations",
+    "app.volunteers.profiles",
     "app.people.sms",
     "app.events.reminders",
     "app.imports.uploads",
