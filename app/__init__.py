@@ -23,6 +23,7 @@ CONNECTED_MODULES = (
     "app.events.merging",
     "app.donations.merging",
     "app.volunteers.operations",
+    "app.volunteers.profiles",
     "app.people.sms",
     "app.events.reminders",
     "app.imports.uploads",

@@ -16,8 +16,9 @@ from sqlalchemy import func, select, tuple_
 
 from app.accounts.models import User
 from app.auth.permissions import Permission
-from app.canvass.models import QuestionKind, ResultCode, Script
+from app.canvass.models import QuestionKind, Script
 from app.extensions import db
+from app.knocks.models import ResultCode
 from app.people.models import Person
 from app.people.visibility import Channel, may_contact
 from app.walklists.models import (

@@ -16,8 +16,9 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from app.canvass.models import ResultCode, ResultEffect, Script
+from app.canvass.models import Script
 from app.extensions import db
+from app.knocks.models import ResultCode, ResultEffect
 from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
 from app.people.operations import campaign_zone, normalise_tags, store_answers
 

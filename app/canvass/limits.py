@@ -11,8 +11,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.canvass.checks import Rejected
-from app.canvass.models import DoorKnock
 from app.extensions import db
+from app.knocks.models import DoorKnock
 
 HOUR = timedelta(hours=1)
 

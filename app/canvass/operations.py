@@ -9,9 +9,10 @@ from sqlalchemy import select, update
 
 from app.audit.operations import record_audit
 from app.canvass.defaults import SUPPORT_CHOICES, ensure_defaults
-from app.canvass.models import Question, QuestionKind, ResultCode, Script
+from app.canvass.models import Question, QuestionKind, Script
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
+from app.knocks.models import ResultCode
 
 
 def get_result_code(organization_id: int, code_id: int) -> ResultCode:

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import select, text
 
 from app.accounts.models import Organization, User
-from app.canvass.models import DoorKnock, KnockStatus
 from app.canvass.signs import REPEAT_KNOCKS, REPEAT_SECONDS
 from app.core.pagination import Page, paginate
 from app.extensions import db
+from app.knocks.models import DoorKnock, KnockStatus
 
 #: Metres from the door: under GREEN is green, up to ORANGE orange, beyond red.
 GREEN_M, ORANGE_M = 100, 300

@@ -14,12 +14,13 @@ from sqlalchemy.dialects.postgresql import insert
 from app.accounts.models import User
 from app.audit.operations import record_audit
 from app.canvass import effects
-from app.canvass.models import DoorKnock, KnockStatus, Script, SyncBatch
+from app.canvass.models import Script, SyncBatch
 from app.canvass.queries import gps_trust
 from app.core.actor import Actor
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db
+from app.knocks.models import DoorKnock, KnockStatus
 from app.people.models import Interaction, InteractionKind
 
 BATCH_SORTS = {"received_at": SyncBatch.received_at}

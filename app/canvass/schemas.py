@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.canvass.models import KnockStatus, NoteScope, PlaceNoteKind, QuestionKind, ResultEffect
+from app.canvass.models import QuestionKind
 from app.canvass.queries import KNOCK_SORTS
 from app.canvass.review import BATCH_SORTS
 from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
+from app.knocks.models import KnockStatus, NoteScope, PlaceNoteKind, ResultEffect
 from app.people.schemas import EmailInputSchema, PersonFieldsSchema, PhoneInputSchema
 
 ID = ma.validate.Range(min=1, max=2**63 - 1)

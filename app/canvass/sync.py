@@ -32,13 +32,14 @@ from app.canvass.checks import Context, Plan, Rejected, Stop, check_record, stop
 from app.canvass.defaults import ensure_defaults
 from app.canvass.effects import People, script_tags
 from app.canvass.limits import NewPeopleBudget
-from app.canvass.models import DoorKnock, NoteScope, PlaceNote, ResultCode, Script, SyncBatch
+from app.canvass.models import Script, SyncBatch
 from app.canvass.schemas import KnockRecordSchema
 from app.canvass.signs import batch_flags
 from app.core.actor import Actor
 from app.core.bulk import insert_rows
 from app.core.errors import DoorstepError
 from app.extensions import db
+from app.knocks.models import DoorKnock, NoteScope, PlaceNote, ResultCode
 from app.people.models import Interaction, InteractionKind, Person
 from app.people.operations import campaign_zone, create_person, store_answers
 from app.voters.models import Address, Household

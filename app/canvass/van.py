@@ -20,9 +20,10 @@ from typing import Any
 from sqlalchemy import BigInteger, func, select
 
 from app.accounts.models import User
-from app.canvass.models import Question, QuestionKind, ResultCode, ResultEffect, Script
+from app.canvass.models import Question, QuestionKind, Script
 from app.core.errors import ValidationError
 from app.extensions import db
+from app.knocks.models import ResultCode, ResultEffect
 from app.people.models import Interaction, InteractionKind, Person
 from app.people.operations import campaign_zone
 from app.people.visibility import Channel, is_listable, may_contact

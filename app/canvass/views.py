@@ -12,7 +12,7 @@ from app.auth.access import current_actor, current_user, require
 from app.auth.permissions import Permission
 from app.canvass import operations, queries, review, van
 from app.canvass.defaults import ensure_defaults
-from app.canvass.models import ResultCode, Script
+from app.canvass.models import Script
 from app.canvass.schemas import (
     ActivityArgsSchema,
     ActivitySchema,
@@ -37,6 +37,7 @@ from app.core.pagination import page_schema
 from app.core.schemas import file_responses
 from app.core.spreadsheets import csv_bytes
 from app.extensions import db
+from app.knocks.models import ResultCode
 
 blp = Blueprint("canvass", __name__, url_prefix="/api/v1/canvass", description="Canvassing")
 

@@ -1,4 +1,5 @@
 """Signals a lower room sends so higher rooms can react, without the lower room importing them.
+A lower room may also ask: each receiver's return value is its answer (``volunteer_asked``).
 
 The model is Indico's ``signals.users.merged`` and ``after_commit``: the sender names what
 happened; each receiving room connects its receiver when it is imported (``create_app`` imports
@@ -39,6 +40,20 @@ person_merged = _signals.signal(
     doc="Two people became one. Sender: the kept Person; keyword argument ``merged`` (the Person "
     "merged into it). Each room moves its own rows from ``merged`` to the kept person, in the "
     "merge's transaction (flush, never commit).",
+)
+
+shift_attended = _signals.signal(
+    "shift-attended",
+    doc="A person was checked in to a shift. Sender: the Person (volunteers make them a "
+    "volunteer, so their hours show from the check-in); in the check-in's transaction (flush, "
+    "never commit).",
+)
+
+volunteer_asked = _signals.signal(
+    "volunteer-asked",
+    doc="Events asks what it needs of a person as a volunteer. Sender: the person's id. The "
+    "volunteers room answers with an ``app.events.volunteering.Volunteering`` (their own "
+    "sign-in, their preferred channel), or None when the person is no volunteer.",
 )
 
 sms_recipient_stopped = _signals.signal(

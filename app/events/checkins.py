@@ -7,8 +7,8 @@
 - Self check-in: the volunteer taps "I'm here" on their sign-up's page, near the event's place
   or with the door code the kiosk shows.
 - Check-out. Checking in writes the attendance to the person's history and makes them a
-  volunteer (their hours show on their profile); at a canvass launch it hands over the next
-  free walk list of its turfs. (No-shows and the organiser's changes by
+  volunteer (``shift_attended``: their hours show on their profile); at a canvass launch it
+  hands over the next free walk list of its turfs. (No-shows and the organiser's changes by
   hand: ``app.events.roster``.)
 """
 
@@ -28,10 +28,10 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.auth.models import FormSubmission
 from app.auth.permissions import Permission
-from app.canvass.models import DoorKnock, KnockStatus
 from app.core.actor import Actor
 from app.core.codes import new_code, normalise_code
 from app.core.errors import Conflict, DoorstepError, NotFound, PermissionDenied, TooManyRequests
+from app.core.signals import shift_attended
 from app.events.locks import lock_signup
 from app.events.models import (
     CheckIn,
@@ -44,11 +44,11 @@ from app.events.models import (
     SignupStatus,
 )
 from app.events.operations import set_status, shift_label
+from app.events.volunteering import sign_in_of
 from app.extensions import db
+from app.knocks.models import DoorKnock, KnockStatus
 from app.people.models import InteractionKind, Person
 from app.people.operations import find_or_add_person, record_interaction
-from app.volunteers.models import VolunteerProfile
-from app.volunteers.profiles import make_attendee_a_volunteer
 from app.walklists.models import WalkList, WalkListAssignment, WalkListStatus
 from app.walklists.operations import assign
 from app.walklists.queries import claim_url
@@ -224,7 +224,7 @@ def check_in_signup(
         data={"event_id": event.id, "shift_id": shift.id, "check_in_id": check_in.id,
               "method": method.value},
     )  # fmt: skip
-    make_attendee_a_volunteer(db.session.get(Person, signup.person_id))
+    shift_attended.send(db.session.get(Person, signup.person_id))  # volunteers: a volunteer now
     return check_in, True
 
 
@@ -339,11 +339,8 @@ def _assign_to_volunteer(walk_list: WalkList, person_id: int, by_user_id: int | 
     """A volunteer with an account who may canvass holds the handed list at once (it is on
     their phone); one without (or a walk-in) claims it with its code. Attendance marked
     afterwards from the roster hands out nothing."""
-    user = db.session.scalar(
-        select(User)
-        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .where(VolunteerProfile.person_id == person_id)
-    )
+    user_id = sign_in_of(person_id)
+    user = db.session.get(User, user_id) if user_id is not None else None
     if user is not None and user.can(Permission.WALKLISTS_CLAIM):
         # The one who checked them in hands the list: the kiosk's or organiser's user, or
         # nobody (the volunteer checked themself in).
@@ -378,9 +375,7 @@ def _canvasser(person_id: int, shift: Shift) -> int | None:
     """At a canvass launch, the volunteer's own sign-in (their knocks time their hours)."""
     if db.session.get(Event, shift.event_id).kind != EventKind.CANVASS_LAUNCH:
         return None
-    return db.session.scalar(
-        select(VolunteerProfile.user_id).where(VolunteerProfile.person_id == person_id)
-    )
+    return sign_in_of(person_id)
 
 
 def check_in_row(check_in: CheckIn) -> dict[str, Any]:

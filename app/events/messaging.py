@@ -18,12 +18,12 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.config import parse_quiet_hours
 from app.core.links import public_url
+from app.events.volunteering import Volunteering, volunteering_of
 from app.extensions import db
 from app.outreach.models import Channel, OutboundMessage, PushSubscription
 from app.outreach.operations import queue_message
 from app.people.models import ContactConfirmation, InteractionKind, Person
 from app.people.operations import record_interaction
-from app.volunteers.models import VolunteerProfile
 
 #: Each purpose's channels, best first: a person gets the first one they can be reached on.
 #: Texts are for what is short and near; email carries the links and the details.
@@ -68,21 +68,21 @@ def channels_for(person: Person, purpose: str) -> list[Contact]:
     to phones with SMS consent. A volunteer's preferred channel goes first where it suits."""
     if person.do_not_contact or person.is_deceased:
         return []
-    profile = _profile(person)
+    volunteering = volunteering_of(person.id)
     emails = [Contact(Channel.EMAIL, e.address) for e in _by_primary(person.emails)
               if e.consent and not e.do_not_contact]  # fmt: skip
     phones = [Contact(Channel.SMS, p.number) for p in _by_primary(person.phones)
               if p.sms_consent and not p.do_not_contact and p.kind != "landline"]  # fmt: skip
     if purpose in EVERY_CHANNEL:
         picked = emails[:1] + phones[:1]
-        return picked or _push_contacts(person, profile)
+        return picked or _push_contacts(volunteering)
     order = PREFERENCES[purpose]
-    preferred = Channel(profile.preferred_channel.value) if profile is not None else None
+    preferred = volunteering.preferred_channel if volunteering is not None else None
     if preferred in order:
         order = (preferred, *(c for c in order if c != preferred))
     for channel in order:
         found = {Channel.EMAIL: lambda: emails[:1], Channel.SMS: lambda: phones[:1],
-                 Channel.PUSH: lambda: _push_contacts(person, profile)}[channel]()  # fmt: skip
+                 Channel.PUSH: lambda: _push_contacts(volunteering)}[channel]()  # fmt: skip
         if found:
             return found
     return []
@@ -92,16 +92,11 @@ def _by_primary(rows):
     return sorted(rows, key=lambda row: (not row.is_primary, row.id))
 
 
-def _profile(person: Person) -> VolunteerProfile | None:
-    return db.session.scalar(
-        select(VolunteerProfile).where(VolunteerProfile.person_id == person.id)
-    )
-
-
-def _push_contacts(person: Person, profile: VolunteerProfile | None) -> list[Contact]:
-    """The phones of the volunteer's own account (the profile's ``user_id``, set by an
+def _push_contacts(volunteering: Volunteering | None) -> list[Contact]:
+    """The phones of the volunteer's own account (their profile's ``user_id``, set by an
     organiser: an email on a public form is no proof of owning an account)."""
-    user = db.session.get(User, profile.user_id) if profile and profile.user_id else None
+    user_id = volunteering.user_id if volunteering is not None else None
+    user = db.session.get(User, user_id) if user_id else None
     if user is None or not user.is_active:
         return []
     ids = db.session.scalars(

@@ -8,7 +8,7 @@ from typing import Any
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app.core.codes import normalise_code
 from app.core.errors import NotFound
@@ -19,7 +19,6 @@ from app.events.models import SEATED, CheckIn, Event, Shift, Signup, SignupStatu
 from app.events.reminders import signup_links
 from app.extensions import db
 from app.people.models import Person
-from app.volunteers.models import VolunteerProfile
 
 
 def get_event(organization_id: int, event_id: int) -> Event:
@@ -265,20 +264,3 @@ def get_check_in(event: Event, check_in_id: int) -> CheckIn:
     if check_in is None or db.session.get(Shift, check_in.shift_id).event_id != event.id:
         raise NotFound("No such check-in at this event.", code="check_in_not_found")
     return check_in
-
-
-def my_signups(user_id: int, organization_id: int) -> list[Signup]:
-    """The sign-ups of the volunteer whose profile names this sign-in, from today on."""
-    return list(
-        db.session.scalars(
-            select(Signup)
-            .join(Shift, Shift.id == Signup.shift_id)
-            .join(VolunteerProfile, VolunteerProfile.person_id == Signup.person_id)
-            .where(VolunteerProfile.user_id == user_id)
-            .where(VolunteerProfile.organization_id == organization_id)
-            .where(Shift.ends_at > func.now() - text("interval '12 hours'"))
-            .where(Signup.status != SignupStatus.CANCELLED)
-            .order_by(Shift.starts_at, Signup.id)
-            .limit(100)
-        )
-    )

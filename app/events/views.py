@@ -35,6 +35,7 @@ from app.events.schemas import (
     ShiftUpdateSchema,
     SignupFormSchema,
 )
+from app.volunteers import queries as volunteer_queries
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="Events and shifts")
 
@@ -181,7 +182,8 @@ def my_signups():
     """The shifts of the volunteer this sign-in belongs to (their profile's ``user_id``), from
     today on: the canvassing app shows their QR codes and "I'm here"."""
     user = current_user()
-    return [queries.public_signup(s) for s in queries.my_signups(user.id, user.organization_id)]
+    mine = volunteer_queries.my_signups(user.id, user.organization_id)
+    return [queries.public_signup(s) for s in mine]
 
 
 @blp.route("/public/events/<code>", methods=["GET"])

@@ -8,11 +8,11 @@ from typing import Any
 from shapely.geometry import mapping
 from sqlalchemy import Numeric, func, select
 
-from app.canvass.defaults import contact_results
 from app.core.errors import NotFound
 from app.core.geo import from_db
 from app.core.pagination import Page, paginate
 from app.extensions import db
+from app.knocks.results import contact_results
 from app.people.models import Interaction
 from app.turfs.inputs import target_homes
 from app.turfs.models import Turf, TurfCut, TurfDoor, TurfStatus

@@ -1,6 +1,6 @@
 """How a person becomes a volunteer: the one place a profile is started (by an organiser, a
-public form, an invite, or by attending a shift). It imports no other room's operations, so
-the events room can make an attendee a volunteer without a cycle."""
+public form, an invite, or by attending a shift: ``shift_attended``); and what the events room
+below asks of a volunteer (``volunteer_asked``: their sign-in, their preferred channel)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from app.audit.operations import record_audit
+from app.core.signals import shift_attended, volunteer_asked
+from app.events.volunteering import Volunteering
 from app.extensions import db
+from app.outreach.models import Channel
 from app.people.models import Person
 from app.people.queries import follow_merges
 from app.volunteers.models import VolunteerProfile
@@ -39,6 +42,7 @@ def new_profile(person: Person, *, source: str) -> VolunteerProfile:
     return profile
 
 
+@shift_attended.connect
 def make_attendee_a_volunteer(person: Person) -> VolunteerProfile:
     """Someone who came and worked a shift is a volunteer: their profile (and so their hours)
     is there from the check-in, without waiting for an organiser. Two kiosks checking the same
@@ -56,3 +60,15 @@ def make_attendee_a_volunteer(person: Person) -> VolunteerProfile:
         record_audit("volunteers.create", entity=profile,
                      changes={"person_id": person.id, "source": "attended"})  # fmt: skip
     return profile
+
+
+@volunteer_asked.connect
+def _volunteering_of(person_id: int) -> Volunteering | None:
+    found = db.session.execute(
+        select(VolunteerProfile.user_id, VolunteerProfile.preferred_channel).where(
+            VolunteerProfile.person_id == person_id
+        )
+    ).first()
+    if found is None:
+        return None
+    return Volunteering(found.user_id, Channel(found.preferred_channel.value))

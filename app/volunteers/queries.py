@@ -1,5 +1,6 @@
 """Reads: volunteers searched by skill, language, team, availability, distance and activity;
-one volunteer's history (shifts, hours, doors); invites; the calendar feed."""
+one volunteer's history (shifts, hours, doors) and their own coming sign-ups; invites; the
+calendar feed."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy import and_, exists, func, not_, or_, select, text
 
-from app.canvass.models import DoorKnock, KnockStatus
 from app.core.errors import NotFound, ValidationError
 from app.core.pagination import Page, paginate
 from app.events.checkins import hours
 from app.events.models import CheckIn, Event, EventKind, Shift, Signup, SignupStatus
 from app.events.queries import calendar_file
 from app.extensions import db
+from app.knocks.models import DoorKnock, KnockStatus
 from app.people.models import Person
 from app.people.queries import name_matches
 from app.volunteers.models import Team, TeamMember, VolunteerProfile
@@ -292,6 +293,23 @@ def _shift_history(signup, shift, event, check_in, user_id: int | None) -> dict[
         "checked_out_at": check_in.checked_out_at if check_in else None,
         "hours": hours(shift, check_in, canvasser) if attended else 0.0,
     }
+
+
+def my_signups(user_id: int, organization_id: int) -> list[Signup]:
+    """The sign-ups of the volunteer whose profile names this sign-in, from today on."""
+    return list(
+        db.session.scalars(
+            select(Signup)
+            .join(Shift, Shift.id == Signup.shift_id)
+            .join(VolunteerProfile, VolunteerProfile.person_id == Signup.person_id)
+            .where(VolunteerProfile.user_id == user_id)
+            .where(VolunteerProfile.organization_id == organization_id)
+            .where(Shift.ends_at > func.now() - text("interval '12 hours'"))
+            .where(Signup.status != SignupStatus.CANCELLED)
+            .order_by(Shift.starts_at, Signup.id)
+            .limit(100)
+        )
+    )
 
 
 def list_teams(organization_id: int, team_id: int | None = None) -> list[dict[str, Any]]:

@@ -10,12 +10,12 @@ from sqlalchemy import exists, func, or_, select
 
 from app.accounts.models import User
 from app.auth.permissions import Permission
-from app.canvass.defaults import contact_results
-from app.canvass.models import DoorKnock, KnockStatus, NoteScope, PlaceNote
 from app.core.errors import NotFound
 from app.core.links import public_url
 from app.core.pagination import Page, paginate
 from app.extensions import db
+from app.knocks.models import DoorKnock, KnockStatus, NoteScope, PlaceNote
+from app.knocks.results import contact_results
 from app.people.models import Interaction, InteractionKind, Person
 from app.people.visibility import Channel, may_contact
 from app.voters.models import Address, Household

@@ -109,7 +109,8 @@ def _canvass_world(organization) -> dict[str, int]:
 
     from app.accounts.models import User
     from app.canvass.defaults import ensure_defaults
-    from app.canvass.models import ResultCode, Script, SyncBatch
+    from app.canvass.models import Script, SyncBatch
+    from app.knocks.models import ResultCode
 
     ensure_defaults(organization.id)
     code_id = db.session.scalar(select(ResultCode.id).filter_by(organization_id=organization.id))

@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.canvass.models import DoorKnock, SyncBatch
+from app.canvass.models import SyncBatch
 from app.extensions import db
+from app.knocks.models import DoorKnock
 from app.people.models import Person
 from tests.canvass.conftest import knock, sync
 from tests.canvass.test_review import batch_of, progress, review

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.canvass.models import PlaceNote
 from app.core.actor import Actor
 from app.extensions import db
+from app.knocks.models import PlaceNote
 from app.universes.queries import Search
 from app.walklists.operations import create_near_list
 from tests.canvass.conftest import knock, sync

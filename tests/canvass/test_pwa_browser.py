@@ -12,9 +12,10 @@ from flask_jwt_extended import create_access_token, decode_token
 from sqlalchemy import func, select
 
 from app.auth.permissions import Role
-from app.canvass.models import DoorKnock, SyncBatch
+from app.canvass.models import SyncBatch
 from app.core.actor import Actor
 from app.extensions import db
+from app.knocks.models import DoorKnock
 from app.people.models import Interaction, InteractionKind, SurveyAnswer
 from app.turfs.cutting import CutSpec
 from app.turfs.operations import commit_cut

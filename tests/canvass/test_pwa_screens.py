@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.auth.permissions import Role
-from app.canvass.models import PlaceNote
 from app.core.actor import Actor
 from app.extensions import db
+from app.knocks.models import PlaceNote
 from app.universes.queries import Search
 from app.walklists.operations import create_near_list
 from tests.browsers import browser, serve  # noqa: F401 - the browser fixture

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.auth.permissions import Role
-from app.canvass.models import DoorKnock, SyncBatch
+from app.canvass.models import SyncBatch
 from app.extensions import db
+from app.knocks.models import DoorKnock
 from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
 from tests.canvass.conftest import knock, person_at, sync
 from tests.factories import auth_headers, create_organization, create_user

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from app.auth.permissions import Role
-from app.canvass.models import DoorKnock, PlaceNote
 from app.extensions import db
+from app.knocks.models import DoorKnock, PlaceNote
 from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
 from app.voters.models import Household
 from tests.canvass.conftest import knock, person_at, sync

@@ -9,8 +9,9 @@ import io
 
 from sqlalchemy import select
 
-from app.canvass.models import DoorKnock, Script
+from app.canvass.models import Script
 from app.extensions import db
+from app.knocks.models import DoorKnock
 from app.people.models import Person
 from app.voters.models import Registration
 from tests.canvass.conftest import knock, person_at, sync

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.auth.permissions import Role
-from app.canvass.models import DoorKnock
 from app.core.actor import Actor
 from app.events.models import CheckIn, CheckInMethod, Signup, SignupStatus
 from app.events.operations import create_event
 from app.extensions import db
+from app.knocks.models import DoorKnock
 from app.walklists.models import WalkList, WalkListKind
 from tests.factories import auth_headers, create_household, create_organization, create_user
 
