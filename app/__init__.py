@@ -26,6 +26,7 @@ CONNECTED_MODULES = (
     "app.events.reminders",
     "app.imports.uploads",
     "app.auth.cleanup",
+    "app.backups.schedule",
 )
 
 
