@@ -131,6 +131,7 @@ def write_archive(
 ) -> Manifest:
     """Write the archive at ``path`` (whole or not at all: it is renamed into place at the end)."""
     partial = path.with_name(f".{path.name}.partial")  # hidden: list_backups skips it
+    partial.touch(mode=0o600)  # every voter's record is in it: its owner's eyes only
     try:
         with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
             files = [_add(tar, dump, DUMP)]

@@ -90,7 +90,7 @@ def take_backup(now: datetime) -> tuple[Backup, list[Path]]:
 def write_backup(database_url: str, *, uploads: Path, into: Path, now: datetime) -> Backup:
     """Dump the database and archive it with the files of ``uploads``; the archive is whole or
     absent (written beside, then renamed)."""
-    into.mkdir(parents=True, exist_ok=True)
+    into.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=into, prefix=".doorstep-backup-") as work:
         dump = Path(work) / DUMP
         dump_database(database_url, dump)

@@ -53,6 +53,7 @@ def test_what_is_written_unpacks_the_same_and_checks(tmp_path, files):
     assert [f.path for f in written.files] == [
         "database.dump", "uploads/1-aa-voters.csv.gz", "uploads/2-bb-areas.zip"]  # fmt: skip
     assert not list(tmp_path.glob(".*partial"))
+    assert path.stat().st_mode & 0o777 == 0o600  # the whole voter file: its owner's only
     unpacked = unpack_archive(path, tmp_path / "out")
     assert unpacked == written
     assert (tmp_path / "out" / "database.dump").read_bytes() == dump.read_bytes()

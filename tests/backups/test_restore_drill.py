@@ -19,24 +19,24 @@ from tests.backups.conftest import UPLOAD, Campaign, app_on, run_cli, sync, tota
 from tests.conftest import _admin_url, _run_admin
 
 
-def destroy(campaign: Campaign) -> None:
-    """Drop the database and make an empty one of the same name; the uploads are gone too."""
+def destroy(campaign: Campaign, database_url: str) -> None:
+    """Drop the database and make an empty one of the same name (from the test database's
+    connection, as make_database does); the uploads are gone too."""
     with campaign.app.app_context():
         db.engine.dispose()
-    admin = _admin_url(campaign.url)
-    name = admin.database
+    name = _admin_url(campaign.url).database
     _run_admin(
-        admin.set(database="postgres"),
+        _admin_url(database_url),
         f'DROP DATABASE "{name}" WITH (FORCE)',
         f'CREATE DATABASE "{name}"',
     )
     (campaign.tmp / "uploads" / UPLOAD).unlink()
 
 
-def test_the_restore_drill(campaign):
+def test_the_restore_drill(campaign, database_url):
     """Drops and restores a database of its own: about 0.6 s, after the campaign (1 s, once per
     module: the town, its cut, two phones' syncs and the backup)."""
-    destroy(campaign)
+    destroy(campaign, database_url)
     output = run_cli(campaign.app, "restore", str(campaign.archive))
     assert "every file's sha256 matches its manifest" in output
     assert "the database was empty" in output
