@@ -28,6 +28,7 @@ CONNECTED_MODULES = (
     "app.events.reminders",
     "app.imports.uploads",
     "app.auth.cleanup",
+    "app.backups.schedule",
 )
 
 

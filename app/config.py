@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from app.core.proxies import parse_networks
 from app.core.vapid import vapid_public_key
@@ -21,6 +22,12 @@ PUSH_SERVICE_HOSTS = [
     "*.push.apple.com",
     "*.notify.windows.com",
 ]
+
+#: Hosts a production DOORSTEP_PUBLIC_URL cannot name: phones and mail readers are elsewhere.
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}  # noqa: S104 - a name, not a bind
+
+#: Words of a secret key someone copied from an example instead of generating one.
+_PLACEHOLDER_WORDS = ("changeme", "change-me", "replace", "example", "secret")
 
 
 class ConfigError(RuntimeError):
@@ -82,6 +89,12 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_MAX_UNPACKED_MB", "DOORSTEP_MAX_UNPACKED_MB", _int, 16384),
     ("DOORSTEP_MAX_UNPACK_RATIO", "DOORSTEP_MAX_UNPACK_RATIO", _int, 100),
     ("DOORSTEP_UPLOAD_RETENTION_DAYS", "DOORSTEP_UPLOAD_RETENTION_DAYS", _int, 7),
+    # Backups (`doorstep backup`, and the worker every N hours when N > 0): where they go, and
+    # how many stay (an archive goes once it is past the N newest and older than the days).
+    ("DOORSTEP_BACKUP_DIR", "DOORSTEP_BACKUP_DIR", _str, ""),
+    ("DOORSTEP_BACKUP_EVERY_HOURS", "DOORSTEP_BACKUP_EVERY_HOURS", _int, 0),
+    ("DOORSTEP_BACKUP_KEEP", "DOORSTEP_BACKUP_KEEP", _int, 14),
+    ("DOORSTEP_BACKUP_KEEP_DAYS", "DOORSTEP_BACKUP_KEEP_DAYS", _int, 0),
     ("DOORSTEP_CORS_ORIGINS", "DOORSTEP_CORS_ORIGINS", _list, []),
     # Reverse proxies whose X-Forwarded-For / -Proto are believed (IPs or CIDR ranges).
     ("DOORSTEP_TRUSTED_PROXIES", "DOORSTEP_TRUSTED_PROXIES", _list, []),
@@ -140,9 +153,9 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
     if config["DOORSTEP_ENV"] not in {"development", "production", "test"}:
         raise ConfigError("DOORSTEP_ENV must be development, production or test")
+    if config["DOORSTEP_ENV"] == "production" and (problems := production_problems(config)):
+        raise ConfigError("DOORSTEP_ENV is production, but " + "; ".join(problems))
     if not config.get("SECRET_KEY"):
-        if config["DOORSTEP_ENV"] == "production":
-            raise ConfigError("DOORSTEP_SECRET_KEY must be set in production")
         config["SECRET_KEY"] = secrets.token_urlsafe(48)
     if len(config["SECRET_KEY"]) < 32:
         raise ConfigError("DOORSTEP_SECRET_KEY must be at least 32 characters")
@@ -153,10 +166,13 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
                 "DOORSTEP_SELF_CHECK_IN_METERS", "DOORSTEP_MAX_UNPACKED_MB",
                 "DOORSTEP_MAX_UNPACK_RATIO", "DOORSTEP_SYNC_MAX_NEW_PEOPLE",
                 "DOORSTEP_SYNC_NEW_PEOPLE_PER_HOUR", "DOORSTEP_UPLOAD_RETENTION_DAYS",
-                "DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT",
+                "DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT", "DOORSTEP_BACKUP_KEEP",
                 "DOORSTEP_LOGIN_MAX_FAILURES_IP"):  # fmt: skip
         if config[key] <= 0:
             raise ConfigError(f"{key} must be positive")
+    for key in ("DOORSTEP_BACKUP_EVERY_HOURS", "DOORSTEP_BACKUP_KEEP_DAYS"):
+        if config[key] < 0:
+            raise ConfigError(f"{key} must be 0 or more")
     if config["DOORSTEP_LOGIN_MAX_FAILURES_SPREAD"] <= config["DOORSTEP_LOGIN_MAX_FAILURES_IP"]:
         raise ConfigError(
             "DOORSTEP_LOGIN_MAX_FAILURES_SPREAD must be above DOORSTEP_LOGIN_MAX_FAILURES_IP, "
@@ -211,6 +227,46 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
     config["OPENAPI_URL_PREFIX"] = "/api"
     config["OPENAPI_JSON_PATH"] = "openapi.json"
     return config
+
+
+def production_problems(config: Mapping[str, Any]) -> list[str]:
+    """What a production instance lacks among its settings (``DOORSTEP_ENV=production`` refuses
+    to start with any; ``doorstep check`` lists them): each names its variable."""
+    problems = []
+    key = config.get("SECRET_KEY")
+    if not key:
+        problems.append("DOORSTEP_SECRET_KEY is not set")
+    elif weakness := secret_key_weakness(key):
+        problems.append(f"DOORSTEP_SECRET_KEY {weakness}")
+    url = urlsplit(config.get("DOORSTEP_PUBLIC_URL") or "")
+    if url.scheme != "https" or not url.hostname or url.hostname in _LOCAL_HOSTS:
+        problems.append(
+            "DOORSTEP_PUBLIC_URL must be the campaign's https:// address (links in emails, "
+            f"texts and QR codes point there), not {config.get('DOORSTEP_PUBLIC_URL')!r}"
+        )
+    if not config.get("DOORSTEP_SMTP_HOST"):
+        problems.append(
+            "DOORSTEP_SMTP_HOST is not set (invitations, password resets and reminders go by "
+            "email; unset, they are only logged)"
+        )
+    if not config.get("DOORSTEP_TRUSTED_PROXIES"):
+        problems.append(
+            "DOORSTEP_TRUSTED_PROXIES is not set (the TLS proxy's address, e.g. 127.0.0.1: "
+            "without it every client looks like the proxy to sign-in throttling and the audit)"
+        )
+    return problems
+
+
+def secret_key_weakness(key: str) -> str | None:
+    """Why ``key`` is too weak to sign tokens, or None: `secrets.token_urlsafe(48)` (what
+    bin/start makes) and `openssl rand -hex 32` pass; a short or repetitive phrase does not."""
+    if len(key) < 32:
+        return f"is {len(key)} characters; it must be at least 32"
+    if len(set(key)) < 12:
+        return "repeats too few characters (make one: openssl rand -hex 32)"
+    if any(word in key.lower() for word in _PLACEHOLDER_WORDS):
+        return "looks like a placeholder (make one: openssl rand -hex 32)"
+    return None
 
 
 def parse_quiet_hours(raw: str) -> tuple[time, time] | None:

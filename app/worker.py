@@ -14,11 +14,13 @@ import time
 from datetime import UTC, datetime
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from app.audit.context import acting_as
-from app.core.tasks import run_due_tasks
+from app.core.tasks import WORKER_APPLICATION_NAME, run_due_tasks
+from app.extensions import db
 from app.imports.jobs import run_next_job, summary_line
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,16 @@ def start_periodic_thread(app: Flask, poll_seconds: float) -> threading.Event:
     return stop
 
 
+def _name_connection(_dialect, _record, _args, params: dict) -> None:
+    params["application_name"] = WORKER_APPLICATION_NAME
+
+
+def name_worker_connections(engine: sa.Engine) -> None:
+    """Name the connections this process opens from now on as the worker's."""
+    if not sa.event.contains(engine, "do_connect", _name_connection):
+        sa.event.listen(engine, "do_connect", _name_connection)
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run the periodic tasks and the queued jobs, then exit")
 @click.option("--poll-seconds", default=2.0, show_default=True)
@@ -46,6 +58,8 @@ def start_periodic_thread(app: Flask, poll_seconds: float) -> threading.Event:
 def worker_command(once: bool, poll_seconds: float) -> None:
     """Run queued imports and the periodic tasks (reminders, clean-ups) in the background
     (bin/start starts one beside the web server)."""
+    if not once:
+        name_worker_connections(db.engine)
     if once:
         with acting_as("worker:tasks"):
             run_due_tasks(datetime.now(UTC), {})

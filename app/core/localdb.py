@@ -40,8 +40,10 @@ def memory_settings() -> list[str]:
     ]
 
 
-def find_pg_bin() -> Path:
-    """Directory of initdb/pg_ctl: $DOORSTEP_PG_BIN, else the newest /usr/lib/postgresql/*/bin."""
+def find_pg_bin(tool: str = "initdb") -> Path:
+    """Directory of PostgreSQL's ``tool`` (initdb, pg_dump, ...): $DOORSTEP_PG_BIN, else the
+    newest /usr/lib/postgresql/*/bin that has it (a server with only the client package has
+    pg_dump and psql, not initdb), else the PATH."""
     explicit = os.environ.get("DOORSTEP_PG_BIN")
     candidates = (
         [explicit]
@@ -53,13 +55,13 @@ def find_pg_bin() -> Path:
         )
     )
     for candidate in candidates:
-        if candidate and (Path(candidate) / "initdb").exists():
+        if candidate and (Path(candidate) / tool).exists():
             return Path(candidate)
-    on_path = shutil.which("initdb")
+    on_path = shutil.which(tool)
     if on_path:
         return Path(on_path).parent
     raise LocalDatabaseError(
-        "PostgreSQL's initdb was not found; install PostgreSQL 15 or set DOORSTEP_PG_BIN"
+        f"PostgreSQL's {tool} was not found; install PostgreSQL 15 or set DOORSTEP_PG_BIN"
     )
 
 

@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 
 TaskRun = Callable[[datetime], dict[str, int]]
 
+#: The worker's database connections carry this application_name, so ``doorstep check`` sees
+#: a live worker in pg_stat_activity (no heartbeat table to write).
+WORKER_APPLICATION_NAME = "doorstep-worker"
+
 
 @dataclass(frozen=True)
 class PeriodicTask:

@@ -1,11 +1,9 @@
 import marshmallow as ma
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import text
 
 from app.auth.access import public
+from app.core.migrations import migration_state
 from app.extensions import db
 
 blp = Blueprint("health", __name__, description="Health")
@@ -18,17 +16,6 @@ class HealthSchema(ma.Schema):
     migration = ma.fields.Dict()
 
 
-def _migration_state() -> dict:
-    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
-    current = MigrationContext.configure(db.session.connection()).get_current_heads()
-    heads = script.get_heads()
-    return {
-        "current": sorted(current),
-        "head": sorted(heads),
-        "up_to_date": set(current) == set(heads),
-    }
-
-
 @blp.route("/healthz", methods=["GET"])
 @public
 @blp.response(200, HealthSchema)
@@ -38,10 +25,14 @@ def healthz():
     postgis = db.session.scalar(
         text("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")
     )
-    migration = _migration_state()
+    migration = migration_state(db.session.connection())
     return {
-        "status": "ok" if migration["up_to_date"] and postgis else "degraded",
+        "status": "ok" if migration.up_to_date and postgis else "degraded",
         "database": f"PostgreSQL {database}",
         "postgis": postgis,
-        "migration": migration,
+        "migration": {
+            "current": migration.current,
+            "head": migration.head,
+            "up_to_date": migration.up_to_date,
+        },
     }

@@ -1,0 +1,1 @@
+"""Backups that restore: `doorstep backup`, `doorstep restore FILE`, the worker's schedule."""
