@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.auth.permissions import Role
-from app.canvass.models import DoorKnock
 from app.cli import cli
 from app.extensions import db
+from app.knocks.models import DoorKnock
 from app.people.models import Interaction, SurveyAnswer
 from tests.canvass.conftest import knock, person_at
 from tests.conftest import TEST_CONFIG
