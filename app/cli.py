@@ -170,7 +170,8 @@ def outbox_deliver() -> None:
     click.echo(f"sent {sent}, failed {failed}")
 
 
-from app.events.cli import reminders_group  # noqa: E402 - after the core commands
+from app.donations.fec_cli import fec_group  # noqa: E402 - after the core commands
+from app.events.cli import reminders_group  # noqa: E402
 from app.imports.cli import import_group  # noqa: E402
 from app.turfs.cli import turf_group  # noqa: E402
 from app.worker import worker_command  # noqa: E402
@@ -179,6 +180,7 @@ cli.add_command(import_group)
 cli.add_command(worker_command)
 cli.add_command(turf_group)
 cli.add_command(reminders_group)
+cli.add_command(fec_group)
 
 
 def main() -> None:
