@@ -49,7 +49,10 @@ def upgrade():
         sa.Column("cash_on_hand_close_cents", sa.BigInteger(), nullable=False),
         sa.Column("itemized_lines", sa.Integer(), nullable=False),
         sa.Column(
-            "written_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "written_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
         sa.Column("written_by_id", sa.BigInteger(), nullable=True),
         sa.Column("filed_at", sa.DateTime(timezone=True), nullable=True),
