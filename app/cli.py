@@ -171,6 +171,7 @@ def outbox_deliver() -> None:
 
 
 from app.backups.cli import backup_command, restore_command  # noqa: E402 - after the core ones
+from app.donations.fec_cli import fec_group  # noqa: E402
 from app.events.cli import reminders_group  # noqa: E402
 from app.health.cli import check_command  # noqa: E402
 from app.imports.cli import import_group  # noqa: E402
@@ -184,6 +185,7 @@ cli.add_command(import_group)
 cli.add_command(worker_command)
 cli.add_command(turf_group)
 cli.add_command(reminders_group)
+cli.add_command(fec_group)
 
 
 def main() -> None:

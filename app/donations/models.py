@@ -359,3 +359,8 @@ class DonationFlag(OrganizationOwnedMixin, db.Model):
     donation: Mapped[Donation] = relationship(back_populates="flags")
 
     __audit_values__ = ("code", "status", "amount_cents", "due_on", "resolved_at", "note")
+
+
+# The FEC reports' table lives beside (a file of its own); importing it here puts it in the
+# one metadata whenever the ledger's models are.
+from app.donations.fec_models import FecReport  # noqa: E402, F401

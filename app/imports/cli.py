@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from app.accounts.cli import ORG, organization_id_for
 from app.audit.context import acting_as
 from app.core.transactions import commit
 from app.imports.models import ImportKind, JobStatus
@@ -15,23 +16,6 @@ from app.imports.models import ImportKind, JobStatus
 @click.group("import")
 def import_group() -> None:
     """Load voter files, vote history, areas, address points and streets."""
-
-
-def _organization_id(slug: str | None) -> int:
-    from sqlalchemy import select
-
-    from app.accounts.models import Organization
-    from app.extensions import db
-
-    if slug:
-        organization = db.session.scalar(select(Organization).filter_by(slug=slug))
-        if organization is None:
-            raise click.ClickException(f"No organisation with slug {slug!r}.")
-        return organization.id
-    ids = db.session.scalars(select(Organization.id).limit(2)).all()
-    if len(ids) != 1:
-        raise click.ClickException("Name the organisation with --org SLUG.")
-    return ids[0]
 
 
 def run_import(
@@ -48,7 +32,7 @@ def run_import(
     from app.imports.jobs import claim_job, create_job, run_job, summary_line
 
     with acting_as(f"cli:import-{kind.value}"):
-        job = create_job(_organization_id(slug), kind, path, layout=layout, options=options)
+        job = create_job(organization_id_for(slug), kind, path, layout=layout, options=options)
         commit()
         claim_job(db.engine, job.id)
         db.session.expire(job)
@@ -76,7 +60,6 @@ def run_import(
         raise SystemExit(1)
 
 
-ORG = click.option("--org", "slug", default=None, help="Organisation slug (default: the only one)")
 QUIET = click.option("--quiet", is_flag=True, help="No progress bar")
 
 

@@ -83,7 +83,7 @@ def cut_command(
 ) -> None:
     """Cut an area into turfs of about TARGET doors; write them with their walking routes."""
     from app.core.errors import DoorstepError
-    from app.imports.cli import _organization_id
+    from app.accounts.cli import organization_id_for
     from app.turfs import operations
     from app.turfs.cutting import CutSpec, plan_cut
 
@@ -91,7 +91,7 @@ def cut_command(
     if sum(chosen) != 1:
         raise click.UsageError("Give exactly one of --precincts, --wards or --area.")
     with acting_as("cli:turf-cut"):
-        organization_id = _organization_id(slug)
+        organization_id = organization_id_for(slug)
         polygon, area_ids = None, ()
         if area_file:
             polygon = shapely.union_all(_read_geometries(area_file, lines=False))
