@@ -82,8 +82,8 @@ def cut_command(
     slug,
 ) -> None:
     """Cut an area into turfs of about TARGET doors; write them with their walking routes."""
-    from app.core.errors import DoorstepError
     from app.accounts.cli import organization_id_for
+    from app.core.errors import DoorstepError
     from app.turfs import operations
     from app.turfs.cutting import CutSpec, plan_cut
 
