@@ -10,6 +10,7 @@ import shapely
 from flask.cli import with_appcontext
 from shapely.geometry import mapping, shape
 
+from app.accounts.cli import ORG, organization_id_for
 from app.audit.context import acting_as
 from app.core.actor import Actor
 from app.core.transactions import commit
@@ -64,7 +65,7 @@ def _read_geometries(path: Path, *, lines: bool):
     required=True,
     help="Where to write the turfs (GeoJSON)",
 )
-@click.option("--org", "slug", default=None, help="Organisation slug (default: the only one)")
+@ORG
 @with_appcontext
 def cut_command(
     precincts,
@@ -82,7 +83,6 @@ def cut_command(
     slug,
 ) -> None:
     """Cut an area into turfs of about TARGET doors; write them with their walking routes."""
-    from app.accounts.cli import organization_id_for
     from app.core.errors import DoorstepError
     from app.turfs import operations
     from app.turfs.cutting import CutSpec, plan_cut
