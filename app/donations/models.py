@@ -359,3 +359,19 @@ class DonationFlag(OrganizationOwnedMixin, db.Model):
     donation: Mapped[Donation] = relationship(back_populates="flags")
 
     __audit_values__ = ("code", "status", "amount_cents", "due_on", "resolved_at", "note")
+
+
+class ProcessorWebhook(TimestampMixin, OrganizationOwnedMixin, db.Model):
+    """The HTTP Basic credentials a processor's webhook (ActBlue's) posts with, per campaign:
+    the username as given, the password hashed (argon2id) like a user's."""
+
+    __tablename__ = "processor_webhooks"
+    __table_args__ = (UniqueConstraint("organization_id", "processor"),)
+    __organization_index__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    processor: Mapped[str] = mapped_column(String(20))
+    username: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+
+    __audit_values__ = ("processor", "username")
