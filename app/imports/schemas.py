@@ -122,10 +122,9 @@ class ImportMappingSchema(StrictSchema):
             ma.validate.Regexp(r"^[A-Za-z0-9_.-]+$", error="Letters, digits, '_', '.', '-'."),
         ],
     )
-    kind = ma.fields.Enum(
-        MappingKind,
-        by_value=True,
-        load_default=MappingKind.VOTERS,
+    kind = ma.fields.String(
+        load_default=MappingKind.VOTERS.value,
+        validate=ma.validate.OneOf([kind.value for kind in MappingKind]),
         metadata={"description": "voters (a voter file) or donations (a processor's export)"},
     )
     state = ma.fields.String(
