@@ -86,7 +86,7 @@ def write_file(path: Path, rows: int, voters: list[tuple], rng: random.Random) -
         for n in range(rows):
             first, last, street_1, zip_, email, phone = people[rng.randrange(len(people))]
             cells = [""] * len(HEADER)
-            when = start + timedelta(minutes=n * 1_000_000 // rows)
+            when = start + timedelta(minutes=n * 860_000 // rows)  # to early August 2026
             amount = rng.choice((5, 10, 25, 27, 50, 100, 250)) if n % 997 else 3_600
             recurring = n % 5 == 0
             for name, value in (
@@ -111,7 +111,7 @@ def write_file(path: Path, rows: int, voters: list[tuple], rng: random.Random) -
                 ("Donor Phone", phone),
                 ("Lineitem ID", str(10_000_000 + n)),
                 ("Recipient Gov ID", "C00123456"),
-                ("Recipient Election", ("", "primary", "2026 General")[n % 3]),
+                ("Recipient Election", _election(when, n)),
                 ("Fee", "0.99"),
                 ("Card Type", "visa"),
             ):
@@ -120,6 +120,13 @@ def write_file(path: Path, rows: int, voters: list[tuple], rng: random.Random) -
                 cells[AT["Refund ID"]] = str(90_000_000 + n)
                 cells[AT["Refund Date"]] = (when + timedelta(days=3)).strftime("%Y-%m-%d %H:%M:%S")
             writer.writerow(cells)
+
+
+def _election(when: datetime, n: int) -> str:
+    """Undesignated, or named as ActBlue's forms name it, for an election still to come."""
+    if when < datetime(2026, 5, 19):
+        return ("", "primary", "P2026", "2026 General")[n % 4]
+    return ("", "general", "2026 General")[n % 3]
 
 
 def voter_names(org: int) -> list[tuple]:

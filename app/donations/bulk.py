@@ -14,6 +14,7 @@ and the running totals are counted once for everyone touched.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -77,7 +78,9 @@ def stage_row(line_no: int, gift: GiftRow, phones: dict[str, str | None]) -> tup
     return tuple(values)
 
 
-def record_staged(actor: Actor, source: Source, *, job_id: int) -> BulkResult:
+def record_staged(
+    actor: Actor, source: Source, *, job_id: int, phase: Callable[[str], None] = lambda name: None
+) -> BulkResult:
     """Record the staged gifts (see the module's docstring); the caller's transaction."""
     org = actor.organization_id
     designations = source.designations
@@ -96,6 +99,7 @@ def record_staged(actor: Actor, source: Source, *, job_id: int) -> BulkResult:
     )
     db.session.execute(text("ANALYZE donation_new"))
     result = BulkResult()
+    phase("finding donors")
     people = _PeopleIndex(org)
     rows = db.session.execute(
         text("""
@@ -109,6 +113,7 @@ def record_staged(actor: Actor, source: Source, *, job_id: int) -> BulkResult:
     settings = committee_settings(org)
     limits = limits_of(settings)
     totals = _Totals(org, people.known_ids())
+    phase("checking gifts")
     outcomes, flags, details, new_people = [], [], {}, []
     for row in rows:
         person, candidates = None, []
@@ -144,13 +149,19 @@ def record_staged(actor: Actor, source: Source, *, job_id: int) -> BulkResult:
             days = getattr(settings, _CURE_DAYS[code]) if code in _CURE_DAYS else None
             due = row.received_on + timedelta(days=days) if days else None
             flags.append((row.line_no, code, cents, due))
+    phase("writing people")
     ids = write_people(org, new_people)
+    phase("writing gifts")
     write_donations(actor, outcomes, flags, details, ids, job_id)
+    # The planner's view of the tables just filled (else it scans them per person below).
+    db.session.execute(text("ANALYZE donations, donation_flags, donor_totals, donors"))
     result.loaded_lines.update(line_no for line_no, *_ in outcomes)
     touched = {ids.get(person, person) for _, person, _, _ in outcomes if person is not None}
+    phase("refunds")
     refunds = record_staged_refunds(actor, job_id=job_id, column=source.label("refund_id"))
     result.loaded_lines.update(refunds.loaded_lines)
     result.rejects += refunds.rejects
+    phase("totals")
     refresh_totals(org, touched | refunds.people)
     refunds.settle()
     review = sum(1 for _, person, candidates, _ in outcomes if candidates)

@@ -22,8 +22,21 @@ class StagedRefunds:
     people: set[int] = field(default_factory=set)
 
     def settle(self) -> None:
-        """Excessive flags the refunds cured (after the totals are counted again)."""
-        for person_id in sorted(self.people):
+        """Excessive flags the refunds cured (after the totals are counted again): only the
+        refunded donors with an excess standing can have one."""
+        if not self.people:
+            return
+        over = db.session.scalars(
+            text("""
+            SELECT DISTINCT d.person_id FROM donation_flags f
+            JOIN donations d ON d.id = f.donation_id
+            WHERE d.organization_id = :org AND d.person_id = ANY(:ids)
+              AND f.code = 'excessive' AND f.status IN ('open', 'confirmed')
+            ORDER BY d.person_id
+            """),
+            {"org": self.organization_id, "ids": sorted(self.people)},
+        ).all()
+        for person_id in over:
             settle_excess(self.organization_id, person_id)
 
 

@@ -70,8 +70,15 @@ def write_donations(actor: Actor, outcomes, flags, details, ids, job_id: int) ->
     )  # fmt: skip
     db.session.execute(text("ANALYZE donation_outcome"))
     copied = ", ".join(WRITTEN)
+    # The new rows' ids, kept for the flags and the history (a join back to donations by
+    # line id would meet a table whose statistics do not know them yet).
+    db.session.execute(
+        text("CREATE TEMP TABLE donation_made (id bigint, line_no integer, person_id bigint,"
+             " received_on date, method text) ON COMMIT DROP")
+    )  # fmt: skip
     db.session.execute(
         text(f"""
+        WITH made AS (
         INSERT INTO donations (organization_id, kind, person_id, match_status,
                match_candidate_ids, election_id, amount_cents, received_on, processor_line_id,
                excess_cents, entered_by_id, entity_type, {copied})
@@ -83,9 +90,15 @@ def write_donations(actor: Actor, outcomes, flags, details, ids, job_id: int) ->
         ORDER BY n.received_on, n.line_no
         ON CONFLICT (organization_id, processor, processor_line_id)
             WHERE processor_line_id IS NOT NULL DO NOTHING
+        RETURNING id, processor_line_id, person_id, received_on, method
+        )
+        INSERT INTO donation_made
+        SELECT m.id, n.line_no, m.person_id, m.received_on, m.method
+        FROM made m JOIN donation_new n ON n.line_id = m.processor_line_id
         """),
         {"org": org, "user": actor.user_id},
     )
+    db.session.execute(text("ANALYZE donation_made"))
     db.session.execute(
         text("CREATE TEMP TABLE donation_new_flags (line_no integer, code text,"
              " amount_cents bigint, due_on date) ON COMMIT DROP")
@@ -94,10 +107,8 @@ def write_donations(actor: Actor, outcomes, flags, details, ids, job_id: int) ->
     db.session.execute(
         text("""
         INSERT INTO donation_flags (organization_id, donation_id, code, amount_cents, due_on)
-        SELECT :org, d.id, f.code, f.amount_cents, f.due_on
-        FROM donation_new_flags f JOIN donation_new n USING (line_no)
-        JOIN donations d ON d.organization_id = :org AND d.processor = n.processor
-                        AND d.processor_line_id = n.line_id
+        SELECT :org, m.id, f.code, f.amount_cents, f.due_on
+        FROM donation_new_flags f JOIN donation_made m USING (line_no)
         """),
         {"org": org},
     )
@@ -106,11 +117,9 @@ def write_donations(actor: Actor, outcomes, flags, details, ids, job_id: int) ->
         text("""
         INSERT INTO interactions (organization_id, person_id, kind, occurred_at, user_id,
                                   import_job_id, summary, data)
-        SELECT :org, d.person_id, 'donation', d.received_on::timestamp AT TIME ZONE 'UTC',
-               :user, :job, 'Donation (' || d.method || ')', jsonb_build_object('donation_id', d.id)
-        FROM donation_new n JOIN donations d ON d.organization_id = :org
-             AND d.processor = n.processor AND d.processor_line_id = n.line_id
-        WHERE d.person_id IS NOT NULL
+        SELECT :org, m.person_id, 'donation', m.received_on::timestamp AT TIME ZONE 'UTC',
+               :user, :job, 'Donation (' || m.method || ')', jsonb_build_object('donation_id', m.id)
+        FROM donation_made m WHERE m.person_id IS NOT NULL
         """),
         {"org": org, "user": actor.user_id, "job": job_id},
     )

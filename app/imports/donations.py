@@ -111,8 +111,10 @@ def import_donations(
             copy.write_row(stage_row(line_no, gift, phones))
     if result.rows_read == 0:
         raise FileRefused("The file has a header row but no data rows.", fields={"file": "empty"})
-    progress.update(phase="recording gifts", rows_read=result.rows_read)
-    recorded = record_staged(actor, fmt.source, job_id=job_id)
+    progress.update(phase="staged", rows_read=result.rows_read)
+    recorded = record_staged(
+        actor, fmt.source, job_id=job_id, phase=lambda name: progress.update(phase=name)
+    )
     rejects += [RowReject(*reject) for reject in recorded.rejects]
     _save_rejects(job_id, rejects)
     rejected_lines = {reject.line_no for reject in rejects}
