@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.auth.permissions import Role
+from app.donations.committee import update_committee_settings
 from app.donations.models import Donation, EntryKind, Method
 from app.donations.parsing import DayError, MoneyError, parse_cents, parse_day
 from app.extensions import db
-from app.imports.models import ImportReject
+from app.imports import jobs
+from app.imports.models import ImportJob, ImportReject
 from app.imports.operations import create_mapping
 from tests.donations.test_actblue_csv import import_file
 from tests.factories import auth_headers, create_user
@@ -186,15 +189,31 @@ def test_mappings_are_saved_through_the_api(client, org):
     assert builtin.status_code == 422
 
 
-def test_donation_uploads_need_the_money_permission(client, org, tmp_path):
-    path = winred_file(tmp_path, [row("U1", "5")])
-    for role, status in ((Role.DIRECTOR, 403), (Role.ADMIN, 202)):
-        user = create_user(org, role)
-        with path.open("rb") as upload:
-            response = client.post(
+def test_an_actblue_upload_runs_in_the_worker_and_its_rejects_need_the_money_permission(
+    client, org, actor, elections, app, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "DOORSTEP_UPLOAD_DIR", str(tmp_path / "uploads"))
+    update_committee_settings(actor, {"committee_id": "C00123456"})
+    admin, director = create_user(org, Role.ADMIN), create_user(org, Role.DIRECTOR)
+    sample = Path(__file__).parent / "data" / "actblue_contributions.csv"
+
+    def post(user):
+        with sample.open("rb") as upload:
+            return client.post(
                 "/api/v1/imports",
-                data={"kind": "donations", "layout": "actblue", "file": (upload, "gifts.csv")},
+                data={"kind": "donations", "layout": "actblue", "file": (upload, "ab.csv")},
                 headers=auth_headers(user),
                 content_type="multipart/form-data",
             )
-        assert response.status_code == status, response.get_json()
+
+    refused = post(director)  # imports.run, but not donations.edit
+    assert refused.status_code == 403, refused.get_json()
+    queued = post(admin)
+    assert queued.status_code == 202, queued.get_json()
+    job = jobs.run_job(db.session.get(ImportJob, queued.get_json()["id"]))
+    db.session.execute(text("DISCARD TEMP"))
+    assert (job.status.value, job.rows_inserted, job.rows_rejected) == ("succeeded", 7, 4)
+    url = f"/api/v1/imports/{job.id}/rejects.csv"
+    assert client.get(url, headers=auth_headers(director)).status_code == 403
+    report = client.get(url, headers=auth_headers(admin))
+    assert report.status_code == 200 and "Recipient Election" in report.get_data(as_text=True)
