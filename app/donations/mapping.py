@@ -45,15 +45,21 @@ def check_mapping(columns: dict[str, str], options: dict[str, Any]) -> dict[str,
     processor = options.get("processor", "")
     if not isinstance(processor, str) or not 1 <= len(processor) <= 20 or processor == "manual":
         problems.setdefault("options", []).append("Name the processor (1-20 characters).")
-    if options.get("negative", "reject") not in NEGATIVE:
+    negative = options.get("negative", "reject")
+    if not isinstance(negative, str) or negative not in NEGATIVE:
         problems.setdefault("options", []).append("negative: reject or refund.")
-    if options.get("method", "card") not in set(Method):
+    method = options.get("method", "card")
+    if not isinstance(method, str) or method not in {m.value for m in Method}:
         problems.setdefault("options", []).append(f"method: one of {', '.join(Method)}.")
+    for name, width in (("conduit_name", 200), ("conduit_committee_id", 9)):
+        value = options.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > width):
+            problems.setdefault("options", []).append(f"{name}: text of at most {width}.")
     zone = options.get("time_zone")
     if zone is not None:
         try:
             ZoneInfo(str(zone))
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
             problems.setdefault("options", []).append("time_zone: not a time zone.")
     return problems
 
