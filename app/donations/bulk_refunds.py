@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from app.core.actor import Actor
 from app.donations.corrections import _COPIED, settle_excess
+from app.donations.income import REFUND_MEMO
 from app.extensions import db
 
 
@@ -107,13 +108,14 @@ def record_staged_refunds(actor: Actor, *, job_id: int, column: str = "Refund ID
         for entry in entries:
             copy.write_row(entry)
     copied = ", ".join(_COPIED)
+    from_original = ", ".join(f"d.{c}" for c in _COPIED)
     db.session.execute(
         text(f"""
         WITH made AS (
             INSERT INTO donations (organization_id, kind, person_id, election_id, amount_cents,
-                   received_on, corrects_id, processor_line_id, entered_by_id, {copied})
+                   received_on, corrects_id, processor_line_id, entered_by_id, memo, {copied})
             SELECT d.organization_id, 'refund', d.person_id, d.election_id, -r.cents,
-                   r.refund_on, d.id, r.refund_id, :user, {", ".join(f"d.{c}" for c in _COPIED)}
+                   r.refund_on, d.id, r.refund_id, :user, :memo, {from_original}
             FROM donation_refunds r JOIN donations d ON d.id = r.donation_id
             ORDER BY r.line_no
             RETURNING id, person_id
@@ -124,6 +126,6 @@ def record_staged_refunds(actor: Actor, *, job_id: int, column: str = "Refund ID
                jsonb_build_object('donation_id', id)
         FROM made WHERE person_id IS NOT NULL
         """),
-        {"org": org, "user": actor.user_id, "job": job_id},
+        {"org": org, "user": actor.user_id, "job": job_id, "memo": REFUND_MEMO},
     )
     return done

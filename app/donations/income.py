@@ -23,6 +23,8 @@ from app.donations.sources import GiftRow
 from app.extensions import db
 
 MIN_PASSWORD_LENGTH = 20
+#: The memo of a refund a processor reports.
+REFUND_MEMO = "refunded by the processor"
 
 
 class WebhookUnauthorized(DoorstepError):
@@ -58,7 +60,7 @@ def record_gift(actor: Actor, gift: GiftRow) -> Recorded:
         donation,
         gift.refund.cents,
         gift.refund.on,
-        reason="refunded by the processor",
+        reason=REFUND_MEMO,
         processor_line_id=gift.refund.refund_id,
     )
     return Recorded(donation.id, created, refund.id, refund_created)

@@ -230,7 +230,8 @@ def snapshot(org_id: int) -> dict:
     codes = dict(db.session.execute(select(CandidateElection.id, CandidateElection.code)).all())
     books = {
         (d.processor_line_id, d.kind.value): (
-            names.get(d.person_id), d.amount_cents, d.excess_cents, d.received_on,
+            names.get(d.person_id), d.amount_cents, d.excess_cents, d.received_on, d.memo,
+            d.recurring_series, d.corrects_id is not None, d.conduit_name, d.email,
             d.match_status.value, codes[d.election_id],
             sorted((f.code.value, f.amount_cents, f.status.value, f.due_on) for f in d.flags),
         )
@@ -322,9 +323,9 @@ def test_the_set_based_import_equals_recording_one_by_one(runner, campaign, acto
     assert snapshot(campaign.id) == expected
     ada = expected["books"][("1001", "contribution")]
     assert ada[0] == "DONOR"  # on the voter, not a new person
-    assert expected["books"][("1004", "contribution")][4] == "review"
+    assert expected["books"][("1004", "contribution")][9] == "review"
     assert ("excessive", 2500, "open", date(2026, 7, 31)) in expected["books"][
-        ("1008", "contribution")][6]  # fmt: skip
+        ("1008", "contribution")][11]  # fmt: skip
     assert expected["books"][("1009", "contribution")][0] == "Abroad"
 
 
