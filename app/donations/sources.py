@@ -149,6 +149,9 @@ class Designations:
         self.limits = {e.id: e.limit_cents for e in ordered}
         self.cycles = {e.id: e.cycle for e in ordered}
 
+    def __bool__(self) -> bool:
+        return bool(self._ordered)
+
     def designate(self, label: str, day: date, column: str) -> int:
         text = " ".join(label.strip().lower().split())
         if not text:

@@ -77,6 +77,11 @@ def import_donations(
             f"This is not a {fmt.name} export: missing columns {', '.join(missing[:5])}.",
             fields={"format": fmt.name},
         )
+    if not fmt.source.designations:
+        raise FileRefused(
+            "The campaign has no elections to designate gifts to: add them first (docs/money.md).",
+            fields={"elections": "none"},
+        )
     index = {name: i for i, name in enumerate(header)}
     # donation field -> its cell's position; a column the file lacks reads as ''.
     positions = {name: index.get(column, -1) for name, column in fmt.source.columns.items()}

@@ -336,3 +336,26 @@ def test_a_line_the_webhook_delivered_first_is_unchanged_by_the_file(runner, cam
     record_gift(Actor.system(campaign.id, "webhook:actblue"),
                 read_gift(source, lambda name: values.get(name, "")))  # fmt: skip
     assert import_file(runner, campaign)[1:] == (11, 6, 0, 1, 4, 0)
+
+
+def test_a_campaign_without_elections_is_told_to_add_them(runner, org):
+    result = runner.invoke(
+        cli, ["import", "donations", str(SAMPLE), "--format", "actblue", "--org", org.slug]
+    )
+    db.session.execute(text("DISCARD TEMP"))
+    assert result.exit_code == 1 and "no elections" in result.output
+
+
+def test_a_file_that_is_not_actblues_is_refused(runner, campaign, tmp_path):
+    other = tmp_path / "other.csv"
+    other.write_text("Transaction ID,Amount\n1,5.00\n")
+    result = runner.invoke(
+        cli, ["import", "donations", str(other), "--format", "actblue", "--org", campaign.slug]
+    )
+    db.session.execute(text("DISCARD TEMP"))
+    assert result.exit_code == 1 and "missing columns Receipt ID, Date" in result.output
+    unknown = runner.invoke(
+        cli, ["import", "donations", str(other), "--format", "nope", "--org", campaign.slug]
+    )
+    db.session.execute(text("DISCARD TEMP"))
+    assert unknown.exit_code == 1 and "Unknown format 'nope'" in unknown.output
