@@ -361,6 +361,22 @@ class DonationFlag(OrganizationOwnedMixin, db.Model):
     __audit_values__ = ("code", "status", "amount_cents", "due_on", "resolved_at", "note")
 
 
+class ProcessorWebhook(TimestampMixin, OrganizationOwnedMixin, db.Model):
+    """The HTTP Basic credentials a processor's webhook (ActBlue's) posts with, per campaign:
+    the username as given, the password hashed (argon2id) like a user's."""
+
+    __tablename__ = "processor_webhooks"
+    __table_args__ = (UniqueConstraint("organization_id", "processor"),)
+    __organization_index__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    processor: Mapped[str] = mapped_column(String(20))
+    username: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+
+    __audit_values__ = ("processor", "username")
+
+
 # The FEC reports' table lives beside (a file of its own); importing it here puts it in the
 # one metadata whenever the ledger's models are.
 from app.donations.fec_models import FecReport  # noqa: E402, F401

@@ -15,7 +15,7 @@ from app.imports.models import ImportKind, JobStatus
 
 @click.group("import")
 def import_group() -> None:
-    """Load voter files, vote history, areas, address points and streets."""
+    """Load voter files, vote history, areas, address points, streets and donations."""
 
 
 def run_import(
@@ -151,3 +151,19 @@ def import_streets_command(
     """Import street centrelines (GeoJSON or zipped Shapefile, WGS84, split at crossings)."""
     options = {"key_field": key_field, "name_field": name_field, "barrier": barriers}
     run_import(ImportKind.STREETS, file, slug, quiet=quiet, options=options)
+
+
+@import_group.command("donations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    help="actblue (ActBlue's contributions CSV), or the name of a saved donation mapping",
+)
+@ORG
+@QUIET
+@with_appcontext
+def import_donations_command(file: Path, fmt: str, slug: str | None, quiet: bool) -> None:
+    """Import gifts from a processor's export (idempotent by the processor's line ids)."""
+    run_import(ImportKind.DONATIONS, file, slug, quiet=quiet, layout=fmt)

@@ -18,14 +18,16 @@ from typing import Any
 from sqlalchemy import select
 
 from app.areas.operations import import_areas
+from app.core.actor import Actor
 from app.core.errors import DoorstepError
 from app.core.reading import FileRefused, RowReject
 from app.extensions import db
+from app.imports.donations import import_donations, resolve_format
 from app.imports.election_map import read_election_map
 from app.imports.geocoding import geocode_addresses, geocode_report, load_address_points
 from app.imports.history import import_nc_history
 from app.imports.layouts import BUILT_IN_LAYOUTS, VoterLayout, mapping_layout
-from app.imports.models import ImportJob, ImportKind, ImportMapping
+from app.imports.models import ImportJob, ImportKind, ImportMapping, MappingKind
 from app.imports.progress import JobProgress
 from app.imports.voters import import_voters
 from app.streets.operations import import_streets
@@ -168,12 +170,28 @@ def run_address_points(job: ImportJob, path: Path, progress: JobProgress) -> Imp
     return ImportResult(counts, summary, rejects)
 
 
+@import_kind(ImportKind.DONATIONS)
+def run_donations(job: ImportJob, path: Path, progress: JobProgress) -> ImportResult:
+    actor = Actor(job.organization_id, job.created_by_id, f"import:{job.id}")
+    fmt = resolve_format(job.organization_id, job.layout)
+    result = import_donations(actor, job.id, path, fmt, progress)
+    counts = {
+        "rows_read": result.rows_read,
+        "rows_inserted": result.loaded,
+        "rows_unchanged": result.unchanged,
+        "rows_rejected": result.rejected,
+    }
+    return ImportResult(counts, result.summary)
+
+
 def resolve_layout(organization_id: int, name: str) -> VoterLayout:
     """A built-in layout (pa, nc, nc-snapshot, oh) or the organisation's saved mapping."""
     if name in BUILT_IN_LAYOUTS:
         return BUILT_IN_LAYOUTS[name]
     mapping = db.session.scalar(
-        select(ImportMapping).filter_by(organization_id=organization_id, name=name)
+        select(ImportMapping).filter_by(
+            organization_id=organization_id, name=name, kind=MappingKind.VOTERS.value
+        )
     )
     if mapping is None:
         raise FileRefused(

@@ -20,6 +20,7 @@ class ImportKind(StrEnum):
     AREAS = "areas"
     ADDRESS_POINTS = "address_points"
     STREETS = "streets"
+    DONATIONS = "donations"  # a processor's export (ActBlue) or a saved donation mapping
 
 
 class JobStatus(StrEnum):
@@ -80,20 +81,38 @@ class ImportReject(db.Model):
     value: Mapped[str] = mapped_column(String(200), server_default="")
 
 
+class MappingKind(StrEnum):
+    VOTERS = "voters"
+    DONATIONS = "donations"
+
+
 class ImportMapping(TimestampMixin, OrganizationOwnedMixin, db.Model):
-    """A director's saved column mapping for a voter file in no built-in layout."""
+    """A saved column mapping: a voter file in no built-in layout, or a processor's or bank's
+    donation export (WinRed, Anedot ...)."""
 
     __tablename__ = "import_mappings"
     __table_args__ = (UniqueConstraint("organization_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20), server_default=MappingKind.VOTERS.value)
     state: Mapped[str] = mapped_column(String(2))
     delimiter: Mapped[str] = mapped_column(String(2), server_default=",")
     encoding: Mapped[str] = mapped_column(String(20), server_default="utf-8")
     date_format: Mapped[str] = mapped_column(String(20), server_default="MM/DD/YYYY")
     # canonical field -> header of the file's column
     columns: Mapped[dict[str, Any]] = mapped_column()
+    #: Donation mappings: processor, conduit, negative amounts (app.donations.mapping).
+    options: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    __audit_values__ = ("name", "state", "delimiter", "encoding", "date_format", "columns")
+    __audit_values__ = (
+        "name",
+        "kind",
+        "state",
+        "delimiter",
+        "encoding",
+        "date_format",
+        "columns",
+        "options",
+    )

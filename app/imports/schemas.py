@@ -9,10 +9,11 @@ import marshmallow as ma
 from app.core.pagination import PageArgsSchema, sort_field
 from app.core.reading import FileRefused
 from app.core.schemas import StrictSchema
+from app.donations.mapping import check_mapping
 from app.imports.dates import DATE_FORMATS
 from app.imports.election_map import read_election_map
 from app.imports.layouts import BUILT_IN_LAYOUTS, CANONICAL_FIELDS, REQUIRED_FIELDS
-from app.imports.models import ImportKind, JobStatus
+from app.imports.models import ImportKind, JobStatus, MappingKind
 from app.imports.queries import JOB_SORTS
 
 
@@ -24,7 +25,8 @@ class ImportCreateSchema(StrictSchema):
         load_default="",
         validate=ma.validate.Length(max=80),
         metadata={
-            "description": "voters: pa, nc, nc-snapshot, oh or a saved mapping's name; history: nc"
+            "description": "voters: pa, nc, nc-snapshot, oh or a saved mapping's name; history:"
+            " nc; donations: actblue or a saved donation mapping's name"
         },
     )
     elections = ma.fields.String(
@@ -56,6 +58,8 @@ class ImportCreateSchema(StrictSchema):
         kind = data["kind"]
         if kind == ImportKind.VOTERS and not data["layout"]:
             raise ma.ValidationError("Name the file's layout.", "layout")
+        if kind == ImportKind.DONATIONS and not data["layout"]:
+            raise ma.ValidationError("Name the format: actblue or a donation mapping.", "layout")
         if kind == ImportKind.HISTORY and data["layout"] != "nc":
             raise ma.ValidationError("Vote-history files: layout nc.", "layout")
         if kind == ImportKind.AREAS and not data["area_kind"]:
@@ -112,11 +116,22 @@ class ImportMappingSchema(StrictSchema):
         required=True,
         validate=[
             ma.validate.Length(min=1, max=80),
-            ma.validate.NoneOf(list(BUILT_IN_LAYOUTS), error="That name is a built-in layout."),
+            ma.validate.NoneOf(
+                [*BUILT_IN_LAYOUTS, "actblue"], error="That name is a built-in layout."
+            ),
             ma.validate.Regexp(r"^[A-Za-z0-9_.-]+$", error="Letters, digits, '_', '.', '-'."),
         ],
     )
-    state = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[A-Z]{2}$"))
+    kind = ma.fields.String(
+        load_default=MappingKind.VOTERS.value,
+        validate=ma.validate.OneOf([kind.value for kind in MappingKind]),
+        metadata={"description": "voters (a voter file) or donations (a processor's export)"},
+    )
+    state = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Regexp(r"^([A-Z]{2})?$"),
+        metadata={"description": "voters: the state's code (required)"},
+    )
     delimiter = ma.fields.String(
         load_default=",", validate=ma.validate.OneOf([",", "\t", "|", ";"])
     )
@@ -125,10 +140,20 @@ class ImportMappingSchema(StrictSchema):
         load_default="MM/DD/YYYY", validate=ma.validate.OneOf(list(DATE_FORMATS))
     )
     columns = ma.fields.Dict(
-        keys=ma.fields.String(validate=ma.validate.OneOf(CANONICAL_FIELDS)),
+        keys=ma.fields.String(validate=ma.validate.Length(min=1, max=40)),
         values=ma.fields.String(validate=ma.validate.Length(min=1, max=120)),
         required=True,
-        metadata={"description": "Doorstep field -> the file's column header"},
+        metadata={
+            "description": "Doorstep field -> the file's column header (voters: the voter"
+            " fields; donations: app.donations.sources.SOURCE_FIELDS)"
+        },
+    )
+    options = ma.fields.Dict(
+        load_default=dict,
+        metadata={
+            "description": "donations: processor (required), method, conduit_name,"
+            " conduit_committee_id, negative (reject or refund), time_zone"
+        },
     )
     created_at = ma.fields.DateTime(dump_only=True)
 
@@ -139,15 +164,30 @@ class ImportMappingSchema(StrictSchema):
         except LookupError as exc:
             raise ma.ValidationError("Unknown encoding.") from exc
 
-    @ma.validates("columns")
-    def _columns(self, value, **kwargs):
+    @ma.validates_schema
+    def _by_kind(self, data, **kwargs):
+        if data.get("kind") == MappingKind.DONATIONS:
+            problems = check_mapping(data.get("columns", {}), data.get("options", {}))
+            if problems:
+                raise ma.ValidationError(problems)
+            return
+        if data.get("options"):
+            raise ma.ValidationError("Voter mappings take no options.", "options")
+        if not data.get("state"):
+            raise ma.ValidationError("Give the state's two-letter code.", "state")
+        self._voter_columns(data.get("columns", {}))
+
+    def _voter_columns(self, value):
+        unknown = sorted(set(value) - set(CANONICAL_FIELDS))
+        if unknown:
+            raise ma.ValidationError(f"Unknown fields: {', '.join(unknown)}.", "columns")
         missing = [name for name in REQUIRED_FIELDS if name not in value]
         if "street" not in value and "address_line" not in value:
             missing.append("street or address_line")
         if missing:
-            raise ma.ValidationError(f"Map these fields: {', '.join(missing)}.")
+            raise ma.ValidationError(f"Map these fields: {', '.join(missing)}.", "columns")
         if ("lon" in value) != ("lat" in value):
-            raise ma.ValidationError("Map both lon and lat, or neither.")
+            raise ma.ValidationError("Map both lon and lat, or neither.", "columns")
 
 
 class RejectArgsSchema(StrictSchema):

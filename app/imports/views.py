@@ -6,9 +6,10 @@ from flask_smorest import Blueprint
 
 from app.auth.access import current_actor, current_user, require
 from app.auth.permissions import Permission
-from app.core.errors import ValidationError
+from app.core.errors import PermissionDenied, ValidationError
 from app.core.pagination import page_schema
 from app.imports import operations, queries
+from app.imports.models import ImportKind
 from app.imports.schemas import (
     ImportCreateSchema,
     ImportFileSchema,
@@ -38,6 +39,12 @@ def _dump(job):
     }
 
 
+def _check_money(kind: ImportKind, permission: Permission = Permission.DONATIONS_EDIT) -> None:
+    """Donation imports also need the money permission (docs/money.md)."""
+    if kind == ImportKind.DONATIONS and not current_user().can(permission):
+        raise PermissionDenied(f"Your role may not do this with donations ({permission}).")
+
+
 @blp.route("/imports")
 class ImportsView(MethodView):
     @require(Permission.IMPORTS_RUN)
@@ -60,6 +67,7 @@ class ImportsView(MethodView):
             raise ValidationError(
                 "Attach the file as the multipart part 'file'.", fields={"file": "missing"}
             )
+        _check_money(form["kind"])
         job = operations.queue_import(current_actor(), upload.stream, upload.filename, form)
         return _dump(job)
 
@@ -84,6 +92,7 @@ class ImportView(MethodView):
 def import_rejects(job_id):
     """The rejects report of an import."""
     job = queries.get_job(current_user().organization_id, job_id)
+    _check_money(job.kind, Permission.DONATIONS_READ)  # a rejected gift's row is a donor's
     return Response(
         stream_with_context(queries.iter_rejects_csv(job.id)),
         mimetype="text/csv",

@@ -72,6 +72,7 @@ def _build_world() -> dict:
     person = create_person(organization)
     universe = create_universe(Actor.of(users[Role.ADMIN]), name="Matrix", filter={})
     ids = {"user_id": target.id, "invitation_id": invitation.id, "person_id": person.id}
+    ids["slug"] = organization.slug  # the ActBlue webhook's URL names the campaign
     ids["universe_id"] = universe.id
     ids.update(_import_world(organization))
     ids.update(_turf_world(organization))
