@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.auth.views import blp as auth_blp
     from app.canvass.views import blp as canvass_blp
     from app.console.views import bp as console_bp
+    from app.donations.views import blp as donations_blp
     from app.events.views import blp as events_blp
     from app.health.views import blp as health_blp
     from app.imports.views import blp as imports_blp
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask, api) -> None:
         push_blp,
         events_blp,
         volunteers_blp,
+        donations_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

@@ -19,6 +19,7 @@ from app.core.errors import Conflict, NotFound, ValidationError
 from app.donations.committee import committee_settings, get_election, limits_of
 from app.donations.matching import DonorMatch, find_donor
 from app.donations.models import (
+    DepositBatch,
     Donation,
     DonationFlag,
     Donor,
@@ -270,6 +271,12 @@ def void_donation(actor: Actor, donation: Donation, reason: str) -> Donation:
         raise Conflict("This donation is already voided.", code="donation_voided")
     if not reason.strip():
         raise ValidationError("Say why.", fields={"reason": ["A reason is required."]})
+    batch = db.session.get(DepositBatch, donation.batch_id) if donation.batch_id else None
+    if batch is not None and batch.closed_at is not None:
+        raise Conflict(
+            "This gift was deposited with a closed batch: record a refund or chargeback.",
+            code="batch_closed",
+        )
     corrections = db.session.scalars(
         select(Donation.id).where(Donation.corrects_id == donation.id, Donation.voided_at.is_(None))
     ).all()
