@@ -211,7 +211,7 @@ def _donor_of(actor: Actor, fields: dict[str, Any]) -> Person | None:
         get_person(org, fields["fundraiser_person_id"], field="fundraiser_person_id")
     if fields.get("person_id"):
         person = follow_merges(get_person(org, fields["person_id"], field="person_id"))
-        _fill_from_person(fields, person)
+        fill_from_person(fields, person)
         return person
     if fields.get("entity_type", EntityType.INDIVIDUAL) != EntityType.INDIVIDUAL:
         # A committee or an organisation: a record named for it, found as a person would be.
@@ -221,7 +221,8 @@ def _donor_of(actor: Actor, fields: dict[str, Any]) -> Person | None:
     return None
 
 
-def _fill_from_person(fields: dict[str, Any], person: Person) -> None:
+def fill_from_person(fields: dict[str, Any], person: Person) -> None:
+    """The contributor's name and address from their record, where the gift gave none."""
     if not (fields.get("first_name") or fields.get("last_name")):
         fields["first_name"] = (person.first_name or "")[:30] or None
         fields["last_name"] = (person.last_name or "")[:30] or None
