@@ -152,6 +152,8 @@ def assign_donor(actor: Actor, donation: Donation, person: Person | None) -> Don
     """Settle a gift waiting in the review queue: on ``person``, or on a new person."""
     if donation.match_status != MatchStatus.REVIEW:
         raise Conflict("This donation's donor is already settled.", code="donor_settled")
+    if donation.voided_at is not None:
+        raise Conflict("This donation is voided.", code="donation_voided")
     if person is None:
         fields = {
             name: getattr(donation, name)

@@ -244,7 +244,11 @@ class FlagRow:
 
 def list_flags(organization_id: int, args: Mapping[str, Any]) -> Page:
     """The flags staff must act on (open or confirmed), the soonest due first."""
-    stmt = open_flags_query(organization_id, args.get("code")).order_by(None)
+    stmt = (
+        open_flags_query(organization_id, args.get("code"))
+        .order_by(None)
+        .options(selectinload(DonationFlag.donation))
+    )
     if args.get("due_before"):
         stmt = stmt.where(DonationFlag.due_on <= args["due_before"])
     page = paginate(

@@ -148,6 +148,19 @@ class JointDonationSchema(HandDonationSchema):
     """One check from a joint account: each signer's share (adding up to the check); their
     names come from their records, the address and check from here."""
 
+    class Meta(StrictSchema.Meta):
+        # The signers say who gave: a name or donor here would be ignored, so it is refused.
+        exclude = (
+            "person_id",
+            "prefix",
+            "first_name",
+            "middle_name",
+            "last_name",
+            "suffix",
+            "entity_type",
+            "organization_name",
+        )
+
     method = ma.fields.String(
         load_default=Method.CHECK.value, validate=ma.validate.OneOf([Method.CHECK.value])
     )

@@ -136,6 +136,12 @@ def test_the_review_queue_shows_who_could_be_the_donor_and_takes_a_decision(mone
     )
     assert money.call("GET", "/api/v1/donations/review", 200)["total"] == 0
 
+    mistaken = money.check(1_000, street_1="5 Birch St", check_number="5")
+    money.call("POST", f"/api/v1/donations/{mistaken['id']}/void", 200, json={"reason": "twice"})
+    voided = money.call(
+        "POST", f"/api/v1/donations/{mistaken['id']}/assign", 409, json={"person_id": voter.id}
+    )
+    assert voided["error"]["code"] == "donation_voided"
     other = money.check(1_000, street_1="7 Pine St")
     fresh = money.call(
         "POST", f"/api/v1/donations/{other['id']}/assign", 200, json={"new_person": True}

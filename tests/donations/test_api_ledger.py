@@ -306,6 +306,8 @@ def test_a_joint_check_is_a_gift_per_signer(money):
     assert codes(made[0]) == {"excessive": 50_000} and codes(made[1]) == {}
     related = money.call("GET", f"/api/v1/donations/{made[0]['id']}", 200)["related"]
     assert [d["person_id"] for d in related] == [bob.id]
+    named = money.call("POST", "/api/v1/donations/joint", 422, json={**body, "last_name": "X"})
+    assert "last_name" in named["error"]["fields"]  # the signers say who gave
     uneven = {**body, "amount_cents": 600_000}
     assert (
         "signers"
