@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.auth.views import blp as auth_blp
     from app.canvass.views import blp as canvass_blp
     from app.console.views import bp as console_bp
+    from app.donations.views import blp as donations_blp
     from app.donations.webhook_views import blp as donation_webhooks_blp
     from app.events.views import blp as events_blp
     from app.health.views import blp as health_blp
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask, api) -> None:
         push_blp,
         events_blp,
         volunteers_blp,
+        donations_blp,
         donation_webhooks_blp,
     ):
         api.register_blueprint(blueprint)

@@ -86,6 +86,7 @@ def demo() -> None:
         demo_organization_id,
         load_demo,
         load_demo_event,
+        load_demo_money,
         load_demo_voters,
     )
     from app.imports.jobs import summary_line
@@ -98,6 +99,12 @@ def demo() -> None:
             click.echo(f"  {job.filename}: {summary_line(job)}")
         event = load_demo_event(demo_organization_id())
         commit()
+        money = load_demo_money(demo_organization_id())
+        commit()
+    click.echo(
+        f"  money: {money.donations} donations from {money.donors} donors, "
+        f"{money.open_flags} flags to act on, {money.to_review} in the review queue"
+    )
     click.echo(f"Demo event sign-up page (public): {public_url(f'/events/{event.code}')}")
     click.echo(f"Volunteer sign-up form (public):  {public_url(f'/volunteer/{DEMO_SLUG}')}")
     click.echo(f"Demo logins (password for all: {logins[0].password}):")

@@ -130,7 +130,8 @@ HIDDEN_PERSON_FIELDS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset(),
     Role.DIRECTOR: frozenset(),
     Role.ORGANIZER: frozenset({"birth_date", "registrations", "votes"}),
-    Role.CANVASSER: frozenset(),  # reads people only through the walk lists it holds
+    # Reads people only through the walk lists it holds; nothing of their giving anywhere.
+    Role.CANVASSER: frozenset({"is_donor"}),
     Role.FINANCE: frozenset(_VOTER_RECORD | {"birth_date", "birth_year", "gender"}),
 }
 

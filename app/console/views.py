@@ -6,6 +6,7 @@ from flask import current_app, render_template
 
 from app.core.http import SECURITY_HEADERS
 from app.core.static_files import CompressedBlueprint
+from app.donations.models import Method
 from app.events.models import EventKind, Visibility
 from app.events.schemas import ZONES
 from app.volunteers.models import Skill
@@ -32,6 +33,7 @@ def console():
             visibilities=[visibility.value for visibility in Visibility],
             time_zones=ZONES,
             skills=[skill.value for skill in Skill],
+            donation_methods=[method.value for method in Method],
         )
     )
     origin = urlsplit(tile_url.replace("{s}", "a"))

@@ -217,8 +217,8 @@ def reattribute_donation(
     _correctable(donation, amount_cents)
     group = uuid.uuid4()
     details = {name: value for name, value in (contributor or {}).items() if name in _COPIED}
-    details.setdefault("first_name", to_person.first_name)
-    details.setdefault("last_name", to_person.last_name)
+    details.setdefault("first_name", (to_person.first_name or "")[:30] or None)
+    details.setdefault("last_name", (to_person.last_name or "")[:30] or None)
     minus = _entry(
         donation,
         EntryKind.REATTRIBUTION,
@@ -252,10 +252,14 @@ def reattribute_donation(
 
 
 def record_joint_donation(
-    actor: Actor, fields: dict[str, Any], signers: list[tuple[Person, int]]
+    actor: Actor,
+    fields: dict[str, Any],
+    signers: list[tuple[Person, int]],
+    details: list[dict[str, Any]] | None = None,
 ) -> list[Donation]:
     """One check signed by several people: a contribution per signer, each their share
-    (the amounts given, adding up to the check), all sharing the check's ``group_uuid``."""
+    (the amounts given, adding up to the check), all sharing the check's ``group_uuid``.
+    ``details`` holds each signer's own employer and occupation, where given."""
     if len(signers) < 2:
         raise ValidationError(
             "A joint contribution has two signers or more.",
@@ -268,14 +272,15 @@ def record_joint_donation(
         )
     group = uuid.uuid4()
     made = []
-    for person, share in signers:
+    for n, (person, share) in enumerate(signers):
         gift = {name: fields.get(name) for name in GIFT_FIELDS}
         gift.update(
             amount_cents=share,
             election_id=fields["election_id"],
             group_uuid=group,
-            first_name=person.first_name,
-            last_name=person.last_name,
+            first_name=(person.first_name or "")[:30] or None,  # the FEC's lengths
+            last_name=(person.last_name or "")[:30] or None,
+            **(details[n] if details else {}),
         )
         donation, _ = record_donation(actor, gift, person=person)
         made.append(donation)

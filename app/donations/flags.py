@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from app.audit.operations import describe_changes, record_audit
 from app.core.actor import Actor
@@ -61,6 +61,11 @@ def review_flag(actor: Actor, flag: DonationFlag, status: FlagStatus, note: str)
 
 def open_flags(organization_id: int, code: FlagCode | None = None) -> list[DonationFlag]:
     """Flags staff must still act on, the soonest due first."""
+    return list(db.session.scalars(open_flags_query(organization_id, code)))
+
+
+def open_flags_query(organization_id: int, code: FlagCode | None = None) -> Select:
+    """``open_flags`` as a statement (the API pages it)."""
     query = (
         select(DonationFlag)
         .join(Donation, Donation.id == DonationFlag.donation_id)
@@ -73,4 +78,4 @@ def open_flags(organization_id: int, code: FlagCode | None = None) -> list[Donat
     )
     if code is not None:
         query = query.where(DonationFlag.code == code)
-    return list(db.session.scalars(query))
+    return query

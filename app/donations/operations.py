@@ -19,6 +19,7 @@ from app.core.errors import Conflict, NotFound, ValidationError
 from app.donations.committee import committee_settings, get_election, limits_of
 from app.donations.matching import DonorMatch, find_donor
 from app.donations.models import (
+    DepositBatch,
     Donation,
     DonationFlag,
     Donor,
@@ -151,6 +152,8 @@ def assign_donor(actor: Actor, donation: Donation, person: Person | None) -> Don
     """Settle a gift waiting in the review queue: on ``person``, or on a new person."""
     if donation.match_status != MatchStatus.REVIEW:
         raise Conflict("This donation's donor is already settled.", code="donor_settled")
+    if donation.voided_at is not None:
+        raise Conflict("This donation is voided.", code="donation_voided")
     if person is None:
         fields = {
             name: getattr(donation, name)
@@ -270,6 +273,12 @@ def void_donation(actor: Actor, donation: Donation, reason: str) -> Donation:
         raise Conflict("This donation is already voided.", code="donation_voided")
     if not reason.strip():
         raise ValidationError("Say why.", fields={"reason": ["A reason is required."]})
+    batch = db.session.get(DepositBatch, donation.batch_id) if donation.batch_id else None
+    if batch is not None and batch.closed_at is not None:
+        raise Conflict(
+            "This gift was deposited with a closed batch: record a refund or chargeback.",
+            code="batch_closed",
+        )
     corrections = db.session.scalars(
         select(Donation.id).where(Donation.corrects_id == donation.id, Donation.voided_at.is_(None))
     ).all()

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
-from app.donations.models import CandidateElection, DonorTotal
+from app.donations.models import CandidateElection, Donor, DonorTotal
 from app.donations.rules import Standing
 from app.extensions import db
+from app.people.models import Person
 
 
 def add_to_total(
@@ -127,7 +128,7 @@ _EMPTY_DONORS = text(
 def refresh_totals(organization_id: int, person_ids: Iterable[int]) -> None:
     """Recompute the aggregates and summaries of ``person_ids`` from the ledger (set-based:
     what a bulk import calls once for the people it touched, and a void or merge calls for
-    the people it moved)."""
+    the people it moved), and whether each is a donor (``Person.is_donor``)."""
     ids = sorted({int(person_id) for person_id in person_ids})
     if not ids:
         return
@@ -135,3 +136,22 @@ def refresh_totals(organization_id: int, person_ids: Iterable[int]) -> None:
     db.session.execute(_REFRESH_TOTALS, params)
     db.session.execute(_REFRESH_DONORS, params)
     db.session.execute(_EMPTY_DONORS, params)
+    gave = (
+        select(Donor.id)
+        .where(
+            Donor.person_id == Person.id,
+            or_(Donor.gift_count > 0, Donor.total_cents > 0),
+        )
+        .exists()
+    )
+    # Through the ORM, so the people loaded in this session see it too (a merge's answer).
+    db.session.execute(
+        update(Person)
+        .where(
+            Person.organization_id == organization_id,
+            Person.id.in_(ids),
+            Person.is_donor.is_distinct_from(gave),
+        )
+        .values(is_donor=gave)
+        .execution_options(synchronize_session="fetch")
+    )

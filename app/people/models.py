@@ -85,6 +85,9 @@ class Person(TimestampMixin, OrganizationOwnedMixin, db.Model):
     party: Mapped[str | None] = mapped_column(String(10))
     registration_status: Mapped[str | None] = mapped_column(String(20))
     confidential: Mapped[bool] = mapped_column(server_default=text("false"))
+    #: Has given (a contribution that stands); kept by app.donations.totals. Organizers see
+    #: it, never an amount.
+    is_donor: Mapped[bool] = mapped_column(server_default=text("false"))
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)
     # The grid cell of location (app.people.grid), computed by PostgreSQL.
     cell: Mapped[int | None] = mapped_column(BigInteger, Computed(CELL_SQL, persisted=True))

@@ -276,6 +276,9 @@ class PersonSummarySchema(ma.Schema):
     is_deceased = ma.fields.Boolean()
     has_moved = ma.fields.Boolean()
     do_not_contact = ma.fields.Boolean()
+    is_donor = ma.fields.Boolean(
+        metadata={"description": "Has given; amounts are for donations.read (GET .../giving)"}
+    )
     created_at = ma.fields.DateTime()
 
 

@@ -78,6 +78,7 @@ def _build_world() -> dict:
     ids.update(_turf_world(organization))
     ids.update(_canvass_world(organization))
     ids.update(_events_world(organization))
+    ids.update(_money_world(organization, person))
     return {"user_ids": {role: user.id for role, user in users.items()}, "ids": ids}
 
 
@@ -138,6 +139,22 @@ def _events_world(organization) -> dict[str, int | str]:
     return {"event_id": event.id, "code": event.code, "token": "no-such-signup",
             "check_in_id": 2**40, "team_id": 2**40, "shift_id": event.shifts[0].id,
             "signup_id": 2**40}  # fmt: skip
+
+
+def _money_world(organization, person) -> dict[str, int]:
+    """A check over the limit (so a flag) on the matrix's person; its election."""
+    from datetime import date
+
+    from app.donations.committee import add_election
+    from app.donations.models import Method
+    from app.donations.operations import record_donation
+
+    actor = Actor.system(organization.id, "test")
+    election = add_election(actor, {"kind": "P", "held_on": date(2026, 5, 19)})
+    gift = {"amount_cents": 400_000, "election_id": election.id, "method": Method.CHECK,
+            "received_on": date(2026, 3, 1), "check_number": "1"}  # fmt: skip
+    donation, _ = record_donation(actor, gift, person=person)
+    return {"donation_id": donation.id, "flag_id": donation.flags[0].id}
 
 
 def _import_world(organization) -> dict[str, int]:

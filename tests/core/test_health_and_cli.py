@@ -32,11 +32,33 @@ def test_demo_command_is_idempotent_and_logins_work(runner, client, db_session):
     assert [s["role"] for s in public["shifts"]] == ["canvasser", "driver"]
     emails = [email for _, email, _ in DEMO_USERS]
     assert db_session.scalar(sa.select(sa.func.count()).where(User.email.in_(emails))) == 5
+    tokens = {}
     for email in emails:
         response = client.post(
             "/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD}
         )
         assert response.status_code == 200
+        tokens[email] = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+    _the_demo_has_money(client, first.output, second.output, tokens["finance@demo.doorstep.test"])
+
+
+def _the_demo_has_money(client, first: str, second: str, finance: dict) -> None:
+    """Gifts on demo voters, made once: over limits, a missing occupation, cash over $100,
+    ActBlue-earmarked gifts, a refund, one to review, a closed and an open batch."""
+    money = first.split("  money: ")[1].splitlines()[0]
+    assert money == second.split("  money: ")[1].splitlines()[0]  # the second run adds nothing
+    assert int(money.split()[0]) >= 36
+    flags = client.get("/api/v1/donations/flags?per_page=200", headers=finance).get_json()
+    codes = {flag["code"] for flag in flags["items"]}
+    assert {"excessive", "missing_employer", "cash_over_limit"} <= codes
+    review = client.get("/api/v1/donations/review", headers=finance).get_json()
+    assert review["total"] == 1 and review["items"][0]["candidates"]
+    earmarked = client.get("/api/v1/donations?processor=actblue", headers=finance).get_json()
+    assert earmarked["total"] >= 6 and earmarked["items"][0]["conduit_name"] == "ActBlue"
+    refunds = client.get("/api/v1/donations?kind=refund", headers=finance).get_json()
+    assert refunds["total"] == 1
+    batches = client.get("/api/v1/donations/batches", headers=finance).get_json()["items"]
+    assert sorted(bool(b["closed_at"]) for b in batches) == [False, True]
 
 
 CREATE_ADMIN = "create-user --organization new-campaign --email x@example.org --name X --role admin"

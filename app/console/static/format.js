@@ -71,3 +71,26 @@ export function isoToZoned(date, zone) {
   const two = (n) => String(n).padStart(2, "0");
   return `${c.year}-${two(c.month)}-${two(c.day)}T${two(c.hour)}:${two(c.minute)}`;
 }
+
+// Money is integer cents end to end: 125050 -> "$1,250.50", -500 -> "-$5.00".
+export function dollars(cents) {
+  const sign = cents < 0 ? "-" : "";
+  const whole = Math.floor(Math.abs(cents) / 100).toLocaleString("en-US");
+  return `${sign}$${whole}.${String(Math.abs(cents) % 100).padStart(2, "0")}`;
+}
+
+// What a person types ("1,250.50", "$40", "12.5") -> cents (125050, 4000, 1250), never a float
+// on the way; null when it is not an amount.
+export function parseCents(text) {
+  const match = String(text).replace(/[\s$,]/g, "").match(/^(\d{1,9})(?:\.(\d{1,2}))?$/);
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] || "").padEnd(2, "0"));
+}
+
+// "2026-03-02" (a date with no time) as the campaign wrote it: "Mar 2, 2026".
+export function dateOnly(iso) {
+  if (!iso) return "";
+  const [year, month, day] = iso.split("-").map(Number);
+  return new Date(Date.UTC(year, month - 1, day)).toLocaleDateString(undefined,
+    { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+}

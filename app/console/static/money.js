@@ -1,0 +1,89 @@
+// The Money screen, for finance (donations.read): the desk (deposit batches, gifts typed
+// against the slip), the review queue, the flags to act on (compliance.manage) and the list of
+// donations. #/money/desk, #/money/review, #/money/flags, #/money/list. The parts are
+// money-desk.js and money-review.js (what they share: money-common.js); this file is the
+// shell and the list.
+import { call } from "./api.js";
+import { $, h, say, setChildren } from "./dom.js";
+import { dateOnly, dollars, label } from "./format.js";
+import { donorName, elections, flagChips, forgetElections } from "./money-common.js";
+import * as desk from "./money-desk.js";
+import * as review from "./money-review.js";
+
+const PARTS = {
+  desk: { show: desk.show },
+  review: { show: review.showQueue },
+  flags: { show: review.showFlags, permission: "compliance.manage" },
+  list: { show: showList },
+};
+const view = { can: () => false, userId: null, page: 1 };
+
+export async function show({ can, me }, [part]) {
+  view.can = can;
+  if (view.userId !== me.id) {
+    forgetElections();
+    view.userId = me.id;
+    $("donation-filters").reset();
+  }
+  for (const node of document.querySelectorAll("[data-permission]")) {
+    if (node.closest("#screen-money")) node.hidden = !can(node.dataset.permission);
+  }
+  const allowed = Object.keys(PARTS).filter((name) => !PARTS[name].permission
+    || can(PARTS[name].permission));
+  const shown = allowed.includes(part) ? part : "desk";
+  if (shown !== part) history.replaceState(null, "", `#/money/${shown}`);
+  for (const name of Object.keys(PARTS)) $(`money-${name}`).hidden = name !== shown;
+  for (const tab of $("money-parts").querySelectorAll("a")) {
+    if (tab.dataset.part === shown) tab.setAttribute("aria-current", "page");
+    else tab.removeAttribute("aria-current");
+  }
+  await PARTS[shown].show({ can });
+}
+
+export function hide() {}
+
+// ---- the list of donations ----
+async function showList() {
+  const select = $("donation-filters").elements.election_id;
+  if (select.length === 1) {
+    for (const e of await elections()) select.append(new Option(e.code, e.id));
+  }
+  await loadList();
+}
+
+async function loadList() {
+  const params = new URLSearchParams({ page: view.page, per_page: 50 });
+  for (const [name, value] of new FormData($("donation-filters"))) {
+    if (value) params.set(name, value);
+  }
+  say("donations-status", "Loading...");
+  try {
+    const page = await call("GET", `/api/v1/donations?${params}`);
+    setChildren($("donations"), page.items.map(donationRow));
+    say("donations-status", page.total === 1 ? "1 entry." : `${page.total} entries.`);
+    $("donation-pages").hidden = page.pages < 2;
+    $("donations-page").textContent = `Page ${page.page} of ${page.pages}`;
+    $("donations-back").disabled = page.page <= 1;
+    $("donations-next").disabled = page.page >= page.pages;
+  } catch (error) {
+    say("donations-status", error.message, true);
+  }
+}
+
+function donationRow(d) {
+  const kind = d.kind === "contribution" ? "" : ` (${label(d.kind)})`;
+  return h("tr", { "data-donation-id": d.id, class: d.amount_cents < 0 ? "money-out" : "" },
+    h("td", {}, dateOnly(d.received_on)),
+    h("td", {}, donorName(d), d.match_status === "review"
+      ? h("div", { class: "muted" }, "Donor to review") : null),
+    h("td", { class: "amount" }, dollars(d.amount_cents), kind),
+    h("td", {}, label(d.method), d.check_number ? ` ${d.check_number}` : ""),
+    h("td", {}, d.election_code),
+    h("td", {}, [d.processor, d.page].filter(Boolean).join(": ")),
+    h("td", {}, flagChips(d)));
+}
+
+$("donation-filters").addEventListener("change", () => { view.page = 1; loadList(); });
+$("donation-filters").addEventListener("submit", (event) => { event.preventDefault(); });
+$("donations-back").addEventListener("click", () => { view.page -= 1; loadList(); });
+$("donations-next").addEventListener("click", () => { view.page += 1; loadList(); });

@@ -1,0 +1,225 @@
+"""Figures of the money: deposit batches against their slips, one person's giving, and the
+campaign's totals by day, source, method or election (no one person's amounts in those)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Text, cast, func, select
+
+from app.core.errors import ValidationError
+from app.core.pagination import Page, paginate
+from app.donations.committee import committee_settings, limits_of
+from app.donations.models import (
+    CandidateElection,
+    DepositBatch,
+    Donation,
+    Donor,
+    DonorTotal,
+    EntryKind,
+)
+from app.donations.queries import BATCH_SORTS, DonationRow, rows_of
+from app.donations.rules import is_itemized
+from app.extensions import db
+from app.people.queries import follow_merges, get_person
+
+#: The longest run of days one totals-by-day answer covers.
+MAX_DAYS = 731
+DEFAULT_DAYS = 90
+GIVING_RECENT = 50
+
+
+@dataclass
+class BatchRow:
+    batch: DepositBatch
+    entered_count: int
+    entered_cents: int
+
+    @property
+    def count_difference(self) -> int:
+        return self.entered_count - self.batch.expected_count
+
+    @property
+    def cents_difference(self) -> int:
+        return self.entered_cents - self.batch.expected_cents
+
+    @property
+    def balanced(self) -> bool:
+        return self.count_difference == 0 and self.cents_difference == 0
+
+
+def _entered(batch_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per batch, the gifts entered (a joint check counts once) and their cents."""
+    if not batch_ids:
+        return {}
+    gift = func.coalesce(cast(Donation.group_uuid, Text), cast(Donation.id, Text))
+    rows = db.session.execute(
+        select(
+            Donation.batch_id,
+            func.count(func.distinct(gift)),
+            func.coalesce(func.sum(Donation.amount_cents), 0),
+        )
+        .where(
+            Donation.batch_id.in_(batch_ids),
+            Donation.voided_at.is_(None),
+            Donation.kind == EntryKind.CONTRIBUTION,
+        )
+        .group_by(Donation.batch_id)
+    ).all()
+    return {batch_id: (int(count), int(cents)) for batch_id, count, cents in rows}
+
+
+def batch_row(batch: DepositBatch) -> BatchRow:
+    count, cents = _entered([batch.id]).get(batch.id, (0, 0))
+    return BatchRow(batch, count, cents)
+
+
+def list_batches(organization_id: int, args: Mapping[str, Any]) -> Page:
+    """Deposit batches, open ones first, newest first."""
+    stmt = select(DepositBatch).where(DepositBatch.organization_id == organization_id)
+    if args.get("status") == "open":
+        stmt = stmt.where(DepositBatch.closed_at.is_(None))
+    elif args.get("status") == "closed":
+        stmt = stmt.where(DepositBatch.closed_at.is_not(None))
+    page = paginate(
+        stmt,
+        args,
+        sortable=BATCH_SORTS,
+        default_order=[
+            DepositBatch.closed_at.desc().nulls_first(),
+            DepositBatch.created_at.desc(),
+            DepositBatch.id.desc(),
+        ],
+    )
+    figures = _entered([batch.id for batch in page.items])
+    page.items = [BatchRow(batch, *figures.get(batch.id, (0, 0))) for batch in page.items]
+    return page
+
+
+@dataclass
+class Giving:
+    person_id: int
+    is_donor: bool
+    donor: Donor | None
+    elections: list[dict[str, Any]]
+    cycles: list[dict[str, Any]]
+    donations: list[DonationRow]
+    donations_total: int
+
+
+def giving(organization_id: int, person_id: int) -> Giving:
+    """A person's giving (a merged-away id answers for the person it lives on): their FEC
+    details and summary, where they stand per election and cycle, and their latest entries."""
+    person = follow_merges(get_person(organization_id, person_id))
+    donor = db.session.scalar(
+        select(Donor).where(Donor.organization_id == organization_id, Donor.person_id == person.id)
+    )
+    standing = db.session.execute(
+        select(CandidateElection, DonorTotal.amount_cents)
+        .join(DonorTotal, DonorTotal.election_id == CandidateElection.id)
+        .where(DonorTotal.person_id == person.id)
+        .order_by(CandidateElection.held_on, CandidateElection.id)
+    ).all()
+    elections = [
+        {"election_id": election.id, "code": election.code, "name": election.name,
+         "cycle": election.cycle, "limit_cents": election.limit_cents,
+         "amount_cents": amount, "remaining_cents": max(0, election.limit_cents - amount),
+         "over_limit_cents": max(0, amount - election.limit_cents)}
+        for election, amount in standing
+    ]  # fmt: skip
+    limits = limits_of(committee_settings(organization_id))
+    by_cycle: dict[int, int] = {}
+    for election in elections:
+        by_cycle[election["cycle"]] = by_cycle.get(election["cycle"], 0) + election["amount_cents"]
+    cycles = [
+        {"cycle": cycle, "amount_cents": cents, "itemized": is_itemized(cents, limits)}
+        for cycle, cents in sorted(by_cycle.items())
+    ]
+    entries = select(Donation).where(
+        Donation.organization_id == organization_id, Donation.person_id == person.id
+    )
+    recent = db.session.scalars(
+        entries.order_by(Donation.received_on.desc(), Donation.id.desc()).limit(GIVING_RECENT)
+    ).all()
+    total = db.session.scalar(select(func.count()).select_from(entries.subquery()))
+    return Giving(
+        person_id=person.id,
+        is_donor=person.is_donor,
+        donor=donor,
+        elections=elections,
+        cycles=cycles,
+        donations=rows_of(list(recent), in_list=False),
+        donations_total=total or 0,
+    )
+
+
+def totals(organization_id: int, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Money received, grouped ``by`` day, source (processor and page), method or election:
+    gross gifts, refunds and chargebacks, net, and how many gifts and donors; never who."""
+    by = args.get("by", "day")
+    start, end = args.get("received_from"), args.get("received_to")
+    if by == "day":
+        end = end or date.today()
+        start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+        if (end - start).days >= MAX_DAYS:
+            raise ValidationError(
+                f"Totals by day cover at most {MAX_DAYS} days.",
+                fields={"received_from": [f"At most {MAX_DAYS} days before received_to."]},
+            )
+    keys: list[Any] = {
+        "day": [Donation.received_on],
+        "source": [Donation.processor, func.coalesce(Donation.page, "")],
+        "method": [Donation.method],
+        "election": [CandidateElection.id, CandidateElection.code, CandidateElection.name],
+    }[by]
+    is_gift = Donation.kind == EntryKind.CONTRIBUTION
+    taken_back = Donation.kind.in_((EntryKind.REFUND, EntryKind.CHARGEBACK))
+    stmt = (
+        select(
+            *keys,
+            func.coalesce(func.sum(Donation.amount_cents).filter(is_gift), 0),
+            func.coalesce(-func.sum(Donation.amount_cents).filter(taken_back), 0),
+            func.coalesce(func.sum(Donation.amount_cents), 0),
+            func.count().filter(is_gift),
+            func.count(func.distinct(Donation.person_id)).filter(is_gift),
+        )
+        .join(CandidateElection, CandidateElection.id == Donation.election_id)
+        .where(Donation.organization_id == organization_id, Donation.voided_at.is_(None))
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    if start:
+        stmt = stmt.where(Donation.received_on >= start)
+    if end:
+        stmt = stmt.where(Donation.received_on <= end)
+    if args.get("election_id"):
+        stmt = stmt.where(Donation.election_id == args["election_id"])
+    rows = []
+    for row in db.session.execute(stmt).all():
+        key_values, (gross, refunded, net, gifts, donors) = row[: len(keys)], row[len(keys) :]
+        rows.append({**_key(by, key_values), "gross_cents": int(gross),
+                     "refunded_cents": int(refunded), "net_cents": int(net), "gifts": gifts,
+                     "donors": donors})  # fmt: skip
+    total = {
+        name: sum(row[name] for row in rows)
+        for name in ("gross_cents", "refunded_cents", "net_cents", "gifts")
+    }
+    return {"by": by, "received_from": start, "received_to": end, "rows": rows, "total": total}
+
+
+def _key(by: str, values) -> dict[str, str]:
+    if by == "day":
+        return {"key": values[0].isoformat(), "label": values[0].isoformat()}
+    if by == "source":
+        processor, page = values
+        return {
+            "key": f"{processor}:{page}",
+            "label": f"{processor}: {page}" if page else processor,
+        }
+    if by == "method":
+        return {"key": values[0].value, "label": values[0].value.replace("_", " ")}
+    election_id, code, name = values
+    return {"key": code, "label": name, "election_id": election_id}
