@@ -27,6 +27,10 @@ CONNECTED_MODULES = (
     "app.events.reminders",
     "app.imports.uploads",
     "app.auth.cleanup",
+    "app.fundraising.receipts",
+    "app.fundraising.pledges",
+    "app.fundraising.best_efforts",
+    "app.fundraising.merging",
 )
 
 
@@ -77,6 +81,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.canvass.views import blp as canvass_blp
     from app.console.views import bp as console_bp
     from app.events.views import blp as events_blp
+    from app.fundraising.views import blp as fundraising_blp
     from app.health.views import blp as health_blp
     from app.imports.views import blp as imports_blp
     from app.outreach.views import blp as push_blp
@@ -106,6 +111,7 @@ def _register_blueprints(app: Flask, api) -> None:
         push_blp,
         events_blp,
         volunteers_blp,
+        fundraising_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)
