@@ -143,8 +143,9 @@ def call_sheet(args, body):
         rows=len(page.items),
         total=page.total,
     )
-    counts = sheet.counts()
-    return {**page.__dict__, "pages": page.pages, "cannot_call": counts["cannot_call"]}
+    return {"items": page.items, "page": page.page, "per_page": page.per_page,
+            "total": page.total, "pages": page.pages,
+            "cannot_call": sheet.counts()["cannot_call"]}  # fmt: skip
 
 
 @blp.route("/call-sheets/pdf", methods=["POST"])
@@ -154,7 +155,8 @@ def call_sheet(args, body):
 def call_sheet_file(body):
     """The call sheet on paper, a donor a page (at most 200: 422 call_sheet_too_large)."""
     sheet = _call_sheet(body)
-    count = sheet.counts()["donors"] - sheet.counts()["cannot_call"]
+    counts = sheet.counts()
+    count = counts["donors"] - counts["cannot_call"]
     if count > calltime.MAX_PDF_DONORS:
         raise ValidationError(
             f"{count} donors: a printed call sheet holds {calltime.MAX_PDF_DONORS}; narrow it.",

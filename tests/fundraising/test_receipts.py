@@ -147,11 +147,17 @@ def test_templates_are_sandboxed_checked_and_cannot_drop_the_legal_lines(
     client, org, actor, elections
 ):
     finance = create_user(org, Role.FINANCE)
-    bad = {
-        "thank_you_body": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-        "thank_you_subject": "{% if %}",
-    }
-    for field, template in bad.items():
+    bad = [
+        ("thank_you_body", "{{ ''.__class__.__mro__[1].__subclasses__() }}"),
+        ("thank_you_subject", "{% if %}"),
+        ("thank_you_body", "{{ first_name.ljust(999999999) }}"),  # no methods
+        ("thank_you_body", "{{ first_name|center(999999999) }}"),  # a few filters only
+        ("thank_you_body", "{% for i in range(9) %}x{% endfor %}"),  # no loops, no globals
+        ("info_request_body", "{% set x = amount ~ amount %}{{ x }}"),  # no set
+        ("info_request_body", "{{ lipsum() }}"),
+        ("info_request_body", "Dear {{ name }}"),  # not a value letters have
+    ]
+    for field, template in bad:
         response = client.patch(
             "/api/v1/fundraising/settings", json={field: template}, headers=auth_headers(finance)
         )
@@ -159,14 +165,17 @@ def test_templates_are_sandboxed_checked_and_cannot_drop_the_legal_lines(
         assert field in response.get_json()["error"]["fields"]
     response = client.patch(
         "/api/v1/fundraising/settings",
-        json={"thank_you_body": "Thanks {{ first_name }} for {{ amount }}!"},
+        json={
+            "thank_you_body": "Thanks {{ first_name|upper }} for {{ amount }}!"
+            "{% if check_number %} (check {{ check_number }}){% endif %}"
+        },
         headers=auth_headers(finance),
     )
     assert response.status_code == 200
     ada = donor(org, "Ada", "Donor", email="ada@example.org")
     _card(actor, elections, ada, 2_000)
     [message] = _messages(org)
-    assert message.body == f"Thanks Ada for $20.00!\n\n{DISCLAIMER}\n{PAID_FOR}\n"
+    assert message.body == f"Thanks ADA for $20.00!\n\n{DISCLAIMER}\n{PAID_FOR}\n"
 
 
 def test_directors_and_organizers_may_not_touch_receipts(client, org):
