@@ -15,7 +15,7 @@ from app.core.actor import Actor
 from app.core.errors import NotFound, ValidationError
 from app.extensions import db
 from app.fundraising.models import FundraisingGoal, SourceKind
-from app.fundraising.totals import MAX_DAYS, Period, by_day, raised
+from app.fundraising.totals import MAX_DAYS, Period, by_day, by_region, by_source, raised
 
 
 def _check(goal: FundraisingGoal) -> None:
@@ -124,6 +124,33 @@ def progress_by_day(goal: FundraisingGoal, today: date) -> list[dict[str, Any]]:
     return days
 
 
-def default_period(today: date) -> Period:
-    """The last 30 days."""
-    return Period(today - timedelta(days=29), today)
+def money_report(
+    organization_id: int, args: Mapping[str, Any], today: date, *, min_donors: int
+) -> dict[str, Any]:
+    """Totals ``by`` day, source or region, in a period (default: the last 30 days) or a
+    goal's (with its source and its progress)."""
+    goal, source = None, None
+    if "goal_id" in args:
+        goal = get_goal(organization_id, args["goal_id"])
+        period = Period(goal.starts_on, goal.ends_on)
+        source = _source(goal)
+    else:
+        period = Period(args.get("from_", today - timedelta(days=29)), args.get("to", today))
+    if not 1 <= period.days <= MAX_DAYS:
+        raise ValidationError(
+            "A period is 1 to 1,000 days.", fields={"from": [f"{period.days} days to 'to'."]}
+        )
+    if args["by"] == "day":
+        rows = by_day(organization_id, period, source)
+    elif args["by"] == "source":
+        rows = by_source(organization_id, period, SourceKind(args["source_kind"]), source)
+    else:
+        rows = by_region(organization_id, period, args["region"], source, min_donors=min_donors)
+    return {
+        "by": args["by"],
+        "starts_on": period.starts_on,
+        "ends_on": period.ends_on,
+        "total": {"key": None, "label": "Total", **raised(organization_id, period, source)},
+        "rows": rows,
+        "goal": progress(goal, today) if goal else None,
+    }

@@ -17,7 +17,6 @@ from app.events.queries import get_event
 from app.fundraising import attendees, calltime, goals, letters, pledges, totals
 from app.fundraising.calls import record_call
 from app.fundraising.callsheet_pdf import call_sheet_pdf
-from app.fundraising.models import SourceKind
 from app.fundraising.schemas import (
     CallResultSchema,
     CallSchema,
@@ -271,34 +270,8 @@ def money_totals(args):
     or a goal's. Rows of a region with fewer than 3 donors are folded into one for roles that
     may not read a person's giving."""
     user = current_user()
-    today = _today()
-    goal, source = None, None
-    if "goal_id" in args:
-        goal = goals.get_goal(user.organization_id, args["goal_id"])
-        period = totals.Period(goal.starts_on, goal.ends_on)
-        source = (goal.source_kind, goal.source_value) if goal.source_kind else None
-    else:
-        default = goals.default_period(today)
-        period = totals.Period(args.get("from_", default.starts_on), args.get("to", today))
-    if period.days > totals.MAX_DAYS or period.days < 1:
-        raise ValidationError("The period is 1 to 1,000 days.", fields={"from": ["Too long."]})
-    org = user.organization_id
-    if args["by"] == "day":
-        rows = totals.by_day(org, period, source)
-    elif args["by"] == "source":
-        rows = totals.by_source(org, period, SourceKind(args["source_kind"]), source)
-    else:
-        small = 1 if user.can(Permission.DONATIONS_READ) else totals.MIN_DONORS
-        rows = totals.by_region(org, period, args["region"], source, min_donors=small)
-    total = {"key": None, "label": "Total", **totals.raised(org, period, source)}
-    return {
-        "by": args["by"],
-        "starts_on": period.starts_on,
-        "ends_on": period.ends_on,
-        "total": total,
-        "rows": rows,
-        "goal": goals.progress(goal, today) if goal else None,
-    }
+    small = 1 if user.can(Permission.DONATIONS_READ) else totals.MIN_DONORS
+    return goals.money_report(user.organization_id, args, _today(), min_donors=small)
 
 
 @blp.route("/events/<id:event_id>/donor-levels", methods=["GET"])
