@@ -29,6 +29,10 @@ CONNECTED_MODULES = (
     "app.imports.uploads",
     "app.auth.cleanup",
     "app.backups.schedule",
+    "app.fundraising.receipts",
+    "app.fundraising.pledges",
+    "app.fundraising.best_efforts",
+    "app.fundraising.merging",
 )
 
 
@@ -81,6 +85,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.donations.views import blp as donations_blp
     from app.donations.webhook_views import blp as donation_webhooks_blp
     from app.events.views import blp as events_blp
+    from app.fundraising.views import blp as fundraising_blp
     from app.health.views import blp as health_blp
     from app.imports.views import blp as imports_blp
     from app.outreach.views import blp as push_blp
@@ -112,6 +117,7 @@ def _register_blueprints(app: Flask, api) -> None:
         volunteers_blp,
         donations_blp,
         donation_webhooks_blp,
+        fundraising_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

@@ -66,3 +66,10 @@ user_deactivated = _signals.signal(
     "user-deactivated",
     doc="A user was deactivated. Sender: the user's id (auth revokes their refresh tokens).",
 )
+
+donation_recorded = _signals.signal(
+    "donation-recorded",
+    doc="A contribution landed on its donor (recorded, or settled from the review queue). "
+    "Sender: the Donation, flushed, with its person_id. Fundraising thanks the donor (the "
+    "outbox delivers after the commit) and settles their pledges, in the same transaction.",
+)

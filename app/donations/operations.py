@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.operations import describe_changes, record_audit
 from app.core.actor import Actor
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.signals import donation_recorded
 from app.donations.committee import committee_settings, get_election, limits_of
 from app.donations.matching import DonorMatch, find_donor
 from app.donations.models import (
@@ -203,6 +204,7 @@ def _land(donation: Donation, person: Person, *, anonymous: bool) -> None:
         summary=f"Donation ({donation.method.value})",  # amounts only to those who may see them
         data={"donation_id": donation.id},
     )
+    donation_recorded.send(donation)  # thank-you, pledges (app.fundraising): rooms above
 
 
 def _verdict(donation: Donation, before: Standing | None, *, anonymous: bool) -> Verdict:

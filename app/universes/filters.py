@@ -7,7 +7,8 @@ say) is one schema field plus one registered function, and nothing else changes.
 
 The keys a large search combines (party, age, vote history, polygon, areas, tags) compile to
 predicates on ``people``'s own search columns, so the search is a single (indexed) scan of that
-table; only precinct codes, ballot party and contact history look at other tables (EXISTS).
+table; only precinct codes, ballot party, contact history and giving (``donor``: its own
+module, app.universes.donors) look at other tables (EXISTS).
 Who may appear at all (campaign, confidential, merged) is not decided here but by
 ``app.universes.queries.listable_people``.
 """
@@ -40,6 +41,7 @@ from app.core.geo import to_db
 from app.people.grid import cover
 from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
 from app.people.visibility import Channel, is_reachable
+from app.universes.donors import donor_clause
 from app.voters.models import VOTE_METHOD_CODES, Registration, Vote
 
 #: Interactions that count as contact attempts.
@@ -276,3 +278,8 @@ def _contact(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]
         )
         clauses.append(latest.in_(spec["last_result"]))
     return and_(true(), *clauses)
+
+
+@clause("donor")
+def _donor(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]:
+    return donor_clause(spec, ctx.today)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import marshmallow as ma
 
 from app.core.geo import GeoJSONPolygon
 from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
+from app.donations.models import Method
+from app.universes.donors import check_donor_keys
 from app.universes.filters import VOTE_CODE_SLOTS, vote_count_bounds
 from app.universes.models import HouseholdMode
 from app.universes.queries import PEOPLE_SORTS, UNIVERSE_SORTS
@@ -109,6 +112,82 @@ class SurveySchema(StrictSchema):
             raise ma.ValidationError("Give the answers to match.", "answers")
 
 
+MAX_CENTS = 10**12  # ten billion dollars: beyond any campaign, within bigint
+
+
+class CentsSchema(_BoundsSchema):
+    min = ma.fields.Integer(validate=ma.validate.Range(min=0, max=MAX_CENTS))
+    max = ma.fields.Integer(validate=ma.validate.Range(min=0, max=MAX_CENTS))
+
+
+class GiftCountSchema(_BoundsSchema):
+    min = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1_000_000))
+    max = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1_000_000))
+
+
+def _iso_date(value: str) -> None:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ma.ValidationError("Not a date (YYYY-MM-DD).") from None
+
+
+def _even_year(value: int) -> None:
+    if value % 2:
+        raise ma.ValidationError("A cycle is named by its even year.")
+
+
+class DateBoundsSchema(StrictSchema):
+    """Dates stay ISO text: a saved universe keeps its filter as JSON."""
+
+    min = ma.fields.String(validate=[ma.validate.Regexp(r"^\d{4}-\d{2}-\d{2}$"), _iso_date])
+    max = ma.fields.String(validate=[ma.validate.Regexp(r"^\d{4}-\d{2}-\d{2}$"), _iso_date])
+
+    @ma.validates_schema
+    def _min_or_max(self, data, **kwargs):
+        if "min" not in data and "max" not in data:
+            raise ma.ValidationError("Give min, max or both.", "min")
+        if "min" in data and "max" in data and data["min"] > data["max"]:
+            raise ma.ValidationError("min is after max.", "min")
+
+
+class DonorFilterSchema(StrictSchema):
+    """Giving history (app.universes.donors). Amounts are integer cents; "this cycle" is the
+    two-year cycle of today unless ``cycle`` says which. Every key but ``is_donor`` needs
+    donations.read (403 donor_amounts_forbidden) and looks at donors only."""
+
+    is_donor = ma.fields.Boolean(metadata={"description": "Has a gift on record (or none)"})
+    cycle = ma.fields.Integer(
+        validate=[ma.validate.Range(min=2000, max=2200), _even_year],
+        metadata={"description": "The cycle (its even year) that total_cycle, maxed_out and "
+                  "lapsed are about; default: today's"},
+    )  # fmt: skip
+    total_cycle = ma.fields.Nested(CentsSchema)
+    total_ever = ma.fields.Nested(CentsSchema)
+    largest = ma.fields.Nested(CentsSchema, metadata={"description": "Highest previous gift"})
+    gifts = ma.fields.Nested(GiftCountSchema)
+    last_gift_on = ma.fields.Nested(DateBoundsSchema)
+    last_gift_within_days = ma.fields.Integer(validate=ma.validate.Range(min=1, max=36_500))
+    maxed_out = ma.fields.Boolean(
+        metadata={"description": "At the limit of one of the cycle's elections"}
+    )
+    lapsed = ma.fields.Boolean(metadata={"description": "Gave last cycle, nothing this cycle"})
+    recurring = ma.fields.Boolean()
+    methods = ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf([m.value for m in Method])),
+        validate=ma.validate.Length(min=1, max=len(Method)),
+    )
+
+    @ma.validates_schema
+    def _meaningful(self, data, **kwargs):
+        if not set(data) - {"cycle"}:
+            raise ma.ValidationError("Give is_donor or a giving key.", "is_donor")
+        if data.get("is_donor") is False and set(data) - {"is_donor", "cycle"}:
+            raise ma.ValidationError("People who never gave have no giving to filter on.",
+                                     "is_donor")  # fmt: skip
+        check_donor_keys(data)
+
+
 class UniverseFilterSchema(StrictSchema):
     """The filter language (docs/universes.md); every key is optional, keys are ANDed."""
 
@@ -131,6 +210,7 @@ class UniverseFilterSchema(StrictSchema):
         validate=ma.validate.Length(min=1, max=20),
         metadata={"description": "Latest answers, all of which must match"},
     )
+    donor = ma.fields.Nested(DonorFilterSchema)
     include_suppressed = ma.fields.Boolean(
         metadata={"description": "Keep deceased, moved and do-not-contact people (default no)"}
     )
