@@ -73,3 +73,11 @@ donation_recorded = _signals.signal(
     "Sender: the Donation, flushed, with its person_id. Fundraising thanks the donor (the "
     "outbox delivers after the commit) and settles their pledges, in the same transaction.",
 )
+
+donations_imported = _signals.signal(
+    "donations-imported",
+    doc="A bulk import recorded contributions set-based (no ``donation_recorded`` per gift). "
+    "Sender: the organization id; keyword arguments donation_ids (the contributions it added) "
+    "and person_ids (the donors it touched). Fundraising thanks the recent gifts and settles "
+    "pledges, in the same transaction.",
+)

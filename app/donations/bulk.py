@@ -24,6 +24,7 @@ from sqlalchemy import text
 from app.audit.operations import record_audit
 from app.core.actor import Actor
 from app.core.contact import normalise_email
+from app.core.signals import donations_imported
 from app.donations.bulk_refunds import record_staged_refunds
 from app.donations.bulk_writes import DONOR_FIELDS, NEW, WRITTEN, write_donations, write_people
 from app.donations.committee import committee_settings, limits_of
@@ -164,6 +165,15 @@ def record_staged(
     phase("totals")
     refresh_totals(org, touched | refunds.people)
     refunds.settle()
+    added = db.session.scalars(
+        text("""
+        SELECT d.id FROM donations d JOIN donation_new n
+          ON d.processor = n.processor AND d.processor_line_id = n.line_id
+        WHERE d.organization_id = :org AND d.kind = 'contribution'
+        """),
+        params,
+    ).all()
+    donations_imported.send(org, donation_ids=list(added), person_ids=touched)
     review = sum(1 for _, person, candidates, _ in outcomes if candidates)
     result.summary = {
         "contributions": len(outcomes),

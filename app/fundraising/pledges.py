@@ -20,7 +20,7 @@ from app.audit.operations import describe_changes, record_audit
 from app.core.actor import Actor
 from app.core.errors import NotFound
 from app.core.pagination import Page, paginate
-from app.core.signals import donation_recorded
+from app.core.signals import donation_recorded, donations_imported
 from app.donations.models import Donation, EntryKind
 from app.extensions import db
 from app.fundraising.models import Pledge, PledgeStatus
@@ -166,6 +166,22 @@ def settle_on_gift(donation: Donation) -> None:
     )
     if has_open is not None:
         settle_pledges(donation.person_id, user_id=donation.entered_by_id)
+
+
+@donations_imported.connect
+def settle_on_import(
+    organization_id: int, *, donation_ids: list[int], person_ids: set[int]
+) -> None:
+    """An import's donors with open pledges: settled once each."""
+    if not person_ids:
+        return
+    pledged = db.session.scalars(
+        select(Pledge.person_id)
+        .where(Pledge.person_id.in_(person_ids), Pledge.status == PledgeStatus.OPEN)
+        .distinct()
+    ).all()
+    for person_id in pledged:
+        settle_pledges(person_id, user_id=None)
 
 
 def get_pledge(organization_id: int, pledge_id: int) -> Pledge:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from app.core.signals import donation_recorded
+from app.core.signals import donation_recorded, donations_imported
 from app.donations.models import Donation, Donor, EntryKind, Method
 from app.extensions import db
 from app.fundraising.messages import compose
@@ -50,6 +50,23 @@ def thank_donor(donation: Donation) -> None:
     if donation.recurring_series and _series_thanked(donation):
         return
     acknowledge(donation, AcknowledgementKind.THANK_YOU)
+
+
+@donations_imported.connect
+def thank_imported(organization_id: int, *, donation_ids: list[int], person_ids: set[int]) -> None:
+    """An import's recent contributions are thanked as one recorded by hand would be (an old
+    file loaded thanks nobody: the window is checked first, in one query)."""
+    settings = fundraising_settings(organization_id)
+    if not settings.receipts_enabled or not donation_ids:
+        return
+    oldest = datetime.now(UTC).date() - timedelta(days=settings.thank_within_days)
+    recent = db.session.scalars(
+        select(Donation)
+        .where(Donation.id.in_(donation_ids), Donation.received_on >= oldest)
+        .order_by(Donation.id)
+    ).all()
+    for donation in recent:
+        thank_donor(donation)
 
 
 def _series_thanked(donation: Donation) -> bool:

@@ -63,7 +63,7 @@ class CallSheetPhoneSchema(ma.Schema):
     kind = ma.fields.String()
 
 
-class ElectionStandingSchema(ma.Schema):
+class CallSheetElectionSchema(ma.Schema):
     code = ma.fields.String()
     name = ma.fields.String()
     given_cents = ma.fields.Integer()
@@ -102,7 +102,7 @@ class CallSheetRowSchema(ma.Schema):
     last_gift_cents = ma.fields.Integer(allow_none=True)
     is_recurring = ma.fields.Boolean()
     methods = ma.fields.List(ma.fields.String())
-    elections = ma.fields.List(ma.fields.Nested(ElectionStandingSchema))
+    elections = ma.fields.List(ma.fields.Nested(CallSheetElectionSchema))
     room_cents = ma.fields.Integer(
         allow_none=True, metadata={"description": "Legal room left (null: no election set up)"}
     )
@@ -242,7 +242,7 @@ class GoalDetailSchema(GoalProgressSchema):
     days = ma.fields.List(ma.fields.Nested(DaySchema))
 
 
-class MoneyTotalsArgsSchema(StrictSchema):
+class GoalTotalsArgsSchema(StrictSchema):
     from_ = ma.fields.Date(data_key="from", metadata={"description": "Default: 30 days ago"})
     to = ma.fields.Date(metadata={"description": "Default: today"})
     goal_id = ma.fields.Integer(validate=ID, metadata={"description": "The goal's period, source"})
@@ -260,7 +260,7 @@ class MoneyTotalsArgsSchema(StrictSchema):
             raise ma.ValidationError("from is after to.", "from")
 
 
-class MoneyTotalsSchema(ma.Schema):
+class GoalTotalsSchema(ma.Schema):
     by = ma.fields.String()
     starts_on = ma.fields.Date()
     ends_on = ma.fields.Date()

@@ -30,11 +30,11 @@ from app.fundraising.schemas import (
     GoalInSchema,
     GoalProgressSchema,
     GoalSchema,
+    GoalTotalsArgsSchema,
+    GoalTotalsSchema,
     GoalUpdateSchema,
     LetterBatchSchema,
     LettersSchema,
-    MoneyTotalsArgsSchema,
-    MoneyTotalsSchema,
     PledgeListArgsSchema,
     PledgeSchema,
     PledgeUpdateSchema,
@@ -263,8 +263,8 @@ class GoalView(MethodView):
 
 @blp.route("/totals", methods=["GET"])
 @require(Permission.DONATIONS_TOTALS)
-@blp.arguments(MoneyTotalsArgsSchema, location="query")
-@blp.response(200, MoneyTotalsSchema)
+@blp.arguments(GoalTotalsArgsSchema, location="query")
+@blp.response(200, GoalTotalsSchema)
 def money_totals(args):
     """Money raised by day, source or region (state, ZIP, county, precinct, ward), in a period
     or a goal's. Rows of a region with fewer than 3 donors are folded into one for roles that
