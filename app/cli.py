@@ -177,7 +177,11 @@ def outbox_deliver() -> None:
     click.echo(f"sent {sent}, failed {failed}")
 
 
-from app.backups.cli import backup_command, restore_command  # noqa: E402 - after the core ones
+from app.backups.cli import (  # noqa: E402 - after the core ones
+    backup_command,
+    mark_restored_command,
+    restore_command,
+)
 from app.donations.fec_cli import fec_group  # noqa: E402
 from app.events.cli import reminders_group  # noqa: E402
 from app.health.cli import check_command  # noqa: E402
@@ -187,6 +191,7 @@ from app.worker import worker_command  # noqa: E402
 
 cli.add_command(backup_command)
 cli.add_command(restore_command)
+cli.add_command(mark_restored_command)
 cli.add_command(check_command)
 cli.add_command(import_group)
 cli.add_command(worker_command)

@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 
 from app.audit.context import acting_as
 from app.backups.archive import BackupError
-from app.backups.operations import restore_backup, take_backup
+from app.backups.operations import mark_restored, restore_backup, take_backup
+from app.backups.queries import RESEND_MARGIN
 from app.core.migrations import migration_script
 from app.core.transactions import unit_of_work
 from app.extensions import db
@@ -70,3 +71,41 @@ def restore_command(archive: Path, force: bool) -> None:
     click.echo(f"restored {len(manifest.uploads)} uploads into {upload_dir()}")
     if manifest.revision != restored.head:
         click.echo(f"this release's migrations end at {restored.head}: run `doorstep db upgrade`")
+    if restored.epoch is None:
+        click.echo("the archive predates database epochs: once upgraded, the phones send "
+                   "again everything they hold")  # fmt: skip
+    else:
+        click.echo(_resend(manifest.created_at))
+
+
+def _resend(since: datetime) -> str:
+    since = (since - RESEND_MARGIN).astimezone(UTC)
+    return (
+        f"the phones send again what they synced since {since:%Y-%m-%d %H:%M} "
+        "UTC (when they next sync; the server keeps what it already has)"
+    )
+
+
+def _aware_time(ctx: click.Context, param: click.Parameter, value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO time (2026-12-05T22:59Z)") from None
+    if parsed.tzinfo is None:
+        raise click.BadParameter(f"{value!r} has no offset: add Z for UTC, or +HH:MM")
+    return parsed
+
+
+@click.command("mark-restored")
+@click.argument("restored_to", callback=_aware_time)
+@with_appcontext
+def mark_restored_command(restored_to: datetime) -> None:
+    """After bringing the database back to RESTORED_TO by other means than `doorstep restore`
+    (point-in-time recovery, pg_restore by hand): make the phones send again what they synced
+    since. RESTORED_TO with its offset: 2026-12-05T22:59Z."""
+    try:
+        with acting_as("cli:mark-restored"), unit_of_work():
+            mark_restored(restored_to, datetime.now(UTC))
+    except BackupError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(_resend(restored_to))

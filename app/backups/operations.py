@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from flask import current_app
+from sqlalchemy import insert, text
 
 from app.audit.operations import record_audit
 from app.backups.archive import (
@@ -28,6 +30,7 @@ from app.backups.archive import (
     unpack_archive,
     write_archive,
 )
+from app.backups.models import DatabaseEpoch
 from app.backups.postgres import (
     DatabaseContents,
     dump_database,
@@ -36,6 +39,7 @@ from app.backups.postgres import (
     restore_database,
 )
 from app.backups.queries import backup_dir, list_backups
+from app.extensions import db
 from app.imports.uploads import upload_dir
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,9 @@ class Restored:
     manifest: Manifest
     replaced: DatabaseContents  # what the database held before (empty, unless --force)
     head: str  # this release's migration head
+    #: The restored database's new epoch; None when its schema predates epochs (before
+    #: migration 0027): the upgrade makes one, which no phone knows.
+    epoch: uuid.UUID | None
 
 
 def take_backup(now: datetime) -> tuple[Backup, list[Path]]:
@@ -143,6 +150,7 @@ def restore_backup(archive: Path, *, force: bool, migrations: ScriptDirectory) -
         restore_database(url, Path(work) / DUMP, clear_first=not before.is_empty)
         for upload in manifest.uploads:
             _put_upload(Path(work) / upload.path, upload_dir())
+    epoch = begin_epoch(manifest.created_at, archive=archive.name)
     head = "+".join(sorted(heads))
     if manifest.revision == head:  # an older schema has an older audit table: upgrade first
         record_audit(
@@ -153,9 +161,44 @@ def restore_backup(archive: Path, *, force: bool, migrations: ScriptDirectory) -
                 "taken_at": manifest.created_at.isoformat(),
                 "revision": manifest.revision,
                 "replaced": before.describe() if not before.is_empty else None,
+                "epoch": str(epoch) if epoch else None,
             },
         )
-    return Restored(manifest, before, head)
+    return Restored(manifest, before, head, epoch)
+
+
+def begin_epoch(restored_from: datetime, *, archive: str | None) -> uuid.UUID | None:
+    """Begin a new life of the database, brought back to ``restored_from``: phones that see
+    its epoch send again what they synced since (``queries.check_epoch``). None when the
+    schema predates epochs (migration 0027)."""
+    if db.session.scalar(text("SELECT to_regclass('public.database_epochs')")) is None:
+        return None
+    epoch = uuid.uuid4()
+    # Only the columns migration 0027 made: an older schema's table takes the row too.
+    db.session.execute(
+        insert(DatabaseEpoch).values(epoch=epoch, restored_from=restored_from, archive=archive)
+    )
+    return epoch
+
+
+def mark_restored(restored_to: datetime, now: datetime) -> uuid.UUID:
+    """Tell the phones the database was brought back to ``restored_to`` by other means than
+    `doorstep restore` (point-in-time recovery, pg_restore by hand): a new epoch."""
+    if restored_to > now:
+        raise BackupError(f"{restored_to.isoformat()} is in the future: give the time the "
+                          "database was recovered to")  # fmt: skip
+    epoch = begin_epoch(restored_to, archive=None)
+    if epoch is None:
+        raise BackupError("the database predates epochs: run `doorstep db upgrade` (which "
+                          "makes the phones send again everything they hold)")  # fmt: skip
+    record_audit(
+        "backup.marked_restored",
+        entity_type="database_epoch",
+        entity_id=str(epoch),
+        changes={"restored_to": restored_to.isoformat()},
+    )
+    log.info("database marked as restored to %s: epoch %s", restored_to.isoformat(), epoch)
+    return epoch
 
 
 def _check_known(revision: str, migrations: ScriptDirectory) -> None:

@@ -136,6 +136,23 @@ class SyncResultSchema(ma.Schema):
     duplicates = ma.fields.Integer()
     rejected = ma.fields.Integer()
     server_time = ma.fields.DateTime()
+    epoch = ma.fields.UUID(metadata={"description": "the database's epoch (GET .../epoch)"})
+
+
+class EpochArgsSchema(StrictSchema):
+    known = ma.fields.UUID(metadata={"description": "the epoch this phone last synced with"})
+
+
+class EpochSchema(ma.Schema):
+    epoch = ma.fields.UUID(metadata={"description": "the database's; a restore makes a new one"})
+    resend = ma.fields.Boolean(
+        metadata={"description": "the phone sends again what it synced in the epoch it knew"}
+    )
+    resend_since = ma.fields.DateTime(
+        allow_none=True,
+        metadata={"description": "... acknowledged at or after this (server time); null: all"},
+    )
+    server_time = ma.fields.DateTime()
 
 
 class ResultCodeSchema(ma.Schema):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.audit.reads import record_bulk_read
 from app.auth.access import current_actor, current_user, require
 from app.auth.permissions import Permission
+from app.backups.queries import check_epoch, current_epoch
 from app.canvass import operations, queries, review, van
 from app.canvass.defaults import ensure_defaults
 from app.canvass.models import Script
@@ -18,6 +19,8 @@ from app.canvass.schemas import (
     ActivitySchema,
     BatchListArgsSchema,
     BatchSchema,
+    EpochArgsSchema,
+    EpochSchema,
     KnockListArgsSchema,
     KnockSchema,
     ResultCodeInSchema,
@@ -85,7 +88,20 @@ def sync(body):
         "duplicates": counts["duplicate"],
         "rejected": counts["rejected"],
         "server_time": datetime.now(UTC),
+        "epoch": current_epoch(),
     }
+
+
+@blp.route("/epoch", methods=["GET"])
+@require(Permission.WALKLISTS_CLAIM)
+@blp.arguments(EpochArgsSchema, location="query")
+@blp.response(200, EpochSchema)
+def epoch(args):
+    """Which life of the database this is: after a restore from a backup, a phone that last
+    synced with ``known`` sends again what the server acknowledged since ``resend_since``
+    (the server applies each record once, so what it still has comes back "duplicate")."""
+    check = check_epoch(args.get("known"))
+    return {**vars(check), "server_time": datetime.now(UTC)}
 
 
 @blp.route("/result-codes")

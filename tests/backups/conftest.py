@@ -1,11 +1,14 @@
 """A campaign on a database of its own (a copy of the migrated template), where phones sync,
-a backup is taken, and more phones sync: what the restore tests start from."""
+a backup is taken, and more phones sync: what the restore tests start from. The phones keep
+what the canvassing app keeps (static/pwa/js/outbox.js): the epoch they last synced with,
+and each acknowledged record with the server's time and epoch."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -47,15 +50,44 @@ def run_cli(app: Flask, *args: str, exit_code: int = 0) -> str:
     return result.output
 
 
-def sync(client: FlaskClient, phone: dict, records: list[dict]) -> list[str]:
-    """One phone's batch, as the PWA sends it; each record's status."""
-    response = client.post(
-        "/api/v1/canvass/sync",
-        json={"device_id": phone["device"], "records": records},
-        headers=phone["headers"],
-    )
-    assert response.status_code == 200, response.get_json()
-    return [result["status"] for result in response.get_json()["results"]]
+@dataclass
+class Phone:
+    device: str
+    headers: dict[str, str]
+    epoch: str | None = None  # the server database's, when this phone last asked
+    #: uuid -> (record, when the server acknowledged it (its clock), in which epoch)
+    done: dict[str, tuple[dict, datetime, str]] = field(default_factory=dict)
+
+    def sync(self, client: FlaskClient, records: list[dict]) -> list[str]:
+        """One batch, as the app sends it; each record's status."""
+        response = client.post(
+            "/api/v1/canvass/sync",
+            json={"device_id": self.device, "records": records},
+            headers=self.headers,
+        )
+        body = response.get_json()
+        assert response.status_code == 200, body
+        acked_at = datetime.fromisoformat(body["server_time"])
+        for record, result in zip(records, body["results"], strict=True):
+            if result["status"] in ("applied", "duplicate"):
+                self.done[record["uuid"]] = (record, acked_at, body["epoch"])
+        return [result["status"] for result in body["results"]]
+
+    def check_epoch(self, client: FlaskClient) -> list[dict]:
+        """Ask the server's epoch, as the app does before it syncs: the records to send again
+        (those acknowledged in another epoch since the server's ``resend_since``)."""
+        known = f"?known={self.epoch}" if self.epoch else ""
+        response = client.get(f"/api/v1/canvass/epoch{known}", headers=self.headers)
+        body = response.get_json()
+        assert response.status_code == 200, body
+        since = body["resend_since"] and datetime.fromisoformat(body["resend_since"])
+        again = [
+            record
+            for record, acked_at, epoch in self.done.values()
+            if body["resend"] and epoch != body["epoch"] and (not since or acked_at >= since)
+        ]
+        self.epoch = body["epoch"]
+        return again
 
 
 def totals(app: Flask) -> dict[str, int]:
@@ -78,7 +110,7 @@ class Campaign:
     app: Flask
     url: str
     tmp: Path
-    phones: list[dict]
+    phones: list[Phone]
     before: list[list[dict]]  # the batches each phone synced before the backup
     after: list[list[dict]]  # ... and after it
     archive: Path
@@ -111,10 +143,7 @@ def campaign(make_database, tmp_path_factory) -> Iterator[Campaign]:
         town = build_town(org)
         db.session.commit()
         headers = auth_headers(director)
-        phones = [
-            {"device": f"phone-{n}", "headers": auth_headers(user)}
-            for n, user in enumerate(canvassers, 1)
-        ]
+        phones = [Phone(f"phone-{n}", auth_headers(user)) for n, user in enumerate(canvassers, 1)]
         ids = [user.id for user in canvassers]
         db.session.commit()
         db.session.remove()
@@ -133,11 +162,12 @@ def campaign(make_database, tmp_path_factory) -> Iterator[Campaign]:
     before = [_batch(walk_list, range(0, 3)), _batch(walk_list, range(3, 6))]
     after = [_batch(walk_list, range(6, 9)), _batch(walk_list, range(9, 12))]
     for phone, batch in zip(phones, before, strict=True):
-        assert sync(client, phone, batch) == ["applied"] * 3
+        assert phone.check_epoch(client) == []  # a new phone, a database never restored
+        assert phone.sync(client, batch) == ["applied"] * 3
     output = run_cli(app, "backup")
     archive = Path(output.split(" (")[0])
     for phone, batch in zip(phones, after, strict=True):
-        assert sync(client, phone, batch) == ["applied"] * 3
+        assert phone.sync(client, batch) == ["applied"] * 3
     campaign = Campaign(app, url, tmp, phones, before, after, archive, totals(app))
     yield campaign
     with app.app_context():

@@ -1,19 +1,26 @@
 // The phone's storage and sync, shared by the page and the service worker (a classic script:
 // the worker loads it with importScripts). Everything lives in IndexedDB, so it survives
 // reloads, closing the browser, reboots and app updates:
-//   kv      the session (tokens), the device id, the script and result codes, settings
+//   kv      the session (tokens), the device id, the script and result codes, settings, the
+//           server database's epoch this phone last synced with
 //   lists   each claimed list as the server sent it
 //   outbox  knocks not yet accepted by the server: "pending", or "attention" with the reason
-//   done    knocks the server has (for progress on the phone)
+//   done    knocks the server has (for progress on the phone), with when and in which epoch
 //   checkins  a kiosk's check-ins at an event's door: "pending", "attention" or "done"
-// A record leaves the outbox only when the server has answered "applied" or "duplicate".
+// A record leaves the outbox only when the server has answered "applied" or "duplicate", and
+// comes back to it when the server's database was restored from a backup older than that.
 /* global idb */
 (function (scope) {
   "use strict";
 
   const DB_NAME = "doorstep";
   const BATCH = 50;
+  // With nothing to send, the server's epoch is asked at most this often (each sync's answer
+  // carries it too).
+  const EPOCH_EVERY_MS = 5 * 60 * 1000;
   let dbPromise = null;
+  let epochAskedAt = 0;
+  let serverOffsetMs = 0;  // the server's clock minus this phone's, from the last answer
 
   function db() {
     if (!dbPromise) {
@@ -64,6 +71,7 @@
     if (!response.ok) throw apiError(response.status, body);
     await put("session", { access: body.access_token, refresh: body.refresh_token,
       user: body.user, needsLogin: false });
+    epochAskedAt = 0;  // signed out by a restore, perhaps: ask at the next sync
     return body.user;
   }
 
@@ -168,6 +176,69 @@
     notify();
   }
 
+  // ---- the server's database epoch ----
+  // Each life of the server's database has an epoch; a restore from a backup starts another.
+  // What the server acknowledged in an earlier life after the backup's time is gone from it:
+  // those records go back in line and are sent again, quietly (the server applies each UUID
+  // once, so one it still has comes back "duplicate"). The server says which records: since
+  // when (its clock), or all.
+  async function checkEpoch(force = false) {
+    if (!force && Date.now() - epochAskedAt < EPOCH_EVERY_MS) return 0;
+    const known = await get("epoch");
+    const query = known ? `?known=${encodeURIComponent(known)}` : "";
+    let answer;
+    try {
+      answer = await api("GET", `/api/v1/canvass/epoch${query}`);
+    } catch {
+      return 0;  // no signal, or not a canvasser: the sync itself says what is wrong
+    }
+    epochAskedAt = Date.now();
+    noteServerTime(answer.server_time);
+    if (answer.epoch === known) return 0;
+    const count = await sendAgain(answer);
+    if (count) notify();
+    return count;
+  }
+
+  async function sendAgain({ epoch, resend, resend_since: since }) {
+    const database = await db();
+    const cut = since ? Date.parse(since) : -Infinity;
+    const lost = (item) => {
+      if (!resend || item.epoch === epoch || !item.record) return false;
+      const at = Date.parse(item.acked_at || item.synced_at || item.queued_at);
+      return Number.isNaN(at) || at >= cut;  // an undated one: sent again, to be safe
+    };
+    const tx = database.transaction(["kv", "done", "outbox", "checkins"], "readwrite");
+    let count = 0;
+    for (const item of await tx.objectStore("done").getAll()) {
+      if (!lost(item)) continue;
+      // Back in line by the time it was made: before what was knocked since.
+      await tx.objectStore("outbox").put({ uuid: item.uuid, record: item.record,
+        status: "pending", list_id: item.list_id, household_id: item.household_id,
+        queued_at: item.record.client_at || item.synced_at, tries: 0, sent_again: true });
+      await tx.objectStore("done").delete(item.uuid);
+      count += 1;
+    }
+    for (const item of await tx.objectStore("checkins").getAll()) {
+      if (item.status !== "done" || !lost(item)) continue;
+      await tx.objectStore("checkins").put({ ...item, status: "pending", sent_again: true });
+      count += 1;
+    }
+    await tx.objectStore("kv").put(epoch, "epoch");
+    await tx.done;
+    return count;
+  }
+
+  function noteServerTime(serverTime) {
+    const at = Date.parse(serverTime);
+    if (!Number.isNaN(at)) serverOffsetMs = at - Date.now();
+  }
+
+  // When the server acknowledged something (its clock, as near as this phone knows it).
+  function serverNow() {
+    return new Date(Date.now() + serverOffsetMs).toISOString();
+  }
+
   let running = null;
 
   // Send what is waiting, a batch at a time. Safe to call from anywhere, any time: one run at
@@ -175,6 +246,7 @@
   function syncNow() {
     if (!running) {
       running = withLock(async () => {
+        await checkEpoch();
         const knocks = await sendAll();
         await sendCheckIns();
         return knocks;
@@ -209,6 +281,7 @@
         notify();
         return { sent, error: error.code || String(error.status || error.message) };
       }
+      noteServerTime(body.server_time);
       const tx = database.transaction(["outbox", "done"], "readwrite");
       for (const result of body.results) {
         const item = pending.find((p) => p.uuid === result.uuid);
@@ -217,7 +290,8 @@
           await tx.objectStore("done").put({ uuid: item.uuid, list_id: item.list_id,
             household_id: item.household_id, result: item.record.result || null,
             client_at: item.record.client_at, record: item.record,
-            door_knock_id: result.door_knock_id, synced_at: new Date().toISOString() });
+            door_knock_id: result.door_knock_id, synced_at: new Date().toISOString(),
+            acked_at: body.server_time, epoch: body.epoch });
           await tx.objectStore("outbox").delete(item.uuid);
           sent += 1;
         } else {
@@ -227,6 +301,9 @@
       }
       await tx.done;
       notify();
+      // The database was restored since this phone last asked: what it lost goes back in
+      // line, and this loop sends it.
+      if (body.epoch && body.epoch !== await get("epoch")) await checkEpoch(true);
     }
     return { sent };
   }
@@ -285,6 +362,7 @@
           notify();
           return { error: error.code || String(error.status || error.message) };
         }
+        const epoch = await get("epoch");
         const tx = database.transaction("checkins", "readwrite");
         for (const result of body.results) {
           const item = batch.find((p) => p.uuid === result.uuid);
@@ -294,7 +372,7 @@
               reason: result.message });
           } else {
             await tx.store.put({ ...item, status: "done", outcome: result.status,
-              check_in: result.check_in });
+              check_in: result.check_in, acked_at: serverNow(), epoch });
           }
         }
         await tx.done;
