@@ -28,6 +28,10 @@ CONNECTED_MODULES = (
     "app.events.reminders",
     "app.imports.uploads",
     "app.auth.cleanup",
+    "app.texting.inbound",
+    "app.texting.broadcast",
+    "app.automation.triggers",
+    "app.automation.engine",
 )
 
 
@@ -75,6 +79,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.areas.views import blp as areas_blp
     from app.audit.views import blp as audit_blp
     from app.auth.views import blp as auth_blp
+    from app.automation.views import blp as automation_blp
     from app.canvass.views import blp as canvass_blp
     from app.console.views import bp as console_bp
     from app.events.views import blp as events_blp
@@ -84,6 +89,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.pages.views import bp as pages_bp
     from app.people.views import blp as people_blp
     from app.streets.views import blp as streets_blp
+    from app.texting.views import blp as texting_blp
     from app.turfs.views import blp as turfs_blp
     from app.universes.views import blp as universes_blp
     from app.volunteers.views import blp as volunteers_blp
@@ -107,6 +113,8 @@ def _register_blueprints(app: Flask, api) -> None:
         push_blp,
         events_blp,
         volunteers_blp,
+        texting_blp,
+        automation_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

@@ -77,6 +77,7 @@ def _build_world() -> dict:
     ids.update(_turf_world(organization))
     ids.update(_canvass_world(organization))
     ids.update(_events_world(organization))
+    ids.update(_texting_world())
     return {"user_ids": {role: user.id for role, user in users.items()}, "ids": ids}
 
 
@@ -137,6 +138,13 @@ def _events_world(organization) -> dict[str, int | str]:
     return {"event_id": event.id, "code": event.code, "token": "no-such-signup",
             "check_in_id": 2**40, "team_id": 2**40, "shift_id": event.shifts[0].id,
             "signup_id": 2**40}  # fmt: skip
+
+
+def _texting_world() -> dict[str, int]:
+    """None of these exist: every role allowed gets 404, never 401/403."""
+    names = ("text_campaign_id", "canned_response_id", "conversation_id", "rule_id", "task_id",
+             "entry_id")  # fmt: skip
+    return dict.fromkeys(names, 2**40)
 
 
 def _import_world(organization) -> dict[str, int]:
