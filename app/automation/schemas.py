@@ -16,9 +16,9 @@ MAX_DELAY_MINUTES = 366 * 24 * 60
 KIND = ma.validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="Lower-case letters, digits, _.")
 
 
-def _params(description: str) -> ma.fields.Dict:
+def _params(description: str, **kwargs) -> ma.fields.Dict:
     return ma.fields.Dict(keys=ma.fields.String(validate=ma.validate.Length(max=60)),
-                          load_default=dict, metadata={"description": description})  # fmt: skip
+                          metadata={"description": description}, **kwargs)  # fmt: skip
 
 
 class RuleUpdateSchema(StrictSchema):
@@ -43,6 +43,8 @@ class RuleInSchema(RuleUpdateSchema):
         load_default=0, validate=ma.validate.Range(min=0, max=MAX_DELAY_MINUTES)
     )
     action = ma.fields.String(required=True, validate=KIND)
+    trigger_params = _params("What the trigger must say", load_default=dict)
+    action_params = _params("What the action does", load_default=dict)
     is_active = ma.fields.Boolean(load_default=True)
 
 

@@ -16,6 +16,7 @@ changes nothing in the engine.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,8 @@ from app.core.schemas import StrictSchema
 from app.events.models import Event
 from app.extensions import db
 from app.people.models import InteractionKind
+
+log = logging.getLogger(__name__)
 
 Events = Callable[..., list[TriggerEvent]]
 
@@ -52,7 +55,13 @@ def trigger(
         if told is not None:
 
             def receive(sender: Any, **kwargs: Any) -> int:
-                return enter(kind, events_of(sender, **kwargs))
+                # What happened stands whatever becomes of the rules (a sync, a check-in).
+                try:
+                    with db.session.begin_nested():
+                        return enter(kind, events_of(sender, **kwargs))
+                except Exception:
+                    log.exception("follow-up rules missed a %s event", kind.name)
+                    return 0
 
             told.connect(receive, weak=False)  # a closure: only the signal holds it
         return events_of

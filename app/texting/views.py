@@ -209,7 +209,8 @@ def record_result(body, conversation_id):
     actor = current_actor()
     conversation = conversations.get_conversation(actor, conversation_id, lock=True)
     interaction = results.record_result(actor, conversation, result=body.get("result"),
-                                        answers=body["answers"], close=body["close"])  # fmt: skip
+                                        answers=body["answers"], close=body["close"],
+                                        now=_now())  # fmt: skip
     return {"interaction_id": interaction.id, "result": interaction.result,
             "status": conversation.status}  # fmt: skip
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from app.config import ConfigError, load_config
 from app.texting import segments
 from app.texting.segments import GSM7, UCS2, count
 
@@ -43,3 +44,12 @@ def test_cost_is_segments_times_the_setting():
 
 def test_the_module_examples_hold():
     assert doctest.testmod(segments).failed == 0
+
+
+@pytest.mark.parametrize("raw", ["cheap", "-0.01", "NaN"])
+def test_a_bad_segment_cost_stops_the_app_naming_the_setting(raw):
+    with pytest.raises(ConfigError, match="DOORSTEP_SMS_SEGMENT_COST"):
+        load_config({"DOORSTEP_SMS_SEGMENT_COST": raw})
+    assert load_config({"DOORSTEP_SMS_SEGMENT_COST": "0.0079"})["DOORSTEP_SMS_SEGMENT_COST"] == (
+        Decimal("0.0079")
+    )
