@@ -30,8 +30,10 @@ CONNECTED_MODULES = (
     "app.auth.cleanup",
     "app.texting.inbound",
     "app.texting.broadcast",
+    "app.texting.merging",
     "app.automation.triggers",
     "app.automation.engine",
+    "app.automation.merging",
 )
 
 
