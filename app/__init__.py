@@ -33,6 +33,12 @@ CONNECTED_MODULES = (
     "app.fundraising.pledges",
     "app.fundraising.best_efforts",
     "app.fundraising.merging",
+    "app.texting.inbound",
+    "app.texting.broadcast",
+    "app.texting.merging",
+    "app.automation.triggers",
+    "app.automation.engine",
+    "app.automation.merging",
 )
 
 
@@ -80,6 +86,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.areas.views import blp as areas_blp
     from app.audit.views import blp as audit_blp
     from app.auth.views import blp as auth_blp
+    from app.automation.views import blp as automation_blp
     from app.canvass.views import blp as canvass_blp
     from app.console.views import bp as console_bp
     from app.donations.views import blp as donations_blp
@@ -92,6 +99,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.pages.views import bp as pages_bp
     from app.people.views import blp as people_blp
     from app.streets.views import blp as streets_blp
+    from app.texting.views import blp as texting_blp
     from app.turfs.views import blp as turfs_blp
     from app.universes.views import blp as universes_blp
     from app.volunteers.views import blp as volunteers_blp
@@ -118,6 +126,8 @@ def _register_blueprints(app: Flask, api) -> None:
         donations_blp,
         donation_webhooks_blp,
         fundraising_blp,
+        texting_blp,
+        automation_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

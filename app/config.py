@@ -6,6 +6,7 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import time, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,6 +49,16 @@ def _bool(name: str, raw: str) -> bool:
     if value in {"0", "false", "no", "off", ""}:
         return False
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _decimal(name: str, raw: str) -> Decimal:
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if not value.is_finite() or value < 0:
+        raise ConfigError(f"{name} must be a number of at least 0, got {raw!r}")
+    return value
 
 
 def _list(_name: str, raw: str) -> list[str]:
@@ -126,6 +137,9 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_TWILIO_AUTH_TOKEN", "DOORSTEP_TWILIO_AUTH_TOKEN", _str, ""),
     ("DOORSTEP_TWILIO_FROM", "DOORSTEP_TWILIO_FROM", _str, ""),
     ("DOORSTEP_TWILIO_BASE_URL", "DOORSTEP_TWILIO_BASE_URL", _str, "https://api.twilio.com"),
+    # What one text segment costs (in the account's currency): texting shows each message's
+    # and each campaign's cost before it is sent.
+    ("DOORSTEP_SMS_SEGMENT_COST", "DOORSTEP_SMS_SEGMENT_COST", _decimal, Decimal("0.0083")),
     # Self check-in at an event ("I'm here" on the volunteer's phone): this close, in metres.
     ("DOORSTEP_SELF_CHECK_IN_METERS", "DOORSTEP_SELF_CHECK_IN_METERS", _int, 250),
     # People a canvasser may add at the doors: per sync request, and per hour.

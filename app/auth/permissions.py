@@ -49,6 +49,11 @@ class Permission(StrEnum):
     DONATIONS_TOTALS = "donations.totals"  # totals and goals, no one person's amounts
     COMPLIANCE_MANAGE = "compliance.manage"  # flags, elections, committee settings, FEC reports
     FUNDRAISING_MANAGE = "fundraising.manage"  # goals, call time, pledges, thank-you letters
+    TEXTING_SEND = "texting.send"  # a texter: claim conversations, send, reply, record answers
+    TEXTING_MANAGE = "texting.manage"  # texting campaigns, canned answers, every conversation
+    TEXTING_BROADCAST = "texting.broadcast"  # texts sent to everyone who agreed, all at once
+    AUTOMATION_MANAGE = "automation.manage"  # follow-up rules (trigger, conditions, action)
+    TASKS_WORK = "tasks.work"  # the follow-up tasks and call lists rules make for organisers
 
 
 class Access(StrEnum):
@@ -86,6 +91,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EVENTS_CHECK_IN,
             Permission.VOLUNTEERS_MANAGE,
             Permission.DONATIONS_TOTALS,  # the money against its goals, not who gave what
+            Permission.TEXTING_SEND,
+            Permission.TEXTING_MANAGE,
+            Permission.TEXTING_BROADCAST,
+            Permission.AUTOMATION_MANAGE,
+            Permission.TASKS_WORK,
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -103,10 +113,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EVENTS_MANAGE,
             Permission.EVENTS_CHECK_IN,
             Permission.VOLUNTEERS_MANAGE,
+            # Text banks, as they run phone banks; a broadcast to thousands is a director's.
+            Permission.TEXTING_SEND,
+            Permission.TEXTING_MANAGE,
+            Permission.TASKS_WORK,
         }
     ),
-    # Canvassers see voters only through the walk lists they hold.
-    Role.CANVASSER: frozenset({Permission.ORGANIZATION_READ, Permission.WALKLISTS_CLAIM}),
+    # Canvassers see voters only through the walk lists they hold, and (as volunteer
+    # texters, Spoke's way) the conversations they claim: a first name and the thread.
+    Role.CANVASSER: frozenset(
+        {Permission.ORGANIZATION_READ, Permission.WALKLISTS_CLAIM, Permission.TEXTING_SEND}
+    ),
     # Finance works with donors: read people, the money, nothing else of the field program.
     Role.FINANCE: frozenset(
         {

@@ -38,6 +38,7 @@ from app.canvass.signs import batch_flags
 from app.core.actor import Actor
 from app.core.bulk import insert_rows
 from app.core.errors import DoorstepError
+from app.core.signals import contacts_recorded
 from app.extensions import db
 from app.knocks.models import DoorKnock, NoteScope, PlaceNote, ResultCode
 from app.people.models import Interaction, InteractionKind, Person
@@ -409,3 +410,8 @@ def _fold(context: Context, plans: list[Plan]) -> None:
         answer["interaction_id"] = interaction_of[answer["interaction_id"]]
     people.write()
     store_answers(context.user.organization_id, answers, context.zone)
+    late = {p.knock_id for p in plans if p.late}  # held for review: no follow-ups (automation)
+    contacts_recorded.send(context.user.organization_id, contacts=[
+        {**{key: row[key] for key in ("person_id", "kind", "result", "occurred_at")},
+         "interaction_id": interaction_of[row["client_uuid"]], "answers": row["data"]["answers"]}
+        for row in rows if row["data"]["door_knock_id"] not in late])  # fmt: skip

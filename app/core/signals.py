@@ -44,9 +44,30 @@ person_merged = _signals.signal(
 
 shift_attended = _signals.signal(
     "shift-attended",
-    doc="A person was checked in to a shift. Sender: the Person (volunteers make them a "
-    "volunteer, so their hours show from the check-in); in the check-in's transaction (flush, "
-    "never commit).",
+    doc="A person was checked in to a shift. Sender: the Person; keyword argument ``signup`` "
+    "(volunteers make them a volunteer, so their hours show from the check-in; automation's "
+    "follow-up rules start); in the check-in's transaction (flush, never commit).",
+)
+
+shift_missed = _signals.signal(
+    "shift-missed",
+    doc="A person with a seat did not come (marked a no-show). Sender: the Person; keyword "
+    "argument ``signup``. In the marking's transaction.",
+)
+
+signup_created = _signals.signal(
+    "signup-created",
+    doc="A person took a place on a shift (a form, an organiser, a walk-in; seated, waitlisted "
+    "or pending). Sender: the Person; keyword argument ``signup``. In its transaction.",
+)
+
+contacts_recorded = _signals.signal(
+    "contacts-recorded",
+    doc="Contacts landed in people's histories: a phone's door knocks (canvass sync, once per "
+    "batch), a text thread's result and answers (texting). Sender: the organisation id; "
+    "keyword argument ``contacts``: a list of dicts with person_id, interaction_id, kind (the "
+    "interaction kind), result (a result code), answers (question key -> answer) and "
+    "occurred_at. In the recording transaction; automation's follow-up rules start from it.",
 )
 
 volunteer_asked = _signals.signal(
@@ -60,6 +81,14 @@ sms_recipient_stopped = _signals.signal(
     "sms-recipient-stopped",
     doc="The SMS provider says a number replied STOP. Sender: the number; keyword arguments "
     "organization_id, reason (people opt the number's phones out).",
+)
+
+sms_received = _signals.signal(
+    "sms-received",
+    doc="A text came in to the campaign's number (the provider's webhook), after its keyword was "
+    "applied. Sender: the number it came from; keyword arguments body, keyword (stop, start, "
+    "help, or None), message_sid (the provider's id: a retried webhook repeats it) and "
+    "received_at. Texting puts it in its conversation (and answers HELP).",
 )
 
 user_deactivated = _signals.signal(

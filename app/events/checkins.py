@@ -31,7 +31,7 @@ from app.auth.permissions import Permission
 from app.core.actor import Actor
 from app.core.codes import new_code, normalise_code
 from app.core.errors import Conflict, DoorstepError, NotFound, PermissionDenied, TooManyRequests
-from app.core.signals import shift_attended
+from app.core.signals import shift_attended, signup_created
 from app.events.locks import lock_signup
 from app.events.models import (
     CheckIn,
@@ -184,6 +184,7 @@ def _walk_in(event: Event, shift_id: int, fields: dict[str, Any]) -> Signup:
         record_interaction(person, InteractionKind.EVENT_SIGNUP, result="walk_in",
                            summary=f"Walked in: {shift_label(shift)}",
                            data={"shift_id": shift.id, "event_id": event.id})  # fmt: skip
+        signup_created.send(person, signup=signup)
     return signup
 
 
@@ -224,7 +225,8 @@ def check_in_signup(
         data={"event_id": event.id, "shift_id": shift.id, "check_in_id": check_in.id,
               "method": method.value},
     )  # fmt: skip
-    shift_attended.send(db.session.get(Person, signup.person_id))  # volunteers: a volunteer now
+    # Volunteers: a volunteer now; automation: follow-up rules on attending.
+    shift_attended.send(db.session.get(Person, signup.person_id), signup=signup)
     return check_in, True
 
 

@@ -1,5 +1,6 @@
 """How a volunteer hears from the campaign about their sign-ups: which channels (one function),
-quiet hours, and the message queued on each channel and written to their history.
+and the message queued on each channel and written to their history (quiet hours:
+``app.core.quiet_hours``).
 
 Every message is an outbox row first (app.outreach), delivered after the transaction commits
 by the sender for its channel: SMTP for email, the SMS provider, Web Push.
@@ -9,14 +10,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.config import parse_quiet_hours
 from app.core.links import public_url
 from app.events.volunteering import Volunteering, volunteering_of
 from app.extensions import db
@@ -105,25 +103,6 @@ def _push_contacts(volunteering: Volunteering | None) -> list[Contact]:
         .order_by(PushSubscription.id)
     )
     return [Contact(Channel.PUSH, str(i)) for i in ids]
-
-
-def quiet_until(at: datetime, zone: ZoneInfo) -> datetime | None:
-    """When the quiet hours around ``at`` end (``DOORSTEP_QUIET_HOURS``, in ``zone``), or None
-    when ``at`` is outside them."""
-    hours = parse_quiet_hours(current_app.config["DOORSTEP_QUIET_HOURS"])
-    if hours is None:
-        return None
-    start, end = hours
-    local = at.astimezone(zone)
-    now = local.time()
-    if start < end:  # "01:00-06:00"
-        inside, end_day = start <= now < end, local.date()
-    else:  # wraps past midnight: "21:00-08:00"
-        inside = now >= start or now < end
-        end_day = local.date() + timedelta(days=1) if now >= start else local.date()
-    if not inside:
-        return None
-    return datetime.combine(end_day, end, zone).astimezone(UTC)
 
 
 def message_person(

@@ -16,6 +16,7 @@ from app.core.actor import Actor
 from app.core.codes import new_code
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.geo import to_db
+from app.core.signals import signup_created
 from app.events.locks import lock_shifts, lock_signup
 from app.events.messaging import Draft, ask_to_confirm_contacts, channels_for, message_person
 from app.events.models import SEATED, Event, EventStatus, Shift, Signup, SignupStatus
@@ -223,6 +224,7 @@ def _take_seat(shift: Shift, person: Person, source: str, *, pending: bool = Fal
         person, InteractionKind.EVENT_SIGNUP, summary=f"Signed up: {shift_label(shift)}",
         result=status.value, data={"shift_id": shift.id, "event_id": shift.event_id},
     )  # fmt: skip
+    signup_created.send(person, signup=signup)  # automation: follow-up rules on a sign-up
     return signup
 
 

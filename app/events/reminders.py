@@ -31,9 +31,10 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from app.core.links import public_url
+from app.core.quiet_hours import quiet_until
 from app.core.tasks import periodic_task
 from app.events.locks import lock_signup
-from app.events.messaging import Draft, channels_for, message_person, quiet_until
+from app.events.messaging import Draft, channels_for, message_person
 from app.events.models import (
     Event,
     EventStatus,

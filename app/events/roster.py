@@ -10,9 +10,11 @@ from sqlalchemy import exists, select
 
 from app.core.actor import Actor
 from app.core.errors import Conflict
+from app.core.quiet_hours import quiet_until
+from app.core.signals import shift_missed
 from app.events.checkins import SELF_CHECK_IN_OPENS, check_in_signup
 from app.events.locks import lock_shifts, lock_signup
-from app.events.messaging import Draft, channels_for, message_person, quiet_until
+from app.events.messaging import Draft, channels_for, message_person
 from app.events.models import (
     SEATED,
     CheckIn,
@@ -117,11 +119,12 @@ def _tell_cancelled(signup: Signup) -> None:
 def _no_show(signup: Signup) -> None:
     event = db.session.get(Event, signup.shift.event_id)
     set_status(signup, SignupStatus.NO_SHOW)
-    record_interaction(db.session.get(Person, signup.person_id),
-                       InteractionKind.EVENT_ATTENDANCE, result="no_show",
+    person = db.session.get(Person, signup.person_id)
+    record_interaction(person, InteractionKind.EVENT_ATTENDANCE, result="no_show",
                        occurred_at=signup.shift.ends_at,
                        summary=f"Did not come: {event.name}, {shift_label(signup.shift)}",
                        data={"event_id": event.id, "shift_id": signup.shift_id})  # fmt: skip
+    shift_missed.send(person, signup=signup)  # automation: follow-up rules on a no-show
 
 
 def mark_no_shows(event: Event, now: datetime | None = None) -> int:

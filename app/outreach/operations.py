@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.core.signals import after_commit, after_rollback
 from app.extensions import db
@@ -86,3 +86,17 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
         sent += 1
     db.session.flush()
     return sent, failed
+
+
+def cancel_pending_texts(number: str, *, organization_id: int | None, reason: str) -> int:
+    """Texts to ``number`` still waiting in the outbox (a provider that was down) are not sent
+    after the number opted out: failed, with the reason. Returns how many."""
+    query = (
+        update(OutboundMessage)
+        .where(OutboundMessage.channel == Channel.SMS, OutboundMessage.recipient == number)
+        .where(OutboundMessage.status == MessageStatus.PENDING)
+        .values(status=MessageStatus.FAILED, last_error=reason[:2000])
+    )
+    if organization_id is not None:
+        query = query.where(OutboundMessage.organization_id == organization_id)
+    return db.session.execute(query.execution_options(synchronize_session=False)).rowcount

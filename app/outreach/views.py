@@ -83,7 +83,8 @@ def _check_endpoint(endpoint: str) -> None:
 @blp.doc(responses={200: {"description": "TwiML (empty: the provider answers keywords)"}})
 def sms_inbound():
     """A text to the campaign's number (Twilio's webhook, signed with the auth token): STOP,
-    QUIT, END, REVOKE, OPT OUT, CANCEL, UNSUBSCRIBE stop all texts to it; START allows them."""
+    QUIT, END, REVOKE, OPT OUT, CANCEL, UNSUBSCRIBE stop all texts to it; START allows them;
+    HELP is answered with the campaign's name and contact; a reply goes to its conversation."""
     config = current_app.config
     if config["DOORSTEP_SMS_PROVIDER"] != "twilio":
         raise NotFound("This server does not receive texts.", code="sms_not_configured")

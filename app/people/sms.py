@@ -1,5 +1,7 @@
 """Texts coming back: STOP and START keywords (from the provider's webhook, or its 21610 error)
-change the phone's consent, and the change is written on the person's history.
+change the phone's consent, and the change is written on the person's history; a STOP also
+fails the texts to that number still waiting in the outbox. Every inbound text is then told
+to the rooms above (``sms_received``): texting files it in its conversation and answers HELP.
 
 Every campaign on this server texts from the same provider account, and a carrier's STOP
 blocks that sender whoever wrote the text: an inbound STOP marks the number in every
@@ -16,8 +18,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from app.core.signals import sms_recipient_stopped
+from app.core.signals import sms_received, sms_recipient_stopped
 from app.extensions import db
+from app.outreach.operations import cancel_pending_texts
 from app.people.models import Interaction, InteractionKind, PersonPhone
 from app.people.operations import record_interaction
 
@@ -26,6 +29,8 @@ STOP_WORDS = {"STOP", "STOPALL", "QUIT", "END", "REVOKE", "OPT OUT", "OPTOUT", "
               "UNSUBSCRIBE"}  # fmt: skip
 #: Not "YES": the day-before text asks "still coming?", and a yes to that is no consent.
 START_WORDS = {"START", "UNSTOP"}
+#: Asking who is texting: answered with the campaign's name and contact (app.texting).
+HELP_WORDS = {"HELP", "INFO"}
 
 
 def keyword(body: str) -> str:
@@ -70,6 +75,8 @@ def _set_opt_out(number: str, organization_id: int | None, *, opted_out: bool, r
     phones = db.session.scalars(query.order_by(PersonPhone.id).with_for_update()).all()
     if not opted_out:
         phones = [phone for phone in phones if _stopped_by_text(phone, number)]
+    if opted_out:
+        cancel_pending_texts(number, organization_id=organization_id, reason=reason)
     for phone in phones:
         if opted_out:
             phone.do_not_contact = True
@@ -86,15 +93,22 @@ def _set_opt_out(number: str, organization_id: int | None, *, opted_out: bool, r
 
 
 def handle_inbound(form: Mapping[str, str]) -> str:
-    """Apply an inbound text's keyword; returns what was done (stop, start, ignored)."""
-    number, word = form.get("From", ""), keyword(form.get("Body", ""))
+    """Apply an inbound text's keyword, then tell the rooms above (``sms_received``); returns
+    the keyword's meaning (stop, start, help) or "message"."""
+    number, body = form.get("From", ""), form.get("Body", "")
+    word = keyword(body)
+    meaning = None
     if word in STOP_WORDS:
         opt_out_phone(number, reason=f"Texted {word}: no more texts")
-        return "stop"
-    if word in START_WORDS:
+        meaning = "stop"
+    elif word in START_WORDS:
         opt_in_phone(number, reason=f"Texted {word}: texts welcome again")
-        return "start"
-    return "ignored"
+        meaning = "start"
+    elif word in HELP_WORDS:
+        meaning = "help"
+    sms_received.send(number, body=body, keyword=meaning, received_at=datetime.now(UTC),
+                      message_sid=form.get("MessageSid") or None)  # fmt: skip
+    return meaning or "message"
 
 
 def twilio_signature(auth_token: str, url: str, form: Mapping[str, str]) -> str:

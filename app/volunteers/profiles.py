@@ -43,7 +43,7 @@ def new_profile(person: Person, *, source: str) -> VolunteerProfile:
 
 
 @shift_attended.connect
-def make_attendee_a_volunteer(person: Person) -> VolunteerProfile:
+def make_attendee_a_volunteer(person: Person, **_signup) -> VolunteerProfile:
     """Someone who came and worked a shift is a volunteer: their profile (and so their hours)
     is there from the check-in, without waiting for an organiser. Two kiosks checking the same
     person in to two shifts at once make one profile (the insert yields to the other's)."""

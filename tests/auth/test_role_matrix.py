@@ -80,6 +80,7 @@ def _build_world() -> dict:
     ids.update(_events_world(organization))
     ids.update(_money_world(organization, person))
     ids.update({"goal_id": 2**40, "pledge_id": 2**40, "letter_batch_id": 2**40})  # 404 for all
+    ids.update(_texting_world())
     return {"user_ids": {role: user.id for role, user in users.items()}, "ids": ids}
 
 
@@ -156,6 +157,11 @@ def _money_world(organization, person) -> dict[str, int]:
             "received_on": date(2026, 3, 1), "check_number": "1"}  # fmt: skip
     donation, _ = record_donation(actor, gift, person=person)
     return {"donation_id": donation.id, "flag_id": donation.flags[0].id}
+def _texting_world() -> dict[str, int]:
+    """None of these exist: every role allowed gets 404, never 401/403."""
+    names = ("text_campaign_id", "canned_response_id", "conversation_id", "rule_id", "task_id",
+             "entry_id")  # fmt: skip
+    return dict.fromkeys(names, 2**40)
 
 
 def _import_world(organization) -> dict[str, int]:

@@ -113,7 +113,8 @@ def test_an_organizer_runs_an_event_and_finds_its_volunteers(live, browser):  # 
     page.fill("input[name=password]", PASSWORD)
     page.click("#login button[type=submit]")
     page.wait_for_selector("#who:has-text('Olga Organiser')")
-    assert page.locator("#tabs a:visible").all_inner_texts() == ["Map", "Events", "Volunteers"]
+    assert page.locator("#tabs a:visible").all_inner_texts() == [
+        "Map", "Events", "Volunteers", "Texting"]  # fmt: skip
 
     # ---- a new event with two shifts ----
     page.click("#tabs a[data-screen=events]")
@@ -257,14 +258,16 @@ def test_an_organizer_runs_an_event_and_finds_its_volunteers(live, browser):  # 
     context.close()
 
 
-def test_a_canvasser_has_no_screen_in_the_console(live, browser):  # noqa: F811
+def test_a_canvasser_s_only_screen_in_the_console_is_texting(live, browser):  # noqa: F811
+    """Canvassers text as volunteers (texting.send); nothing else of the console is theirs."""
     server, _ = live
     page = browser.new_page()
     page.goto(f"{server.url}/console#/events")
     page.fill("input[name=email]", "kim@organizer.test")
     page.fill("input[name=password]", PASSWORD)
     page.click("#login button[type=submit]")
-    page.wait_for_selector("#no-screens:not([hidden])")
-    assert page.locator("#tabs a:visible").count() == 0
-    assert page.locator(".screen:visible").count() == 0
+    page.wait_for_selector("#screen-texting:not([hidden])")
+    assert page.locator("#tabs a:visible").all_inner_texts() == ["Texting"]
+    assert page.locator(".screen:visible").count() == 1
+    assert not page.locator("#no-screens").is_visible()
     page.close()

@@ -39,7 +39,8 @@ def _connects(path: Path) -> bool:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if isinstance(target, ast.Attribute) and target.attr == "connect":
                 return True
-            if isinstance(target, ast.Name) and target.id == "periodic_task":
+            # The periodic-task registry, and automation's triggers (each connects its signal).
+            if isinstance(target, ast.Name) and target.id in ("periodic_task", "trigger"):
                 return True
     return False
 

@@ -7,6 +7,8 @@ import { $, escapeText, say } from "./dom.js";
 import * as events from "./events.js";
 import * as money from "./money.js";
 import * as review from "./review.js";
+import * as rules from "./rules.js";
+import * as texting from "./texting.js";
 import * as volunteers from "./volunteers.js";
 
 const state = {
@@ -25,13 +27,15 @@ function progressColour(share) {
 }
 
 // ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID], #/review,
-// #/money[/desk|/review|/flags|/list] ----
+// #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules ----
 const SCREENS = {
   map: { permission: "turfs.read", show: showMap, hide() {} },
   events: { permission: "events.manage", ...events },
   volunteers: { permission: "volunteers.manage", ...volunteers },
   review: { permission: "canvass.review", ...review },
   money: { permission: "donations.read", ...money },
+  texting: { permission: "texting.send", ...texting },
+  rules: { permission: "automation.manage", ...rules },
 };
 const shell = { me: null, shown: null };
 const can = (permission) => Boolean(shell.me && shell.me.permissions.includes(permission));

@@ -1,0 +1,1 @@
+"""Automatic follow-ups: rules that act on people after something happened to them."""
