@@ -157,6 +157,8 @@ def _money_world(organization, person) -> dict[str, int]:
             "received_on": date(2026, 3, 1), "check_number": "1"}  # fmt: skip
     donation, _ = record_donation(actor, gift, person=person)
     return {"donation_id": donation.id, "flag_id": donation.flags[0].id}
+
+
 def _texting_world() -> dict[str, int]:
     """None of these exist: every role allowed gets 404, never 401/403."""
     names = ("text_campaign_id", "canned_response_id", "conversation_id", "rule_id", "task_id",
