@@ -269,6 +269,9 @@ DRIVERS: dict[str, Callable[[World], object]] = {
 
 #: Audited actions not yet driven here, and why (each needs a cut town, a walk list, a sync
 #: or the CLI); the database constraint and record_audit's type check still hold them.
+#: Actions of the rooms that landed together (money, texting, rules, backups): covered by their
+#: own tests, not yet driven through this table.
+LATE = "not yet driven here"
 NOT_YET_DRIVEN = {
     "organization.create": "CLI only (doorstep org create)",
     "user.create": "made by invitation.accept",
@@ -304,6 +307,30 @@ NOT_YET_DRIVEN = {
     "fec_report.file": "a CLI command, not a request: not yet driven",
     "fec_report.write": "a CLI command, not a request: not yet driven",
     "processor_webhook.set": "PUT /donations/webhooks/actblue: not yet driven",
+    "automation.call_list": LATE,
+    "automation.follow_ups": LATE,
+    "automation.rule.create": LATE,
+    "automation.rule.update": LATE,
+    "backup.marked_restored": LATE,
+    "fundraising.call_sheet": LATE,
+    "fundraising.call_sheet_pdf": LATE,
+    "fundraising.event_donor_levels": LATE,
+    "fundraising.letters": LATE,
+    "fundraising.pledges": LATE,
+    "fundraising_goal.create": LATE,
+    "fundraising_goal.delete": LATE,
+    "fundraising_goal.update": LATE,
+    "fundraising_settings.update": LATE,
+    "letter_batch.create": LATE,
+    "pledge.create": LATE,
+    "pledge.settle": LATE,
+    "pledge.update": LATE,
+    "texting.campaign.close": LATE,
+    "texting.campaign.create": LATE,
+    "texting.campaign.start": LATE,
+    "texting.campaign.update": LATE,
+    "texting.claim": LATE,
+    "texting.conversations": LATE,
 }
 
 
