@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import BigInteger, any_, bindparam, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from app.donations.models import CandidateElection, Donor, DonorTotal
 from app.donations.rules import Standing
@@ -149,7 +149,9 @@ def refresh_totals(organization_id: int, person_ids: Iterable[int]) -> None:
         update(Person)
         .where(
             Person.organization_id == organization_id,
-            Person.id.in_(ids),
+            # One array parameter: an import touches more people than a statement has
+            # parameters (65,535).
+            Person.id == any_(bindparam("person_ids", ids, type_=ARRAY(BigInteger))),
             Person.is_donor.is_distinct_from(gave),
         )
         .values(is_donor=gave)

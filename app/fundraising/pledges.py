@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import BigInteger, and_, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from app.audit.operations import describe_changes, record_audit
@@ -177,7 +178,11 @@ def settle_on_import(
         return
     pledged = db.session.scalars(
         select(Pledge.person_id)
-        .where(Pledge.person_id.in_(person_ids), Pledge.status == PledgeStatus.OPEN)
+        .where(
+            Pledge.person_id
+            == any_(bindparam("people", list(person_ids), type_=ARRAY(BigInteger))),
+            Pledge.status == PledgeStatus.OPEN,
+        )
         .distinct()
     ).all()
     for person_id in pledged:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.core.signals import donation_recorded, donations_imported
 from app.donations.models import Donation, Donor, EntryKind, Method
@@ -62,7 +63,10 @@ def thank_imported(organization_id: int, *, donation_ids: list[int], person_ids:
     oldest = datetime.now(UTC).date() - timedelta(days=settings.thank_within_days)
     recent = db.session.scalars(
         select(Donation)
-        .where(Donation.id.in_(donation_ids), Donation.received_on >= oldest)
+        .where(
+            Donation.id == any_(bindparam("gifts", donation_ids, type_=ARRAY(BigInteger))),
+            Donation.received_on >= oldest,
+        )
         .order_by(Donation.id)
     ).all()
     for donation in recent:
