@@ -33,6 +33,7 @@ CONNECTED_MODULES = (
     "app.fundraising.pledges",
     "app.fundraising.best_efforts",
     "app.fundraising.merging",
+    "app.phones.sync",
 )
 
 
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.outreach.views import blp as push_blp
     from app.pages.views import bp as pages_bp
     from app.people.views import blp as people_blp
+    from app.phones.views import blp as call_lists_blp
     from app.streets.views import blp as streets_blp
     from app.turfs.views import blp as turfs_blp
     from app.universes.views import blp as universes_blp
@@ -112,6 +114,7 @@ def _register_blueprints(app: Flask, api) -> None:
         turfs_blp,
         walk_lists_blp,
         canvass_blp,
+        call_lists_blp,
         push_blp,
         events_blp,
         volunteers_blp,
