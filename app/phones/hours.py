@@ -36,8 +36,8 @@ def open_zones(zones: Iterable[str], now: datetime) -> list[str]:
 
 def local_time(zones: list[str], now: datetime) -> str:
     """The person's time of day as the caller sees it ("7:42 PM"; a range across zones)."""
-    times = sorted({now.astimezone(_zone(z)).strftime("%-I:%M %p") for z in zones})
-    return " / ".join(times)
+    local = sorted((now.astimezone(_zone(z)) for z in zones), key=lambda t: t.replace(tzinfo=None))
+    return " / ".join(dict.fromkeys(t.strftime("%-I:%M %p") for t in local))
 
 
 @lru_cache(maxsize=256)
