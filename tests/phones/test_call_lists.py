@@ -277,3 +277,24 @@ def test_a_phone_bank_hands_each_volunteer_its_call_list(client, world, headers,
     assert handed["id"] == made["id"] and handed["code"] == made["code"]
     mine = client.get("/api/v1/call-lists?mine=true", headers=kim).get_json()
     assert [c["id"] for c in mine["items"]] == [made["id"]]
+
+
+def test_universes_filter_on_calls(client, world, headers, kim):
+    made = make_list(client, headers, assignee_ids=[world.kim_id])
+    ana, ben = world.people["Ana"], world.people["Ben"]
+    sync(client, kim, call(made, ana, result="no_answer"), call(made, ana, result="no_answer"),
+         call(made, ben, result="no_answer"), call(made, ben, result="left_message"))  # fmt: skip
+
+    def count(calls) -> int:
+        response = client.post("/api/v1/universes/count", json={"filter": {"calls": calls}},
+                               headers=headers)  # fmt: skip
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["people"]
+
+    assert count({"results": ["no_answer"], "min": 2}) == 1  # called, no answer twice: Ana
+    assert count({"min": 2}) == 2 and count({"min": 1, "max": 1, "results": ["no_answer"]}) == 1
+    assert count({"max": 0}) == 8  # never called: the ten listable, less Ana and Ben
+    assert count({"min": 1, "within_days": 1}) == 2
+    bad = client.post("/api/v1/universes/count", json={"filter": {"calls": {"results": ["x"]}}},
+                      headers=headers)  # fmt: skip
+    assert bad.status_code == 422 and "filter.calls.min" in str(bad.get_json()["error"]["fields"])
