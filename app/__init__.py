@@ -34,6 +34,7 @@ CONNECTED_MODULES = (
     "app.fundraising.best_efforts",
     "app.fundraising.merging",
     "app.phones.sync",
+    "app.phones.merging",
 )
 
 

@@ -298,3 +298,17 @@ def test_universes_filter_on_calls(client, world, headers, kim):
     bad = client.post("/api/v1/universes/count", json={"filter": {"calls": {"results": ["x"]}}},
                       headers=headers)  # fmt: skip
     assert bad.status_code == 422 and "filter.calls.min" in str(bad.get_json()["error"]["fields"])
+
+
+def test_a_merge_moves_calls_and_list_places(client, world, headers, kim):
+    made = make_list(client, headers, assignee_ids=[world.kim_id])
+    ana, ben = world.people["Ana"], world.people["Ben"]
+    sync(client, kim, call(made, ben, result="busy"))
+    merged = client.post(f"/api/v1/people/{ana}/merge", json={"other_id": ben}, headers=headers)
+    assert merged.status_code == 200, merged.get_json()
+    assert db.session.scalars(
+        select(Call.person_id).where(Call.call_list_id == made["id"])
+    ).all() == [ana]
+    assert ben not in listed(made) and ana in listed(made)  # both were on it: Ana's place stays
+    progress = client.get(f"/api/v1/call-lists/{made['id']}/progress", headers=headers).get_json()
+    assert progress["progress"]["people"] == 5 and progress["results"] == {"busy": 1}
