@@ -117,10 +117,7 @@ class SyncSchema(StrictSchema):
         ma.fields.Dict(),
         required=True,
         validate=ma.validate.Length(min=1, max=MAX_RECORDS),
-        metadata={
-            "description": "knock records (see KnockRecord) and call records (type "
-            "'call', see CallRecord); each is answered on its own"
-        },
+        metadata={"description": "knocks (KnockRecord) and calls (CallRecord); each answered"},
     )
 
 
@@ -159,13 +156,6 @@ class EpochSchema(ma.Schema):
     server_time = ma.fields.DateTime()
 
 
-CHANNELS = ma.fields.List(
-    ma.fields.String(validate=ma.validate.OneOf(["door", "phone"])),
-    validate=ma.validate.Length(min=1, max=2),
-    metadata={"description": "where it is offered: door, phone"},
-)
-
-
 class ResultCodeSchema(ma.Schema):
     id = ma.fields.Integer()
     channels = ma.fields.List(ma.fields.String())
@@ -189,7 +179,8 @@ class ResultCodeUpdateSchema(StrictSchema):
     position = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1000))
     is_active = ma.fields.Boolean()
     van_result_id = ma.fields.Integer(allow_none=True, validate=VAN_ID)
-    channels = CHANNELS
+    channels = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(["door", "phone"])),
+                              validate=ma.validate.Length(min=1, max=2))  # fmt: skip
 
 
 class ResultCodeInSchema(ResultCodeUpdateSchema):
