@@ -39,6 +39,8 @@ CONNECTED_MODULES = (
     "app.automation.triggers",
     "app.automation.engine",
     "app.automation.merging",
+    "app.phones.sync",
+    "app.phones.merging",
 )
 
 
@@ -98,6 +100,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.outreach.views import blp as push_blp
     from app.pages.views import bp as pages_bp
     from app.people.views import blp as people_blp
+    from app.phones.views import blp as call_lists_blp
     from app.streets.views import blp as streets_blp
     from app.texting.views import blp as texting_blp
     from app.turfs.views import blp as turfs_blp
@@ -120,6 +123,7 @@ def _register_blueprints(app: Flask, api) -> None:
         turfs_blp,
         walk_lists_blp,
         canvass_blp,
+        call_lists_blp,
         push_blp,
         events_blp,
         volunteers_blp,

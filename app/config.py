@@ -131,6 +131,8 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_PUSH_HOSTS", "DOORSTEP_PUSH_HOSTS", _list, PUSH_SERVICE_HOSTS),
     # Reminders wait out these hours (HH:MM-HH:MM in the event's time zone).
     ("DOORSTEP_QUIET_HOURS", "DOORSTEP_QUIET_HOURS", _str, "21:00-08:00"),
+    # Call lists hand out a person only within these hours of their own time zone(s).
+    ("DOORSTEP_CALLING_HOURS", "DOORSTEP_CALLING_HOURS", _str, "08:00-21:00"),
     # Texts: "log" records them without sending; "twilio" posts to a Twilio-compatible API.
     ("DOORSTEP_SMS_PROVIDER", "DOORSTEP_SMS_PROVIDER", _str, "log"),
     ("DOORSTEP_TWILIO_ACCOUNT_SID", "DOORSTEP_TWILIO_ACCOUNT_SID", _str, ""),
@@ -222,6 +224,7 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
         raise ConfigError("DOORSTEP_VAPID_SUBJECT must start with mailto: or https:")
 
     parse_quiet_hours(config["DOORSTEP_QUIET_HOURS"])  # read again where used: tests change it
+    parse_calling_hours(config["DOORSTEP_CALLING_HOURS"])
     _check_sms(config)
 
     config["MAX_CONTENT_LENGTH"] = config["DOORSTEP_MAX_REQUEST_MB"] * 1024 * 1024
@@ -293,6 +296,21 @@ def parse_quiet_hours(raw: str) -> tuple[time, time] | None:
         raise ConfigError(f"DOORSTEP_QUIET_HOURS must be HH:MM-HH:MM, got {raw!r}") from None
     if start == end:
         raise ConfigError("DOORSTEP_QUIET_HOURS must not start and end at the same time")
+    return start, end
+
+
+def parse_calling_hours(raw: str) -> tuple[time, time]:
+    """Calling hours "08:00-21:00" -> (08:00, 21:00): within one day, the end not included
+    ("24:00" is the day's end)."""
+    try:
+        start, end = (
+            time.max if part.strip() == "24:00" else time.fromisoformat(part.strip())
+            for part in raw.split("-")
+        )
+    except ValueError:
+        raise ConfigError(f"DOORSTEP_CALLING_HOURS must be HH:MM-HH:MM, got {raw!r}") from None
+    if start >= end:
+        raise ConfigError("DOORSTEP_CALLING_HOURS must start before it ends (within one day)")
     return start, end
 
 

@@ -41,6 +41,8 @@ class Permission(StrEnum):
     CANVASS_SETUP = "canvass.setup"  # result codes and scripts
     CANVASS_REVIEW = "canvass.review"  # hold, release or roll back a canvasser's sync batch
     CANVASS_EXPORT = "canvass.export"  # canvass results out, in NGP VAN's shapes
+    CALL_LISTS_MANAGE = "call_lists.manage"  # make, assign, close any call list; its progress
+    CALLS_MAKE = "calls.make"  # claim a call list by its code, be handed people, record calls
     EVENTS_MANAGE = "events.manage"  # events, shifts, rosters
     VOLUNTEERS_MANAGE = "volunteers.manage"  # profiles, teams, invite links, history
     EVENTS_CHECK_IN = "events.check_in"  # run an event's door: kiosk, check-in and out
@@ -87,6 +89,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CANVASS_SETUP,
             Permission.CANVASS_REVIEW,
             Permission.CANVASS_EXPORT,
+            Permission.CALL_LISTS_MANAGE,
+            Permission.CALLS_MAKE,
             Permission.EVENTS_MANAGE,
             Permission.EVENTS_CHECK_IN,
             Permission.VOLUNTEERS_MANAGE,
@@ -110,6 +114,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TURFS_READ,
             Permission.WALKLISTS_MANAGE,
             Permission.WALKLISTS_CLAIM,
+            Permission.CALL_LISTS_MANAGE,
+            Permission.CALLS_MAKE,
             Permission.EVENTS_MANAGE,
             Permission.EVENTS_CHECK_IN,
             Permission.VOLUNTEERS_MANAGE,
@@ -119,10 +125,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TASKS_WORK,
         }
     ),
-    # Canvassers see voters only through the walk lists they hold, and (as volunteer
-    # texters, Spoke's way) the conversations they claim: a first name and the thread.
+    # Canvassers see voters only through the walk lists they hold, as volunteer texters
+    # (Spoke's way) the conversations they claim (a first name and the thread), and as callers
+    # the one person a call list hands them at a time.
     Role.CANVASSER: frozenset(
-        {Permission.ORGANIZATION_READ, Permission.WALKLISTS_CLAIM, Permission.TEXTING_SEND}
+        {
+            Permission.ORGANIZATION_READ,
+            Permission.WALKLISTS_CLAIM,
+            Permission.TEXTING_SEND,
+            Permission.CALLS_MAKE,
+        }
     ),
     # Finance works with donors: read people, the money, nothing else of the field program.
     Role.FINANCE: frozenset(

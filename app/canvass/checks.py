@@ -19,6 +19,7 @@ from app.auth.permissions import Permission
 from app.canvass.models import QuestionKind, Script
 from app.extensions import db
 from app.knocks.models import ResultCode
+from app.knocks.results import DOOR
 from app.people.models import Person
 from app.people.visibility import Channel, may_contact
 from app.walklists.models import (
@@ -147,7 +148,7 @@ def check_record(context: Context, n: int, record: dict[str, Any]) -> Plan:
         (entry, _result_of(context, entry, record, script), check_answers(script, entry["answers"]))
         for entry in record["new_people"]
     ]
-    occurred_at, skewed, server_at = _when(context, walk_list, record["client_at"])
+    occurred_at, skewed, server_at = occurred(context, walk_list, record["client_at"])
     return Plan(n, record, walk_list, stop, results, new_people, occurred_at, skewed, server_at,
                 late)  # fmt: skip
 
@@ -220,20 +221,20 @@ def _result_of(context: Context, entry: dict, record: dict, script) -> str:
         if code != "canvassed":
             raise Rejected("answers_with_result", "Answers go with the result 'canvassed' only.",
                            {"result": code})  # fmt: skip
-    if code not in context.codes:
+    if code not in context.codes or DOOR not in context.codes[code].channels:
         raise Rejected("unknown_result", f"Unknown result code {code!r}.", {"result": code})
     return code
 
 
-def _when(
-    context: Context, walk_list: WalkList, client_at: datetime
+def occurred(
+    context: Context, made: WalkList | Any, client_at: datetime
 ) -> tuple[datetime, bool, datetime]:
     """When it happened (and whether the phone's time was not taken as it came), and the
-    phone's time on our clock."""
+    phone's time on our clock; ``made``: the walk or call list (its ``created_at``)."""
     server_at = client_at - context.offset if context.offset is not None else client_at
     if server_at > context.now + MAX_CLOCK_AHEAD:
         return context.now, True, server_at
-    if server_at < walk_list.created_at - MAX_CLOCK_BEHIND:
+    if server_at < made.created_at - MAX_CLOCK_BEHIND:
         return context.now, True, server_at
     skewed = context.offset is not None and abs(context.offset) > CLOCK_TOLERANCE
     return (server_at if skewed else client_at), skewed, server_at

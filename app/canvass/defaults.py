@@ -73,8 +73,9 @@ def ensure_defaults(organization_id: int) -> None:
                 is_contact=is_contact,
                 effect=effect,
                 position=n,
+                channels=list(channels),
             )
-            for n, (code, label, label_es, is_contact, effect) in enumerate(RESULT_CODES)
+            for n, (code, label, label_es, is_contact, effect, channels) in enumerate(RESULT_CODES)
         )
     has_script = db.session.scalar(
         select(Script.id).where(Script.organization_id == organization_id).limit(1)

@@ -28,8 +28,9 @@ EFFECT_FLAGS: dict[ResultEffect, tuple[str, ...]] = {
     ResultEffect.WRONG_ADDRESS: ("has_moved",),
     ResultEffect.DECEASED: ("is_deceased",),
     ResultEffect.DO_NOT_CONTACT: ("do_not_contact",),
+    ResultEffect.DO_NOT_CALL: ("do_not_call",),
 }
-FLAGS = ("has_moved", "is_deceased", "do_not_contact")
+FLAGS = ("has_moved", "is_deceased", "do_not_contact", "do_not_call")
 
 
 def script_tags(script: Script | None, answers: dict[str, Any]) -> list[str]:
@@ -159,13 +160,13 @@ def _effects(organization_id: int) -> dict[str, ResultEffect]:
 
 
 def _live_implications(organization_id: int, person_ids) -> dict[int, dict[str, set[str]]]:
-    """Per person: the flags and (casefolded) tags their live door knocks imply."""
+    """Per person: the flags and (casefolded) tags their live door knocks and calls imply."""
     effects = _effects(organization_id)
     implied: dict[int, dict[str, set[str]]] = defaultdict(lambda: {"flags": set(), "tags": set()})
     rows = db.session.execute(
         select(Interaction.person_id, Interaction.result, Interaction.data["tags"]).where(
             Interaction.person_id.in_(sorted(person_ids)),
-            Interaction.kind == InteractionKind.DOOR_KNOCK,
+            Interaction.kind.in_((InteractionKind.DOOR_KNOCK, InteractionKind.CALL)),
             Interaction.voided_at.is_(None),
         )
     )

@@ -34,7 +34,7 @@ class AnswerValue(ma.fields.Field):
         raise ma.ValidationError("Expected text (500 characters at most) or a list of choices.")
 
 
-def _answers():
+def answers_field():
     return ma.fields.Dict(
         keys=ma.fields.String(validate=ma.validate.Length(min=1, max=60)),
         values=AnswerValue(),
@@ -47,7 +47,7 @@ def _answers():
 class PersonResultSchema(StrictSchema):
     person_id = ma.fields.Integer(required=True, validate=ID)
     result = ma.fields.String(validate=CODE)
-    answers = _answers()
+    answers = answers_field()
 
 
 class NewPersonSchema(PersonFieldsSchema):
@@ -57,7 +57,7 @@ class NewPersonSchema(PersonFieldsSchema):
     emails = ma.fields.List(ma.fields.Nested(EmailInputSchema), validate=ma.validate.Length(max=3))
     phones = ma.fields.List(ma.fields.Nested(PhoneInputSchema), validate=ma.validate.Length(max=3))
     result = ma.fields.String(validate=CODE)
-    answers = _answers()
+    answers = answers_field()
 
     @ma.validates_schema
     def _has_a_name(self, data, **kwargs):
@@ -117,7 +117,7 @@ class SyncSchema(StrictSchema):
         ma.fields.Dict(),
         required=True,
         validate=ma.validate.Length(min=1, max=MAX_RECORDS),
-        metadata={"description": "knock records (see KnockRecord); each is answered on its own"},
+        metadata={"description": "knocks (KnockRecord) and calls (CallRecord); each answered"},
     )
 
 
@@ -128,6 +128,7 @@ class RecordOutcomeSchema(ma.Schema):
     message = ma.fields.String(allow_none=True)
     fields = ma.fields.Dict(allow_none=True)
     door_knock_id = ma.fields.Integer(allow_none=True)
+    call_id = ma.fields.Integer(allow_none=True)
 
 
 class SyncResultSchema(ma.Schema):
@@ -157,6 +158,7 @@ class EpochSchema(ma.Schema):
 
 class ResultCodeSchema(ma.Schema):
     id = ma.fields.Integer()
+    channels = ma.fields.List(ma.fields.String())
     code = ma.fields.String()
     label = ma.fields.String()
     label_es = ma.fields.String()
@@ -177,6 +179,8 @@ class ResultCodeUpdateSchema(StrictSchema):
     position = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1000))
     is_active = ma.fields.Boolean()
     van_result_id = ma.fields.Integer(allow_none=True, validate=VAN_ID)
+    channels = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(["door", "phone"])),
+                              validate=ma.validate.Length(min=1, max=2))  # fmt: skip
 
 
 class ResultCodeInSchema(ResultCodeUpdateSchema):
@@ -360,8 +364,12 @@ class VanExportArgsSchema(StrictSchema):
     since = ma.fields.AwareDateTime()
     until = ma.fields.AwareDateTime()
     walk_list_id = ma.fields.Integer(validate=ID)
+    call_list_id = ma.fields.Integer(validate=ID)
     contact_type_id = ma.fields.Integer(
-        validate=VAN_ID, metadata={"description": "VAN contact type (default 2, Walk)"}
+        validate=VAN_ID, metadata={"description": "VAN contact type of knocks (default 2, Walk)"}
+    )
+    phone_contact_type_id = ma.fields.Integer(
+        validate=VAN_ID, metadata={"description": "... of calls (default 1, Phone)"}
     )
     input_type_id = ma.fields.Integer(
         validate=VAN_ID, metadata={"description": "VAN input type (default 11, API)"}

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.canvass.models import SyncBatch
 from app.extensions import db
@@ -21,7 +21,7 @@ from app.extensions import db
 if TYPE_CHECKING:
     from app.canvass.checks import Context, Plan
 
-__all__ = ["REPEAT_KNOCKS", "REPEAT_SECONDS", "batch_flags"]
+__all__ = ["REPEAT_KNOCKS", "REPEAT_SECONDS", "batch_flags", "door_distances"]
 
 #: Tolerance for a clock read over a network (and a phone's clock drifting within a shift).
 SLACK = timedelta(minutes=2)
@@ -80,3 +80,26 @@ def _repeated_door(plans: list[Plan]) -> bool:
         if any(moments[i + span] - moments[i] <= window for i in range(len(moments) - span)):
             return True
     return False
+
+
+def door_distances(plans: list[Plan]) -> dict[int, float]:
+    """Metres from the phone to each door's point, for the records with a GPS fix."""
+    located = [p for p in plans if p.record["gps"]]
+    if not located:
+        return {}
+    rows = db.session.execute(
+        text(
+            "SELECT f.n, ST_Distance(a.point::geography,"
+            " ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326)::geography)"
+            " FROM unnest(CAST(:ns AS int[]), CAST(:ids AS bigint[]), CAST(:lons AS float8[]),"
+            " CAST(:lats AS float8[])) AS f(n, address_id, lon, lat)"
+            " JOIN addresses a ON a.id = f.address_id WHERE a.point IS NOT NULL"
+        ),
+        {
+            "ns": [p.n for p in located],
+            "ids": [p.stop.address_id for p in located],
+            "lons": [p.record["gps"]["lon"] for p in located],
+            "lats": [p.record["gps"]["lat"] for p in located],
+        },
+    )
+    return dict(rows.all())

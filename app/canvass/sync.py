@@ -10,6 +10,9 @@ homes wait for each other, never deadlock), and get their interactions, answers,
 sticky flags in a few statements. No counters are updated: progress and activity are read
 from the knocks and interactions.
 
+Other kinds of record come in the same batch, told apart by their ``type`` (a caller's
+calls: ``type: "call"``), and are applied once each the same way (``record_types``).
+
 Records for a list taken back from the user or closed go in as a batch of their own, held
 for a director's review (``review.hold``): kept, not counted. Each batch notes the phone's
 clock offset and the signs its times or doors are wrong (``signs``).
@@ -23,18 +26,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from app.accounts.models import User
-from app.canvass import review
+from app.canvass import record_types, review
 from app.canvass.checks import Context, Plan, Rejected, Stop, check_record, stops_of
 from app.canvass.defaults import ensure_defaults
 from app.canvass.effects import People, script_tags
 from app.canvass.limits import NewPeopleBudget
 from app.canvass.models import Script, SyncBatch
 from app.canvass.schemas import KnockRecordSchema
-from app.canvass.signs import batch_flags
+from app.canvass.signs import batch_flags, door_distances
 from app.core.actor import Actor
 from app.core.bulk import insert_rows
 from app.core.errors import DoorstepError
@@ -58,13 +61,14 @@ class Outcome:
     message: str | None = None
     fields: dict[str, Any] | None = None
     door_knock_id: int | None = None
+    call_id: int | None = None
 
 
 def sync_batch(
     actor: Actor, device_id: str, records: list[dict[str, Any]], sent_at: datetime | None = None
 ) -> list[Outcome]:
-    """Apply ``records`` (raw dicts) the phone sent at ``sent_at`` (its clock); one outcome
-    per record, in the order sent."""
+    """Apply ``records`` (raw dicts: door knocks, and ``record_types``' such as calls) the
+    phone sent at ``sent_at`` (its clock); one outcome per record, in the order sent."""
     user = db.session.get(User, actor.user_id)  # the signed-in canvasser (its role is checked)
     ensure_defaults(user.organization_id)
     now = datetime.now(UTC)
@@ -87,10 +91,13 @@ def sync_batch(
     )
     outcomes: dict[int, Outcome] = {}
     fresh: dict[str, tuple[int, dict]] = {}
+    others: dict[str, dict[str, tuple[int, dict]]] = {}  # calls ..., by type
+    seen: dict[str, int] = {}
     twins: dict[int, int] = {}  # a record sent twice in the batch -> where it came first
     for n, raw in enumerate(records):
+        kind = record_types.type_of(raw)
         try:
-            record = RECORD.load(raw)
+            record = record_types.TYPES[kind].load(raw) if kind else RECORD.load(raw)
         except ma.ValidationError as exc:
             raw_uuid = raw.get("uuid") if isinstance(raw, dict) else None
             outcomes[n] = Outcome(str(raw_uuid) if raw_uuid else None, "rejected",
@@ -98,21 +105,26 @@ def sync_batch(
                                   _flatten(exc.messages))  # fmt: skip
             continue
         key = str(record["uuid"])
-        if key in fresh:
-            twins[n] = fresh[key][0]
+        if key in seen:
+            twins[n] = seen[key]
         else:
-            fresh[key] = (n, record)
+            seen[key] = n
+            (others.setdefault(kind, {}) if kind else fresh)[key] = (n, record)
     known = _known(user.organization_id, list(fresh))
     for key, knock_id in known.items():
         n, _ = fresh.pop(key)
         outcomes[n] = Outcome(key, "duplicate", door_knock_id=knock_id)
     plans = _check_all(context, fresh, outcomes)
+    other_plans = record_types.check_others(context, others, outcomes, Outcome)
+    record_types.lock_people(other_plans, (person_id for p in plans for person_id in p.results))
     _write(context, plans, outcomes)
+    record_types.write_others(context, other_plans, outcomes, Outcome)
     for n, first_n in twins.items():
         first = outcomes[first_n]
         outcomes[n] = (
             first if first.status == "rejected"
-            else Outcome(first.uuid, "duplicate", door_knock_id=first.door_knock_id)
+            else Outcome(first.uuid, "duplicate", door_knock_id=first.door_knock_id,
+                         call_id=first.call_id)
         )  # fmt: skip
     counted = [outcomes[n] for n in range(len(records))]
     late = {p.n for p in plans if p.late}
@@ -247,7 +259,7 @@ def _write(context: Context, plans: list[Plan], outcomes: dict[int, Outcome]) ->
 
 
 def _insert_knocks(context: Context, plans: list[Plan]) -> None:
-    distances = _distances(plans)
+    distances = door_distances(plans)
     rows = [
         {
             "organization_id": p.walk_list.organization_id,
@@ -281,29 +293,6 @@ def _insert_knocks(context: Context, plans: list[Plan]) -> None:
     ids = {str(key): knock_id for key, knock_id in inserted}
     for plan in plans:
         plan.knock_id = ids.get(str(plan.record["uuid"]))
-
-
-def _distances(plans: list[Plan]) -> dict[int, float]:
-    """Metres from the phone to each door's point, for the records with a GPS fix."""
-    located = [p for p in plans if p.record["gps"]]
-    if not located:
-        return {}
-    rows = db.session.execute(
-        text(
-            "SELECT f.n, ST_Distance(a.point::geography,"
-            " ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326)::geography)"
-            " FROM unnest(CAST(:ns AS int[]), CAST(:ids AS bigint[]), CAST(:lons AS float8[]),"
-            " CAST(:lats AS float8[])) AS f(n, address_id, lon, lat)"
-            " JOIN addresses a ON a.id = f.address_id WHERE a.point IS NOT NULL"
-        ),
-        {
-            "ns": [p.n for p in located],
-            "ids": [p.stop.address_id for p in located],
-            "lons": [p.record["gps"]["lon"] for p in located],
-            "lats": [p.record["gps"]["lat"] for p in located],
-        },
-    )
-    return dict(rows.all())
 
 
 def _add_new_people(plan: Plan, outcomes: dict[int, Outcome]) -> bool:

@@ -1,13 +1,15 @@
-"""Canvass results out in NGP VAN's shapes, so a campaign can push its door work into VAN:
-the body of ``POST /people/{vanId}/canvassResponses`` per knock, and the bulk-upload
-"Canvass Results" CSV.
+"""Canvass results out in NGP VAN's shapes, so a campaign can push its door and phone work
+into VAN: the body of ``POST /people/{vanId}/canvassResponses`` per knock or call (a call
+from a call list goes with VAN's contact type Phone), and the bulk-upload "Canvass Results"
+CSV.
 
 VAN takes a result code *or* responses, never both (responses imply Canvassed). A person is
 named by their VAN ID when the campaign has it (``custom_fields.van_id``, as a VAN export
 carries it), else by the state voter file id (``StateFileID``); someone with neither, a
 result with no VAN result id, or a Canvassed knock with no mapped answers is listed as
 skipped with the reason instead of being sent wrong. A knock of a person who may no longer be
-contacted (confidential, deceased, do-not-contact) is skipped as ``person_protected``.
+contacted (confidential, deceased, do-not-contact; for a call, do-not-call too) is skipped
+as ``person_protected``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, func, select
+from sqlalchemy import BigInteger, and_, case, func, or_, select
 
 from app.accounts.models import User
 from app.canvass.models import Question, QuestionKind, Script
@@ -29,8 +31,10 @@ from app.people.operations import campaign_zone
 from app.people.visibility import Channel, is_listable, may_contact
 from app.voters.models import Registration
 
-#: VAN's contact type "Walk" and input type "API" (the defaults; a campaign may override).
-CONTACT_TYPE_WALK, INPUT_TYPE_API = 2, 11
+#: VAN's contact types "Phone" and "Walk", input type "API" (defaults; a campaign may override).
+CONTACT_TYPE_PHONE, CONTACT_TYPE_WALK, INPUT_TYPE_API = 1, 2, 11
+#: The results whose own knock or call tells VAN to leave the person alone.
+REPORTED_EFFECTS = (ResultEffect.DECEASED, ResultEffect.DO_NOT_CONTACT, ResultEffect.DO_NOT_CALL)
 CSV_COLUMNS = ["VanID", "StateFileID", "ContactTypeID", "InputTypeID", "ResultID",
                "DateCanvassed", "CanvassedBy"]  # fmt: skip
 MAX_ROWS = 50_000
@@ -47,7 +51,8 @@ class Knock:
     occurred_at: datetime
     canvasser: str
     listable: bool  # not confidential (app.people.visibility.is_listable)
-    contactable: bool  # may still be knocked for (may_contact at the door)
+    contactable: bool  # may still be knocked for (may_contact at the door); called, for a call
+    is_call: bool = False
 
 
 def export(organization_id: int, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -61,9 +66,9 @@ def export(organization_id: int, args: Mapping[str, Any]) -> dict[str, Any]:
         )
     }
     questions = _questions(organization_id)
-    context = {
-        "contactTypeId": args.get("contact_type_id") or CONTACT_TYPE_WALK,
-        "inputTypeId": args.get("input_type_id") or INPUT_TYPE_API,
+    contact_types = {
+        False: args.get("contact_type_id") or CONTACT_TYPE_WALK,
+        True: args.get("phone_contact_type_id") or CONTACT_TYPE_PHONE,
     }
     items, skipped = [], []
     for knock in _knocks(organization_id, args):
@@ -77,7 +82,8 @@ def export(organization_id: int, args: Mapping[str, Any]) -> dict[str, Any]:
                             "person_id": knock.person_id, "reason": reason})  # fmt: skip
             continue
         body["canvassContext"] = {
-            **context,
+            "contactTypeId": contact_types[knock.is_call],
+            "inputTypeId": args.get("input_type_id") or INPUT_TYPE_API,
             "dateCanvassed": knock.occurred_at.astimezone(zone).isoformat(timespec="seconds"),
         }
         items.append(
@@ -122,8 +128,7 @@ def _may_send(knock: Knock, code: ResultCode | None) -> bool:
     goes, since that is how VAN learns to leave them alone too."""
     if knock.contactable:
         return True
-    reports = code is not None and code.effect in (ResultEffect.DECEASED,
-                                                   ResultEffect.DO_NOT_CONTACT)  # fmt: skip
+    reports = code is not None and code.effect in REPORTED_EFFECTS
     return knock.listable and reports
 
 
@@ -167,6 +172,10 @@ def _questions(organization_id: int) -> dict[str, Question]:
 
 
 def _knocks(organization_id: int, args: Mapping[str, Any]) -> list[Knock]:
+    # A call made from a call list (call time's calls are the money's, not VAN's).
+    is_call = and_(
+        Interaction.kind == InteractionKind.CALL, Interaction.data.has_key("call_list_id")
+    )
     state_file_id = (
         select(Registration.state_key)
         .where(Registration.person_id == Interaction.person_id)
@@ -185,13 +194,17 @@ def _knocks(organization_id: int, args: Mapping[str, Any]) -> list[Knock]:
             Interaction.occurred_at,
             func.coalesce(User.name, ""),
             is_listable(),
-            may_contact(Channel.DOOR),
+            case(
+                (is_call, and_(may_contact(Channel.DOOR), Person.do_not_call.is_(False))),
+                else_=may_contact(Channel.DOOR),
+            ),
+            is_call,
         )
         .join(Person, Person.id == Interaction.person_id)
         .outerjoin(User, User.id == Interaction.user_id)
         .where(
             Interaction.organization_id == organization_id,
-            Interaction.kind == InteractionKind.DOOR_KNOCK,
+            or_(Interaction.kind == InteractionKind.DOOR_KNOCK, is_call),
             Interaction.voided_at.is_(None),
         )
         .order_by(Interaction.occurred_at, Interaction.id)
@@ -201,9 +214,9 @@ def _knocks(organization_id: int, args: Mapping[str, Any]) -> list[Knock]:
         stmt = stmt.where(Interaction.occurred_at >= args["since"])
     if args.get("until"):
         stmt = stmt.where(Interaction.occurred_at < args["until"])
-    if args.get("walk_list_id"):
-        list_id = Interaction.data["walk_list_id"].astext.cast(BigInteger)
-        stmt = stmt.where(list_id == args["walk_list_id"])
+    for key in ("walk_list_id", "call_list_id"):
+        if args.get(key):
+            stmt = stmt.where(Interaction.data[key].astext.cast(BigInteger) == args[key])
     rows = db.session.execute(stmt).all()
     if len(rows) > MAX_ROWS:
         raise ValidationError(f"More than {MAX_ROWS:,} knocks: export a shorter time.",

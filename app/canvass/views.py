@@ -41,6 +41,7 @@ from app.core.schemas import file_responses
 from app.core.spreadsheets import csv_bytes
 from app.extensions import db
 from app.knocks.models import ResultCode
+from app.knocks.results import DOOR
 
 blp = Blueprint("canvass", __name__, url_prefix="/api/v1/canvass", description="Canvassing")
 
@@ -62,7 +63,7 @@ def _codes(organization_id: int) -> list[ResultCode]:
 def setup():
     """What a phone needs to record knocks: the active result codes and the default script."""
     organization_id = current_user().organization_id
-    codes = [c for c in _codes(organization_id) if c.is_active]
+    codes = [c for c in _codes(organization_id) if c.is_active and DOOR in c.channels]
     script = db.session.scalar(
         select(Script).where(Script.organization_id == organization_id, Script.is_default)
     )

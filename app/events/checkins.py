@@ -8,8 +8,8 @@
   or with the door code the kiosk shows.
 - Check-out. Checking in writes the attendance to the person's history and makes them a
   volunteer (``shift_attended``: their hours show on their profile); at a canvass launch it
-  hands over the next free walk list of its turfs. (No-shows and the organiser's changes by
-  hand: ``app.events.roster``.)
+  hands over the next free walk list of its turfs, at a phone bank one of its call lists.
+  (No-shows and the organiser's changes by hand: ``app.events.roster``.)
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from app.extensions import db
 from app.knocks.models import DoorKnock, KnockStatus
 from app.people.models import InteractionKind, Person
 from app.people.operations import find_or_add_person, record_interaction
+from app.phones.operations import hand_out_call_list, handed_call_list
 from app.walklists.models import WalkList, WalkListAssignment, WalkListStatus
 from app.walklists.operations import assign
 from app.walklists.queries import claim_url
@@ -215,6 +216,9 @@ def check_in_signup(
         check_in.walk_list_id = handed.id if handed is not None else None
         if handed is not None and method in KNOWN_AT_THE_DOOR:
             _assign_to_volunteer(handed, signup.person_id, by_user_id=user_id)
+    if event.kind == EventKind.PHONE_BANK and at_the_door:  # the phone bank's call list
+        known = sign_in_of(signup.person_id) if method in KNOWN_AT_THE_DOOR else None
+        check_in.call_list_id = hand_out_call_list(event.organization_id, event.id, known, user_id)
     db.session.add(check_in)
     set_status(signup, SignupStatus.COMPLETED)
     db.session.flush()
@@ -394,4 +398,5 @@ def check_in_row(check_in: CheckIn) -> dict[str, Any]:
             "id": walk_list.id, "name": walk_list.name, "code": walk_list.code,
             "claim_url": claim_url(walk_list),
         },
+        "call_list": handed_call_list(check_in.call_list_id),
     }  # fmt: skip

@@ -184,6 +184,8 @@ class CheckIn(OrganizationOwnedMixin, db.Model):
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: At a canvass launch: the walk list handed to them as they checked in.
     walk_list_id: Mapped[int | None] = mapped_column(ForeignKey("walk_lists.id"))
+    #: At a phone bank: the call list handed to them as they checked in.
+    call_list_id: Mapped[int | None] = mapped_column(ForeignKey("call_lists.id"))
     #: When it happened (the device's clock, kept within the shift's day).
     checked_in_at: Mapped[datetime]
     checked_out_at: Mapped[datetime | None]

@@ -243,6 +243,8 @@ class CheckInSchema(ma.Schema):
     hours = ma.fields.Float(metadata={"description": "to check-out, else the shift's length"})
     walk_list = ma.fields.Nested(HandedListSchema, allow_none=True,
                                  metadata={"description": "at a canvass launch"})  # fmt: skip
+    call_list = ma.fields.Nested(HandedListSchema, allow_none=True,
+                                 metadata={"description": "at a phone bank"})  # fmt: skip
 
 
 class CheckInResultSchema(ma.Schema):

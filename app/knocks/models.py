@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import OrganizationOwnedMixin, text_enum
@@ -24,6 +24,9 @@ class ResultEffect(StrEnum):
     DECEASED = "deceased"  # suppressed everywhere
     DO_NOT_CONTACT = "do_not_contact"  # hostile: never knocked, called or texted again
     WRONG_ADDRESS = "wrong_address"  # the address is bad for this person (as moved)
+    WRONG_NUMBER = "wrong_number"  # the number called does not reach this person
+    DISCONNECTED = "disconnected"  # the number called reaches nobody: bad for all who have it
+    DO_NOT_CALL = "do_not_call"  # never called again (knocked and texted still)
 
 
 class ResultCode(OrganizationOwnedMixin, db.Model):
@@ -46,8 +49,12 @@ class ResultCode(OrganizationOwnedMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(server_default=text("true"))
     #: The campaign's VAN result id, for the export to VAN (unset: not exported).
     van_result_id: Mapped[int | None]
+    #: Where callers and canvassers are offered it: "door", "phone" (Busy is no door result).
+    channels: Mapped[list[str]] = mapped_column(
+        ARRAY(String(10)), server_default=text("'{door,phone}'::varchar[]")
+    )
 
-    __audit_values__ = ("code", "label", "is_contact", "effect", "is_active")
+    __audit_values__ = ("code", "label", "is_contact", "effect", "is_active", "channels")
 
 
 class KnockStatus(StrEnum):

@@ -148,3 +148,5 @@ def fold_contact(kept: Any, other: Any) -> None:
     kept.consent_changed_at = max(stamps) if stamps else None
     if getattr(kept, "kind", None) == "unknown":
         kept.kind = other.kind
+    if hasattr(kept, "call_status") and kept.call_status is None and other.call_status:
+        kept.call_status, kept.call_status_at = other.call_status, other.call_status_at

@@ -37,7 +37,7 @@ _FILLED_WHEN_EMPTY = (
     "party",
     "registration_status",
 )
-_SUPPRESSIONS = ("is_deceased", "has_moved", "do_not_contact", "confidential")
+_SUPPRESSIONS = ("is_deceased", "has_moved", "do_not_contact", "do_not_call", "confidential")
 _SEARCH_COLUMNS = ("party", "registration_status", "confidential", "vote_codes", "household_id")
 
 

@@ -78,6 +78,8 @@ class Person(TimestampMixin, OrganizationOwnedMixin, db.Model):
     is_deceased: Mapped[bool] = mapped_column(server_default=text("false"))
     has_moved: Mapped[bool] = mapped_column(server_default=text("false"))
     do_not_contact: Mapped[bool] = mapped_column(server_default=text("false"))
+    #: Asked not to be called (a "Do Not Call" result): no call list hands them out again.
+    do_not_call: Mapped[bool] = mapped_column(server_default=text("false"))
     # A merged-away person keeps its row (and id) pointing at the survivor.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
 
@@ -117,6 +119,7 @@ class Person(TimestampMixin, OrganizationOwnedMixin, db.Model):
         "is_deceased",
         "has_moved",
         "do_not_contact",
+        "do_not_call",
         "merged_into_id",
     )
 
@@ -157,6 +160,11 @@ class PersonPhone(ContactPointMixin, OrganizationOwnedMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(10), server_default="unknown")  # mobile, landline
     # SMS consent is separate from calls: a landline can take calls, never texts.
     sms_consent: Mapped[bool] = mapped_column(server_default=text("false"))
+    #: A call found it does not reach this person: "wrong_number" (this person's row only: a
+    #: wrong number belongs to the number, not the person) or "disconnected" (every row with
+    #: the number). Neither called nor texted again; None: fine.
+    call_status: Mapped[str | None] = mapped_column(String(20))
+    call_status_at: Mapped[datetime | None]
 
     person: Mapped[Person] = relationship(back_populates="phones")
 

@@ -46,6 +46,7 @@ _PLAIN_FIELDS = (
     "is_deceased",
     "has_moved",
     "do_not_contact",
+    "do_not_call",
 )
 
 

@@ -164,6 +164,7 @@ class PersonUpdateSchema(PersonFieldsSchema):
     is_deceased = ma.fields.Boolean()
     has_moved = ma.fields.Boolean()
     do_not_contact = ma.fields.Boolean()
+    do_not_call = ma.fields.Boolean()
     emails = _contact_list(
         EmailInputSchema, "Replaces the list (matched on address; opted-out ones are kept)"
     )
@@ -242,6 +243,9 @@ class PhoneSchema(ma.Schema):
     consent = ma.fields.Boolean()
     sms_consent = ma.fields.Boolean()
     do_not_contact = ma.fields.Boolean()
+    call_status = ma.fields.String(
+        allow_none=True, metadata={"description": "wrong_number or disconnected (a call said)"}
+    )
     source = ma.fields.String()
     consent_changed_at = ma.fields.DateTime(allow_none=True)
 
@@ -276,6 +280,7 @@ class PersonSummarySchema(ma.Schema):
     is_deceased = ma.fields.Boolean()
     has_moved = ma.fields.Boolean()
     do_not_contact = ma.fields.Boolean()
+    do_not_call = ma.fields.Boolean()
     is_donor = ma.fields.Boolean(
         metadata={"description": "Has given; amounts are for donations.read (GET .../giving)"}
     )

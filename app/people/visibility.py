@@ -30,14 +30,19 @@ def is_listable() -> ColumnElement[bool]:
 
 
 def is_reachable(channel: Channel) -> ColumnElement[bool]:
-    """Alive, not do-not-contact, and (for phone, text, email) with a number or address on
-    that channel that has not opted out. Whether they may be listed at all is ``is_listable``."""
+    """Alive, not do-not-contact (nor do-not-call, for calls), and (for phone, text, email)
+    with a number or address on that channel that has not opted out (nor been found a wrong
+    number or disconnected, for phones). Whether they may be listed at all is
+    ``is_listable``."""
     clauses = [Person.is_deceased.is_(False), Person.do_not_contact.is_(False)]
+    if channel == Channel.PHONE:
+        clauses.append(Person.do_not_call.is_(False))
     if channel == Channel.EMAIL:
         usable = [PersonEmail.person_id == Person.id, PersonEmail.do_not_contact.is_(False)]
         clauses.append(exists().where(*usable))
     elif channel in (Channel.PHONE, Channel.TEXT):
-        usable = [PersonPhone.person_id == Person.id, PersonPhone.do_not_contact.is_(False)]
+        usable = [PersonPhone.person_id == Person.id, PersonPhone.do_not_contact.is_(False),
+                  PersonPhone.call_status.is_(None)]  # fmt: skip
         if channel == Channel.TEXT:
             usable.append(PersonPhone.kind != "landline")
         clauses.append(exists().where(*usable))

@@ -280,6 +280,31 @@ def _contact(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]
     return and_(true(), *clauses)
 
 
+@clause("calls")
+def _calls(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]:
+    """Between ``min`` (default 1; 0 when only ``max`` is given) and ``max`` live calls, of
+    the ``results`` listed (any when absent), in the last ``within_days`` days."""
+    calls = [
+        Interaction.person_id == Person.id,
+        Interaction.kind == InteractionKind.CALL,
+        Interaction.voided_at.is_(None),
+    ]
+    if spec.get("results"):
+        calls.append(Interaction.result.in_(spec["results"]))
+    if spec.get("within_days"):
+        calls.append(Interaction.occurred_at > ctx.now - timedelta(days=spec["within_days"]))
+    low, high = vote_count_bounds(spec)
+    if high == 0:
+        return ~exists().where(*calls)
+    counted = select(func.count()).where(*calls).scalar_subquery()
+    clauses = [exists().where(*calls)] if low >= 1 else []
+    if low > 1:
+        clauses.append(counted >= low)
+    if high is not None:
+        clauses.append(counted <= high)
+    return and_(true(), *clauses)
+
+
 @clause("donor")
 def _donor(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]:
     return donor_clause(spec, ctx.today)

@@ -98,6 +98,23 @@ class ContactSchema(StrictSchema):
             raise ma.ValidationError("Nobody not contacted has a last result.", "last_result")
 
 
+class CallsSchema(StrictSchema):
+    """How many calls (with these results) the person had: "called, no answer twice" is
+    ``{"results": ["no_answer"], "min": 2}``."""
+
+    results = _codes(40, items=50)
+    min = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1000))
+    max = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1000))
+    within_days = ma.fields.Integer(validate=ma.validate.Range(min=1, max=3650))
+
+    @ma.validates_schema
+    def _bounds(self, data, **kwargs):
+        if "min" not in data and "max" not in data:
+            raise ma.ValidationError("Give a min, a max or both.", "min")
+        if data.get("min", 0) > data.get("max", data.get("min", 0)):
+            raise ma.ValidationError("min is above max.", "min")
+
+
 class SurveySchema(StrictSchema):
     """The person's latest answer to one question is one of ``answers`` (support 1-2)."""
 
@@ -205,6 +222,7 @@ class UniverseFilterSchema(StrictSchema):
     vote_history = ma.fields.Nested(VoteHistorySchema)
     tags = ma.fields.Nested(TagsSchema)
     contact = ma.fields.Nested(ContactSchema)
+    calls = ma.fields.Nested(CallsSchema, metadata={"description": "Calls and their results"})
     survey = ma.fields.List(
         ma.fields.Nested(SurveySchema),
         validate=ma.validate.Length(min=1, max=20),

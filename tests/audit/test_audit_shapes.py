@@ -184,6 +184,23 @@ def _flag_review(w: World):
     _money(w, "POST", f"/api/v1/donations/flags/{flag['id']}/review", json={"status": "confirmed"})
 
 
+def _call_list(w: World) -> dict:
+    """A call list of one person with a number."""
+    from app.people.models import PersonPhone
+
+    person = w.person()
+    db.session.add(PersonPhone(organization_id=w.org.id, person_id=person.id,
+                               number="+12155550123", is_primary=True))  # fmt: skip
+    return w.call("POST", "/api/v1/call-lists", 201, json={"name": "Calls"})
+
+
+def _call_list_assign(w: World) -> tuple[dict, int]:
+    made, caller = _call_list(w), create_user(w.org).id
+    w.call("POST", f"/api/v1/call-lists/{made['id']}/assignments", 200,
+           json={"user_ids": [caller]})  # fmt: skip
+    return made["id"], caller
+
+
 #: action -> a request (through the API) that makes the operation write its audit record.
 DRIVERS: dict[str, Callable[[World], object]] = {
     "auth.login": _login,
@@ -265,6 +282,14 @@ DRIVERS: dict[str, Callable[[World], object]] = {
     "donations.review_queue": lambda w: (
         _review_queue(w), _money(w, "GET", "/api/v1/donations/review")),
     "donation_flags.list": lambda w: (_gift(w), _money(w, "GET", "/api/v1/donations/flags")),
+    "call_lists.create": _call_list,
+    "call_lists.assign": _call_list_assign,
+    "call_lists.unassign": lambda w: w.call(
+        "DELETE", "/api/v1/call-lists/{}/assignments/{}".format(*_call_list_assign(w)), 200),
+    "call_lists.claim": lambda w: w.call(
+        "POST", "/api/v1/call-lists/claim", 200, json={"code": _call_list(w)["code"]}),
+    "call_lists.close": lambda w: w.call(
+        "POST", f"/api/v1/call-lists/{_call_list(w)['id']}/close", 200),
 }  # fmt: skip
 
 #: Audited actions not yet driven here, and why (each needs a cut town, a walk list, a sync
@@ -294,6 +319,7 @@ NOT_YET_DRIVEN = {
     "walk_lists.claim": "needs a walk list",
     "walk_lists.close": "needs a walk list",
     "walk_lists.expire": "needs an expired walk list",
+    "call_lists.expire": "needs an expired call list",
     "sync_batch.*": "needs a synced batch",
     "canvass.export_van": "needs synced knocks",
     "universe.export": "needs people in a universe (tests/canvass/test_bulk_read_audit.py)",

@@ -33,8 +33,13 @@ def test_rooms_import_downward_only():
 
 
 def _connects(path: Path) -> bool:
-    """Does this module connect a signal receiver or register a periodic task?"""
+    """Does this module connect a signal receiver, register a periodic task or a kind of
+    synced record (``app.canvass.record_types``)?"""
     for node in ast.walk(ast.parse(path.read_text())):
+        function = getattr(node, "func", None) if isinstance(node, ast.Call) else None
+        registers = isinstance(function, ast.Attribute) and function.attr == "register"
+        if registers and getattr(function.value, "id", None) == "record_types":
+            return True
         for decorator in getattr(node, "decorator_list", []):
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if isinstance(target, ast.Attribute) and target.attr == "connect":

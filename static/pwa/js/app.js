@@ -33,7 +33,8 @@ const ui = {
   onSynced: (repaint) => { afterSync = repaint; },
 };
 
-// ---- routing: #/lists, #/list/7, #/door/7/3, #/claim/CODE, #/outbox ----
+// ---- routing: #/lists, #/list/7, #/door/7/3, #/claim/CODE, #/outbox, #/calls, #/call/4,
+// #/call-claim/CODE ----
 async function route() {
   if (reloadWhenIdle) {
     location.reload();  // the new version, now that the canvasser has left the door
@@ -45,6 +46,7 @@ async function route() {
   updateOutboxBadge();
   const [, name, a, b] = location.hash.split("/");
   if (name === "claim" && a) await store.put("pending_claim", decodeURIComponent(a));
+  if (name === "call-claim" && a) await store.put("pending_call_claim", decodeURIComponent(a));
   if (!session) return renderLogin(name === "login" ? t("needs_login") : null);
   const pendingClaim = await store.get("pending_claim");
   if (pendingClaim) return claimList(pendingClaim, ui);
@@ -56,6 +58,17 @@ async function route() {
     return renderDoor({ listId: Number(a), position: Number(b), ...ui });
   }
   if (name === "outbox") return renderOutbox(ui);
+  const pendingCall = await store.get("pending_call_claim");
+  if (["calls", "call", "call-claim"].includes(name) || pendingCall) {
+    // Call mode: loaded when a caller opens it (a canvasser's phone may never need it).
+    const calls = await import("./calls.js");
+    if (pendingCall) return calls.claimCallList(pendingCall, ui);
+    if (name === "call" && a) {
+      busyAtDoor = true;  // a caller in the dialer leaves the page hidden, mid-call: no reload
+      return calls.renderCaller({ listId: Number(a), ...ui });
+    }
+    return calls.renderCallLists(ui);
+  }
   if (["events", "shifts", "kiosk"].includes(name)) {
     // Events are the organisers' and volunteers' screens: loaded only when opened.
     const kiosk = await import("./kiosk.js");

@@ -62,6 +62,10 @@ export async function renderShifts({ h, show, message }) {
           result.append(" ", h("a", { href: `#/claim/${answer.check_in.walk_list.code}` },
             t("your_list", { name: answer.check_in.walk_list.name })));
         }
+        if (answer.check_in && answer.check_in.call_list) {  // a phone bank's
+          result.append(" ", h("a", { href: `#/call-claim/${answer.check_in.call_list.code}` },
+            t("your_list", { name: answer.check_in.call_list.name })));
+        }
       } catch (error) {
         result.textContent = error.message;
       }
@@ -133,7 +137,8 @@ export async function renderKiosk({ eventId, h, show, message }) {
       const done = item.check_in;
       const key = done ? done.signup_id : item.meta.signup_id || item.uuid;
       inside.set(key, { name: (done ? done.name : item.meta.name || item.record.code) || "",
-        sent: item.status === "done", list: (done && done.walk_list) || null });
+        sent: item.status === "done",
+        list: (done && (done.walk_list || done.call_list)) || null });
     }
     return { items, inside };
   }

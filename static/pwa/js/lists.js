@@ -86,6 +86,12 @@ export function stopAddress(stop) {
   return stop.unit ? `${stop.address} #${stop.unit}` : stop.address;
 }
 
+// Callers (canvassers may call) open call mode from here.
+function mayCall(session) {
+  const permissions = (session && session.user && session.user.permissions) || [];
+  return permissions.includes("calls.make");
+}
+
 // Organisers run events' doors (the kiosk); canvassers see only their lists.
 function runsDoors(session) {
   const permissions = (session && session.user && session.user.permissions) || [];
@@ -123,7 +129,8 @@ export async function renderLists(ui, note) {
     h("h2", {}, t("claim")),
     claimForm,
     h("p", { class: "tools" }, h("a", { href: "#/shifts" }, t("my_shifts")),
-      runsDoors(session) ? h("a", { href: "#/events" }, t("events")) : null),
+      runsDoors(session) ? h("a", { href: "#/events" }, t("events")) : null,
+      mayCall(session) ? h("a", { href: "#/calls", id: "calls-link" }, t("calls")) : null),
     h("p", { id: "push" }),
     h("button", { type: "button", class: "link", on: { click: async () => {
       await store.signOut();

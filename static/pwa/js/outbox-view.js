@@ -31,7 +31,9 @@ export async function updateOutboxBadge() {
 }
 
 // "Door result" codes in the campaign's words; a knock with answers only reads "Talked".
-function resultText(record, codes) {
+// A call says what the caller saw when saving it.
+function resultText(record, codes, meta) {
+  if (record.type === "call") return (meta && meta.label) || record.result || t("talked");
   const label = (code) => {
     const known = codes.find((c) => c.code === code);
     return known ? pick(known, "label", currentLanguage()) : code;
@@ -49,6 +51,12 @@ async function addresses() {
     for (const stop of list.stops) where.set(`${list.id}:${stop.household_id}`, stopAddress(stop));
   }
   return (listId, householdId) => where.get(`${listId}:${householdId}`) || "";
+}
+
+// A knock's address, or the name of the person a call was to.
+function where(item, address) {
+  if (item.record && item.record.type === "call") return `📞 ${(item.meta && item.meta.name) || ""}`;
+  return address(item.list_id, item.household_id);
 }
 
 export async function renderOutbox(ui) {
@@ -82,8 +90,8 @@ export async function renderOutbox(ui) {
       .map((item) => ({ ...item, at: item.client_at || item.synced_at })).sort(byTime);
     const when = (at) => h("span", { class: "when" }, at ? new Date(at).toLocaleTimeString() : "");
     waitingList.replaceChildren(...waiting.map((item) => h("li", { class: item.status },
-      h("strong", {}, address(item.list_id, item.household_id)), " ",
-      h("span", { class: "result" }, resultText(item.record, setup.result_codes)), " · ",
+      h("strong", {}, where(item, address)), " ",
+      h("span", { class: "result" }, resultText(item.record, setup.result_codes, item.meta)), " · ",
       when(item.at),
       item.status === "attention" ? h("p", { class: "message error" },
         `${t("reason")}: ${item.reason}`) : null,
@@ -93,8 +101,8 @@ export async function renderOutbox(ui) {
         paint();
       } } }, t("retry")) : null)));
     sentList.replaceChildren(...sent.map((item) => h("li", { class: "done" },
-      h("strong", {}, address(item.list_id, item.household_id)), " ",
-      h("span", { class: "result" }, item.record ? resultText(item.record, setup.result_codes)
+      h("strong", {}, where(item, address)), " ",
+      h("span", { class: "result" }, item.record ? resultText(item.record, setup.result_codes, item.meta)
         : item.result ? resultText(item, setup.result_codes) : t("talked")), " · ",
       when(item.at))));
   }

@@ -4,8 +4,9 @@
 //   kv      the session (tokens), the device id, the script and result codes, settings, the
 //           server database's epoch this phone last synced with
 //   lists   each claimed list as the server sent it
-//   outbox  knocks not yet accepted by the server: "pending", or "attention" with the reason
-//   done    knocks the server has (for progress on the phone), with when and in which epoch
+//   outbox  knocks and calls not yet accepted by the server: "pending", or "attention" with
+//           the reason (a call record has type "call" and its call list)
+//   done    what the server has (for progress on the phone), with when and in which epoch
 //   checkins  a kiosk's check-ins at an event's door: "pending", "attention" or "done"
 // A record leaves the outbox only when the server has answered "applied" or "duplicate", and
 // comes back to it when the server's database was restored from a backup older than that.
@@ -147,10 +148,11 @@
   }
 
   // ---- the outbox ----
-  async function enqueue(record) {
+  // ``meta``: what the outbox screen shows of a record it cannot look up (a call's name).
+  async function enqueue(record, meta = null) {
     const database = await db();
     await database.put("outbox", { uuid: record.uuid, record, status: "pending",
-      list_id: record.walk_list_id, household_id: record.household_id,
+      list_id: record.walk_list_id, household_id: record.household_id, meta,
       queued_at: new Date().toISOString(), tries: 0 });
     notify();
   }
@@ -215,6 +217,7 @@
       // Back in line by the time it was made: before what was knocked since.
       await tx.objectStore("outbox").put({ uuid: item.uuid, record: item.record,
         status: "pending", list_id: item.list_id, household_id: item.household_id,
+        meta: item.meta || null,
         queued_at: item.record.client_at || item.synced_at, tries: 0, sent_again: true });
       await tx.objectStore("done").delete(item.uuid);
       count += 1;
@@ -288,7 +291,8 @@
         if (!item) continue;
         if (result.status === "applied" || result.status === "duplicate") {
           await tx.objectStore("done").put({ uuid: item.uuid, list_id: item.list_id,
-            household_id: item.household_id, result: item.record.result || null,
+            household_id: item.household_id, meta: item.meta || null,
+            result: item.record.result || null,
             client_at: item.record.client_at, record: item.record,
             door_knock_id: result.door_knock_id, synced_at: new Date().toISOString(),
             acked_at: body.server_time, epoch: body.epoch });

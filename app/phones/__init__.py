@@ -1,0 +1,1 @@
+"""Phone banking: call lists from universes, callers handed the next person, progress."""

@@ -1,0 +1,240 @@
+"""Verbs on call lists: make one from a universe, hand it to callers (assigned, claimed with
+its code, or at a phone bank's check-in), take it back, close it. Each verb flushes, writes
+its audit record and leaves the commit to the caller. (Handing out the next person:
+``app.phones.claims``.)"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.audit.operations import record_audit
+from app.auth.permissions import Permission
+from app.core.actor import Actor
+from app.core.codes import new_code, normalise_code
+from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.links import public_url
+from app.extensions import db
+from app.people.operations import campaign_zone
+from app.phones import checkout
+from app.phones.models import CallList, CallListAssignment, CallListPerson, CallListStatus
+from app.phones.selection import callable_people
+from app.universes.queries import Search
+
+DEFAULT_LIFETIME = timedelta(days=7)
+MAX_LIFETIME = timedelta(days=60)
+
+
+def claim_url(call_list: CallList) -> str:
+    """The link a caller opens to claim the list in the app."""
+    return public_url(f"/app/#/call-claim/{call_list.code}")
+
+
+def create_call_list(
+    actor: Actor,
+    search: Search,
+    *,
+    name: str,
+    universe_id: int | None = None,
+    per_household: bool = False,
+    script_id: int | None = None,
+    event_id: int | None = None,
+    expires_at: datetime | None = None,
+    assignee_ids: list[int] | None = None,
+) -> CallList:
+    """The universe's targets with a number to call, each on one active list at a time
+    (people another active list holds are left off, and counted); none left is a 409."""
+    organization_id = actor.organization_id
+    checkout.release_expired(organization_id)
+    candidates = callable_people(search, per_household=per_household)
+    if not candidates:
+        raise ValidationError("Nobody in the universe has a number that may be called.",
+                              code="no_people", fields={"universe_id": universe_id})  # fmt: skip
+    call_list = CallList(
+        organization_id=organization_id, name=name, code=new_code(CallList.code),
+        universe_id=universe_id, filter=dict(search.filter), per_household=per_household,
+        script_id=script_id, event_id=event_id, expires_at=_lifetime_end(expires_at),
+        created_by_id=actor.user_id,
+    )  # fmt: skip
+    db.session.add(call_list)
+    db.session.flush()
+    held = checkout.check_out(call_list, [c.person_id for c in candidates])
+    kept = [c for c in candidates if c.person_id in held]
+    if not kept:
+        raise Conflict("Everybody in the universe is on another active call list; close it "
+                       "first.", code="people_checked_out")  # fmt: skip
+    zone = campaign_zone(organization_id).key
+    rows = [
+        CallListPerson(organization_id=organization_id, call_list_id=call_list.id,
+                       person_id=c.person_id, position=n, household_id=c.household_id,
+                       phone_id=c.phone_id, zones=c.zones(zone))
+        for n, c in enumerate(kept, 1)
+    ]  # fmt: skip
+    db.session.add_all(rows)
+    call_list.people_count = len(rows)
+    call_list.zones = sorted({z for row in rows for z in row.zones})
+    db.session.flush()
+    record_audit("call_lists.create", entity=call_list,
+                 changes={"universe_id": universe_id, "people": len(rows),
+                          "held_elsewhere": len(candidates) - len(kept),
+                          "per_household": per_household, "event_id": event_id})  # fmt: skip
+    if assignee_ids:
+        assign(actor, call_list, assignee_ids)
+    return call_list
+
+
+def _lifetime_end(expires_at: datetime | None) -> datetime:
+    now = datetime.now(UTC)
+    if expires_at is None:
+        return now + DEFAULT_LIFETIME
+    if expires_at <= now:
+        raise ValidationError("The expiry must be in the future.", fields={"expires_at": "past"})
+    if expires_at > now + MAX_LIFETIME:
+        raise ValidationError(f"A list lives at most {MAX_LIFETIME.days} days.",
+                              fields={"expires_at": "too late"})  # fmt: skip
+    return expires_at
+
+
+def assign(actor: Actor, call_list: CallList, user_ids: list[int]) -> list[int]:
+    """Hand the list to callers of the campaign (any who already hold it stay)."""
+    require_active(call_list)
+    users = db.session.scalars(
+        select(User).where(User.organization_id == call_list.organization_id, User.id.in_(user_ids))
+    ).all()
+    found = {u.id for u in users}
+    missing = [i for i in user_ids if i not in found]
+    if missing:
+        raise NotFound(f"No such user: {missing[0]}.", code="user_not_found",
+                       fields={"user_ids": missing})  # fmt: skip
+    unable = [u.id for u in users if not u.can(Permission.CALLS_MAKE)]
+    if unable:
+        raise ValidationError(
+            f"User {unable[0]} cannot call (deactivated, or a role without calls).",
+            code="cannot_call",
+            fields={"user_ids": unable},
+        )
+    holding = {a.user_id for a in call_list.assignments}
+    added = [i for i in dict.fromkeys(user_ids) if i not in holding]
+    for user_id in added:
+        _hold(call_list, user_id, assigned_by_id=actor.user_id, claimed=False)
+    db.session.flush()
+    if added:
+        record_audit("call_lists.assign", entity=call_list, changes={"user_ids": added})
+    return added
+
+
+def unassign(call_list: CallList, user_id: int) -> None:
+    """Take the list back from one caller; the people they were calling go back to the pool."""
+    assignment = next((a for a in call_list.assignments if a.user_id == user_id), None)
+    if assignment is None:
+        raise NotFound("That user does not hold this list.", code="assignment_not_found")
+    assignment.released_at = datetime.now(UTC)
+    db.session.execute(
+        CallListPerson.__table__.update()
+        .where(CallListPerson.call_list_id == call_list.id,
+               CallListPerson.claimed_by_id == user_id,
+               CallListPerson.completed_at.is_(None),
+               CallListPerson.result_queued_at.is_(None))
+        .values(held_until=None)
+    )  # fmt: skip
+    db.session.flush()
+    db.session.expire(call_list, ["assignments"])
+    record_audit("call_lists.unassign", entity=call_list, changes={"user_id": user_id})
+
+
+def claim(actor: Actor, code: str) -> CallList:
+    """A caller takes a list with its code (typed, or from the link)."""
+    checkout.release_expired(actor.organization_id)
+    call_list = db.session.scalar(
+        select(CallList).where(
+            CallList.organization_id == actor.organization_id,
+            CallList.code == normalise_code(code),
+        )
+    )
+    if call_list is None:
+        raise NotFound("No call list has that code; check it with your organiser.",
+                       code="call_list_not_found", fields={"code": code})  # fmt: skip
+    require_active(call_list)
+    if all(a.user_id != actor.user_id for a in call_list.assignments):
+        _hold(call_list, actor.user_id, assigned_by_id=None, claimed=True)
+        db.session.flush()
+        record_audit("call_lists.claim", entity=call_list, changes={"user_id": actor.user_id})
+    return call_list
+
+
+def _hold(call_list: CallList, user_id: int, *, assigned_by_id: int | None, claimed: bool):
+    """The user holds the list from now: a new assignment, or theirs from before again."""
+    before = db.session.get(CallListAssignment, (call_list.id, user_id))
+    if before is None:
+        call_list.assignments.append(
+            CallListAssignment(organization_id=call_list.organization_id, user_id=user_id,
+                               assigned_by_id=assigned_by_id, claimed=claimed)
+        )  # fmt: skip
+        return
+    before.released_at = None
+    before.assigned_at = datetime.now(UTC)
+    before.assigned_by_id, before.claimed = assigned_by_id, claimed
+    db.session.flush()
+    db.session.expire(call_list, ["assignments"])
+
+
+def close(call_list: CallList) -> CallList:
+    """Close the list and free its people for other lists; its calls and history stay."""
+    require_active(call_list)
+    call_list.status = CallListStatus.CLOSED
+    call_list.closed_at = datetime.now(UTC)
+    checkout.release([call_list.id])
+    db.session.flush()
+    record_audit("call_lists.close", entity=call_list, changes={"status": "closed"})
+    return call_list
+
+
+def require_active(call_list: CallList) -> None:
+    if call_list.status != CallListStatus.ACTIVE:
+        raise Conflict(f"The call list is {call_list.status.value}.",
+                       code=f"call_list_{call_list.status.value}")  # fmt: skip
+
+
+def hand_out_call_list(
+    organization_id: int, event_id: int, user_id: int | None, by_user_id: int | None
+) -> int | None:
+    """At a phone bank's door: the event's list for the volunteer checking in (its id, or
+    None when it has none). A volunteer whose account may call (``user_id``: known at the
+    door) holds it at once; anybody else claims it with its code."""
+    call_list = next_call_list(organization_id, event_id)
+    if call_list is None:
+        return None
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is not None and user.can(Permission.CALLS_MAKE):
+        assign(Actor(organization_id, by_user_id, "check-in"), call_list, [user.id])
+    return call_list.id
+
+
+def handed_call_list(call_list_id: int | None) -> dict | None:
+    """The list a check-in handed over, as the kiosk shows it."""
+    call_list = db.session.get(CallList, call_list_id) if call_list_id else None
+    if call_list is None:
+        return None
+    return {"id": call_list.id, "name": call_list.name, "code": call_list.code,
+            "claim_url": claim_url(call_list)}  # fmt: skip
+
+
+def next_call_list(organization_id: int, event_id: int) -> CallList | None:
+    """The phone bank's list for the next volunteer at its door: its active lists are shared
+    by any number of callers, so the one with the fewest callers (then by name)."""
+    callers = (
+        select(func.count())
+        .where(CallListAssignment.call_list_id == CallList.id,
+               CallListAssignment.released_at.is_(None))
+        .scalar_subquery()
+    )  # fmt: skip
+    checkout.release_expired(organization_id)
+    return db.session.scalar(
+        select(CallList)
+        .where(CallList.organization_id == organization_id, CallList.event_id == event_id,
+               CallList.status == CallListStatus.ACTIVE)
+        .order_by(callers, CallList.name, CallList.id)
+        .limit(1)
+    )  # fmt: skip
