@@ -27,7 +27,7 @@ from turf.graph import AtomGraph, cell_neighbours, connected_components, label_r
 from turf.parts import as_area, assign_parts, keep_faces_whole, split_area
 from turf.polygons import turf_polygons
 from turf.projection import as_points, distinct_points
-from turf.refine import even_out
+from turf.refine import even_out, no_cycle_collection
 
 __all__ = ["Cut", "Turf", "cut", "turf_count"]
 
@@ -124,19 +124,21 @@ def cut(
     parts = split_area(as_area(area), barriers=barriers, regions=regions)
     part_of = assign_parts(points, parts)
     part_of, placed = keep_faces_whole(points, part_of, face, parts)
+    doors_of = dict(enumerate(_grouped(part_of, len(parts))))
     labels = np.full(n, -1, dtype=np.int64)
     turfs: list[Turf] = []
-    plans = {
-        index: _first_turfs(placed[doors], weight[doors], face[doors], target, part, keep_faces)
-        for index, part in enumerate(parts)
-        if len(doors := np.flatnonzero(part_of == index))
-    }
-    split_from = math.inf if keep_faces else SPLIT_FROM * target
-    evened = _even_out(list(plans.values()), split_from) if plans else []
-    for index, plan in zip(plans, evened, strict=True):
-        doors = np.flatnonzero(part_of == index)
-        door_turf = plan[plans[index].point_of]
-        groups: list[IntArray] = [np.flatnonzero(door_turf == t) for t in np.unique(door_turf)]
+    with no_cycle_collection():
+        plans = {
+            index: _first_turfs(placed[doors], weight[doors], face[doors], target, part, keep_faces)
+            for index, part in enumerate(parts)
+            if len(doors := doors_of[index])
+        }
+        split_from = math.inf if keep_faces else SPLIT_FROM * target
+        evened = _even_out(list(plans.values()), split_from) if plans else []
+    for index, building_turf in zip(plans, evened, strict=True):
+        doors = doors_of[index]
+        door_turf = building_turf[plans[index].point_of]
+        groups = [g for g in _grouped(door_turf, int(door_turf.max()) + 1) if len(g)]
         cells: list[shapely.Geometry | None] = [None] * len(groups)
         if polygons:
             cells = list(turf_polygons(placed[doors], groups, parts[index]))
@@ -144,6 +146,17 @@ def cut(
             labels[doors[group]] = len(turfs)
             turfs.append(Turf(doors[group], float(weight[doors[group]].sum()), index, polygon))
     return Cut(turfs, labels, parts, np.flatnonzero(part_of < 0))
+
+
+def _grouped(labels: IntArray, count: int) -> list[IntArray]:
+    """The indices (ascending) with each label 0 .. count - 1; -1 is left out.
+
+    >>> [g.tolist() for g in _grouped(np.array([1, -1, 0, 1]), 3)]
+    [[2], [0, 3], []]
+    """
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(count + 1))
+    return [order[bounds[i] : bounds[i + 1]] for i in range(count)]
 
 
 def _weights(weights: npt.ArrayLike | None, n: int) -> FloatArray:

@@ -21,10 +21,12 @@ nor take.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import math
 from collections import deque
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +36,7 @@ from turf._typing import FloatArray, IntArray
 from turf.blockfaces import NO_FACE
 from turf.graph import AtomGraph, distinct_pairs, label_runs
 
-__all__ = ["Flows", "border_flows", "even_out"]
+__all__ = ["Flows", "border_flows", "even_out", "no_cycle_collection"]
 
 #: Rounds of flows; each works from the weights the last one left.
 ROUNDS = 2
@@ -174,14 +176,57 @@ def even_out(
     """
     labels = np.asarray(turf_of, dtype=np.int64)
     face = np.full(len(labels), NO_FACE) if faces is None else np.asarray(faces, np.int64)
-    state = _State(labels, np.asarray(weights, dtype=float), face, graph, fixed)
-    for _ in range(rounds):
-        if not state.flow_round(split_from):
-            break
-    for _ in range(PAIR_ROUNDS):
-        if not state.pair_round(split_from):
-            break
+    with no_cycle_collection():
+        state = _State(labels, np.asarray(weights, dtype=float), face, graph, fixed)
+        # A round that moves fewer buildings than 1 % of the turfs ends its kind of round.
+        quiet = len(set(state.turf)) // 100
+        for _ in range(rounds):
+            if state.flow_round(split_from) <= quiet:
+                break
+        for _ in range(PAIR_ROUNDS):
+            if state.pair_round(split_from) <= quiet:
+                break
     return np.asarray(state.turf, dtype=np.int64)
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused (and resumed as it was): the cut makes many small
+    tuples and lists beside lists of a million ints, and each full collection would walk
+    those again (a quarter of the time on a million doors). The cut makes no reference
+    cycle, so there is nothing for the collector to find."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass(frozen=True)
+class _Borders:
+    """Each side of each border between two turfs: ``keys`` (giver * ``count`` + taker,
+    sorted), the giver's buildings on it and the lightest of them that weighs anything."""
+
+    keys: IntArray
+    count: int
+    bounds: list[int]
+    buildings: list[int]
+    lightest: FloatArray
+
+    def pairs(self) -> IntArray:
+        """(giver, taker) of each side."""
+        pairs: IntArray = np.stack([self.keys // self.count, self.keys % self.count], axis=1)
+        return pairs
+
+    def find(self, pairs: IntArray) -> IntArray:
+        """The side of each (giver, taker) (each must be one)."""
+        found: IntArray = np.searchsorted(self.keys, pairs[:, 0] * self.count + pairs[:, 1])
+        return found
+
+    def side(self, index: int) -> list[int]:
+        return self.buildings[self.bounds[index] : self.bounds[index + 1]]
 
 
 class _State:
@@ -203,17 +248,30 @@ class _State:
         self.start: list[int] = graph.start.tolist()
         self.neighbours: list[int] = graph.neighbours.tolist()
         self.fixed = {int(t) for t in fixed}
+        # The edges between buildings that may trade (a fixed turf's never do), once each.
+        src = np.repeat(np.arange(len(labels)), np.diff(graph.start))
+        dst = graph.neighbours
+        keep = src < dst
+        if self.fixed:
+            held = np.isin(labels, np.fromiter(self.fixed, dtype=np.int64))
+            keep &= ~held[src] & ~held[dst]
+        self.edges = (src[keep], dst[keep])
+        self.weights = weight
         count = int(labels.max()) + 1 if len(labels) else 0
         self.total: list[float] = np.bincount(labels, weights=weight, minlength=count).tolist()
         self.size: list[int] = np.bincount(labels, minlength=count).tolist()
         # Each face's weight and buildings in each turf, by (face, turf).
         faced = np.flatnonzero(face != NO_FACE)
         width = max(count, 1)
-        keys, at, counts = np.unique(
-            face[faced] * width + labels[faced], return_inverse=True, return_counts=True
+        keys = face[faced] * width + labels[faced]
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))[: len(keys)]
+        sums = np.add.reduceat(weight[faced][order], first) if len(keys) else np.empty(0)
+        counts = np.diff(np.append(first, len(keys)))
+        names = list(
+            zip((keys[first] // width).tolist(), (keys[first] % width).tolist(), strict=True)
         )
-        sums = np.bincount(at.ravel(), weights=weight[faced], minlength=len(keys))
-        names = list(zip((keys // width).tolist(), (keys % width).tolist(), strict=True))
         self.face_weight: dict[tuple[int, int], float] = dict(
             zip(names, sums.tolist(), strict=True)
         )
@@ -224,175 +282,207 @@ class _State:
     def of(self, building: int) -> list[int]:
         return self.neighbours[self.start[building] : self.start[building + 1]]
 
-    def borders(self) -> dict[tuple[int, int], list[int]]:
-        """The buildings on each border between turfs that may trade, by (giver, taker)."""
+    def borders(self) -> _Borders | None:
+        """The buildings on each side of each border between turfs that may trade."""
         labels = np.asarray(self.turf, dtype=np.int64)
-        src = np.repeat(np.arange(len(labels)), np.diff(self.graph.start))
-        dst = self.graph.neighbours
-        border = labels[src] != labels[dst]
-        if self.fixed:
-            fixed = np.fromiter(self.fixed, dtype=np.int64)
-            border &= ~np.isin(labels[src], fixed) & ~np.isin(labels[dst], fixed)
+        src, dst = self.edges
+        cross = labels[src] != labels[dst]
+        if not cross.any():
+            return None
+        # An edge across a border puts each of its ends on its own turf's side of it.
+        ends = np.concatenate([src[cross], dst[cross]])
+        giver, taker = labels[ends], labels[np.concatenate([dst[cross], src[cross]])]
         count = len(self.total)
-        if not border.any():
-            return {}
-        keys = labels[src[border]] * count + labels[dst[border]]
-        order = np.argsort(keys, kind="stable")
-        keys, buildings = keys[order], src[border][order].tolist()
-        pairs, first = np.unique(keys, return_index=True)
-        ends = np.append(first[1:], len(keys)).tolist()
-        return {
-            (key // count, key % count): buildings[lo:hi]
-            for key, lo, hi in zip(pairs.tolist(), first.tolist(), ends, strict=True)
-        }
+        keys = giver * count + taker
+        order = np.lexsort((ends, keys))
+        keys, ends = keys[order], ends[order]
+        once = np.concatenate(([True], (keys[1:] != keys[:-1]) | (ends[1:] != ends[:-1])))
+        keys, ends = keys[once], ends[once]
+        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        weight = self.weights[ends]
+        lightest = np.minimum.reduceat(np.where(weight > 0, weight, np.inf), first)
+        return _Borders(
+            keys[first], count, np.append(first, len(keys)).tolist(), ends.tolist(), lightest
+        )
 
     def settled(self) -> bool:
         """Whether no two turfs that may trade are a unit apart (nothing can move)."""
         totals = [t for i, t in enumerate(self.total) if self.size[i] and i not in self.fixed]
         return not totals or not self.lightest or max(totals) - min(totals) <= self.lightest
 
-    def flow_round(self, split_from: float) -> bool:
-        """One round of flows between the turfs that may trade; whether anything moved."""
-        borders = {} if self.settled() else self.borders()
-        if not borders:
-            return False
-        flows = border_flows(self.total, list(borders))
+    def flow_round(self, split_from: float) -> int:
+        """One round of flows between the turfs that may trade; how many buildings moved."""
+        borders = None if self.settled() else self.borders()
+        if borders is None:
+            return 0
+        flows = border_flows(self.total, borders.pairs())
         # Uphill turfs first: a turf has taken all it takes before it gives. It gives what
         # it holds above its mean by then, shared among its borders as the flows share it.
         givers = flows.pairs[:, 0]
         order = np.lexsort((-flows.amounts, -flows.potential[givers]))
         planned = np.bincount(givers, weights=flows.amounts, minlength=len(self.total)).tolist()
+        # Flows far below a unit carry nothing; each giver's main one is kept (below).
+        main = np.concatenate(([True], givers[order][1:] != givers[order][:-1]))
+        order = order[main | (flows.amounts[order] > self.lightest / 4)]
+        sides = borders.find(flows.pairs[order]).tolist()
         mean = flows.mean.tolist()
-        moved, seen = False, set()
-        for (giver, taker), amount in zip(
-            flows.pairs[order].tolist(), flows.amounts[order].tolist(), strict=True
+        moved, excesses = 0, dict[int, float]()
+        for (giver, taker), amount, side in zip(
+            flows.pairs[order].tolist(), flows.amounts[order].tolist(), sides, strict=True
         ):
-            excess = self.total[giver] - mean[giver]
-            share = amount * max(excess, 0.0) / planned[giver] if planned[giver] > 0 else 0.0
+            excess = max(self.total[giver] - mean[giver], 0.0)
+            share = amount * excess / planned[giver] if planned[giver] > 0 else 0.0
             planned[giver] -= amount
-            if giver not in seen and 2 * share <= self.lightest < 2 * excess:
+            if giver not in excesses and 2 * share <= self.lightest < 2 * excess:
                 # Shared out, the excess is less than a unit per border: it goes whole
                 # down the main one, and on from there.
                 share = excess
-            seen.add(giver)
-            if 2 * share > self.lightest:
-                border = borders[giver, taker]
-                moved |= self.carry(giver, taker, share, border, split_from)
+            excesses[giver] = excess
+            if 2 * share > borders.lightest[side]:
+                moved += self.carry(giver, taker, share, borders.side(side), split_from)
         return moved
 
-    def pair_round(self, split_from: float) -> bool:
+    def pair_round(self, split_from: float) -> int:
         """Even out each pair of neighbours, the furthest apart first: what flows spread
         thinner than a unit over several borders goes whole across one."""
-        borders = {} if self.settled() else self.borders()
-        if not borders:
-            return False
-        pairs = [(a, b) for a, b in borders if a < b]
-        pairs.sort(key=lambda pair: -abs(self.total[pair[0]] - self.total[pair[1]]))
-        moved = False
-        for a, b in pairs:
-            giver, taker = (a, b) if self.total[a] >= self.total[b] else (b, a)
+        borders = None if self.settled() else self.borders()
+        if borders is None:
+            return 0
+        pairs = borders.pairs()
+        pairs = pairs[pairs[:, 0] < pairs[:, 1]]
+        total = np.asarray(self.total)
+        pairs = pairs[np.argsort(-np.abs(total[pairs[:, 0]] - total[pairs[:, 1]]), kind="stable")]
+        forth, back = borders.find(pairs).tolist(), borders.find(pairs[:, ::-1]).tolist()
+        moved = 0
+        for (a, b), ab, ba in zip(pairs.tolist(), forth, back, strict=True):
+            giver, taker, side = (a, b, ab) if self.total[a] >= self.total[b] else (b, a, ba)
             gap = self.total[giver] - self.total[taker]
-            if gap > self.lightest:
-                moved |= self.carry(giver, taker, gap / 2, borders[giver, taker], split_from)
+            if gap > borders.lightest[side]:
+                moved += self.carry(giver, taker, gap / 2, borders.side(side), split_from)
         return moved
 
     def carry(
         self, giver: int, taker: int, amount: float, border: list[int], split_from: float
-    ) -> bool:
-        """Move buildings of ``giver`` next to ``taker`` until ``amount`` has crossed."""
+    ) -> int:
+        """Move buildings of ``giver`` next to ``taker`` until ``amount`` has crossed; how
+        many moved."""
         left = amount
+        weight, turf, rank = self.weight, self.turf, self.rank
         queue: list[tuple[int, int, int]] = []
-        for building in dict.fromkeys(border):
-            rank = self.rank(building, giver, taker, left, split_from)
-            queue.append((rank, len(queue), building))
+        for building in border:
+            # Only a building lighter than twice what is left brings the two closer. Each is
+            # ranked when it comes up (hoped the best until then).
+            if turf[building] == giver and 0 < weight[building] < 2 * left:
+                queue.append((_CONTINUES, len(queue), building))
+        if not queue:
+            return 0
         heapq.heapify(queue)
+        waiting = {building for _, _, building in queue}
         pushed = len(queue)
-        moved = False
+        moved = 0
         while queue and 2 * left > self.lightest:
-            rank, seq, building = heapq.heappop(queue)
-            w = self.weight[building]
-            if self.turf[building] != giver or not 0 < w < 2 * left:
+            was, seq, building = heapq.heappop(queue)
+            waiting.discard(building)
+            w = weight[building]
+            if turf[building] != giver or not 0 < w < 2 * left:
                 continue
-            now = self.rank(building, giver, taker, left, split_from)
+            now = rank(building, giver, taker, left, split_from)
             if now > _SPLITS:
                 continue
-            if now > rank:
+            if now > was:
                 heapq.heappush(queue, (now, seq, building))
+                waiting.add(building)
                 continue
-            group = self.taken(building, giver, taker, 2 * left)
+            group = self.taken(building, giver, taker, left)
             if group is None or len(group) >= self.size[giver]:
                 continue
-            w = sum(self.weight[b] for b in group)
+            w = sum(weight[b] for b in group)
             for b in group:
                 self.move(b, giver, taker)
             left -= w
-            moved = True
-            # Its neighbours now touch the taker (one skipped before may be the end of a
+            moved += len(group)
+            # Its neighbours now touch the taker (one tried before may be the end of a
             # face's run now): they are tried (again).
             for b in group:
                 for n in self.of(b):
-                    if self.turf[n] == giver:
+                    if turf[n] == giver and n not in waiting:
                         pushed += 1
-                        rank = self.rank(n, giver, taker, left, split_from)
-                        heapq.heappush(queue, (rank, pushed, n))
+                        heapq.heappush(queue, (_CONTINUES, pushed, n))
+                        waiting.add(n)
         return moved
 
-    def taken(self, building: int, giver: int, taker: int, cap: float) -> list[int] | None:
-        """What moves with ``building`` if it goes (it and what would otherwise break off),
-        lighter than ``cap``; None if it cannot go.
+    def taken(self, building: int, giver: int, taker: int, left: float) -> list[int] | None:
+        """What moves with ``building`` if it goes, lighter than ``2 * left``; None if it
+        cannot go.
 
         It must touch the taker, and leave every face in one run per turf (a canvasser walks
         a face's run in one go): a building in the middle of its face's run in the giver
         takes the lighter end of the run with it, and a face the taker holds already must
-        be joined, not begun again.
+        be joined, not begun again. A building at the end of its run takes the run's next
+        buildings with it while they fit in ``left`` (one move, not one per house), and one
+        whose going would cut the giver in two takes the smaller side.
         """
-        face, near = self.face[building], self.of(building)
-        if not any(self.turf[n] == taker for n in near):
+        face, turf, faces = self.face[building], self.turf, self.face
+        touches = joins = False
+        along = []
+        for n in self.of(building):
+            at = turf[n]
+            if at == taker:
+                touches = True
+                joins |= face != NO_FACE and faces[n] == face
+            elif at == giver and face != NO_FACE and faces[n] == face:
+                along.append(n)
+        cap = 2 * left
+        if not touches or len(along) > 2:
             return None
-        if face == NO_FACE:
-            return self.cut_off(building, giver, cap)
-        along = [n for n in near if self.face[n] == face and self.turf[n] == giver]
-        joins = any(self.face[n] == face and self.turf[n] == taker for n in near)
-        if self.face_count.get((face, taker), 0) and not joins:
+        if face != NO_FACE and not joins and self.face_count.get((face, taker), 0):
             return None
+        if len(along) == 1 and self.weight[building] < left:
+            run = self.arm(building, along[0], left - self.weight[building], prefix=True)
+            if run and self.leaves_whole([building, *run], giver):
+                return [building, *run]
         if len(along) <= 1:
             return self.cut_off(building, giver, cap)
-        if len(along) > 2:
-            return None
         arms = [self.arm(building, start, cap) for start in along]
         weights = [sum(self.weight[b] for b in arm) if arm else math.inf for arm in arms]
         arm = arms[weights.index(min(weights))]
-        group = [building, *(arm or ())]
         if arm is None or self.weight[building] + min(weights) >= cap:
             return None
+        group = [building, *arm]
         return group if self.leaves_whole(group, giver) else None
 
-    def arm(self, building: int, start: int, cap: float) -> list[int] | None:
+    def arm(
+        self, building: int, start: int, cap: float, *, prefix: bool = False
+    ) -> list[int] | None:
         """The buildings of ``building``'s face run from ``start`` to the run's end (in
-        ``start``'s turf), or None if the run forks or weighs ``cap``."""
+        ``start``'s turf), or None if the run forks or weighs ``cap``; with ``prefix``, as
+        many of them as weigh at most ``cap``, up to a fork."""
         face, turf = self.face[building], self.turf[start]
-        arm, seen, weight = [start], {building, start}, self.weight[start]
-        while weight < cap:
-            ahead = [
+        arm: list[int] = []
+        seen, weight = {building}, 0.0
+        step = [start]
+        while len(step) == 1:
+            here = step[0]
+            if weight + self.weight[here] > cap or (
+                not prefix and weight + self.weight[here] >= cap
+            ):
+                return arm if prefix else None
+            arm.append(here)
+            seen.add(here)
+            weight += self.weight[here]
+            step = [
                 n
-                for n in self.of(arm[-1])
+                for n in self.of(here)
                 if n not in seen and self.face[n] == face and self.turf[n] == turf
             ]
-            if not ahead:
-                return arm
-            if len(ahead) > 1:
-                return None
-            arm.append(ahead[0])
-            seen.add(ahead[0])
-            weight += self.weight[ahead[0]]
-        return None
+        return arm if prefix or not step else None
 
     def leaves_whole(self, group: list[int], turf: int) -> bool:
         """Whether ``turf`` without ``group`` is still one piece (searched from one of the
         buildings next to the group until all the others are reached)."""
         gone = set(group)
         near = {n for b in group for n in self.of(b) if n not in gone and self.turf[n] == turf}
-        if len(near) <= 1:
+        if self.link_holds(sorted(near)):
             return True
         first = min(near)
         near.discard(first)
