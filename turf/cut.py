@@ -2,11 +2,13 @@
 
 The method, measured on West Philadelphia: the area is first split on hard barriers (and
 precincts, when asked); inside each part, block faces (or buildings without a street) are the
-atoms of a weighted recursive bisection along their long axis, which makes compact turfs;
-pieces cut off from their turf are handed to the neighbour they touch; then whole faces, and
-after them single buildings, move between neighbouring turfs until the turfs weigh the same
-(``turf.refine``). A building is never split; a face is split only where whole faces cannot
-even the turfs out, unless ``keep_faces`` forbids it.
+atoms of a weighted recursive bisection along their long axis, which makes compact turfs and
+cuts a face between two of its houses where whole faces would miss a turf's share
+(``turf.bisect``); pieces cut off from their turf are handed to the neighbour they touch; then
+whole faces, and after them single buildings, move between neighbouring turfs until the turfs
+weigh the same (``turf.refine``). A building is never split; a face is split only where whole
+faces cannot even the turfs out (by more than ``SPLIT_FROM`` of the target), and stays one run
+along the street in each turf; ``keep_faces`` forbids splitting one at all.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ import shapely
 from shapely import Polygon
 
 from turf._typing import Area, FloatArray, Geometries, IntArray
+from turf.bisect import Atoms, bisect, mend, places
 from turf.blockfaces import NO_FACE, as_face_labels
 from turf.errors import TurfInputError
-from turf.graph import AtomGraph, cell_neighbours, connected_components, label_runs
+from turf.graph import AtomGraph, cell_neighbours, label_runs
 from turf.parts import as_area, assign_parts, keep_faces_whole, split_area
 from turf.polygons import turf_polygons
 from turf.projection import as_points, distinct_points
@@ -33,7 +36,7 @@ __all__ = ["Cut", "Turf", "cut", "turf_count"]
 
 #: A stop heavier than the target by more than this share is a turf of its own.
 OVERSIZE = 0.33
-#: A block face is split to even out turfs only to move at least this share of the target.
+#: A block face is split to even out turfs only to gain at least this share of the target.
 SPLIT_FROM = 0.02
 
 
@@ -207,18 +210,27 @@ def _first_turfs(
     face_at_point[point_of] = faces  # one face per building: all its doors share a point
     heavy_face = math.inf if keep_faces else (1 + OVERSIZE) * target
     atom_at_point = _atoms(face_at_point, point_weight, pairs, heavy_face)
-    atom_weight, atom_xy, graph = _atom_figures(atom_at_point, point_weight, distinct, pairs)
+    atom_weight, graph = _atom_figures(atom_at_point, point_weight, pairs)
+    atoms = Atoms.of(atom_at_point, point_weight, distinct)
     heavy = np.flatnonzero(atom_weight > (1 + OVERSIZE) * target)
     rest = np.setdiff1d(np.arange(len(atom_weight)), heavy)
-    turf_of: IntArray = np.zeros(len(atom_weight), dtype=np.int64)
-    turf_of[heavy] = np.arange(len(heavy))
-    if len(rest):
-        first = len(heavy)
-        for group in _places(rest, atom_weight, graph, (1 - OVERSIZE) * target):
-            k = min(turf_count(float(atom_weight[group].sum()), target), len(group))
-            _bisect(group, k, atom_xy, atom_weight, turf_of, first)
-            first += k
-        _mend(turf_of, graph, set(range(len(heavy))))
+    alone = np.full(len(atom_weight), -1)
+    alone[heavy] = np.arange(len(heavy))
+    point_turf = np.maximum(alone[atom_at_point], 0)
+    first = len(heavy)
+    split_from = math.inf if keep_faces else SPLIT_FROM * target
+    for group in places(rest, atom_weight, graph, (1 - OVERSIZE) * target) if len(rest) else ():
+        k = min(turf_count(float(atom_weight[group].sum()), target), len(group))
+        buildings, turf = bisect(atoms, group, k, split_from)
+        point_turf[buildings] = turf + first
+        first += k
+    # A face the bisection cut is an atom per piece from here on.
+    pieces = atom_at_point * max(first, 1) + point_turf
+    atom_at_point = np.unique(pieces, return_inverse=True)[1].ravel()
+    atom_weight, graph = _atom_figures(atom_at_point, point_weight, pairs)
+    turf_of = np.zeros(len(atom_weight), dtype=np.int64)
+    turf_of[atom_at_point] = point_turf
+    mend(turf_of, graph, set(range(len(heavy))))
     return _Plan(
         point_of,
         pairs,
@@ -265,18 +277,6 @@ def _stacked_pairs(plans: list[_Plan], point_at: IntArray) -> IntArray:
     return stacked
 
 
-def _places(atoms: IntArray, weight: FloatArray, graph: AtomGraph, light: float) -> list[IntArray]:
-    """The atoms in groups that are cut apart: each connected piece of the part (a park or
-    a row of towers can cut a precinct in two) that is a turf's worth; the pieces lighter than
-    ``light`` go with the heaviest piece, with whose turfs they are cut by position."""
-    pieces = [np.array(piece) for piece in connected_components(graph, atoms)]
-    weights = [float(weight[piece].sum()) for piece in pieces]
-    heaviest = int(np.argmax(weights))
-    places = [p for i, p in enumerate(pieces) if i != heaviest and weights[i] >= light]
-    pooled = [p for i, p in enumerate(pieces) if i == heaviest or weights[i] < light]
-    return [np.sort(np.concatenate(pooled)), *places]
-
-
 def _atoms(faces: IntArray, weights: FloatArray, pairs: IntArray, heavy: float) -> IntArray:
     """The atom of each building: its block face, or itself when it has none.
 
@@ -295,58 +295,9 @@ def _atoms(faces: IntArray, weights: FloatArray, pairs: IntArray, heavy: float) 
 
 
 def _atom_figures(
-    atom_of: IntArray, weights: FloatArray, points: FloatArray, pairs: IntArray
-) -> tuple[FloatArray, FloatArray, AtomGraph]:
-    """Each atom's weight, centre and neighbours."""
+    atom_of: IntArray, weights: FloatArray, pairs: IntArray
+) -> tuple[FloatArray, AtomGraph]:
+    """Each atom's weight and neighbours."""
     count = int(atom_of.max()) + 1
     atom_weight = np.asarray(np.bincount(atom_of, weights=weights, minlength=count), dtype=float)
-    size = np.bincount(atom_of, minlength=count)
-    atom_xy = np.c_[
-        np.bincount(atom_of, weights=points[:, 0], minlength=count) / size,
-        np.bincount(atom_of, weights=points[:, 1], minlength=count) / size,
-    ]
-    return atom_weight, atom_xy, AtomGraph.from_pairs(count, atom_of[pairs])
-
-
-def _bisect(
-    atoms: IntArray, k: int, xy: FloatArray, weight: FloatArray, turf_of: IntArray, first: int
-) -> None:
-    """Weighted recursive bisection along the long axis; turfs numbered from ``first``."""
-    stack: list[tuple[IntArray, int, int]] = [(atoms, k, first)]
-    while stack:
-        atoms, k, first = stack.pop()
-        if k <= 1 or len(atoms) <= 1:
-            turf_of[atoms] = first
-            continue
-        left_k = k // 2
-        position = _along_long_axis(xy[atoms])
-        order = atoms[np.argsort(position, kind="stable")]
-        running = np.cumsum(weight[order])
-        goal = running[-1] * left_k / k
-        # The split nearest the goal, leaving each side at least one atom per turf.
-        split = int(np.argmin(np.abs(running - goal))) + 1
-        split = min(max(split, left_k), len(order) - (k - left_k))
-        stack.append((order[:split], left_k, first))
-        stack.append((order[split:], k - left_k, first + left_k))
-
-
-def _along_long_axis(xy: FloatArray) -> FloatArray:
-    centred = xy - xy.mean(axis=0)
-    _, vectors = np.linalg.eigh(centred.T @ centred)
-    position: FloatArray = centred @ vectors[:, -1]
-    return position
-
-
-def _mend(turf_of: IntArray, graph: AtomGraph, closed: set[int]) -> None:
-    """Give every piece cut off from its turf to the neighbouring turf it touches most
-    (never to a ``closed`` one: an oversized stop stays alone)."""
-    for turf in np.unique(turf_of):
-        if turf in closed:
-            continue
-        pieces = connected_components(graph, np.flatnonzero(turf_of == turf))
-        for piece in pieces[1:]:
-            touching = np.concatenate([graph.of(a) for a in piece])
-            others = turf_of[touching]
-            others = others[(others != turf) & ~np.isin(others, list(closed))]
-            if len(others):
-                turf_of[piece] = np.bincount(others).argmax()
+    return atom_weight, AtomGraph.from_pairs(count, atom_of[pairs])

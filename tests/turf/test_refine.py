@@ -9,6 +9,8 @@ building or two of each other.
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 from shapely import LineString, Point, box
@@ -18,7 +20,8 @@ from turf.blockfaces import block_faces
 from turf.cut import cut, turf_count
 from turf.graph import AtomGraph
 from turf.metrics import cut_metrics
-from turf.refine import border_flows, even_out
+from turf.flows import border_flows
+from turf.refine import even_out
 
 HOUSES = rowhouses(4, 4)
 FACES = block_faces(HOUSES, street_grid(4, 4))
@@ -123,6 +126,18 @@ def test_keeping_faces_whole_leaves_turfs_a_face_apart():
     assert 2 < weights[0][-1] - weights[0][0] <= 13
     assert weights[1][-1] - weights[1][0] <= 2
     assert cut_metrics(kept, HOUSES, 60, faces=FACES).faces_split == 0
+
+
+def test_the_cut_leaves_the_cycle_collector_as_it_found_it():
+    assert gc.isenabled()
+    cut(HOUSES, 60, AREA, faces=FACES)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cut(HOUSES, 60, AREA, faces=FACES)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def _shape(name):
