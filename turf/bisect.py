@@ -131,8 +131,8 @@ def _halves(
         )
         if cut is not None:
             (a, b), (c, d) = cut
-            left = (np.r_[lo[:at], a], np.r_[hi[:at], b])
-            right = (np.r_[c, lo[at + 1 :]], np.r_[d, hi[at + 1 :]])
+            left = (np.concatenate((lo[:at], [a])), np.concatenate((hi[:at], [b])))
+            right = (np.concatenate(([c], lo[at + 1 :])), np.concatenate(([d], hi[at + 1 :])))
             if len(left[0]) >= least[0] and len(right[0]) >= least[1]:
                 return left, right
     if not 0 < split < len(lo):
@@ -148,7 +148,7 @@ def _cut_run(
     run = atoms.order[lo:hi]
     forwards = atoms.xy[run[0]] @ axis <= atoms.xy[run[-1]] @ axis
     weights = atoms.weight[run] if forwards else atoms.weight[run][::-1]
-    taken = int(np.argmin(np.abs(np.r_[0.0, np.cumsum(weights)] - need)))
+    taken = int(np.argmin(np.abs(np.concatenate(([0.0], np.cumsum(weights))) - need)))
     if not 0 < taken < len(run):
         return None
     if forwards:
@@ -157,10 +157,12 @@ def _cut_run(
 
 
 def _long_axis(xy: FloatArray) -> FloatArray:
+    """The unit direction of the points' greatest spread (closed form for 2 x 2)."""
     centred = xy - xy.mean(axis=0)
-    _, vectors = np.linalg.eigh(centred.T @ centred)
-    axis: FloatArray = vectors[:, -1]
-    return axis
+    sxx, syy = float(centred[:, 0] @ centred[:, 0]), float(centred[:, 1] @ centred[:, 1])
+    sxy = float(centred[:, 0] @ centred[:, 1])
+    angle = 0.5 * math.atan2(2 * sxy, sxx - syy)
+    return np.array([math.cos(angle), math.sin(angle)])
 
 
 def places(atoms: IntArray, weight: FloatArray, graph: AtomGraph, light: float) -> list[IntArray]:
