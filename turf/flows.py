@@ -20,8 +20,9 @@ __all__ = ["Flows", "border_flows"]
 
 #: Up to this many turfs the flows are solved at once (dense), beyond by conjugate gradients.
 DENSE = 80
-#: Conjugate-gradient steps at most, and the residual (in weight) that is close enough.
-CG_STEPS, CG_TOLERANCE = 500, 1e-3
+#: Conjugate-gradient steps at most, and the residual that is close enough: every turf's
+#: flows add up to its excess within this much weight (a twentieth of a door).
+CG_STEPS, CG_TOLERANCE = 500, 0.05
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _solve_laplacian(n: int, pairs: IntArray, excess: FloatArray) -> FloatArray:
     direction = residual.copy()
     squared = float(residual @ residual)
     for _ in range(CG_STEPS):
-        if squared <= CG_TOLERANCE**2:
+        if not squared or np.abs(residual).max() <= CG_TOLERANCE:
             break
         towards = laplacian(direction)
         step = squared / float(direction @ towards)
