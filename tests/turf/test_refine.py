@@ -18,9 +18,9 @@ from shapely import LineString, Point, box
 from tests.turf.city import TWO_ISLANDS, WITH_HOLE, city_area, rowhouses, street_grid
 from turf.blockfaces import block_faces
 from turf.cut import cut, turf_count
+from turf.flows import border_flows
 from turf.graph import AtomGraph
 from turf.metrics import cut_metrics
-from turf.flows import border_flows
 from turf.refine import even_out
 
 HOUSES = rowhouses(4, 4)
