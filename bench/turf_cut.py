@@ -7,7 +7,10 @@ order of the cut's turfs against LKH-3.
 Uses BENCH_DATABASE_URL when set (seeded once, reused), else a throwaway cluster. Needs
 ../shared/data/philadelphia. Goals (issue 4): the cut of the ten wards under 1 s and no slower
 than fetching the same doors from PostGIS in the same run; 1M doors under 10 s; walk order
-within 1.05x LKH-3 on average. Prints figures only, never a voter's row.
+within 1.05x LKH-3 on average. Issue 21's balance goal per ward (``turf_balance.py``): over
+the turfs that are not one building heavier than 1.33x the target, std/mean at most 0.05 and
+every turf within +-33 %, printed with the floor the precincts put under it. Prints figures
+only, never a voter's row.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from benchlib import (
     shared_files_present,
 )
 from sqlalchemy import select, text
+from turf_balance import GOAL_STD_OVER_MEAN, goal_figures
 from walk_order import measure_turfs, report
 
 from app import create_app
@@ -181,16 +185,17 @@ def ward_figures(org: int, code: str, area) -> dict:
     face_seconds = time.perf_counter() - started
     local_area = projection.forward_geometry(area)
     regions = [projection.forward_geometry(r) for r in inputs.regions]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     ours = cut(
         xy, TARGET, local_area, weights=inputs.weights, faces=faces, regions=regions, polygons=False
     )
-    cut_seconds = time.perf_counter() - started
+    cut_seconds, cut_cpu = time.perf_counter() - started, time.process_time() - cpu
     started = time.perf_counter()
     ours = cut(xy, TARGET, local_area, weights=inputs.weights, faces=faces, regions=regions)
     with_polygons = time.perf_counter() - started
     boundaries = [r.boundary for r in regions]
     mine = cut_metrics(ours, xy, TARGET, faces=faces, barriers=boundaries)
+    goal = goal_figures(ours, xy, TARGET)
     parts = split_area(local_area, regions=regions)
     part_of, placed = keep_faces_whole(xy, assign_parts(xy, parts), faces, parts)
     theirs, kmeans_seconds = kmeans(org, inputs, placed, faces, part_of, parts)
@@ -202,8 +207,10 @@ def ward_figures(org: int, code: str, area) -> dict:
         "fetch": fetch,
         "faces_s": face_seconds,
         "cut": cut_seconds,
+        "cut_cpu": cut_cpu,
         "cut_polygons": with_polygons,
         "ours": mine,
+        "goal": goal,
         "kmeans_s": kmeans_seconds,
         "kmeans": other,
         "xy": xy,
@@ -232,7 +239,7 @@ def print_wards(rows: list[dict]) -> None:
         )
     total = {
         key: sum(r[key] for r in rows)
-        for key in ("fetch", "faces_s", "cut", "cut_polygons", "kmeans_s", "doors")
+        for key in ("fetch", "faces_s", "cut", "cut_cpu", "cut_polygons", "kmeans_s", "doors")
     }
     turfs = sum(r["ours"].turfs for r in rows)
     weights = np.concatenate([[t.weight for t in r["result"].turfs] for r in rows])
@@ -243,7 +250,8 @@ def print_wards(rows: list[dict]) -> None:
     print(f"\nall ten wards: {total['doors']:,} doors, {turfs:,} turfs")
     print(
         f"  fetch from PostGIS {total['fetch']:.2f} s; block faces {total['faces_s']:.2f} s;"
-        f" cut {total['cut']:.2f} s (goal < 1 s: {'met' if total['cut'] < 1 else 'NOT met'});"
+        f" cut {total['cut']:.2f} s (goal < 1 s: {'met' if total['cut'] < 1 else 'NOT met'};"
+        f" CPU {total['cut_cpu']:.2f} s);"
         f" cut / fetch {total['cut'] / total['fetch']:.2f} (goal <= 1:"
         f" {'met' if total['cut'] <= total['fetch'] else 'NOT met'})"
     )
@@ -260,6 +268,36 @@ def print_wards(rows: list[dict]) -> None:
     print(
         f"  k-means: faces split {sum(r['kmeans'].faces_split for r in rows)}, mean"
         f" within ±33% {np.mean([r['kmeans'].overall['within_tolerance'] for r in rows]):.1%}"
+    )
+    print_goal(rows, total["cut"], total["cut_cpu"])
+
+
+def print_goal(rows: list[dict], cut_seconds: float, cut_cpu: float) -> None:
+    """Issue 21's balance goal per ward, with the floor the precincts put under it."""
+    print(
+        f"\nbalance goal (issue 21), over the turfs that are not one building heavier than"
+        f" {1 + 0.33:.2f}x the target: std/mean <= {GOAL_STD_OVER_MEAN} and every turf within"
+        f" ±33% of {TARGET}\n(floor: each precinct split perfectly into the cut's number of"
+        " turfs; best: the best number of turfs per precinct, and the mean turf it needs)"
+    )
+    print(
+        f"{'ward':>4} {'turfs':>5} {'apart':>5} {'std/mean':>8} {'min':>5} {'max':>5}"
+        f" {'goal':>8} | {'floor':>6} {'best':>6} {'at mean':>7}"
+    )
+    for r in rows:
+        g = r["goal"]
+        print(
+            f"{r['ward']:>4} {g['turfs']:>5} {g['apart']:>5} {g['std_over_mean']:>8.3f}"
+            f" {g['min_ratio']:>5.2f} {g['max_ratio']:>5.2f} {'met' if g['met'] else 'NOT met':>8}"
+            f" | {g['floor']:>6.3f} {g['best_floor']:>6.3f} {g['best_mean']:>7.1f}"
+        )
+    met = sum(r["goal"]["met"] for r in rows)
+    within = sum(r["goal"]["within"] for r in rows)
+    print(
+        f"  goal met in {met} of {len(rows)} wards (every turf within ±33% in {within});"
+        f" cut of the ten wards {cut_seconds:.2f} s (goal < 1 s:"
+        f" {'met' if cut_seconds < 1 else 'NOT met'}; CPU {cut_cpu:.2f} s, the time on a machine"
+        " nobody else uses)"
     )
 
 
@@ -278,9 +316,9 @@ def synthetic(doors: int) -> None:
     started = time.perf_counter()
     faces = block_faces(xy, streets)
     face_seconds = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = cut(xy, TARGET, area, faces=faces, regions=regions, polygons=False)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     started = time.perf_counter()
     cut(xy, TARGET, area, faces=faces, polygons=False)
     plain_seconds = time.perf_counter() - started
@@ -288,7 +326,7 @@ def synthetic(doors: int) -> None:
     print(
         f"\n{len(xy):,} synthetic doors ({len(streets):,} street segments, {len(regions)}"
         f" precincts): block faces {face_seconds:.1f} s; cut respecting precincts"
-        f" {seconds:.1f} s (goal < 10 s: {'met' if seconds < 10 else 'NOT met'}),"
+        f" {seconds:.1f} s (goal < 10 s: {'met' if seconds < 10 else 'NOT met'}; CPU {cpu:.1f} s),"
         f" without {plain_seconds:.1f} s; {len(result.turfs):,} turfs, std/mean"
         f" {weights.std() / weights.mean():.3f}"
     )
@@ -309,10 +347,8 @@ def _tile(area, side: int, step: int) -> list:
 
 def walk_order(rows: list[dict], count: int) -> None:
     """Every ward's turfs (an even sample of ``count``) in walking order against LKH-3."""
-    picked = []
-    for r in rows:
-        for t in r["result"].turfs:
-            picked.append((r, t))
+    # LKH-3 needs three stops (a tower of one address is a turf of one stop).
+    picked = [(r, t) for r in rows for t in r["result"].turfs if len(t.doors) >= 3]
     take = np.linspace(0, len(picked) - 1, min(count, len(picked))).round().astype(int)
     straight, walked = [], []
     for k in take:

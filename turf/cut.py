@@ -1,11 +1,14 @@
 """Cut an area's doors into turfs of about ``target`` doors each.
 
-The method, measured on West Philadelphia: block faces (or buildings) are the indivisible
-atoms; the area is first split on hard barriers (and precincts, when asked); inside each part
-a weighted recursive bisection along the atoms' long axis makes compact, balanced turfs; then
-pieces cut off from their turf are handed to the neighbour they touch, and atoms on the border
-of an over-full turf move to a lighter neighbour while that evens the counts and leaves the
-donor in one piece.
+The method, measured on West Philadelphia: the area is first split on hard barriers (and
+precincts, when asked); inside each part, block faces (or buildings without a street) are the
+atoms of a weighted recursive bisection along their long axis, which makes compact turfs and
+cuts a face between two of its houses where whole faces would miss a turf's share
+(``turf.bisect``); pieces cut off from their turf are handed to the neighbour they touch; then
+whole faces, and after them single buildings, move between neighbouring turfs until the turfs
+weigh the same (``turf.refine``). A building is never split; a face is split only where whole
+faces cannot even the turfs out (by more than ``SPLIT_FROM`` of the target), and stays one run
+along the street in each turf; ``keep_faces`` forbids splitting one at all.
 """
 
 from __future__ import annotations
@@ -20,19 +23,21 @@ import shapely
 from shapely import Polygon
 
 from turf._typing import Area, FloatArray, Geometries, IntArray
+from turf.bisect import Atoms, bisect, mend, places
 from turf.blockfaces import NO_FACE, as_face_labels
 from turf.errors import TurfInputError
-from turf.graph import AtomGraph, cell_neighbours, connected_components, label_runs
+from turf.graph import AtomGraph, cell_neighbours, label_runs
 from turf.parts import as_area, assign_parts, keep_faces_whole, split_area
 from turf.polygons import turf_polygons
 from turf.projection import as_points, distinct_points
+from turf.refine import even_out, no_cycle_collection
 
 __all__ = ["Cut", "Turf", "cut", "turf_count"]
 
 #: A stop heavier than the target by more than this share is a turf of its own.
 OVERSIZE = 0.33
-#: Rounds of border moves after the bisection; each is one sweep over the turfs.
-REFINE_ROUNDS = 8
+#: A block face is split to even out turfs only to gain at least this share of the target.
+SPLIT_FROM = 0.02
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ def cut(
     regions: Sequence[Area] = (),
     barriers: Geometries = (),
     polygons: bool = True,
+    keep_faces: bool = False,
 ) -> Cut:
     """Split the doors inside ``area`` into contiguous turfs of about ``target`` weight.
 
@@ -92,11 +98,13 @@ def cut(
     target : the wanted weight per turf (doors, or target households).
     area : Polygon or MultiPolygon; doors outside it are left out (``Cut.outside``).
     weights : (n,) weight per door (target households; a building's unit count); default 1.
-    faces : (n,) block-face label per door (``turf.blockfaces.block_faces``); doors of one
-        face always share a turf. Default: each building is its own atom.
+    faces : (n,) block-face label per door (``turf.blockfaces.block_faces``): a face is cut
+        whole where that leaves the turfs even. Default: each building is its own atom.
     regions : polygons (precincts) whose boundaries turfs respect.
     barriers : lines turfs never cross.
     polygons : also build each turf's polygon (Voronoi cells of its doors, in its part).
+    keep_faces : never split a face, even where that leaves the turfs a face apart (a face
+        heavier than a turf and a third is then a turf of its own).
 
     Examples
     --------
@@ -119,20 +127,39 @@ def cut(
     parts = split_area(as_area(area), barriers=barriers, regions=regions)
     part_of = assign_parts(points, parts)
     part_of, placed = keep_faces_whole(points, part_of, face, parts)
+    doors_of = dict(enumerate(_grouped(part_of, len(parts))))
     labels = np.full(n, -1, dtype=np.int64)
     turfs: list[Turf] = []
-    for part_index, part in enumerate(parts):
-        doors = np.flatnonzero(part_of == part_index)
-        if not len(doors):
-            continue
-        groups = _cut_part(placed[doors], weight[doors], face[doors], target, part)
+    with no_cycle_collection():
+        plans = {
+            index: _first_turfs(placed[doors], weight[doors], face[doors], target, part, keep_faces)
+            for index, part in enumerate(parts)
+            if len(doors := doors_of[index])
+        }
+        split_from = math.inf if keep_faces else SPLIT_FROM * target
+        evened = _even_out(list(plans.values()), split_from) if plans else []
+    for index, building_turf in zip(plans, evened, strict=True):
+        doors = doors_of[index]
+        door_turf = building_turf[plans[index].point_of]
+        groups = [g for g in _grouped(door_turf, int(door_turf.max()) + 1) if len(g)]
         cells: list[shapely.Geometry | None] = [None] * len(groups)
         if polygons:
-            cells = list(turf_polygons(placed[doors], groups, part))
+            cells = list(turf_polygons(placed[doors], groups, parts[index]))
         for group, polygon in zip(groups, cells, strict=True):
             labels[doors[group]] = len(turfs)
-            turfs.append(Turf(doors[group], float(weight[doors[group]].sum()), part_index, polygon))
+            turfs.append(Turf(doors[group], float(weight[doors[group]].sum()), index, polygon))
     return Cut(turfs, labels, parts, np.flatnonzero(part_of < 0))
+
+
+def _grouped(labels: IntArray, count: int) -> list[IntArray]:
+    """The indices (ascending) with each label 0 .. count - 1; -1 is left out.
+
+    >>> [g.tolist() for g in _grouped(np.array([1, -1, 0, 1]), 3)]
+    [[2], [0, 3], []]
+    """
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(count + 1))
+    return [order[bounds[i] : bounds[i + 1]] for i in range(count)]
 
 
 def _weights(weights: npt.ArrayLike | None, n: int) -> FloatArray:
@@ -146,161 +173,131 @@ def _weights(weights: npt.ArrayLike | None, n: int) -> FloatArray:
     return values
 
 
-def _cut_part(
-    points: FloatArray, weights: FloatArray, faces: IntArray, target: float, part: Polygon
-) -> list[IntArray]:
-    """Door index groups (into this part's doors), one per turf.
+@dataclass(frozen=True)
+class _Plan:
+    """One part's buildings (its distinct door points) and atoms, and the turfs the
+    bisection gave the atoms (numbered in the part; the first ``heavy`` are oversized
+    stops, which stay alone)."""
 
-    A stop heavier than a turf and a third (an apartment tower, a long face of flats) is a
-    turf of its own; the rest are cut around it.
-    """
-    atom_of, atom_weight, atom_xy, graph = _atoms(points, weights, faces, part)
-    heavy = np.flatnonzero(atom_weight > (1 + OVERSIZE) * target)
-    rest = np.setdiff1d(np.arange(len(atom_weight)), heavy)
-    turf_of = np.zeros(len(atom_weight), dtype=np.int64)
-    turf_of[heavy] = np.arange(len(heavy))
-    if len(rest):
-        k = min(turf_count(float(atom_weight[rest].sum()), target), len(rest))
-        _bisect(rest, k, atom_xy, atom_weight, turf_of, len(heavy))
-        closed = set(range(len(heavy)))
-        _mend(turf_of, graph, closed)
-        _even_out(turf_of, atom_weight, graph)
-    door_turf = turf_of[atom_of]
-    return [np.flatnonzero(door_turf == t) for t in np.unique(door_turf)]
+    point_of: IntArray  # each door's building
+    pairs: IntArray  # buildings whose cells share an edge
+    weight: FloatArray  # per building
+    face: IntArray  # per building
+    atom_of: IntArray  # each building's atom
+    atom_weight: FloatArray
+    turf_of: IntArray  # each atom's turf
+    heavy: int
 
 
-def _atoms(
-    points: FloatArray, weights: FloatArray, faces: IntArray, part: Polygon
-) -> tuple[IntArray, FloatArray, FloatArray, AtomGraph]:
-    """Each door's atom, and each atom's weight, centre and neighbours.
-
-    An atom is a block face, or a building when the door has no face. A face whose buildings
-    do not all touch (``block_faces`` mends most of those) is one atom per touching run:
-    joined, its turf would be two polygons.
-    """
+def _first_turfs(
+    points: FloatArray,
+    weights: FloatArray,
+    faces: IntArray,
+    target: float,
+    part: Polygon,
+    keep_faces: bool,
+) -> _Plan:
+    """A part's atoms cut into turfs: a building heavier than a turf and a third (an
+    apartment tower) is a turf of its own; the rest are bisected around it, and pieces cut
+    off from their turf go to a neighbour."""
     distinct, point_of = distinct_points(points)
     pairs = cell_neighbours(distinct, part)
+    # With weights, bincount sums floats (NumPy's stubs say ints): asarray only retypes.
+    point_weight = np.asarray(
+        np.bincount(point_of, weights=weights, minlength=len(distinct)), dtype=float
+    )
     face_at_point = np.full(len(distinct), NO_FACE, dtype=np.int64)
     face_at_point[point_of] = faces  # one face per building: all its doors share a point
-    run = label_runs(face_at_point, pairs, ignore=NO_FACE)
-    atom_at_point = np.unique(run, return_inverse=True)[1].ravel()
-    atom_of = atom_at_point[point_of]
-    count = atom_at_point.max() + 1
-    # With weights, bincount sums floats (NumPy's stubs say ints): asarray only retypes.
-    atom_weight = np.asarray(np.bincount(atom_of, weights=weights, minlength=count), dtype=float)
-    size = np.bincount(atom_of, minlength=count)
-    atom_xy = np.c_[
-        np.bincount(atom_of, weights=points[:, 0], minlength=count) / size,
-        np.bincount(atom_of, weights=points[:, 1], minlength=count) / size,
-    ]
-    graph = AtomGraph.from_pairs(count, atom_at_point[pairs])
-    return atom_of, atom_weight, atom_xy, graph
+    heavy_face = math.inf if keep_faces else (1 + OVERSIZE) * target
+    atom_at_point = _atoms(face_at_point, point_weight, pairs, heavy_face)
+    atom_weight, graph = _atom_figures(atom_at_point, point_weight, pairs)
+    atoms = Atoms.of(atom_at_point, point_weight, distinct)
+    heavy = np.flatnonzero(atom_weight > (1 + OVERSIZE) * target)
+    rest = np.setdiff1d(np.arange(len(atom_weight)), heavy)
+    alone = np.full(len(atom_weight), -1)
+    alone[heavy] = np.arange(len(heavy))
+    point_turf = np.maximum(alone[atom_at_point], 0)
+    first = len(heavy)
+    split_from = math.inf if keep_faces else SPLIT_FROM * target
+    for group in places(rest, atom_weight, graph, (1 - OVERSIZE) * target) if len(rest) else ():
+        k = min(turf_count(float(atom_weight[group].sum()), target), len(group))
+        buildings, turf = bisect(atoms, group, k, split_from)
+        point_turf[buildings] = turf + first
+        first += k
+    # A face the bisection cut is an atom per piece from here on.
+    pieces = atom_at_point * max(first, 1) + point_turf
+    atom_at_point = np.unique(pieces, return_inverse=True)[1].ravel()
+    atom_weight, graph = _atom_figures(atom_at_point, point_weight, pairs)
+    turf_of = np.zeros(len(atom_weight), dtype=np.int64)
+    turf_of[atom_at_point] = point_turf
+    mend(turf_of, graph, set(range(len(heavy))))
+    return _Plan(
+        point_of,
+        pairs,
+        point_weight,
+        face_at_point,
+        atom_at_point,
+        atom_weight,
+        turf_of,
+        len(heavy),
+    )
 
 
-def _bisect(
-    atoms: IntArray, k: int, xy: FloatArray, weight: FloatArray, turf_of: IntArray, first: int
-) -> None:
-    """Weighted recursive bisection along the long axis; turfs numbered from ``first``."""
-    stack: list[tuple[IntArray, int, int]] = [(atoms, k, first)]
-    while stack:
-        atoms, k, first = stack.pop()
-        if k <= 1 or len(atoms) <= 1:
-            turf_of[atoms] = first
-            continue
-        left_k = k // 2
-        position = _along_long_axis(xy[atoms])
-        order = atoms[np.argsort(position, kind="stable")]
-        running = np.cumsum(weight[order])
-        goal = running[-1] * left_k / k
-        # The split nearest the goal, leaving each side at least one atom per turf.
-        split = int(np.argmin(np.abs(running - goal))) + 1
-        split = min(max(split, left_k), len(order) - (k - left_k))
-        stack.append((order[:split], left_k, first))
-        stack.append((order[split:], k - left_k, first + left_k))
+def _even_out(plans: list[_Plan], split_from: float) -> list[IntArray]:
+    """Each part's buildings' turfs, evened out in whole atoms and then, unless
+    ``split_from`` is infinite, building by building (``turf.refine``).
 
-
-def _along_long_axis(xy: FloatArray) -> FloatArray:
-    centred = xy - xy.mean(axis=0)
-    _, vectors = np.linalg.eigh(centred.T @ centred)
-    position: FloatArray = centred @ vectors[:, -1]
-    return position
-
-
-def _mend(turf_of: IntArray, graph: AtomGraph, closed: set[int]) -> None:
-    """Give every piece cut off from its turf to the neighbouring turf it touches most
-    (never to a ``closed`` one: an oversized stop stays alone)."""
-    for turf in np.unique(turf_of):
-        if turf in closed:
-            continue
-        pieces = connected_components(graph, np.flatnonzero(turf_of == turf))
-        for piece in pieces[1:]:
-            touching = np.concatenate([graph.of(a) for a in piece])
-            others = turf_of[touching]
-            others = others[(others != turf) & ~np.isin(others, list(closed))]
-            if len(others):
-                turf_of[piece] = np.bincount(others).argmax()
-
-
-def _even_out(turf_of: IntArray, weight: FloatArray, graph: AtomGraph) -> None:
-    """Move border atoms from heavier to lighter neighbouring turfs while that lowers the
-    spread of turf weights and leaves the giving turf in one piece."""
-    turfs = np.unique(turf_of)
-    totals = {int(t): float(weight[turf_of == t].sum()) for t in turfs}
-    members = {int(t): set(np.flatnonzero(turf_of == t).tolist()) for t in turfs}
-    for _ in range(REFINE_ROUNDS):
-        moved = False
-        for turf in sorted(totals, key=lambda t: totals[t], reverse=True):
-            move = _best_move(turf, turf_of, weight, graph, totals, members)
-            if move is None:
-                continue
-            atom, into = move
-            members[turf].discard(atom)
-            members[into].add(atom)
-            totals[turf] -= weight[atom]
-            totals[into] += weight[atom]
-            turf_of[atom] = into
-            moved = True
-        if not moved:
-            return
-
-
-def _best_move(
-    turf: int,
-    turf_of: IntArray,
-    weight: FloatArray,
-    graph: AtomGraph,
-    totals: dict[int, float],
-    members: dict[int, set[int]],
-) -> tuple[int, int] | None:
-    """The border atom of ``turf`` whose move to a neighbour evens weights most, or None.
-
-    Moving atom a (weight w) from T to U lowers the sum of squared deviations exactly when
-    w < total(T) - total(U); the best move brings the two totals closest together.
+    All parts go through at once, as one graph of many pieces: the work per round is then
+    one pass over the area, not one per precinct.
     """
-    if len(members[turf]) <= 1:
-        return None
-    best: tuple[int, int] | None = None
-    best_gap = 0.0
-    for atom in members[turf]:
-        w = weight[atom]
-        for into in set(turf_of[graph.of(atom)].tolist()) - {turf}:
-            gap = totals[turf] - totals[into]
-            if w >= gap or w == 0:
-                continue
-            gain = gap - abs(gap - 2 * w)  # how much closer the two totals come
-            if gain > best_gap and _stays_whole(members[turf], atom, graph):
-                best, best_gap = (atom, into), gain
-    return best
+    atom_at = np.cumsum([0] + [len(p.atom_weight) for p in plans])
+    point_at = np.cumsum([0] + [len(p.weight) for p in plans])
+    turf_at = np.cumsum([0] + [int(p.turf_of.max()) + 1 for p in plans])
+    fixed = {int(turf_at[i]) + t for i, p in enumerate(plans) for t in range(p.heavy)}
+    atom_of = np.concatenate([p.atom_of + atom_at[i] for i, p in enumerate(plans)])
+    atom_graph = AtomGraph.from_pairs(int(atom_at[-1]), atom_of[_stacked_pairs(plans, point_at)])
+    turf_of = np.concatenate([p.turf_of + turf_at[i] for i, p in enumerate(plans)])
+    atom_weight = np.concatenate([p.atom_weight for p in plans])
+    point_turf = even_out(turf_of, atom_weight, atom_graph, fixed=fixed)[atom_of]
+    if math.isfinite(split_from):
+        point_turf = even_out(
+            point_turf,
+            np.concatenate([p.weight for p in plans]),
+            AtomGraph.from_pairs(int(point_at[-1]), _stacked_pairs(plans, point_at)),
+            faces=np.concatenate([p.face for p in plans]),
+            fixed=fixed,
+            split_from=split_from,
+        )
+    return [point_turf[point_at[i] : point_at[i + 1]] - turf_at[i] for i in range(len(plans))]
 
 
-def _stays_whole(atoms: set[int], leaving: int, graph: AtomGraph) -> bool:
-    rest = atoms - {leaving}
-    start = next(iter(rest))
-    seen, stack = {start}, [start]
-    while stack:
-        for other in graph.of(stack.pop()):
-            other = int(other)
-            if other in rest and other not in seen:
-                seen.add(other)
-                stack.append(other)
-    return len(seen) == len(rest)
+def _stacked_pairs(plans: list[_Plan], point_at: IntArray) -> IntArray:
+    """Every part's touching buildings, numbered across the parts."""
+    stacked: IntArray = np.concatenate([p.pairs + point_at[i] for i, p in enumerate(plans)])
+    return stacked
+
+
+def _atoms(faces: IntArray, weights: FloatArray, pairs: IntArray, heavy: float) -> IntArray:
+    """The atom of each building: its block face, or itself when it has none.
+
+    A face whose buildings do not all touch (``block_faces`` mends most of those) is one
+    atom per touching run: joined, its turf would be two polygons. A run heavier than
+    ``heavy`` (a face of flats) is taken apart into its buildings, so that the turfs it
+    makes can be balanced; only a single building that heavy is a turf of its own.
+    """
+    run = label_runs(faces, pairs, ignore=NO_FACE)
+    run_weight = np.bincount(run, weights=weights, minlength=len(run))
+    run_size = np.bincount(run, minlength=len(run))
+    apart = (run_weight[run] > heavy) & (run_size[run] > 1)
+    run[apart] = np.flatnonzero(apart)  # each its own run (a run is named by a member)
+    atom: IntArray = np.unique(run, return_inverse=True)[1].ravel()
+    return atom
+
+
+def _atom_figures(
+    atom_of: IntArray, weights: FloatArray, pairs: IntArray
+) -> tuple[FloatArray, AtomGraph]:
+    """Each atom's weight and neighbours."""
+    count = int(atom_of.max()) + 1
+    atom_weight = np.asarray(np.bincount(atom_of, weights=weights, minlength=count), dtype=float)
+    return atom_weight, AtomGraph.from_pairs(count, atom_of[pairs])

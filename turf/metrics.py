@@ -16,7 +16,7 @@ import numpy.typing as npt
 import shapely
 from shapely import Polygon
 
-from turf._typing import Geometries, IntArray, point_geometries
+from turf._typing import Geometries, point_geometries
 from turf.blockfaces import NO_FACE, as_lines
 from turf.cut import Cut, Turf
 
@@ -27,6 +27,7 @@ __all__ = [
     "cut_metrics",
     "doors_outside",
     "faces_split",
+    "is_oversized_stop",
     "overlap_area",
     "polsby_popper",
 ]
@@ -148,9 +149,10 @@ def doors_outside(
 
 @dataclass(frozen=True)
 class CutMetrics:
-    """The figures of one cut. ``balanced`` leaves out the turfs no cut could balance: a
-    building or face heavier than a turf, and parts (between barriers, or precinct pieces)
-    lighter than two thirds of one."""
+    """The figures of one cut. ``balanced`` leaves out the turfs no cut that keeps a
+    building whole could balance: one building heavier than a turf and a third, alone
+    (``oversized_stops``). ``small_parts`` counts the turfs of parts (between barriers, or
+    precinct pieces) lighter than two thirds of a turf, which no cut could fill either."""
 
     turfs: int
     doors: float
@@ -185,16 +187,10 @@ def cut_metrics(
         part_weight[t.part] += t.weight
     small = np.array([part_weight[t.part] < (1 - TOLERANCE) * target for t in result.turfs])
     face_of = np.full(len(result.labels), NO_FACE) if faces is None else np.asarray(faces)
-    oversized = np.array(
-        [
-            _is_one_stop(t, xy, face_of) and t.weight > (1 + TOLERANCE) * target
-            for t in result.turfs
-        ],
-        dtype=bool,
-    )
+    oversized = np.array([is_oversized_stop(t, xy, target) for t in result.turfs], dtype=bool)
     polygons = [t.polygon for t in result.turfs]
     with_polygons = all(p is not None for p in polygons)
-    fair = ~small & ~oversized if len(weights) else np.array([], dtype=bool)
+    fair = ~oversized if len(weights) else np.array([], dtype=bool)
     return CutMetrics(
         turfs=len(result.turfs),
         doors=float(weights.sum()),
@@ -215,10 +211,17 @@ def cut_metrics(
     )
 
 
-def _is_one_stop(turf: Turf, xy: npt.ArrayLike, faces: IntArray) -> bool:
-    """A turf of one building, or of one block face."""
-    doors = turf.doors
-    if len(np.unique(np.asarray(xy)[doors], axis=0)) == 1:
-        return True
-    labels = faces[doors]
-    return bool((labels != NO_FACE).all() and len(np.unique(labels)) == 1)
+def is_oversized_stop(turf: Turf, xy: npt.ArrayLike, target: float) -> bool:
+    """Whether ``turf`` is one building (all its doors at one point) heavier than the target
+    and a third: no cut that keeps a building whole could balance it.
+
+    >>> from turf.cut import Turf
+    >>> tower = Turf(np.array([0, 1]), 90.0, 0)
+    >>> is_oversized_stop(tower, [[5, 5], [5, 5], [9, 9]], 60)
+    True
+    >>> is_oversized_stop(Turf(np.array([0, 2]), 90.0, 0), [[5, 5], [5, 5], [9, 9]], 60)
+    False
+    """
+    if turf.weight <= (1 + TOLERANCE) * target:
+        return False
+    return len(np.unique(np.asarray(xy)[turf.doors], axis=0)) == 1

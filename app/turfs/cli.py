@@ -214,8 +214,10 @@ def _print_metrics(plan, out: Path, saved_ids: list[int]) -> None:
         f" max {m['overall']['max']:.0f}"
     )
     click.echo(
-        f"  without {m['oversized_stops']} oversized stops and {m['small_parts']} small parts:"
-        f" std/mean {fair['std_over_mean']:.3f}, within +-33% {fair['within_tolerance']:.1%}"
+        f"  without {m['oversized_stops']} buildings heavier than a turf and a third, alone:"
+        f" std/mean {fair['std_over_mean']:.3f}, within +-33% {fair['within_tolerance']:.1%},"
+        f" min {fair['min']:.0f}, max {fair['max']:.0f} ({m['small_parts']} turfs of parts"
+        " too small to fill one)"
     )
     click.echo(
         f"contiguous {m['contiguous']:.1%}, Polsby-Popper {m['polsby_popper']:.3f},"

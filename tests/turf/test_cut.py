@@ -36,7 +36,7 @@ def test_the_city_has_one_face_per_side_of_each_block():
 
 @pytest.mark.parametrize("target", [26, 52, 60, 104])
 def test_turfs_are_balanced_contiguous_and_keep_faces_whole(target):
-    result = cut(HOUSES, target, AREA, faces=FACES)
+    result = cut(HOUSES, target, AREA, faces=FACES, keep_faces=True)
     metrics = cut_metrics(result, HOUSES, target, faces=FACES)
     assert metrics.turfs == turf_count(416, target)
     assert metrics.doors == 416 and (result.labels >= 0).all()
