@@ -25,9 +25,11 @@ CONNECTED_MODULES = (
     "app.volunteers.operations",
     "app.volunteers.profiles",
     "app.people.sms",
+    "app.people.consent",
     "app.events.reminders",
     "app.imports.uploads",
     "app.auth.cleanup",
+    "app.mailings.sending",
 )
 
 
@@ -80,6 +82,8 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.events.views import blp as events_blp
     from app.health.views import blp as health_blp
     from app.imports.views import blp as imports_blp
+    from app.mailings.pages import bp as mailings_pages_bp
+    from app.mailings.views import blp as mailings_blp
     from app.outreach.views import blp as push_blp
     from app.pages.views import bp as pages_bp
     from app.people.views import blp as people_blp
@@ -107,7 +111,9 @@ def _register_blueprints(app: Flask, api) -> None:
         push_blp,
         events_blp,
         volunteers_blp,
+        mailings_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(mailings_pages_bp)
     app.register_blueprint(console_bp)

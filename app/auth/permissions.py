@@ -49,6 +49,8 @@ class Permission(StrEnum):
     DONATIONS_TOTALS = "donations.totals"  # totals and goals, no one person's amounts
     COMPLIANCE_MANAGE = "compliance.manage"  # flags, elections, committee settings, FEC reports
     FUNDRAISING_MANAGE = "fundraising.manage"  # goals, call time, pledges, thank-you letters
+    OUTREACH_MANAGE = "outreach.manage"  # email templates, draft campaigns, preview, results
+    OUTREACH_SEND = "outreach.send"  # send, schedule, test-send, pause, resume, cancel
 
 
 class Access(StrEnum):
@@ -86,6 +88,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EVENTS_CHECK_IN,
             Permission.VOLUNTEERS_MANAGE,
             Permission.DONATIONS_TOTALS,  # the money against its goals, not who gave what
+            Permission.OUTREACH_MANAGE,
+            Permission.OUTREACH_SEND,
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -103,6 +107,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EVENTS_MANAGE,
             Permission.EVENTS_CHECK_IN,
             Permission.VOLUNTEERS_MANAGE,
+            Permission.OUTREACH_MANAGE,  # drafts and previews; a director sends
         }
     ),
     # Canvassers see voters only through the walk lists they hold.

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.policy import SMTP
 from typing import Protocol
 
 import requests
@@ -46,6 +49,41 @@ class LogSender:
             message.body,
         )
 
+    @contextmanager
+    def session(self) -> Iterator[Deliver]:
+        def deliver(email: EmailMessage) -> None:
+            log.info("email to %s (not sent: no SMTP server configured): %s",
+                     email["To"], email["Subject"])  # fmt: skip
+
+        yield deliver
+
+
+def build_email(
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
+    """One email: plain text, or multipart/alternative text + HTML, with extra headers
+    (Reply-To, Message-ID, List-Unsubscribe ...)."""
+    email = EmailMessage(policy=SMTP)
+    email["From"] = sender
+    email["To"] = to
+    email["Subject"] = subject
+    for name, value in (headers or {}).items():
+        email[name] = value
+    email.set_content(text)
+    if html is not None:
+        email.add_alternative(html, subtype="html")
+    return email
+
+
+#: Sends one prepared email over an open connection (``session()``).
+Deliver = Callable[[EmailMessage], None]
+
 
 class SmtpSender:
     def __init__(
@@ -56,20 +94,62 @@ class SmtpSender:
         self.starttls, self.sender = starttls, sender
 
     def send(self, message: OutboundMessage) -> None:
-        email = EmailMessage()
-        email["From"] = self.sender
-        email["To"] = message.recipient
-        email["Subject"] = message.subject or ""
-        email.set_content(message.body)
+        email = build_email(sender=self.sender, to=message.recipient,
+                            subject=message.subject or "", text=message.body)  # fmt: skip
+        with self.session() as deliver:
+            deliver(email)
+
+    def _connect(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.host, self.port, timeout=20)
+        if self.starttls:
+            smtp.starttls()
+        if self.user:
+            smtp.login(self.user, self.password)
+        return smtp
+
+    @contextmanager
+    def session(self) -> Iterator[Deliver]:
+        """One connection for many messages (a campaign's batch); a dropped connection is
+        opened again once per message. A 5xx for the recipient is ``RecipientGone``."""
+        smtp: smtplib.SMTP | None = None
+
+        def deliver(email: EmailMessage) -> None:
+            nonlocal smtp
+            for attempt in (1, 2):
+                try:
+                    if smtp is None:
+                        smtp = self._connect()
+                    smtp.send_message(email)
+                    return
+                except smtplib.SMTPRecipientsRefused as exc:
+                    codes = [code for code, _ in exc.recipients.values()]
+                    if codes and all(code >= 500 for code in codes):
+                        raise RecipientGone(
+                            f"The mail server refused the address: {codes}"
+                        ) from exc
+                    raise DeliveryError(f"SMTP refused the recipient for now: {codes}") from exc
+                except smtplib.SMTPServerDisconnected as exc:
+                    smtp = None
+                    if attempt == 2:
+                        raise DeliveryError(f"SMTP delivery failed: {exc}") from exc
+                except (OSError, smtplib.SMTPException) as exc:
+                    _close(smtp)
+                    smtp = None
+                    raise DeliveryError(f"SMTP delivery failed: {exc}") from exc
+
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=20) as smtp:
-                if self.starttls:
-                    smtp.starttls()
-                if self.user:
-                    smtp.login(self.user, self.password)
-                smtp.send_message(email)
-        except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(f"SMTP delivery failed: {exc}") from exc
+            yield deliver
+        finally:
+            _close(smtp)
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is None:
+        return
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
 
 
 class WebPushSender:
@@ -151,6 +231,13 @@ def _twilio_code(response: requests.Response) -> int | None:
         return int(response.json().get("code"))
     except (ValueError, TypeError, AttributeError):
         return None
+
+
+def email_sender() -> SmtpSender | LogSender:
+    """The SMTP sender when a server is configured, else the log."""
+    sender = sender_for(Channel.EMAIL)
+    assert isinstance(sender, SmtpSender | LogSender)
+    return sender
 
 
 def sender_for(channel: Channel) -> Sender:

@@ -354,7 +354,7 @@ def _find_or_add(
             given = fields["email_consent"] and (known is not None or not reached)
             consent = bool(given or (known and known.consent))
             apply_contacts(person, EMAILS, [{"address": email, "consent": consent}],
-                           replace=False, field="email", now=now)  # fmt: skip
+                           replace=False, field="email", now=now, source="form")  # fmt: skip
     if phone:
         known = next((p for p in person.phones if p.number == phone), None)
         if known is None and reached and hold_new:
@@ -366,7 +366,7 @@ def _find_or_add(
             consent = {"consent": bool(given or (known and known.consent)),
                        "sms_consent": sms}  # fmt: skip
             apply_contacts(person, PHONES, [{"number": phone, **consent}], replace=False,
-                           field="phone", now=now)  # fmt: skip
+                           field="phone", now=now, source="form")  # fmt: skip
     db.session.flush()
     return person, created, [h for h in held if h is not None]
 

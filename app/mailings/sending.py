@@ -1,0 +1,302 @@
+"""Sending a campaign: a job the worker runs (``@periodic_task("mailings")``), rate-limited,
+resumable, and idempotent per recipient.
+
+The recipients table is the send's outbox. Starting a send writes one row per recipient (one
+statement: all or none); a run then, batch by batch, claims pending rows (``claimed``:
+committed, so two workers never take the same row), re-checks that each may still be sent to
+(an opt-out since the start skips it), and sends each over one SMTP connection. Before a
+message goes to the server its row is ``sending``, in the same commit that marks the one
+before it ``sent``: after a crash, ``claimed`` rows were never tried and go back to pending,
+and at most one row per worker is ``sending``, whose message may or may not have reached the
+server. That one is sent again with the same Message-ID (receiving servers drop a repeat of
+a Message-ID they have; docs/outreach.md). Nobody is skipped; nobody but that one row per crash
+can get a message twice, and it carries the same id.
+
+The rate limit is a sliding window over ``sent_at`` of the campaign's organisation (per minute
+and per hour, as listmonk's): a run sends at most what the window has room for, and the
+worker's next turn sends the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import exists, func, literal, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import insert
+
+from app.core.tasks import periodic_task
+from app.core.transactions import commit
+from app.extensions import db
+from app.mailings.audiences import audience_rows, usable_email
+from app.mailings.engagement import record_bounce
+from app.mailings.merge import Target, person_fields, shared_fields
+from app.mailings.messages import as_email, render_message
+from app.mailings.models import CampaignRecipient as Recipient
+from app.mailings.models import CampaignStatus, EmailCampaign, RecipientStatus
+from app.outreach.senders import Deliver, DeliveryError, RecipientGone, email_sender
+from app.outreach.templates import MissingMergeField, TemplateInvalid
+from app.people.models import Interaction, InteractionKind, Person, PersonEmail
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+MAX_ATTEMPTS = 5
+#: A claimed or sending row older than this belongs to a worker that died.
+LEASE = timedelta(minutes=2)
+
+
+def start_campaign(campaign: EmailCampaign, now: datetime) -> int:
+    """Write the campaign's recipients (once: a second start adds nobody); mark it sending."""
+    rows = audience_rows(campaign).subquery()
+    columns = ["organization_id", "campaign_id", "person_id", "address"]
+    chosen = select(literal(campaign.organization_id), literal(campaign.id),
+                    rows.c.person_id, rows.c.address)  # fmt: skip
+    added = db.session.execute(
+        insert(Recipient).from_select(columns, chosen).on_conflict_do_nothing()
+    ).rowcount
+    campaign.status = CampaignStatus.SENDING
+    campaign.started_at = campaign.started_at or now
+    db.session.flush()
+    return added
+
+
+def recover_stale(campaign_id: int, cutoff: datetime) -> int:
+    """Rows a dead worker held (claimed or sending before ``cutoff``) go back to pending."""
+    return db.session.execute(
+        update(Recipient)
+        .where(
+            Recipient.campaign_id == campaign_id,
+            Recipient.status.in_((RecipientStatus.CLAIMED, RecipientStatus.SENDING)),
+            Recipient.claimed_at < cutoff,
+        )
+        .values(status=RecipientStatus.PENDING)
+    ).rowcount
+
+
+def room_in_window(organization_id: int, now: datetime) -> int:
+    """How many messages the sliding windows (per minute, per hour) allow now."""
+    config = current_app.config
+    room = 10**9
+    for limit, span in ((config["DOORSTEP_MAIL_PER_MINUTE"], timedelta(minutes=1)),
+                        (config["DOORSTEP_MAIL_PER_HOUR"], timedelta(hours=1))):  # fmt: skip
+        if not limit:
+            continue
+        sent = db.session.scalar(
+            select(func.count()).where(
+                Recipient.organization_id == organization_id, Recipient.sent_at > now - span
+            )
+        )
+        room = min(room, limit - (sent or 0))
+    return max(room, 0)
+
+
+def claim(campaign: EmailCampaign, size: int, now: datetime) -> list[Target]:
+    """Take up to ``size`` pending rows; those who may no longer get it are skipped."""
+    rows = db.session.execute(
+        select(Recipient.id, Recipient.person_id, Recipient.address)
+        .where(Recipient.campaign_id == campaign.id, Recipient.status == RecipientStatus.PENDING)
+        .order_by(Recipient.id)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not rows:
+        return []
+    keys = [(row.person_id, row.address) for row in rows]
+    still = set(
+        db.session.execute(
+            select(Person.id, PersonEmail.address)
+            .join(PersonEmail, PersonEmail.person_id == Person.id)
+            .where(tuple_(Person.id, PersonEmail.address).in_(keys), usable_email(campaign))
+        ).tuples()
+    )
+    skipped = [row.id for row in rows if (row.person_id, row.address) not in still]
+    taken = [row for row in rows if (row.person_id, row.address) in still]
+    if skipped:
+        db.session.execute(
+            update(Recipient).where(Recipient.id.in_(skipped))
+            .values(status=RecipientStatus.SKIPPED, last_error="May no longer be sent to.")
+        )  # fmt: skip
+    if taken:
+        db.session.execute(
+            update(Recipient).where(Recipient.id.in_([row.id for row in taken]))
+            .values(status=RecipientStatus.CLAIMED, claimed_at=now,
+                    attempts=Recipient.attempts + 1)
+        )  # fmt: skip
+    return [Target(row.id, row.person_id, row.address) for row in taken]
+
+
+def _mark(recipient_id: int, status: RecipientStatus, **values) -> None:
+    db.session.execute(
+        update(Recipient).where(Recipient.id == recipient_id).values(status=status, **values)
+    )
+
+
+def _sent(campaign: EmailCampaign, target: Target, now: datetime) -> None:
+    _mark(target.recipient_id, RecipientStatus.SENT, sent_at=now, last_error=None)
+    db.session.execute(
+        Interaction.__table__.insert().values(
+            organization_id=campaign.organization_id,
+            person_id=target.person_id,
+            kind=InteractionKind.EMAIL.value,
+            result="sent",
+            occurred_at=now,
+            recorded_at=now,
+            summary=campaign.subject[:300],
+            data={
+                "campaign_id": campaign.id,
+                "recipient_id": target.recipient_id,
+                "address": target.address,
+            },
+        )  # fmt: skip
+    )
+
+
+def send_batch(campaign: EmailCampaign, targets: list[Target], deliver: Deliver) -> int:
+    """Send claimed ``targets``: each row is ``sending`` in the commit that marks the one before
+    it ``sent``. Returns how many went out."""
+    now = datetime.now(UTC)
+    shared = shared_fields(campaign.organization_id, _postal_address(), now)
+    personal = person_fields(targets)
+    db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    sent = 0
+    previous: Target | None = None
+    for target in targets:
+        try:
+            fields = {**shared, **personal.get(target.person_id, {})}
+            email = as_email(campaign, target, render_message(campaign, target, fields))
+        except (MissingMergeField, TemplateInvalid) as exc:
+            _mark(target.recipient_id, RecipientStatus.FAILED, last_error=exc.message[:2000])
+            continue
+        _mark(target.recipient_id, RecipientStatus.SENDING)
+        if previous is not None:
+            _sent(campaign, previous, now)
+            previous = None
+        _commit_fast()
+        try:
+            deliver(email)
+        except RecipientGone as exc:
+            _mark(target.recipient_id, RecipientStatus.FAILED, last_error=str(exc)[:2000])
+            record_bounce(campaign.organization_id, target.address, hard=True,
+                          recipient_id=target.recipient_id, detail={"smtp": str(exc)[:500]})  # fmt: skip
+            continue
+        except DeliveryError as exc:
+            _give_back(campaign, target, exc)
+            _give_back_rest(campaign, targets, target)
+            _commit_fast()
+            raise
+        now = datetime.now(UTC)
+        previous = target
+        sent += 1
+    if previous is not None:
+        _sent(campaign, previous, now)
+    _commit_fast()
+    return sent
+
+
+def _give_back(campaign: EmailCampaign, target: Target, exc: Exception) -> None:
+    attempts = db.session.scalar(
+        select(Recipient.attempts).where(Recipient.id == target.recipient_id)
+    )
+    status = RecipientStatus.FAILED if (attempts or 0) >= MAX_ATTEMPTS else RecipientStatus.PENDING
+    _mark(target.recipient_id, status, last_error=str(exc)[:2000])
+
+
+def _give_back_rest(campaign: EmailCampaign, targets: list[Target], failed: Target) -> None:
+    rest = [t.recipient_id for t in targets[targets.index(failed) + 1 :]]
+    if rest:
+        db.session.execute(
+            update(Recipient).where(Recipient.id.in_(rest), Recipient.status == RecipientStatus.CLAIMED)
+            .values(status=RecipientStatus.PENDING, attempts=Recipient.attempts - 1)
+        )  # fmt: skip
+
+
+def _commit_fast() -> None:
+    commit()
+    db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
+def _postal_address() -> str:
+    return current_app.config["DOORSTEP_MAIL_POSTAL_ADDRESS"]
+
+
+def finish_if_done(campaign: EmailCampaign, now: datetime) -> bool:
+    left = db.session.scalar(
+        select(
+            exists().where(
+                Recipient.campaign_id == campaign.id,
+                Recipient.status.in_(
+                    (RecipientStatus.PENDING, RecipientStatus.CLAIMED, RecipientStatus.SENDING)
+                ),
+            )
+        )  # fmt: skip
+    )
+    if left:
+        return False
+    campaign.status = CampaignStatus.SENT
+    campaign.finished_at = now
+    return True
+
+
+def send_campaign_for(campaign_id: int, budget_seconds: float, deliver: Deliver | None = None,
+                      lease: timedelta = LEASE) -> int:  # fmt: skip
+    """Send one campaign for up to ``budget_seconds`` (within the rate limit); commits as it
+    goes. Returns how many messages went out."""
+    started = time.monotonic()
+    total = 0
+    sender = None if deliver is not None else email_sender()
+    campaign = db.session.get(EmailCampaign, campaign_id)
+    recover_stale(campaign.id, datetime.now(UTC) - lease)
+    commit()
+    if sender is not None:
+        with sender.session() as deliver_now:
+            return _send_loop(campaign_id, started, budget_seconds, deliver_now)
+    return _send_loop(campaign_id, started, budget_seconds, deliver)
+
+
+def _send_loop(campaign_id: int, started: float, budget: float, deliver: Deliver) -> int:
+    total = 0
+    while time.monotonic() - started < budget:
+        campaign = db.session.get(EmailCampaign, campaign_id, populate_existing=True)
+        now = datetime.now(UTC)
+        if campaign.status is not CampaignStatus.SENDING:
+            break  # paused or cancelled between batches
+        room = min(BATCH, room_in_window(campaign.organization_id, now))
+        if room <= 0:
+            break
+        targets = claim(campaign, room, now)
+        commit()
+        if not targets:
+            if finish_if_done(campaign, now):
+                commit()
+            break
+        total += send_batch(campaign, targets, deliver)
+    return total
+
+
+@periodic_task("mailings", every=timedelta(seconds=5))
+def run_sending(now: datetime, budget_seconds: float = 20.0) -> dict[str, int]:
+    """Start the campaigns due, then send each sending one for a share of the budget."""
+    due = db.session.scalars(
+        select(EmailCampaign).where(
+            EmailCampaign.status == CampaignStatus.SCHEDULED, EmailCampaign.scheduled_at <= now
+        )
+    ).all()
+    for campaign in due:
+        start_campaign(campaign, now)
+    commit()
+    sending = db.session.scalars(
+        select(EmailCampaign.id).where(EmailCampaign.status == CampaignStatus.SENDING)
+        .order_by(EmailCampaign.started_at, EmailCampaign.id)
+    ).all()  # fmt: skip
+    sent = 0
+    for campaign_id in sending:
+        try:
+            sent += send_campaign_for(campaign_id, budget_seconds / len(sending))
+        except DeliveryError:
+            log.warning(
+                "mail server unavailable; campaign %s resumes on the next turn", campaign_id
+            )
+    return {"started": len(due), "sent": sent}
