@@ -17,13 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy.dialects.postgresql import distinct_on
 
 from app.core.errors import ValidationError
 from app.events.models import Shift, Signup, SignupStatus
 from app.extensions import db
 from app.mailings.models import AudienceKind, EmailCampaign
 from app.people.models import ConsentChannel, ConsentState, Person, PersonEmail
-from app.people.visibility import Channel, may_contact
+from app.people.visibility import Channel, is_listable, is_reachable
 from app.universes.models import Universe
 from app.universes.queries import Search
 from app.volunteers.models import TeamMember, VolunteerProfile, VolunteerStatus
@@ -78,7 +79,9 @@ def usable_email(campaign: EmailCampaign) -> ColumnElement[bool]:
     clauses = [
         PersonEmail.person_id == Person.id,
         PersonEmail.do_not_contact.is_(False),
-        may_contact(Channel.EMAIL),
+        # may_contact(EMAIL) for this very address: listable, alive, not do-not-contact.
+        is_listable(),
+        is_reachable(Channel.DOOR),
         ~exists().where(
             ConsentState.person_id == Person.id,
             ConsentState.channel == ConsentChannel.EMAIL,
@@ -101,10 +104,10 @@ def audience_rows(campaign: EmailCampaign) -> Select:
         .join(PersonEmail, PersonEmail.person_id == Person.id)
         .where(
             Person.organization_id == campaign.organization_id,
-            Person.id.in_(people.scalar_subquery()),
+            Person.id.in_(people.correlate(None)),
             usable_email(campaign),
         )
-        .distinct(Person.id)
+        .ext(distinct_on(Person.id))
         .order_by(Person.id, PersonEmail.is_primary.desc(), PersonEmail.id)
         .subquery()
     )
@@ -112,7 +115,7 @@ def audience_rows(campaign: EmailCampaign) -> Select:
         return select(per_person.c.person_id, per_person.c.address)
     return (
         select(per_person.c.person_id, per_person.c.address)
-        .distinct(per_person.c.address)
+        .ext(distinct_on(per_person.c.address))
         .order_by(per_person.c.address, per_person.c.person_id)
     )
 

@@ -28,7 +28,7 @@ from app.mailings.models import (
 )
 from app.outreach.senders import DeliveryError, email_sender
 from app.outreach.templates import check_template
-from app.people.models import Person, PersonEmail
+from app.people.models import ConsentPurpose, Person, PersonEmail
 
 PARTS = ("subject", "preheader", "html_body", "text_body")
 _EDITABLE = (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)
@@ -78,6 +78,8 @@ def _check_audience(organization_id: int, kind: AudienceKind, audience_id: int |
 
 def create_campaign(actor: Actor, fields: dict[str, Any]) -> EmailCampaign:
     fields = dict(fields)
+    fields["audience_kind"] = AudienceKind(fields["audience_kind"])
+    fields["purpose"] = ConsentPurpose(fields["purpose"])
     template_id = fields.pop("template_id", None)
     if template_id is not None:
         template = db.session.get(EmailTemplate, template_id)

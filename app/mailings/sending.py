@@ -110,7 +110,7 @@ def claim(campaign: EmailCampaign, size: int, now: datetime) -> list[Target]:
             select(Person.id, PersonEmail.address)
             .join(PersonEmail, PersonEmail.person_id == Person.id)
             .where(tuple_(Person.id, PersonEmail.address).in_(keys), usable_email(campaign))
-        ).tuples()
+        ).all()
     )
     skipped = [row.id for row in rows if (row.person_id, row.address) not in still]
     taken = [row for row in rows if (row.person_id, row.address) in still]
