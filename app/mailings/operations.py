@@ -47,8 +47,8 @@ def _check_parts(fields: dict[str, Any]) -> None:
 
 def create_template(actor: Actor, fields: dict[str, Any]) -> EmailTemplate:
     _check_parts(fields)
-    template = EmailTemplate(organization_id=actor.organization_id, preheader="", html_body="",
-                             **fields)  # fmt: skip
+    template = EmailTemplate(organization_id=actor.organization_id,
+                             **{"preheader": "", "html_body": "", **fields})  # fmt: skip
     db.session.add(template)
     db.session.flush()
     record_audit("email_template.create", entity=template, changes={"name": template.name})

@@ -48,30 +48,34 @@ def list_campaigns(organization_id: int, args: Mapping[str, Any]) -> Page:
                     default_order=[EmailCampaign.created_at.desc(), EmailCampaign.id.desc()])  # fmt: skip
 
 
+def _pairs(rows) -> dict:
+    return {key: value for key, value in rows}
+
+
 def campaign_results(campaign: EmailCampaign) -> dict[str, Any]:
     """Recipients by status, and the people each kind of engagement reached (opens are
     unreliable: mail clients fetch images themselves)."""
-    statuses = dict(
+    statuses = _pairs(
         db.session.execute(
             select(CampaignRecipient.status, func.count())
             .where(CampaignRecipient.campaign_id == campaign.id)
             .group_by(CampaignRecipient.status)
-        ).tuples()
+        )
     )
-    engaged = dict(
+    engaged = _pairs(
         db.session.execute(
             select(EngagementEvent.kind, func.count(func.distinct(EngagementEvent.recipient_id)))
             .where(EngagementEvent.campaign_id == campaign.id)
             .group_by(EngagementEvent.kind)
-        ).tuples()
+        )
     )
-    bounces = dict(
+    bounces = _pairs(
         db.session.execute(
             select(CampaignRecipient.bounced, func.count())
             .where(CampaignRecipient.campaign_id == campaign.id,
                    CampaignRecipient.bounced.is_not(None))
             .group_by(CampaignRecipient.bounced)
-        ).tuples()
+        )
     )  # fmt: skip
     return {
         "recipients": {status.value: count for status, count in statuses.items()},

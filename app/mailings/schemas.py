@@ -45,8 +45,8 @@ class TemplateSchema(ma.Schema):
 def _campaign_fields() -> dict[str, ma.fields.Field]:
     return {
         "name": ma.fields.String(validate=ma.validate.Length(min=1, max=120)),
-        "purpose": ma.fields.Enum(ConsentPurpose),
-        "audience_kind": ma.fields.Enum(AudienceKind),
+        "purpose": ma.fields.Enum(ConsentPurpose, by_value=True),
+        "audience_kind": ma.fields.Enum(AudienceKind, by_value=True),
         "audience_id": ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1)),
         "from_name": ma.fields.String(validate=ma.validate.Length(min=1, max=120)),
         "from_address": ma.fields.Email(validate=ma.validate.Length(max=254)),
@@ -71,10 +71,10 @@ CampaignPatchSchema = StrictSchema.from_dict(_campaign_fields(), name="CampaignP
 class CampaignSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
-    purpose = ma.fields.Enum(ConsentPurpose)
-    audience_kind = ma.fields.Enum(AudienceKind)
+    purpose = ma.fields.Enum(ConsentPurpose, by_value=True)
+    audience_kind = ma.fields.Enum(AudienceKind, by_value=True)
     audience_id = ma.fields.Integer(allow_none=True)
-    status = ma.fields.Enum(CampaignStatus)
+    status = ma.fields.Enum(CampaignStatus, by_value=True)
     subject = ma.fields.String()
     preheader = ma.fields.String()
     html_body = ma.fields.String()
@@ -92,7 +92,7 @@ class CampaignSchema(ma.Schema):
 
 
 class CampaignListArgsSchema(PageArgsSchema):
-    status = ma.fields.Enum(CampaignStatus)
+    status = ma.fields.Enum(CampaignStatus, by_value=True)
 
 
 class SendSchema(StrictSchema):
