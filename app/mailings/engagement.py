@@ -49,12 +49,16 @@ def record_engagement(
     """Record one event; None when the provider already told us (same event id)."""
     occurred_at = occurred_at or datetime.now(UTC)
     values = {
-        "organization_id": organization_id, "kind": kind.value, "address": address,
+        "organization_id": organization_id,
+        "kind": kind.value,
+        "address": address,
         "campaign_id": recipient.campaign_id if recipient else None,
-        "recipient_id": recipient.id if recipient else None, "provider": provider,
-        "provider_event_id": provider_event_id, "detail": detail or {},
+        "recipient_id": recipient.id if recipient else None,
+        "provider": provider,
+        "provider_event_id": provider_event_id,
+        "detail": detail or {},
         "occurred_at": occurred_at,
-    }  # fmt: skip
+    }
     event_id = db.session.scalar(
         insert(EngagementEvent)
         .values(values)
@@ -71,12 +75,18 @@ def record_engagement(
             recipient.bounced = (detail or {}).get("type", "hard")
         person = db.session.get(Person, recipient.person_id)
         record_interaction(
-            person, InteractionKind.EMAIL, occurred_at=occurred_at, result=kind.value,
+            person,
+            InteractionKind.EMAIL,
+            occurred_at=occurred_at,
+            result=kind.value,
             summary=_summary(kind, detail),
-            data={"campaign_id": recipient.campaign_id, "recipient_id": recipient.id,
-                  "address": address, **({"unreliable": True} if kind is EngagementKind.OPENED
-                                         else {})},
-        )  # fmt: skip
+            data={
+                "campaign_id": recipient.campaign_id,
+                "recipient_id": recipient.id,
+                "address": address,
+                **({"unreliable": True} if kind is EngagementKind.OPENED else {}),
+            },
+        )
     db.session.flush()
     return db.session.get(EngagementEvent, event_id)
 
@@ -101,8 +111,9 @@ def suppress_address(organization_id: int, address: str, *, source: str, words: 
         .order_by(Person.id)
     ).all()
     for person in people:
-        record_consent(person, ConsentChannel.EMAIL, granted=False, contact=address,
-                       source=source, words=words)  # fmt: skip
+        record_consent(
+            person, ConsentChannel.EMAIL, granted=False, contact=address, source=source, words=words
+        )
     return len(people)
 
 
@@ -119,10 +130,15 @@ def record_bounce(
 ) -> EngagementEvent | None:
     recipient = db.session.get(CampaignRecipient, recipient_id) if recipient_id else None
     event = record_engagement(
-        organization_id, EngagementKind.BOUNCED, address=address, recipient=recipient,
-        provider=provider, provider_event_id=provider_event_id,
-        detail={**(detail or {}), "type": "hard" if hard else "soft"}, occurred_at=occurred_at,
-    )  # fmt: skip
+        organization_id,
+        EngagementKind.BOUNCED,
+        address=address,
+        recipient=recipient,
+        provider=provider,
+        provider_event_id=provider_event_id,
+        detail={**(detail or {}), "type": "hard" if hard else "soft"},
+        occurred_at=occurred_at,
+    )
     if event is None:
         return None
     if hard:
@@ -152,11 +168,16 @@ def record_complaint(
     organization_id: int, address: str, *, recipient_id: int | None = None, **event: Any
 ) -> EngagementEvent | None:
     recipient = db.session.get(CampaignRecipient, recipient_id) if recipient_id else None
-    recorded = record_engagement(organization_id, EngagementKind.COMPLAINED, address=address,
-                                 recipient=recipient, **event)  # fmt: skip
+    recorded = record_engagement(
+        organization_id, EngagementKind.COMPLAINED, address=address, recipient=recipient, **event
+    )
     if recorded is not None:
-        suppress_address(organization_id, address, source="complaint",
-                         words="Marked the campaign's email as spam")  # fmt: skip
+        suppress_address(
+            organization_id,
+            address,
+            source="complaint",
+            words="Marked the campaign's email as spam",
+        )
     return recorded
 
 
@@ -169,10 +190,20 @@ def unsubscribe(
 ) -> None:
     """The recipient opts out of email (of ``purposes``; of all email when None)."""
     person = db.session.get(Person, recipient.person_id)
-    record_consent(person, ConsentChannel.EMAIL, granted=False, contact=recipient.address,
-                   purposes=purposes, source=source, words=words,
-                   detail={"campaign_id": recipient.campaign_id})  # fmt: skip
-    record_engagement(recipient.organization_id, EngagementKind.UNSUBSCRIBED,
-                      address=recipient.address, recipient=recipient,
-                      detail={"purposes": [p.value for p in purposes] if purposes else "all",
-                              "source": source})  # fmt: skip
+    record_consent(
+        person,
+        ConsentChannel.EMAIL,
+        granted=False,
+        contact=recipient.address,
+        purposes=purposes,
+        source=source,
+        words=words,
+        detail={"campaign_id": recipient.campaign_id},
+    )
+    record_engagement(
+        recipient.organization_id,
+        EngagementKind.UNSUBSCRIBED,
+        address=recipient.address,
+        recipient=recipient,
+        detail={"purposes": [p.value for p in purposes] if purposes else "all", "source": source},
+    )

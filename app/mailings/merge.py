@@ -36,10 +36,19 @@ from app.voters.models import Registration
 
 #: Every field a template may use; what is not in a recipient's fields is missing for them.
 MERGE_FIELDS = (
-    "first_name", "last_name", "full_name", "email", "precinct", "polling_place",
-    "next_event", "turf_captain", "ask_amount", "campaign_name", "postal_address",
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "precinct",
+    "polling_place",
+    "next_event",
+    "turf_captain",
+    "ask_amount",
+    "campaign_name",
+    "postal_address",
     "unsubscribe_url",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ def _next_event(organization_id: int, now: datetime) -> dict[str, Any] | None:
             Event.place_name,
             Event.address,
             func.min(Shift.starts_at).label("starts_at"),
-        )  # fmt: skip
+        )
         .join(Shift, Shift.event_id == Event.id)
         .where(
             Event.organization_id == organization_id,

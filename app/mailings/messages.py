@@ -5,6 +5,7 @@ open pixel and the signed click links."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
@@ -44,8 +45,13 @@ def render_message(
     if html:
         if track and target.recipient_id:
             html = track_links(html, campaign.id, target.recipient_id, token)
-        html = _html_document(html, preheader, postal, unsubscribe,
-                              pixel_url(token) if track and target.recipient_id else None)  # fmt: skip
+        html = _html_document(
+            html,
+            preheader,
+            postal,
+            unsubscribe,
+            pixel_url(token) if track and target.recipient_id else None,
+        )
     return Rendered(subject, preheader, html, text, _headers(campaign, target, token))
 
 
@@ -78,7 +84,7 @@ def _headers(campaign: EmailCampaign, target: Target, token: str) -> dict[str, s
         # Where bounce and complaint webhooks find the recipient again (docs/outreach.md):
         "X-Doorstep-Recipient": token,
         "X-PM-Metadata-doorstep": token,  # Postmark keeps it as Metadata
-        "X-SMTPAPI": '{"unique_args": {"doorstep": "%s"}}' % token,  # SendGrid's custom args
+        "X-SMTPAPI": json.dumps({"unique_args": {"doorstep": token}}),  # SendGrid's custom args
     }
     if campaign.reply_to:
         headers["Reply-To"] = campaign.reply_to

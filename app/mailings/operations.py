@@ -47,8 +47,9 @@ def _check_parts(fields: dict[str, Any]) -> None:
 
 def create_template(actor: Actor, fields: dict[str, Any]) -> EmailTemplate:
     _check_parts(fields)
-    template = EmailTemplate(organization_id=actor.organization_id,
-                             **{"preheader": "", "html_body": "", **fields})  # fmt: skip
+    template = EmailTemplate(
+        organization_id=actor.organization_id, **{"preheader": "", "html_body": "", **fields}
+    )
     db.session.add(template)
     db.session.flush()
     record_audit("email_template.create", entity=template, changes={"name": template.name})
@@ -90,23 +91,35 @@ def create_campaign(actor: Actor, fields: dict[str, Any]) -> EmailCampaign:
         fields = {**{part: getattr(template, part) for part in PARTS}, **fields}
     missing = [part for part in ("subject", "text_body") if not fields.get(part)]
     if missing:
-        raise ValidationError("Give the subject and the text part (or a template).",
-                              fields={part: ["Required."] for part in missing})  # fmt: skip
+        raise ValidationError(
+            "Give the subject and the text part (or a template).",
+            fields={part: ["Required."] for part in missing},
+        )
     _check_parts(fields)
     _check_audience(actor.organization_id, fields["audience_kind"], fields.get("audience_id"))
     default_name, default_address = parseaddr(current_app.config["DOORSTEP_MAIL_FROM"])
     campaign = EmailCampaign(
-        organization_id=actor.organization_id, created_by_id=actor.user_id,
-        status=CampaignStatus.DRAFT, preheader="", html_body="",
-        from_name=default_name or "Doorstep", from_address=default_address, reply_to="",
-        one_per_address=True, consented_only=True, double_opt_in=False,
-    )  # fmt: skip
+        organization_id=actor.organization_id,
+        created_by_id=actor.user_id,
+        status=CampaignStatus.DRAFT,
+        preheader="",
+        html_body="",
+        from_name=default_name or "Doorstep",
+        from_address=default_address,
+        reply_to="",
+        one_per_address=True,
+        consented_only=True,
+        double_opt_in=False,
+    )
     for name, value in fields.items():
         setattr(campaign, name, value)
     db.session.add(campaign)
     db.session.flush()
-    record_audit("email_campaign.create", entity=campaign,
-                 changes={"name": campaign.name, "audience_kind": campaign.audience_kind.value})  # fmt: skip
+    record_audit(
+        "email_campaign.create",
+        entity=campaign,
+        changes={"name": campaign.name, "audience_kind": campaign.audience_kind.value},
+    )
     return campaign
 
 
@@ -114,12 +127,17 @@ def update_campaign(
     actor: Actor, campaign: EmailCampaign, changes: dict[str, Any]
 ) -> EmailCampaign:
     if campaign.status not in _EDITABLE:
-        raise Conflict(f"A campaign that is {campaign.status.value} cannot be changed.",
-                       code="campaign_not_editable")  # fmt: skip
+        raise Conflict(
+            f"A campaign that is {campaign.status.value} cannot be changed.",
+            code="campaign_not_editable",
+        )
     _check_parts(changes)
     if "audience_kind" in changes or "audience_id" in changes:
-        _check_audience(actor.organization_id, changes.get("audience_kind", campaign.audience_kind),
-                        changes.get("audience_id", campaign.audience_id))  # fmt: skip
+        _check_audience(
+            actor.organization_id,
+            changes.get("audience_kind", campaign.audience_kind),
+            changes.get("audience_id", campaign.audience_id),
+        )
     for name, value in changes.items():
         setattr(campaign, name, value)
     summary = describe_changes(campaign)
@@ -132,36 +150,53 @@ def update_campaign(
 def send_campaign(actor: Actor, campaign: EmailCampaign, at: datetime | None) -> EmailCampaign:
     """Send now (the worker's next turn) or at ``at``."""
     if campaign.status not in _EDITABLE:
-        raise Conflict(f"A campaign that is {campaign.status.value} cannot be sent again.",
-                       code="campaign_not_editable")  # fmt: skip
+        raise Conflict(
+            f"A campaign that is {campaign.status.value} cannot be sent again.",
+            code="campaign_not_editable",
+        )
     if not current_app.config["DOORSTEP_MAIL_POSTAL_ADDRESS"].strip():
-        raise ValidationError("Set the campaign's postal address (DOORSTEP_MAIL_POSTAL_ADDRESS): "
-                              "every campaign email carries it.", code="postal_address_missing")  # fmt: skip
+        raise ValidationError(
+            "Set the campaign's postal address (DOORSTEP_MAIL_POSTAL_ADDRESS): "
+            "every campaign email carries it.",
+            code="postal_address_missing",
+        )
     now = datetime.now(UTC)
     campaign.status = CampaignStatus.SCHEDULED
     campaign.scheduled_at = max(at, now) if at else now
     db.session.flush()
-    record_audit("email_campaign.send", entity=campaign,
-                 changes={"scheduled_at": campaign.scheduled_at.isoformat()})  # fmt: skip
+    record_audit(
+        "email_campaign.send",
+        entity=campaign,
+        changes={"scheduled_at": campaign.scheduled_at.isoformat()},
+    )
     return campaign
 
 
-def _move(campaign: EmailCampaign, allowed: tuple[CampaignStatus, ...], to: CampaignStatus,
-          action: str) -> EmailCampaign:  # fmt: skip
+def _move(
+    campaign: EmailCampaign, allowed: tuple[CampaignStatus, ...], to: CampaignStatus, action: str
+) -> EmailCampaign:
     if campaign.status not in allowed:
-        raise Conflict(f"A campaign that is {campaign.status.value} cannot be {action}.",
-                       code="campaign_state")  # fmt: skip
+        raise Conflict(
+            f"A campaign that is {campaign.status.value} cannot be {action}.", code="campaign_state"
+        )
     was = campaign.status
     campaign.status = to
     db.session.flush()
-    record_audit(f"email_campaign.{action}", entity=campaign,
-                 changes={"status": {"from": was.value, "to": to.value}})  # fmt: skip
+    record_audit(
+        f"email_campaign.{action}",
+        entity=campaign,
+        changes={"status": {"from": was.value, "to": to.value}},
+    )
     return campaign
 
 
 def pause_campaign(actor: Actor, campaign: EmailCampaign) -> EmailCampaign:
-    return _move(campaign, (CampaignStatus.SCHEDULED, CampaignStatus.SENDING),
-                 CampaignStatus.PAUSED, "paused")  # fmt: skip
+    return _move(
+        campaign,
+        (CampaignStatus.SCHEDULED, CampaignStatus.SENDING),
+        CampaignStatus.PAUSED,
+        "paused",
+    )
 
 
 def resume_campaign(actor: Actor, campaign: EmailCampaign) -> EmailCampaign:
@@ -171,14 +206,20 @@ def resume_campaign(actor: Actor, campaign: EmailCampaign) -> EmailCampaign:
 
 def cancel_campaign(actor: Actor, campaign: EmailCampaign) -> EmailCampaign:
     """No more of it goes out; the rows not sent stay, as skipped."""
-    _move(campaign, (*_EDITABLE, CampaignStatus.SENDING, CampaignStatus.PAUSED),
-          CampaignStatus.CANCELLED, "cancelled")  # fmt: skip
+    _move(
+        campaign,
+        (*_EDITABLE, CampaignStatus.SENDING, CampaignStatus.PAUSED),
+        CampaignStatus.CANCELLED,
+        "cancelled",
+    )
     db.session.execute(
         update(CampaignRecipient)
-        .where(CampaignRecipient.campaign_id == campaign.id,
-               CampaignRecipient.status.in_((RecipientStatus.PENDING, RecipientStatus.CLAIMED)))
+        .where(
+            CampaignRecipient.campaign_id == campaign.id,
+            CampaignRecipient.status.in_((RecipientStatus.PENDING, RecipientStatus.CLAIMED)),
+        )
         .values(status=RecipientStatus.SKIPPED, last_error="Cancelled.")
-    )  # fmt: skip
+    )
     campaign.finished_at = datetime.now(UTC)
     return campaign
 
@@ -188,9 +229,11 @@ def _target_for(campaign: EmailCampaign, person_id: int) -> Target:
     if person is None or person.organization_id != campaign.organization_id:
         raise NotFound("No such person.", code="person_not_found")
     address = db.session.scalar(
-        select(PersonEmail.address).where(PersonEmail.person_id == person_id)
-        .order_by(PersonEmail.is_primary.desc(), PersonEmail.id).limit(1)
-    )  # fmt: skip
+        select(PersonEmail.address)
+        .where(PersonEmail.person_id == person_id)
+        .order_by(PersonEmail.is_primary.desc(), PersonEmail.id)
+        .limit(1)
+    )
     return Target(0, person.id, address or "")
 
 
@@ -198,8 +241,10 @@ def preview(campaign: EmailCampaign, person_id: int) -> Rendered:
     """What ``person_id`` would get (no tracking); a missing merge field is named (422)."""
     target = _target_for(campaign, person_id)
     now = datetime.now(UTC)
-    fields = {**shared_fields(campaign.organization_id, _postal(), now),
-              **person_fields([target]).get(target.person_id, {})}  # fmt: skip
+    fields = {
+        **shared_fields(campaign.organization_id, _postal(), now),
+        **person_fields([target]).get(target.person_id, {}),
+    }
     return render_message(campaign, target, fields, track=False)
 
 
@@ -207,15 +252,21 @@ def test_send(actor: Actor, campaign: EmailCampaign, person_id: int, to: str) ->
     """Send ``person_id``'s message to ``to`` now, marked as a test (no tracking)."""
     rendered = preview(campaign, person_id)
     target = Target(0, person_id, to)
-    test = Rendered(f"[Test] {rendered.subject}", rendered.preheader, rendered.html,
-                    rendered.text, rendered.headers)  # fmt: skip
+    test = Rendered(
+        f"[Test] {rendered.subject}",
+        rendered.preheader,
+        rendered.html,
+        rendered.text,
+        rendered.headers,
+    )
     try:
         with email_sender().session() as deliver:
             deliver(as_email(campaign, target, test))
     except DeliveryError as exc:
         raise MailServerUnavailable(f"The mail server did not take it: {exc}") from None
-    record_audit("email_campaign.test_send", entity=campaign,
-                 changes={"to": to, "person_id": person_id})  # fmt: skip
+    record_audit(
+        "email_campaign.test_send", entity=campaign, changes={"to": to, "person_id": person_id}
+    )
     return test
 
 

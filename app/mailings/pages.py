@@ -45,8 +45,13 @@ def _page(recipient: CampaignRecipient, token: str, done: str = "") -> str:
         (purpose.value, label, states.get((ConsentChannel.EMAIL.value, purpose.value), True))
         for purpose, label in PURPOSE_LABELS.items()
     ]
-    return render_template("mailings/preferences.html", token=token, address=recipient.address,
-                           choices=choices, done=done)  # fmt: skip
+    return render_template(
+        "mailings/preferences.html",
+        token=token,
+        address=recipient.address,
+        choices=choices,
+        done=done,
+    )
 
 
 @bp.get("/u/<token>")
@@ -68,13 +73,22 @@ def unsubscribe_post(token: str):
     wanted = {known[p] for p in form.getlist("purpose") if p in known}
     refused = [p for p in ConsentPurpose if p not in wanted]
     if refused:
-        unsubscribe(recipient, source="preference_page", purposes=refused,
-                    words="Preference page: " + ", ".join(PURPOSE_LABELS[p] for p in refused))  # fmt: skip
+        unsubscribe(
+            recipient,
+            source="preference_page",
+            purposes=refused,
+            words="Preference page: " + ", ".join(PURPOSE_LABELS[p] for p in refused),
+        )
     if wanted:
-        record_consent(db.session.get(Person, recipient.person_id), ConsentChannel.EMAIL,
-                       granted=True, purposes=sorted(wanted), contact=recipient.address,
-                       source="preference_page",
-                       words="Preference page: " + ", ".join(PURPOSE_LABELS[p] for p in wanted))  # fmt: skip
+        record_consent(
+            db.session.get(Person, recipient.person_id),
+            ConsentChannel.EMAIL,
+            granted=True,
+            purposes=sorted(wanted),
+            contact=recipient.address,
+            source="preference_page",
+            words="Preference page: " + ", ".join(PURPOSE_LABELS[p] for p in wanted),
+        )
     return _page(recipient, token, done="Saved.")
 
 
@@ -84,8 +98,12 @@ def opened(token: str):
     recipient_id = recipient_of(token)
     recipient = db.session.get(CampaignRecipient, recipient_id) if recipient_id else None
     if recipient is not None and recipient.opened_at is None:
-        record_engagement(recipient.organization_id, EngagementKind.OPENED,
-                          address=recipient.address, recipient=recipient)  # fmt: skip
+        record_engagement(
+            recipient.organization_id,
+            EngagementKind.OPENED,
+            address=recipient.address,
+            recipient=recipient,
+        )
     response = Response(_PIXEL, mimetype="image/gif")
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -98,6 +116,11 @@ def clicked(token: str):
     recipient = _recipient(token)
     if not is_signed_click(recipient.campaign_id, recipient.id, url, signature):
         abort(404)
-    record_engagement(recipient.organization_id, EngagementKind.CLICKED,
-                      address=recipient.address, recipient=recipient, detail={"url": url[:1000]})  # fmt: skip
+    record_engagement(
+        recipient.organization_id,
+        EngagementKind.CLICKED,
+        address=recipient.address,
+        recipient=recipient,
+        detail={"url": url[:1000]},
+    )
     return redirect(url, code=302)

@@ -28,8 +28,12 @@ def get_template(organization_id: int, template_id: int) -> EmailTemplate:
 
 def list_templates(organization_id: int, args: Mapping[str, Any]) -> Page:
     stmt = select(EmailTemplate).where(EmailTemplate.organization_id == organization_id)
-    return paginate(stmt, args, sortable={"name": EmailTemplate.name},
-                    default_order=[EmailTemplate.name, EmailTemplate.id])  # fmt: skip
+    return paginate(
+        stmt,
+        args,
+        sortable={"name": EmailTemplate.name},
+        default_order=[EmailTemplate.name, EmailTemplate.id],
+    )
 
 
 def get_campaign(organization_id: int, campaign_id: int) -> EmailCampaign:
@@ -43,9 +47,12 @@ def list_campaigns(organization_id: int, args: Mapping[str, Any]) -> Page:
     stmt = select(EmailCampaign).where(EmailCampaign.organization_id == organization_id)
     if args.get("status"):
         stmt = stmt.where(EmailCampaign.status == args["status"])
-    return paginate(stmt, args,
-                    sortable={"name": EmailCampaign.name, "created_at": EmailCampaign.created_at},
-                    default_order=[EmailCampaign.created_at.desc(), EmailCampaign.id.desc()])  # fmt: skip
+    return paginate(
+        stmt,
+        args,
+        sortable={"name": EmailCampaign.name, "created_at": EmailCampaign.created_at},
+        default_order=[EmailCampaign.created_at.desc(), EmailCampaign.id.desc()],
+    )
 
 
 def _pairs(rows) -> dict:
@@ -72,11 +79,12 @@ def campaign_results(campaign: EmailCampaign) -> dict[str, Any]:
     bounces = _pairs(
         db.session.execute(
             select(CampaignRecipient.bounced, func.count())
-            .where(CampaignRecipient.campaign_id == campaign.id,
-                   CampaignRecipient.bounced.is_not(None))
+            .where(
+                CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.bounced.is_not(None)
+            )
             .group_by(CampaignRecipient.bounced)
         )
-    )  # fmt: skip
+    )
     return {
         "recipients": {status.value: count for status, count in statuses.items()},
         "total": sum(statuses.values()),

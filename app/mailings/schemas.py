@@ -18,14 +18,19 @@ def _parts(required: bool) -> dict[str, ma.fields.Field]:
         "subject": ma.fields.String(required=required, validate=ma.validate.Length(min=1, max=300)),
         "preheader": ma.fields.String(validate=ma.validate.Length(max=300)),
         "html_body": ma.fields.String(validate=_TEMPLATE),
-        "text_body": ma.fields.String(required=required, validate=[ma.validate.Length(min=1),
-                                                                   _TEMPLATE]),
-    }  # fmt: skip
+        "text_body": ma.fields.String(
+            required=required, validate=[ma.validate.Length(min=1), _TEMPLATE]
+        ),
+    }
 
 
 TemplateInSchema = StrictSchema.from_dict(
-    {"name": ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120)),
-     **_parts(required=True)}, name="TemplateInSchema")  # fmt: skip
+    {
+        "name": ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120)),
+        **_parts(required=True),
+    },
+    name="TemplateInSchema",
+)
 TemplatePatchSchema = StrictSchema.from_dict(
     {"name": ma.fields.String(validate=ma.validate.Length(min=1, max=120)), **_parts(False)},
     name="TemplatePatchSchema",
@@ -96,8 +101,11 @@ class CampaignListArgsSchema(PageArgsSchema):
 
 
 class SendSchema(StrictSchema):
-    at = ma.fields.AwareDateTime(load_default=None, allow_none=True,
-                                 metadata={"description": "when to send; now when left out"})  # fmt: skip
+    at = ma.fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "when to send; now when left out"},
+    )
 
 
 class PreviewArgsSchema(StrictSchema):

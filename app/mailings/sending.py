@@ -52,8 +52,9 @@ def start_campaign(campaign: EmailCampaign, now: datetime) -> int:
     """Write the campaign's recipients (once: a second start adds nobody); mark it sending."""
     rows = audience_rows(campaign).subquery()
     columns = ["organization_id", "campaign_id", "person_id", "address"]
-    chosen = select(literal(campaign.organization_id), literal(campaign.id),
-                    rows.c.person_id, rows.c.address)  # fmt: skip
+    chosen = select(
+        literal(campaign.organization_id), literal(campaign.id), rows.c.person_id, rows.c.address
+    )
     added = db.session.execute(
         insert(Recipient).from_select(columns, chosen).on_conflict_do_nothing()
     ).rowcount
@@ -80,8 +81,10 @@ def room_in_window(organization_id: int, now: datetime) -> int:
     """How many messages the sliding windows (per minute, per hour) allow now."""
     config = current_app.config
     room = 10**9
-    for limit, span in ((config["DOORSTEP_MAIL_PER_MINUTE"], timedelta(minutes=1)),
-                        (config["DOORSTEP_MAIL_PER_HOUR"], timedelta(hours=1))):  # fmt: skip
+    for limit, span in (
+        (config["DOORSTEP_MAIL_PER_MINUTE"], timedelta(minutes=1)),
+        (config["DOORSTEP_MAIL_PER_HOUR"], timedelta(hours=1)),
+    ):
         if not limit:
             continue
         sent = db.session.scalar(
@@ -116,15 +119,16 @@ def claim(campaign: EmailCampaign, size: int, now: datetime) -> list[Target]:
     taken = [row for row in rows if (row.person_id, row.address) in still]
     if skipped:
         db.session.execute(
-            update(Recipient).where(Recipient.id.in_(skipped))
+            update(Recipient)
+            .where(Recipient.id.in_(skipped))
             .values(status=RecipientStatus.SKIPPED, last_error="May no longer be sent to.")
-        )  # fmt: skip
+        )
     if taken:
         db.session.execute(
-            update(Recipient).where(Recipient.id.in_([row.id for row in taken]))
-            .values(status=RecipientStatus.CLAIMED, claimed_at=now,
-                    attempts=Recipient.attempts + 1)
-        )  # fmt: skip
+            update(Recipient)
+            .where(Recipient.id.in_([row.id for row in taken]))
+            .values(status=RecipientStatus.CLAIMED, claimed_at=now, attempts=Recipient.attempts + 1)
+        )
     return [Target(row.id, row.person_id, row.address) for row in taken]
 
 
@@ -150,7 +154,7 @@ def _sent(campaign: EmailCampaign, target: Target, now: datetime) -> None:
                 "recipient_id": target.recipient_id,
                 "address": target.address,
             },
-        )  # fmt: skip
+        )
     )
 
 
@@ -179,8 +183,13 @@ def send_batch(campaign: EmailCampaign, targets: list[Target], deliver: Deliver)
             deliver(email)
         except RecipientGone as exc:
             _mark(target.recipient_id, RecipientStatus.FAILED, last_error=str(exc)[:2000])
-            record_bounce(campaign.organization_id, target.address, hard=True,
-                          recipient_id=target.recipient_id, detail={"smtp": str(exc)[:500]})  # fmt: skip
+            record_bounce(
+                campaign.organization_id,
+                target.address,
+                hard=True,
+                recipient_id=target.recipient_id,
+                detail={"smtp": str(exc)[:500]},
+            )
             continue
         except DeliveryError as exc:
             _give_back(campaign, target, exc)
@@ -208,9 +217,10 @@ def _give_back_rest(campaign: EmailCampaign, targets: list[Target], failed: Targ
     rest = [t.recipient_id for t in targets[targets.index(failed) + 1 :]]
     if rest:
         db.session.execute(
-            update(Recipient).where(Recipient.id.in_(rest), Recipient.status == RecipientStatus.CLAIMED)
+            update(Recipient)
+            .where(Recipient.id.in_(rest), Recipient.status == RecipientStatus.CLAIMED)
             .values(status=RecipientStatus.PENDING, attempts=Recipient.attempts - 1)
-        )  # fmt: skip
+        )
 
 
 def _commit_fast() -> None:
@@ -231,7 +241,7 @@ def finish_if_done(campaign: EmailCampaign, now: datetime) -> bool:
                     (RecipientStatus.PENDING, RecipientStatus.CLAIMED, RecipientStatus.SENDING)
                 ),
             )
-        )  # fmt: skip
+        )
     )
     if left:
         return False
@@ -240,12 +250,15 @@ def finish_if_done(campaign: EmailCampaign, now: datetime) -> bool:
     return True
 
 
-def send_campaign_for(campaign_id: int, budget_seconds: float, deliver: Deliver | None = None,
-                      lease: timedelta = LEASE) -> int:  # fmt: skip
+def send_campaign_for(
+    campaign_id: int,
+    budget_seconds: float,
+    deliver: Deliver | None = None,
+    lease: timedelta = LEASE,
+) -> int:
     """Send one campaign for up to ``budget_seconds`` (within the rate limit); commits as it
     goes. Returns how many messages went out."""
     started = time.monotonic()
-    total = 0
     sender = None if deliver is not None else email_sender()
     campaign = db.session.get(EmailCampaign, campaign_id)
     recover_stale(campaign.id, datetime.now(UTC) - lease)
@@ -288,9 +301,10 @@ def run_sending(now: datetime, budget_seconds: float = 20.0) -> dict[str, int]:
         start_campaign(campaign, now)
     commit()
     sending = db.session.scalars(
-        select(EmailCampaign.id).where(EmailCampaign.status == CampaignStatus.SENDING)
+        select(EmailCampaign.id)
+        .where(EmailCampaign.status == CampaignStatus.SENDING)
         .order_by(EmailCampaign.started_at, EmailCampaign.id)
-    ).all()  # fmt: skip
+    ).all()
     sent = 0
     for campaign_id in sending:
         try:

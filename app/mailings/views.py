@@ -168,8 +168,9 @@ def _webhook(provider: str):
     secret = current_app.config["DOORSTEP_MAIL_WEBHOOK_SECRET"]
     if not secret:
         raise NotFound("This server takes no mail webhooks.", code="webhooks_not_configured")
-    given = request.args.get("key") or (request.authorization.password
-                                        if request.authorization else "")  # fmt: skip
+    given = request.args.get("key") or (
+        request.authorization.password if request.authorization else ""
+    )
     if not hmac.compare_digest(str(given or ""), secret):
         raise PermissionDenied("The webhook's key is wrong.", code="bad_webhook_key")
     # SNS posts JSON as text/plain: read the body whatever its type says.
@@ -184,8 +185,10 @@ def _webhook_route(provider: str, label: str) -> None:
         return _webhook(provider)
 
     view.__name__ = f"{provider}_webhook"
-    view.__doc__ = (f"{label}: bounces, complaints, deliveries. Public, with the server's "
-                    "webhook key (?key=, or as the basic-auth password).")  # fmt: skip
+    view.__doc__ = (
+        f"{label}: bounces, complaints, deliveries. Public, with the server's "
+        "webhook key (?key=, or as the basic-auth password)."
+    )
     view = blp.response(200, WebhookResultSchema)(view)
     blp.route(f"/webhooks/{provider}", methods=["POST"])(public(view))
 

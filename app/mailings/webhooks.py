@@ -86,40 +86,64 @@ def read_ses(payload: Any) -> list[ProviderEvent]:
     kind = message.get("notificationType") or message.get("eventType")
     mail = message.get("mail") or {}
     headers = {h.get("name", "").lower(): h.get("value") for h in mail.get("headers") or []}
-    common = {"token": headers.get("x-doorstep-recipient"),
-              "message_id": (mail.get("commonHeaders") or {}).get("messageId")}  # fmt: skip
+    common = {
+        "token": headers.get("x-doorstep-recipient"),
+        "message_id": (mail.get("commonHeaders") or {}).get("messageId"),
+    }
     events = []
     if kind == "Bounce":
         bounce = message.get("bounce") or {}
         hard = bounce.get("bounceType") == "Permanent"
         for item in bounce.get("bouncedRecipients") or []:
-            events.append(ProviderEvent(
-                "hard_bounce" if hard else "soft_bounce", item.get("emailAddress", ""), "ses",
-                f"{bounce.get('feedbackId')}:{item.get('emailAddress')}", **common,
-                occurred_at=_time(bounce.get("timestamp")),
-                detail=str(item.get("diagnosticCode") or bounce.get("bounceSubType") or ""),
-            ))  # fmt: skip
+            events.append(
+                ProviderEvent(
+                    "hard_bounce" if hard else "soft_bounce",
+                    item.get("emailAddress", ""),
+                    "ses",
+                    f"{bounce.get('feedbackId')}:{item.get('emailAddress')}",
+                    **common,
+                    occurred_at=_time(bounce.get("timestamp")),
+                    detail=str(item.get("diagnosticCode") or bounce.get("bounceSubType") or ""),
+                )
+            )
     elif kind == "Complaint":
         complaint = message.get("complaint") or {}
         for item in complaint.get("complainedRecipients") or []:
-            events.append(ProviderEvent(
-                "complaint", item.get("emailAddress", ""), "ses",
-                f"{complaint.get('feedbackId')}:{item.get('emailAddress')}", **common,
-                occurred_at=_time(complaint.get("timestamp")),
-            ))  # fmt: skip
+            events.append(
+                ProviderEvent(
+                    "complaint",
+                    item.get("emailAddress", ""),
+                    "ses",
+                    f"{complaint.get('feedbackId')}:{item.get('emailAddress')}",
+                    **common,
+                    occurred_at=_time(complaint.get("timestamp")),
+                )
+            )
     elif kind == "Delivery":
         delivery = message.get("delivery") or {}
         for address in delivery.get("recipients") or []:
-            events.append(ProviderEvent(
-                "delivered", address, "ses", f"{mail.get('messageId')}:{address}:delivery",
-                **common, occurred_at=_time(delivery.get("timestamp")),
-            ))  # fmt: skip
+            events.append(
+                ProviderEvent(
+                    "delivered",
+                    address,
+                    "ses",
+                    f"{mail.get('messageId')}:{address}:delivery",
+                    **common,
+                    occurred_at=_time(delivery.get("timestamp")),
+                )
+            )
     return events
 
 
 #: Postmark bounce types that end an address (the rest are temporary).
-_POSTMARK_HARD = {"HardBounce", "BadEmailAddress", "ManuallyDeactivated", "Unknown",
-                  "SpamNotification", "Blocked"}  # fmt: skip
+_POSTMARK_HARD = {
+    "HardBounce",
+    "BadEmailAddress",
+    "ManuallyDeactivated",
+    "Unknown",
+    "SpamNotification",
+    "Blocked",
+}
 
 
 def read_postmark(payload: Any) -> list[ProviderEvent]:
@@ -128,26 +152,52 @@ def read_postmark(payload: Any) -> list[ProviderEvent]:
     token = (event.get("Metadata") or {}).get("doorstep")
     if record == "Bounce":
         hard = event.get("Type") in _POSTMARK_HARD
-        return [ProviderEvent("hard_bounce" if hard else "soft_bounce", event.get("Email", ""),
-                              "postmark", f"bounce:{event.get('ID')}", token=token,
-                              occurred_at=_time(event.get("BouncedAt")),
-                              detail=str(event.get("Type", "")))]  # fmt: skip
+        return [
+            ProviderEvent(
+                "hard_bounce" if hard else "soft_bounce",
+                event.get("Email", ""),
+                "postmark",
+                f"bounce:{event.get('ID')}",
+                token=token,
+                occurred_at=_time(event.get("BouncedAt")),
+                detail=str(event.get("Type", "")),
+            )
+        ]
     if record == "SpamComplaint":
-        return [ProviderEvent("complaint", event.get("Email", ""), "postmark",
-                              f"complaint:{event.get('ID')}", token=token,
-                              occurred_at=_time(event.get("BouncedAt")))]  # fmt: skip
+        return [
+            ProviderEvent(
+                "complaint",
+                event.get("Email", ""),
+                "postmark",
+                f"complaint:{event.get('ID')}",
+                token=token,
+                occurred_at=_time(event.get("BouncedAt")),
+            )
+        ]
     if record == "Delivery":
-        return [ProviderEvent("delivered", event.get("Recipient", ""), "postmark",
-                              f"delivery:{event.get('MessageID')}", token=token,
-                              occurred_at=_time(event.get("DeliveredAt")))]  # fmt: skip
+        return [
+            ProviderEvent(
+                "delivered",
+                event.get("Recipient", ""),
+                "postmark",
+                f"delivery:{event.get('MessageID')}",
+                token=token,
+                occurred_at=_time(event.get("DeliveredAt")),
+            )
+        ]
     return []
 
 
 def read_sendgrid(payload: Any) -> list[ProviderEvent]:
     if not isinstance(payload, list):
         raise ValidationError("Expected a JSON array of events.", fields={"body": ["Not a list."]})
-    kinds = {"bounce": None, "dropped": "hard_bounce", "deferred": "soft_bounce",
-             "spamreport": "complaint", "delivered": "delivered"}  # fmt: skip
+    kinds = {
+        "bounce": None,
+        "dropped": "hard_bounce",
+        "deferred": "soft_bounce",
+        "spamreport": "complaint",
+        "delivered": "delivered",
+    }
     events = []
     for item in payload:
         if not isinstance(item, dict) or item.get("event") not in kinds:
@@ -155,10 +205,17 @@ def read_sendgrid(payload: Any) -> list[ProviderEvent]:
         kind = kinds[item["event"]]
         if kind is None:  # "blocked" is the receiving server's refusal for now
             kind = "soft_bounce" if item.get("type") == "blocked" else "hard_bounce"
-        events.append(ProviderEvent(kind, item.get("email", ""), "sendgrid",
-                                    item.get("sg_event_id"), token=item.get("doorstep"),
-                                    occurred_at=_time(item.get("timestamp")),
-                                    detail=str(item.get("reason") or "")))  # fmt: skip
+        events.append(
+            ProviderEvent(
+                kind,
+                item.get("email", ""),
+                "sendgrid",
+                item.get("sg_event_id"),
+                token=item.get("doorstep"),
+                occurred_at=_time(item.get("timestamp")),
+                detail=str(item.get("reason") or ""),
+            )
+        )
     return events
 
 
@@ -195,18 +252,27 @@ def apply_events(events: Iterable[ProviderEvent]) -> dict[str, int]:
         if recipient is None:
             counts["ignored"] = counts.get("ignored", 0) + 1
             continue
-        common = {"provider": event.provider, "provider_event_id": event.event_id,
-                  "occurred_at": event.occurred_at}  # fmt: skip
+        common = {
+            "provider": event.provider,
+            "provider_event_id": event.event_id,
+            "occurred_at": event.occurred_at,
+        }
         org = recipient.organization_id
         if event.kind in ("hard_bounce", "soft_bounce"):
-            done = record_bounce(org, address, hard=event.kind == "hard_bounce",
-                                 recipient_id=recipient.id, detail={"reason": event.detail[:500]},
-                                 **common)  # fmt: skip
+            done = record_bounce(
+                org,
+                address,
+                hard=event.kind == "hard_bounce",
+                recipient_id=recipient.id,
+                detail={"reason": event.detail[:500]},
+                **common,
+            )
         elif event.kind == "complaint":
             done = record_complaint(org, address, recipient_id=recipient.id, **common)
         else:
-            done = record_engagement(org, EngagementKind.DELIVERED, address=address,
-                                     recipient=recipient, **common)  # fmt: skip
+            done = record_engagement(
+                org, EngagementKind.DELIVERED, address=address, recipient=recipient, **common
+            )
         key = event.kind if done is not None else "ignored"
         counts[key] = counts.get(key, 0) + 1
     return counts

@@ -78,8 +78,9 @@ def confirm_contact(held: ContactConfirmation, now: datetime) -> ContactConfirma
     item = {kind.key: held.value, "consent": held.consent}
     if kind is PHONES:
         item["sms_consent"] = held.sms_consent
-    apply_contacts(person, kind, [item], replace=False, field=kind.key, now=now,
-                   source="form_confirmed")
+    apply_contacts(
+        person, kind, [item], replace=False, field=kind.key, now=now, source="form_confirmed"
+    )
     held.confirmed_at = now
     db.session.flush()
     record_audit("people.contact_confirm", entity=held,

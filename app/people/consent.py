@@ -79,9 +79,18 @@ def set_contact_flags(
         is_open = channel_open(row, channel)
         # A new address or number records what it starts with only when that is a yes.
         if (changes and is_open != was_open) or (is_new and is_open):
-            _append(person, channel, ALL_PURPOSES, granted=is_open, contact=_contact_of(row),
-                    source=source, words=words, detail=detail, now=now,
-                    states=is_open or not _open_elsewhere(person, channel, [row]))  # fmt: skip
+            _append(
+                person,
+                channel,
+                ALL_PURPOSES,
+                granted=is_open,
+                contact=_contact_of(row),
+                source=source,
+                words=words,
+                detail=detail,
+                now=now,
+                states=is_open or not _open_elsewhere(person, channel, [row]),
+            )
     return changes
 
 
@@ -126,18 +135,44 @@ def record_consent(
             for other, was_open in before.items():
                 # A STOP's do-not-contact closes calls to the number too: said in their history.
                 if other is not channel and channel_open(row, other) != was_open:
-                    _append(person, other, ALL_PURPOSES, granted=not was_open,
-                            contact=_contact_of(row), source=source, words=words,
-                            detail=detail, now=now)  # fmt: skip
+                    _append(
+                        person,
+                        other,
+                        ALL_PURPOSES,
+                        granted=not was_open,
+                        contact=_contact_of(row),
+                        source=source,
+                        words=words,
+                        detail=detail,
+                        now=now,
+                    )
     if reopens:
         others = [p for p in ALL_PURPOSES if p not in (purposes or ())]
-        _append(person, channel, others, granted=False, contact=contact, source=source,
-                words=words, detail=detail, now=now)  # fmt: skip
+        _append(
+            person,
+            channel,
+            others,
+            granted=False,
+            contact=contact,
+            source=source,
+            words=words,
+            detail=detail,
+            now=now,
+        )
     # Refusing one address of several refuses that address (its flags), not the purposes.
     states = granted or not channel_wide or not _open_elsewhere(person, channel, rows)
-    records = _append(person, channel, purposes or ALL_PURPOSES, granted=granted,
-                      contact=contact, source=source, words=words, detail=detail,
-                      now=now, states=states)  # fmt: skip
+    records = _append(
+        person,
+        channel,
+        purposes or ALL_PURPOSES,
+        granted=granted,
+        contact=contact,
+        source=source,
+        words=words,
+        detail=detail,
+        now=now,
+        states=states,
+    )
     db.session.flush()
     return records
 
@@ -191,17 +226,29 @@ def _append(
     records = []
     for purpose in purposes:
         record = ConsentRecord(
-            organization_id=person.organization_id, person=person, channel=channel,
-            purpose=purpose, granted=granted, contact=contact or "", source=source[:40],
-            words=words, user_id=user_id, detail=detail or {}, recorded_at=now,
-        )  # fmt: skip
+            organization_id=person.organization_id,
+            person=person,
+            channel=channel,
+            purpose=purpose,
+            granted=granted,
+            contact=contact or "",
+            source=source[:40],
+            words=words,
+            user_id=user_id,
+            detail=detail or {},
+            recorded_at=now,
+        )
         records.append(record)
         if not states:
             continue
         state = current.get(purpose)
         if state is None:
-            state = ConsentState(organization_id=person.organization_id, person=person,
-                                 channel=channel, purpose=purpose)  # fmt: skip
+            state = ConsentState(
+                organization_id=person.organization_id,
+                person=person,
+                channel=channel,
+                purpose=purpose,
+            )
             db.session.add(state)
         state.granted, state.record, state.changed_at = granted, record, now
     db.session.add_all(records)
@@ -253,7 +300,10 @@ def _move_consent(kept: Person, *, merged: Person) -> dict[str, int]:
             continue
         if state.changed_at > mine.changed_at:
             mine.granted, mine.record_id, mine.changed_at = (
-                state.granted, state.record_id, state.changed_at)  # fmt: skip
+                state.granted,
+                state.record_id,
+                state.changed_at,
+            )
         db.session.delete(state)
     db.session.flush()
     return {"consent_records": moved}

@@ -77,6 +77,7 @@ def _build_world() -> dict:
     ids.update(_turf_world(organization))
     ids.update(_canvass_world(organization))
     ids.update(_events_world(organization))
+    ids.update(_mailings_world(organization, universe.id))
     return {"user_ids": {role: user.id for role, user in users.items()}, "ids": ids}
 
 
@@ -137,6 +138,18 @@ def _events_world(organization) -> dict[str, int | str]:
     return {"event_id": event.id, "code": event.code, "token": "no-such-signup",
             "check_in_id": 2**40, "team_id": 2**40, "shift_id": event.shifts[0].id,
             "signup_id": 2**40}  # fmt: skip
+
+
+def _mailings_world(organization, universe_id: int) -> dict[str, int]:
+    from app.mailings.operations import create_campaign, create_template
+
+    actor = Actor.system(organization.id, "test")
+    parts = {"subject": "Hi", "text_body": "Hello {{ first_name | default('you') }}"}
+    template = create_template(actor, {"name": "Matrix", **parts})
+    campaign = create_campaign(actor, {"name": "Matrix", "purpose": "updates",
+                                       "audience_kind": "universe", "audience_id": universe_id,
+                                       **parts})  # fmt: skip
+    return {"template_id": template.id, "campaign_id": campaign.id}
 
 
 def _import_world(organization) -> dict[str, int]:

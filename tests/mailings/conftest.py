@@ -15,7 +15,13 @@ from app.extensions import db
 from app.mailings.operations import create_campaign
 from app.people.models import PersonEmail
 from app.universes.operations import create_universe
-from tests.factories import auth_headers, create_household, create_organization, create_person, create_user
+from tests.factories import (
+    auth_headers,
+    create_household,
+    create_organization,
+    create_person,
+    create_user,
+)
 
 POSTAL = "Friends of Ada, 1 Main St, Philadelphia PA 19104"
 
@@ -70,8 +76,13 @@ def headers(director):
 
 def add_email(person, address, **flags):
     flags.setdefault("consent", True)
-    email = PersonEmail(organization_id=person.organization_id, person_id=person.id,
-                        address=address, is_primary=True, **flags)  # fmt: skip
+    email = PersonEmail(
+        organization_id=person.organization_id,
+        person_id=person.id,
+        address=address,
+        is_primary=True,
+        **flags,
+    )
     db.session.add(email)
     db.session.flush()
     return email
@@ -109,17 +120,28 @@ def universe(director, people):
     return create_universe(Actor.of(director), name="The list", filter={"tags": {"any": ["list"]}})
 
 
-TEXT = ("Hi {{ first_name | default('friend') }}, see "
-        "{% if next_event %}{{ next_event.name }}{% else %}you soon{% endif %}.")
+TEXT = (
+    "Hi {{ first_name | default('friend') }}, see "
+    "{% if next_event %}{{ next_event.name }}{% else %}you soon{% endif %}."
+)
 HTML = '<p>Hi {{ first_name }}! <a href="https://example.org/act?x=1&amp;y=2">Act</a></p>'
 
 
 @pytest.fixture
 def campaign(director, universe):
-    return create_campaign(Actor.of(director), {
-        "name": "October push", "purpose": "updates", "audience_kind": "universe",
-        "audience_id": universe.id, "subject": "News for {{ first_name | default('you') }}",
-        "preheader": "What is on this week", "text_body": TEXT, "html_body": HTML,
-        "from_name": "Ada for Council", "from_address": "news@ada.example",
-        "reply_to": "team@ada.example",
-    })  # fmt: skip
+    return create_campaign(
+        Actor.of(director),
+        {
+            "name": "October push",
+            "purpose": "updates",
+            "audience_kind": "universe",
+            "audience_id": universe.id,
+            "subject": "News for {{ first_name | default('you') }}",
+            "preheader": "What is on this week",
+            "text_body": TEXT,
+            "html_body": HTML,
+            "from_name": "Ada for Council",
+            "from_address": "news@ada.example",
+            "reply_to": "team@ada.example",
+        },
+    )

@@ -10,18 +10,25 @@ from app.mailings import sending
 from tests.factories import auth_headers, create_user
 
 TEMPLATE = {
-    "name": "Weekly", "subject": "This week, {{ first_name | default('friend') }}",
-    "preheader": "Three things", "text_body": "Hi {{ first_name }} in {{ precinct }}.",
+    "name": "Weekly",
+    "subject": "This week, {{ first_name | default('friend') }}",
+    "preheader": "Three things",
+    "text_body": "Hi {{ first_name }} in {{ precinct }}.",
     "html_body": "<p>Hi {{ first_name }}</p>",
-}  # fmt: skip
+}
 
 
 def test_template_to_results(client, headers, smtp, universe, people):
     template = client.post("/api/v1/email/templates", json=TEMPLATE, headers=headers)
     assert template.status_code == 201, template.get_json()
-    body = {"name": "Weekly 1", "purpose": "updates", "audience_kind": "universe",
-            "audience_id": universe.id, "template_id": template.get_json()["id"],
-            "text_body": "Hi {{ first_name }}{% if precinct %} in {{ precinct }}{% endif %}."}  # fmt: skip
+    body = {
+        "name": "Weekly 1",
+        "purpose": "updates",
+        "audience_kind": "universe",
+        "audience_id": universe.id,
+        "template_id": template.get_json()["id"],
+        "text_body": "Hi {{ first_name }}{% if precinct %} in {{ precinct }}{% endif %}.",
+    }
     campaign = client.post("/api/v1/email/campaigns", json=body, headers=headers)
     assert campaign.status_code == 201, campaign.get_json()
     campaign_id = campaign.get_json()["id"]
@@ -34,8 +41,11 @@ def test_template_to_results(client, headers, smtp, universe, people):
     assert preview.get_json()["subject"] == "This week, Ada"
     assert preview.get_json()["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
-    test = client.post(f"{base}/test", json={"person_id": people["ada"].id,
-                                             "to": "me@ada.example"}, headers=headers)  # fmt: skip
+    test = client.post(
+        f"{base}/test",
+        json={"person_id": people["ada"].id, "to": "me@ada.example"},
+        headers=headers,
+    )
     assert test.status_code == 200, test.get_json()
     assert smtp.to() == ["me@ada.example"] and smtp.messages[0]["Subject"].startswith("[Test]")
 
@@ -49,33 +59,68 @@ def test_template_to_results(client, headers, smtp, universe, people):
 
 
 def test_a_missing_merge_field_is_named_in_the_preview(client, headers, universe, people):
-    body = {**{k: v for k, v in TEMPLATE.items() if k != "name"}, "name": "Precincts",
-            "purpose": "events", "audience_kind": "universe", "audience_id": universe.id}  # fmt: skip
-    campaign_id = client.post("/api/v1/email/campaigns", json=body, headers=headers).get_json()["id"]
-    response = client.get(f"/api/v1/email/campaigns/{campaign_id}/preview",
-                          query_string={"person_id": people["ben"].id}, headers=headers)  # fmt: skip
+    body = {
+        **{k: v for k, v in TEMPLATE.items() if k != "name"},
+        "name": "Precincts",
+        "purpose": "events",
+        "audience_kind": "universe",
+        "audience_id": universe.id,
+    }
+    campaign_id = client.post("/api/v1/email/campaigns", json=body, headers=headers).get_json()[
+        "id"
+    ]
+    response = client.get(
+        f"/api/v1/email/campaigns/{campaign_id}/preview",
+        query_string={"person_id": people["ben"].id},
+        headers=headers,
+    )
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "merge_field_missing" and "text_body" in error["fields"]
 
 
 def test_bad_input_is_refused_by_field(client, headers, universe):
-    response = client.post("/api/v1/email/campaigns", headers=headers, json={
-        "name": "x", "purpose": "updates", "audience_kind": "universe", "audience_id": 999999,
-        "subject": "Hi", "text_body": "{% if %}"})  # fmt: skip
+    response = client.post(
+        "/api/v1/email/campaigns",
+        headers=headers,
+        json={
+            "name": "x",
+            "purpose": "updates",
+            "audience_kind": "universe",
+            "audience_id": 999999,
+            "subject": "Hi",
+            "text_body": "{% if %}",
+        },
+    )
     assert response.status_code == 422
     assert "text_body" in response.get_json()["error"]["fields"]
-    response = client.post("/api/v1/email/campaigns", headers=headers, json={
-        "name": "x", "purpose": "updates", "audience_kind": "universe", "audience_id": 999999,
-        "subject": "Hi", "text_body": "Hi"})  # fmt: skip
+    response = client.post(
+        "/api/v1/email/campaigns",
+        headers=headers,
+        json={
+            "name": "x",
+            "purpose": "updates",
+            "audience_kind": "universe",
+            "audience_id": 999999,
+            "subject": "Hi",
+            "text_body": "Hi",
+        },
+    )
     assert response.status_code == 422 and "audience_id" in response.get_json()["error"]["fields"]
 
 
 def test_sending_needs_the_postal_address(app, monkeypatch, client, headers, universe):
     monkeypatch.setitem(app.config, "DOORSTEP_MAIL_POSTAL_ADDRESS", "")
-    body = {**{k: v for k, v in TEMPLATE.items() if k != "name"}, "name": "No address",
-            "purpose": "updates", "audience_kind": "universe", "audience_id": universe.id}  # fmt: skip
-    campaign_id = client.post("/api/v1/email/campaigns", json=body, headers=headers).get_json()["id"]
+    body = {
+        **{k: v for k, v in TEMPLATE.items() if k != "name"},
+        "name": "No address",
+        "purpose": "updates",
+        "audience_kind": "universe",
+        "audience_id": universe.id,
+    }
+    campaign_id = client.post("/api/v1/email/campaigns", json=body, headers=headers).get_json()[
+        "id"
+    ]
     response = client.post(f"/api/v1/email/campaigns/{campaign_id}/send", json={}, headers=headers)
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "postal_address_missing"
@@ -83,12 +128,17 @@ def test_sending_needs_the_postal_address(app, monkeypatch, client, headers, uni
 
 def test_organisers_draft_and_directors_send(client, org, universe):
     organizer = auth_headers(create_user(org, Role.ORGANIZER))
-    body = {**{k: v for k, v in TEMPLATE.items() if k != "name"}, "name": "Draft",
-            "purpose": "updates", "audience_kind": "volunteers"}  # fmt: skip
+    body = {
+        **{k: v for k, v in TEMPLATE.items() if k != "name"},
+        "name": "Draft",
+        "purpose": "updates",
+        "audience_kind": "volunteers",
+    }
     draft = client.post("/api/v1/email/campaigns", json=body, headers=organizer)
     assert draft.status_code == 201, draft.get_json()
-    send = client.post(f"/api/v1/email/campaigns/{draft.get_json()['id']}/send", json={},
-                       headers=organizer)  # fmt: skip
+    send = client.post(
+        f"/api/v1/email/campaigns/{draft.get_json()['id']}/send", json={}, headers=organizer
+    )
     assert send.status_code == 403
     canvasser = auth_headers(create_user(org, Role.CANVASSER))
     assert client.get("/api/v1/email/campaigns", headers=canvasser).status_code == 403

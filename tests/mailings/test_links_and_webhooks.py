@@ -29,8 +29,9 @@ def sent(director, campaign, people):
     send_campaign(Actor.of(director), campaign, None)
     sending.start_campaign(campaign, datetime.now(UTC))
     sending.send_campaign_for(campaign.id, 5, deliver=lambda email: None)
-    rows = db.session.scalars(select(CampaignRecipient).where(
-        CampaignRecipient.campaign_id == campaign.id))  # fmt: skip
+    rows = db.session.scalars(
+        select(CampaignRecipient).where(CampaignRecipient.campaign_id == campaign.id)
+    )
     return {row.address: row for row in rows}
 
 
@@ -42,20 +43,32 @@ def test_one_click_unsubscribe_needs_no_login_and_no_page(client, campaign, sent
     token = recipient_token(sent["ada@example.org"].id)
     assert client.get(f"/u/{token}").status_code == 200  # a GET (a scanner) changes nothing
     assert email_of("ada@example.org").do_not_contact is False
-    response = client.post(f"/u/{token}", data="List-Unsubscribe=One-Click",
-                           content_type="application/x-www-form-urlencoded")  # fmt: skip
+    response = client.post(
+        f"/u/{token}",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 200 and "Location" not in response.headers
     assert email_of("ada@example.org").do_not_contact is True
     assert count_audience(campaign) == 2
-    result = db.session.scalar(select(Interaction.result).where(
-        Interaction.kind == InteractionKind.EMAIL, Interaction.result == "unsubscribed"))  # fmt: skip
+    result = db.session.scalar(
+        select(Interaction.result).where(
+            Interaction.kind == InteractionKind.EMAIL, Interaction.result == "unsubscribed"
+        )
+    )
     assert result == "unsubscribed"
 
 
 def test_a_forged_token_is_not_found(client, sent):
     recipient_id = sent["ada@example.org"].id
-    assert client.post(f"/u/{recipient_id}.forged", data="List-Unsubscribe=One-Click",
-                       content_type="application/x-www-form-urlencoded").status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            f"/u/{recipient_id}.forged",
+            data="List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        ).status_code
+        == 404
+    )
 
 
 def test_the_preference_page_keeps_some_purposes(client, people, sent):
@@ -73,7 +86,10 @@ def test_clicks_are_signed_and_opens_are_counted(client, campaign, sent):
     url = click_url(campaign.id, recipient.id, token, "https://example.org/act?x=1")
     path = urlsplit(url)
     response = client.get(f"{path.path}?{path.query}")
-    assert response.status_code == 302 and response.headers["Location"] == "https://example.org/act?x=1"
+    assert (
+        response.status_code == 302
+        and response.headers["Location"] == "https://example.org/act?x=1"
+    )
     query = parse_qs(path.query)
     forged = client.get(path.path, query_string={"u": "https://evil.example/", "s": query["s"][0]})
     assert forged.status_code == 404  # the signature covers the URL: no open redirect
@@ -84,19 +100,31 @@ def test_clicks_are_signed_and_opens_are_counted(client, campaign, sent):
 
 
 def hook(client, provider, payload, key="hook-secret"):
-    return client.post(f"/api/v1/email/webhooks/{provider}?key={key}", data=json.dumps(payload),
-                       content_type="text/plain")  # fmt: skip
+    return client.post(
+        f"/api/v1/email/webhooks/{provider}?key={key}",
+        data=json.dumps(payload),
+        content_type="text/plain",
+    )
 
 
 def ses_bounce(address, kind="Permanent", feedback="f-1", message_id=None):
     message = {
         "notificationType": "Bounce",
-        "bounce": {"bounceType": kind, "bounceSubType": "General", "feedbackId": feedback,
-                   "timestamp": "2026-12-05T14:59:38.237Z",
-                   "bouncedRecipients": [{"emailAddress": address, "status": "5.1.1",
-                                          "diagnosticCode": "smtp; 550 5.1.1 user unknown"}]},
+        "bounce": {
+            "bounceType": kind,
+            "bounceSubType": "General",
+            "feedbackId": feedback,
+            "timestamp": "2026-12-05T14:59:38.237Z",
+            "bouncedRecipients": [
+                {
+                    "emailAddress": address,
+                    "status": "5.1.1",
+                    "diagnosticCode": "smtp; 550 5.1.1 user unknown",
+                }
+            ],
+        },
         "mail": {"messageId": "0000-ses", "commonHeaders": {"messageId": message_id}},
-    }  # fmt: skip
+    }
     return {"Type": "Notification", "MessageId": "sns-1", "Message": json.dumps(message)}
 
 
@@ -117,17 +145,33 @@ def test_soft_bounces_suppress_after_repeats(client, sent):
 
 def test_postmark_complaint_and_sendgrid_events(client, sent):
     token = recipient_token(sent["ben@example.org"].id)
-    complaint = {"RecordType": "SpamComplaint", "ID": 42, "Email": "ben@example.org",
-                 "BouncedAt": "2026-12-05T10:00:00Z", "Metadata": {"doorstep": token}}  # fmt: skip
+    complaint = {
+        "RecordType": "SpamComplaint",
+        "ID": 42,
+        "Email": "ben@example.org",
+        "BouncedAt": "2026-12-05T10:00:00Z",
+        "Metadata": {"doorstep": token},
+    }
     assert hook(client, "postmark", complaint).get_json()["counts"] == {"complaint": 1}
     assert email_of("ben@example.org").do_not_contact is True
     events = [
-        {"email": "home@example.org", "event": "delivered", "sg_event_id": "d1",
-         "timestamp": 1764900000, "doorstep": recipient_token(sent["home@example.org"].id)},
-        {"email": "home@example.org", "event": "bounce", "type": "blocked", "sg_event_id": "b1",
-         "timestamp": 1764900001, "reason": "451 try later"},
+        {
+            "email": "home@example.org",
+            "event": "delivered",
+            "sg_event_id": "d1",
+            "timestamp": 1764900000,
+            "doorstep": recipient_token(sent["home@example.org"].id),
+        },
+        {
+            "email": "home@example.org",
+            "event": "bounce",
+            "type": "blocked",
+            "sg_event_id": "b1",
+            "timestamp": 1764900001,
+            "reason": "451 try later",
+        },
         {"email": "home@example.org", "event": "processed", "sg_event_id": "p1"},
-    ]  # fmt: skip
+    ]
     counts = hook(client, "sendgrid", events).get_json()["counts"]
     assert counts == {"delivered": 1, "soft_bounce": 1}
     assert email_of("home@example.org").do_not_contact is False
@@ -145,8 +189,9 @@ def test_webhooks_need_the_key(app, monkeypatch, client, key, status):
 def test_bad_payloads_are_refused_by_name(client):
     response = hook(client, "sendgrid", {"not": "a list"})
     assert response.status_code == 422 and "body" in response.get_json()["error"]["fields"]
-    response = client.post("/api/v1/email/webhooks/ses?key=hook-secret", data="{",
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        "/api/v1/email/webhooks/ses?key=hook-secret", data="{", content_type="application/json"
+    )
     assert response.status_code == 422
 
 

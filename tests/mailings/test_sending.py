@@ -28,9 +28,10 @@ def start(director, campaign):
 
 def statuses(campaign):
     rows = db.session.execute(
-        select(CampaignRecipient.address, CampaignRecipient.status)
-        .where(CampaignRecipient.campaign_id == campaign.id)
-    )  # fmt: skip
+        select(CampaignRecipient.address, CampaignRecipient.status).where(
+            CampaignRecipient.campaign_id == campaign.id
+        )
+    )
     return {address: status for address, status in rows}
 
 
@@ -40,8 +41,13 @@ def test_audience_leaves_out_who_may_not_get_it(campaign, people):
     assert count_audience(campaign) == 4
     campaign.consented_only = False
     assert count_audience(campaign) == 5  # never-consented, not opted out
-    record_consent(people["ben"], ConsentChannel.EMAIL, granted=False,
-                   purposes=[ConsentPurpose.UPDATES], source="preference_page")  # fmt: skip
+    record_consent(
+        people["ben"],
+        ConsentChannel.EMAIL,
+        granted=False,
+        purposes=[ConsentPurpose.UPDATES],
+        source="preference_page",
+    )
     assert count_audience(campaign) == 4  # refused this campaign's purpose
     campaign.purpose = ConsentPurpose.EVENTS
     assert count_audience(campaign) == 5
@@ -62,8 +68,11 @@ def test_send_delivers_each_address_once_with_honest_headers(smtp, director, cam
     assert POSTAL in html and "What is on this week" in html  # the postal address, preheader
     assert "https://doorstep.test/m/c/" in html and "/m/o/" in html  # signed link, pixel
     assert campaign.status is CampaignStatus.SENT
-    sent = db.session.scalar(select(func.count()).where(
-        Interaction.kind == InteractionKind.EMAIL, Interaction.result == "sent"))  # fmt: skip
+    sent = db.session.scalar(
+        select(func.count()).where(
+            Interaction.kind == InteractionKind.EMAIL, Interaction.result == "sent"
+        )
+    )
     assert sent == 3
 
 
@@ -99,7 +108,9 @@ def _collect(inbox):
     return deliver
 
 
-@pytest.mark.parametrize("error", [DeliveryError("connection lost"), Crash()], ids=["error", "crash"])
+@pytest.mark.parametrize(
+    "error", [DeliveryError("connection lost"), Crash()], ids=["error", "crash"]
+)
 def test_a_failure_mid_batch_sends_nobody_twice_and_skips_nobody(director, campaign, people, error):
     inbox = []
     send_campaign(Actor.of(director), campaign, None)
@@ -111,8 +122,11 @@ def test_a_failure_mid_batch_sends_nobody_twice_and_skips_nobody(director, campa
         db.session.rollback()
         assert set(statuses(campaign).values()) >= {RecipientStatus.SENDING}
     sending.send_campaign_for(campaign.id, 5, deliver=_collect(inbox), lease=timedelta(0))
-    assert sorted(m["To"] for m in inbox) == ["ada@example.org", "ben@example.org",
-                                               "home@example.org"]  # fmt: skip
+    assert sorted(m["To"] for m in inbox) == [
+        "ada@example.org",
+        "ben@example.org",
+        "home@example.org",
+    ]
     assert set(statuses(campaign).values()) == {RecipientStatus.SENT}
 
 
@@ -165,4 +179,3 @@ def test_a_scheduled_campaign_waits_for_its_time(director, campaign, people):
     send_campaign(Actor.of(director), campaign, later)
     assert sending.run_sending(datetime.now(UTC), budget_seconds=0)["started"] == 0
     assert sending.run_sending(later + timedelta(seconds=1), budget_seconds=0)["started"] == 1
-

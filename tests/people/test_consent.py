@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from app.core.actor import Actor
 from app.extensions import db
 from app.people.consent import consent_history, consent_states, record_consent
 from app.people.merging import merge_people
@@ -19,7 +20,6 @@ from app.people.models import (
     PersonPhone,
 )
 from app.people.sms import handle_inbound
-from app.core.actor import Actor
 from tests.factories import create_person
 
 ADDRESS = "ada@example.org"
@@ -28,10 +28,25 @@ NUMBER = "+12155550123"
 
 def _person_with_contacts(org) -> Person:
     person = create_person(org)
-    db.session.add(PersonEmail(organization_id=org.id, person_id=person.id, address=ADDRESS,
-                               consent=True, is_primary=True))  # fmt: skip
-    db.session.add(PersonPhone(organization_id=org.id, person_id=person.id, number=NUMBER,
-                               consent=True, sms_consent=True, kind="mobile"))  # fmt: skip
+    db.session.add(
+        PersonEmail(
+            organization_id=org.id,
+            person_id=person.id,
+            address=ADDRESS,
+            consent=True,
+            is_primary=True,
+        )
+    )
+    db.session.add(
+        PersonPhone(
+            organization_id=org.id,
+            person_id=person.id,
+            number=NUMBER,
+            consent=True,
+            sms_consent=True,
+            kind="mobile",
+        )
+    )
     db.session.flush()
     db.session.refresh(person)
     return person
@@ -39,8 +54,11 @@ def _person_with_contacts(org) -> Person:
 
 def test_an_organisers_edit_is_recorded_with_who_and_where(client, org, director, headers):
     person = _person_with_contacts(org)
-    response = client.patch(f"/api/v1/people/{person.id}", headers=headers,
-                            json={"emails": [{"address": ADDRESS, "do_not_contact": True}]})  # fmt: skip
+    response = client.patch(
+        f"/api/v1/people/{person.id}",
+        headers=headers,
+        json={"emails": [{"address": ADDRESS, "do_not_contact": True}]},
+    )
     assert response.status_code == 200, response.get_json()
     email = db.session.scalar(select(PersonEmail).where(PersonEmail.person_id == person.id))
     assert email.do_not_contact is True
@@ -53,10 +71,15 @@ def test_an_organisers_edit_is_recorded_with_who_and_where(client, org, director
 
 
 def test_a_new_address_with_consent_starts_its_history(client, org, headers):
-    response = client.post("/api/v1/people", headers=headers, json={
-        "first_name": "Grace", "last_name": "Hopper",
-        "emails": [{"address": "grace@example.org", "consent": True}],
-    })  # fmt: skip
+    response = client.post(
+        "/api/v1/people",
+        headers=headers,
+        json={
+            "first_name": "Grace",
+            "last_name": "Hopper",
+            "emails": [{"address": "grace@example.org", "consent": True}],
+        },
+    )
     assert response.status_code == 201, response.get_json()
     records = consent_history(response.get_json()["id"])
     assert {(r.channel.value, r.granted, r.contact) for r in records} == {
@@ -80,9 +103,15 @@ def test_a_text_stop_closes_texts_and_calls_in_the_history(db_session, org):
 
 def test_a_purpose_alone_leaves_the_address_open(db_session, org):
     person = _person_with_contacts(org)
-    record_consent(person, ConsentChannel.EMAIL, granted=False, contact=ADDRESS,
-                   purposes=[ConsentPurpose.FUNDRAISING], source="preference_page",
-                   words="No fundraising")  # fmt: skip
+    record_consent(
+        person,
+        ConsentChannel.EMAIL,
+        granted=False,
+        contact=ADDRESS,
+        purposes=[ConsentPurpose.FUNDRAISING],
+        source="preference_page",
+        words="No fundraising",
+    )
     email = person.emails[0]
     assert email.consent is True and email.do_not_contact is False
     states = consent_states(person.id)
@@ -91,8 +120,14 @@ def test_a_purpose_alone_leaves_the_address_open(db_session, org):
     # Opting out of everything closes the address; one purpose back opens it for that alone.
     record_consent(person, ConsentChannel.EMAIL, granted=False, contact=ADDRESS, source="one_click")
     assert email.do_not_contact is True
-    record_consent(person, ConsentChannel.EMAIL, granted=True, contact=ADDRESS,
-                   purposes=[ConsentPurpose.EVENTS], source="preference_page")  # fmt: skip
+    record_consent(
+        person,
+        ConsentChannel.EMAIL,
+        granted=True,
+        contact=ADDRESS,
+        purposes=[ConsentPurpose.EVENTS],
+        source="preference_page",
+    )
     assert email.do_not_contact is False and email.consent is True
     states = consent_states(person.id)
     assert states[("email", "events")] is True
@@ -101,8 +136,11 @@ def test_a_purpose_alone_leaves_the_address_open(db_session, org):
 
 def test_refusing_one_address_of_two_refuses_that_address_not_the_person(db_session, org):
     person = _person_with_contacts(org)
-    db.session.add(PersonEmail(organization_id=org.id, person_id=person.id,
-                               address="ada@work.example", consent=True))  # fmt: skip
+    db.session.add(
+        PersonEmail(
+            organization_id=org.id, person_id=person.id, address="ada@work.example", consent=True
+        )
+    )
     db.session.flush()
     db.session.refresh(person)
     record_consent(person, ConsentChannel.EMAIL, granted=False, contact=ADDRESS, source="bounce")
@@ -112,8 +150,13 @@ def test_refusing_one_address_of_two_refuses_that_address_not_the_person(db_sess
 
 def test_history_is_append_only(db_session, org):
     person = _person_with_contacts(org)
-    record_consent(person, ConsentChannel.MAIL, granted=False, source="phone_call",
-                   words="Please stop sending me mail")  # fmt: skip
+    record_consent(
+        person,
+        ConsentChannel.MAIL,
+        granted=False,
+        source="phone_call",
+        words="Please stop sending me mail",
+    )
     record_id = consent_history(person.id)[0].id
     for statement in (
         sa.text("UPDATE consent_records SET granted = true WHERE id = :id"),
@@ -131,6 +174,6 @@ def test_a_merge_moves_the_history_and_keeps_the_later_decision(db_session, org,
     mail = [r for r in consent_history(kept.id) if r.channel is ConsentChannel.MAIL]
     assert len(mail) == 2 * len(ConsentPurpose)
     assert consent_states(kept.id)[("mail", "updates")] is False
-    assert db.session.scalar(
-        select(sa.func.count()).where(ConsentRecord.person_id == other.id)
-    ) == 0
+    assert (
+        db.session.scalar(select(sa.func.count()).where(ConsentRecord.person_id == other.id)) == 0
+    )
