@@ -101,6 +101,7 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_MAIL_PER_MINUTE", "DOORSTEP_MAIL_PER_MINUTE", _int, 600),
     ("DOORSTEP_MAIL_PER_HOUR", "DOORSTEP_MAIL_PER_HOUR", _int, 20000),
     ("DOORSTEP_MAIL_SOFT_BOUNCES", "DOORSTEP_MAIL_SOFT_BOUNCES", _int, 3),
+    ("DOORSTEP_MAIL_CONCURRENCY", "DOORSTEP_MAIL_CONCURRENCY", _int, 4),
     ("DOORSTEP_MAIL_POSTAL_ADDRESS", "DOORSTEP_MAIL_POSTAL_ADDRESS", _str, ""),
     ("DOORSTEP_MAIL_WEBHOOK_SECRET", "DOORSTEP_MAIL_WEBHOOK_SECRET", _str, ""),
     # Base map of the director console: a {z}/{x}/{y} tile URL; unset, the map has no tiles
@@ -162,7 +163,8 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
                 "DOORSTEP_MAX_UNPACK_RATIO", "DOORSTEP_SYNC_MAX_NEW_PEOPLE",
                 "DOORSTEP_SYNC_NEW_PEOPLE_PER_HOUR", "DOORSTEP_UPLOAD_RETENTION_DAYS",
                 "DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT",
-                "DOORSTEP_LOGIN_MAX_FAILURES_IP", "DOORSTEP_MAIL_SOFT_BOUNCES"):  # fmt: skip
+                "DOORSTEP_LOGIN_MAX_FAILURES_IP", "DOORSTEP_MAIL_SOFT_BOUNCES",
+                "DOORSTEP_MAIL_CONCURRENCY"):  # fmt: skip
         if config[key] <= 0:
             raise ConfigError(f"{key} must be positive")
     for key in ("DOORSTEP_MAIL_PER_MINUTE", "DOORSTEP_MAIL_PER_HOUR"):

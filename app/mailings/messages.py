@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from html import escape
 from typing import Any
@@ -15,8 +14,31 @@ from typing import Any
 from app.mailings.links import pixel_url, recipient_token, track_links, unsubscribe_url
 from app.mailings.merge import Target
 from app.mailings.models import EmailCampaign
-from app.outreach.senders import build_email
+from app.outreach.senders import PreparedEmail, build_email
 from app.outreach.templates import render
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What rendering reads of a campaign, copied once per batch (a committed ORM object
+    would be read again from the database at each message)."""
+
+    id: int
+    name: str
+    subject: str
+    preheader: str
+    html_body: str
+    text_body: str
+    from_name: str
+    from_address: str
+    reply_to: str
+
+    @classmethod
+    def of(cls, campaign: EmailCampaign) -> Snapshot:
+        return cls(**{name: getattr(campaign, name) for name in cls.__dataclass_fields__})
+
+
+Source = EmailCampaign | Snapshot
 
 
 @dataclass(frozen=True)
@@ -29,7 +51,7 @@ class Rendered:
 
 
 def render_message(
-    campaign: EmailCampaign, target: Target, fields: dict[str, Any], *, track: bool = True
+    campaign: Source, target: Target, fields: dict[str, Any], *, track: bool = True
 ) -> Rendered:
     """The message ``target`` gets. ``fields`` are the shared and personal merge fields;
     the unsubscribe link is added here. A preview (recipient 0) has no tracking."""
@@ -71,7 +93,7 @@ def _html_document(
     return f"<!DOCTYPE html><html><body>{hidden}{body}{footer}{image}</body></html>"
 
 
-def _headers(campaign: EmailCampaign, target: Target, token: str) -> dict[str, str]:
+def _headers(campaign: Source, target: Target, token: str) -> dict[str, str]:
     domain = campaign.from_address.rpartition("@")[2] or "localhost"
     headers = {
         "Date": formatdate(localtime=False),
@@ -91,7 +113,7 @@ def _headers(campaign: EmailCampaign, target: Target, token: str) -> dict[str, s
     return headers
 
 
-def as_email(campaign: EmailCampaign, target: Target, rendered: Rendered) -> EmailMessage:
+def as_email(campaign: Source, target: Target, rendered: Rendered) -> PreparedEmail:
     return build_email(
         sender=formataddr((campaign.from_name, campaign.from_address)),
         to=target.address,
