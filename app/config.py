@@ -102,6 +102,7 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_MAIL_PER_HOUR", "DOORSTEP_MAIL_PER_HOUR", _int, 20000),
     ("DOORSTEP_MAIL_SOFT_BOUNCES", "DOORSTEP_MAIL_SOFT_BOUNCES", _int, 3),
     ("DOORSTEP_MAIL_CONCURRENCY", "DOORSTEP_MAIL_CONCURRENCY", _int, 4),
+    ("DOORSTEP_EMAIL_DOUBLE_OPT_IN", "DOORSTEP_EMAIL_DOUBLE_OPT_IN", _bool, False),
     ("DOORSTEP_MAIL_POSTAL_ADDRESS", "DOORSTEP_MAIL_POSTAL_ADDRESS", _str, ""),
     ("DOORSTEP_MAIL_WEBHOOK_SECRET", "DOORSTEP_MAIL_WEBHOOK_SECRET", _str, ""),
     # Base map of the director console: a {z}/{x}/{y} tile URL; unset, the map has no tiles

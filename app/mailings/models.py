@@ -69,8 +69,6 @@ class EmailCampaign(MessageParts, TimestampMixin, OrganizationOwnedMixin, db.Mod
     one_per_address: Mapped[bool] = mapped_column(server_default=text("true"))
     #: Only addresses whose owner said yes to email (else: every address not opted out).
     consented_only: Mapped[bool] = mapped_column(server_default=text("true"))
-    #: Addresses given on a public form get a confirmation link first (double opt-in).
-    double_opt_in: Mapped[bool] = mapped_column(server_default=text("false"))
     scheduled_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

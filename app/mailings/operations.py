@@ -109,7 +109,6 @@ def create_campaign(actor: Actor, fields: dict[str, Any]) -> EmailCampaign:
         reply_to="",
         one_per_address=True,
         consented_only=True,
-        double_opt_in=False,
     )
     for name, value in fields.items():
         setattr(campaign, name, value)

@@ -58,7 +58,6 @@ def _campaign_fields() -> dict[str, ma.fields.Field]:
         "reply_to": ma.fields.Email(validate=ma.validate.Length(max=254)),
         "one_per_address": ma.fields.Boolean(),
         "consented_only": ma.fields.Boolean(),
-        "double_opt_in": ma.fields.Boolean(),
         **_parts(required=False),
     }
 
@@ -89,7 +88,6 @@ class CampaignSchema(ma.Schema):
     reply_to = ma.fields.String()
     one_per_address = ma.fields.Boolean()
     consented_only = ma.fields.Boolean()
-    double_opt_in = ma.fields.Boolean()
     scheduled_at = ma.fields.DateTime(allow_none=True)
     started_at = ma.fields.DateTime(allow_none=True)
     finished_at = ma.fields.DateTime(allow_none=True)

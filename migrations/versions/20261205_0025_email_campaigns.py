@@ -157,7 +157,6 @@ def upgrade():
         sa.Column("reply_to", sa.String(length=254), server_default="", nullable=False),
         sa.Column("one_per_address", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         sa.Column("consented_only", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        sa.Column("double_opt_in", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("scheduled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),

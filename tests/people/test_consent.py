@@ -3,12 +3,15 @@ app/people/consent.py, which keeps the flags and an append-only history in step.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
 from app.core.actor import Actor
 from app.extensions import db
+from app.outreach.models import OutboundMessage
 from app.people.consent import consent_history, consent_states, record_consent
 from app.people.merging import merge_people
 from app.people.models import (
@@ -177,3 +180,24 @@ def test_a_merge_moves_the_history_and_keeps_the_later_decision(db_session, org,
     assert (
         db.session.scalar(select(sa.func.count()).where(ConsentRecord.person_id == other.id)) == 0
     )
+
+
+def test_double_opt_in_waits_for_the_address_to_say_yes(app, monkeypatch, client, org):
+    """The open volunteer form with double opt-in on: the address is kept without consent, a
+    link goes to that address, and its yes is the consent (recorded as such)."""
+    monkeypatch.setitem(app.config, "DOORSTEP_EMAIL_DOUBLE_OPT_IN", True)
+    body = {"organization": org.slug, "first_name": "Rosa", "last_name": "Diaz",
+            "email": "rosa@example.org", "email_consent": True}  # fmt: skip
+    assert client.post("/api/v1/public/volunteers", json=body).status_code == 201
+    email = db.session.scalar(select(PersonEmail).where(PersonEmail.address == "rosa@example.org"))
+    assert email.consent is False
+    message = db.session.scalar(
+        select(OutboundMessage).where(OutboundMessage.kind == "contact.double_opt_in")
+    )
+    assert message.recipient == "rosa@example.org"
+    token = re.search(r"/contacts/confirm/([\w-]+)", message.body).group(1)
+    assert client.post(f"/api/v1/public/contact-confirmations/{token}/confirm").status_code == 200
+    db.session.refresh(email)
+    assert email.consent is True
+    [record] = {(r.source, r.granted) for r in consent_history(email.person_id)}
+    assert record == ("form_confirmed", True)
