@@ -95,6 +95,10 @@ class Person(TimestampMixin, OrganizationOwnedMixin, db.Model):
     vote_codes: Mapped[list[int]] = mapped_column(
         ARRAY(Integer), server_default=text("'{}'::integer[]")
     )
+    #: The address campaigns email (the primary, else the first, of the person's emails that
+    #: consented and did not opt out) as a 64-bit hash of it, or NULL: written by a trigger on
+    #: person_emails (migration 0025), so an audience count reads this table alone.
+    email_key: Mapped[int | None] = mapped_column(BigInteger)
 
     household = relationship("Household", lazy="joined")
     emails: Mapped[list[PersonEmail]] = relationship(
