@@ -6,6 +6,7 @@ import { call, download, session, signIn, signOut } from "./api.js";
 import { $, escapeText, say } from "./dom.js";
 import * as events from "./events.js";
 import * as review from "./review.js";
+import * as email from "./mailings.js";
 import * as volunteers from "./volunteers.js";
 
 const state = {
@@ -23,12 +24,14 @@ function progressColour(share) {
   return `hsl(${hue}, 70%, ${55 - 10 * s}%)`;
 }
 
-// ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID], #/review ----
+// ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID], #/review,
+// #/email[/new|/ID] ----
 const SCREENS = {
   map: { permission: "turfs.read", show: showMap, hide() {} },
   events: { permission: "events.manage", ...events },
   volunteers: { permission: "volunteers.manage", ...volunteers },
   review: { permission: "canvass.review", ...review },
+  email: { permission: "outreach.manage", ...email },
 };
 const shell = { me: null, shown: null };
 const can = (permission) => Boolean(shell.me && shell.me.permissions.includes(permission));
