@@ -45,7 +45,8 @@ from app.core.localdb import free_port
 from app.extensions import db
 
 GOAL_RATIO, GOAL_COUNT_MS = 0.5, 300.0
-THREADS = 4  # DOORSTEP_MAIL_CONCURRENCY's default: at most one message in doubt per thread
+#: Sending threads (DOORSTEP_MAIL_CONCURRENCY; at most one message in doubt per thread).
+THREADS = int(os.environ.get("BENCH_MAIL_THREADS", "4"))
 HERE = Path(__file__).resolve().parent
 TEXT = "Hi {{ first_name }},\n\nThe canvass starts Saturday at 10.\n"
 HTML = "<p>Hi {{ first_name }},</p><p>The canvass starts <a href='https://ada.example/sat'>Saturday</a>.</p>"
@@ -259,6 +260,7 @@ def worker_main(args) -> None:
             **SETTINGS,
             "SQLALCHEMY_DATABASE_URI": args.url,
             "DOORSTEP_SMTP_HOST": "127.0.0.1",
+            "DOORSTEP_MAIL_CONCURRENCY": THREADS,
             "DOORSTEP_SMTP_PORT": args.port,
         }
     )

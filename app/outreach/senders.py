@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.header import Header
 from email.utils import formataddr, parseaddr
+from functools import lru_cache
 from typing import Protocol
 
 import requests
@@ -88,9 +89,9 @@ def build_email(
     per recipient, and the email package's generator costs more than all the rest). Header
     values lose any line break (no header injection from a merge field); one that is not
     ASCII is encoded (RFC 2047). Bodies are UTF-8 in base64."""
-    name, address = parseaddr(sender)
+    written, address = _sender(sender)
     head = {
-        "From": formataddr((name, address)) if name else address,
+        "From": written,
         "To": _header(to),
         "Subject": _header(subject),
         "MIME-Version": "1.0",
@@ -109,6 +110,13 @@ def build_email(
         body = "".join(parts) + f"--{boundary}--\r\n"
     data = (_lines(head) + "\r\n\r\n" + body).encode("ascii")
     return PreparedEmail(address, to, head, data)
+
+
+@lru_cache(maxsize=64)
+def _sender(sender: str) -> tuple[str, str]:
+    """The From header as written (a name that is not ASCII encoded) and the bare address."""
+    name, address = parseaddr(sender)
+    return (formataddr((name, address)) if name else address), address
 
 
 def _part_headers(subtype: str) -> dict[str, str]:
