@@ -173,6 +173,8 @@ def _webhook(provider: str):
     )
     if not hmac.compare_digest(str(given or ""), secret):
         raise PermissionDenied("The webhook's key is wrong.", code="bad_webhook_key")
+    if provider == "sendgrid-inbound":  # Inbound Parse posts a form
+        return {"counts": webhooks.apply_events(webhooks.READERS[provider](request.form))}
     # SNS posts JSON as text/plain: read the body whatever its type says.
     payload = request.get_json(force=True, silent=True)
     if payload is None:
@@ -184,15 +186,16 @@ def _webhook_route(provider: str, label: str) -> None:
     def view():
         return _webhook(provider)
 
-    view.__name__ = f"{provider}_webhook"
+    view.__name__ = f"{provider.replace('-', '_')}_webhook"
     view.__doc__ = (
-        f"{label}: bounces, complaints, deliveries. Public, with the server's "
-        "webhook key (?key=, or as the basic-auth password)."
+        f"{label}. Public, with the server's webhook key (?key=, or as the basic-auth password)."
     )
     view = blp.response(200, WebhookResultSchema)(view)
     blp.route(f"/webhooks/{provider}", methods=["POST"])(public(view))
 
 
-_webhook_route("ses", "Amazon SES through SNS")
+_webhook_route("ses", "Amazon SES through SNS: bounces, complaints, deliveries")
 _webhook_route("postmark", "Postmark's bounce, spam complaint and delivery webhooks")
 _webhook_route("sendgrid", "SendGrid's event webhook")
+_webhook_route("postmark-inbound", "Postmark's inbound webhook: replies to the campaign")
+_webhook_route("sendgrid-inbound", "SendGrid's Inbound Parse: replies to the campaign")

@@ -10,6 +10,8 @@ all turned into the same ``ProviderEvent`` and applied in one way.
   bounce's ``Type`` HardBounce, SoftBounce, ...; our token in ``Metadata.doorstep``).
 - SendGrid's event webhook: a JSON array of events (``event`` bounce, dropped, deferred,
   spamreport, delivered; a bounce's ``type`` bounce or blocked; our token as a custom arg).
+- Replies, through the provider's inbound mail (Postmark's inbound webhook, JSON; SendGrid's
+  Inbound Parse, a form): the reply's In-Reply-To names our Message-ID.
 
 The message is found again by our token (the X-Doorstep-Recipient header, kept by Postmark as
 metadata and by SendGrid as a custom argument), or by our Message-ID (SES keeps the original
@@ -24,6 +26,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import message_from_string
+from email.utils import parseaddr
 from typing import Any
 
 from sqlalchemy import select
@@ -219,7 +223,43 @@ def read_sendgrid(payload: Any) -> list[ProviderEvent]:
     return events
 
 
-READERS = {"ses": read_ses, "postmark": read_postmark, "sendgrid": read_sendgrid}
+def _replied_to(headers: str | list[dict[str, str]]) -> str | None:
+    """The Message-ID a reply answers (In-Reply-To, else the last of References)."""
+    if isinstance(headers, list):
+        named = {h.get("Name", "").lower(): h.get("Value", "") for h in headers}
+    else:
+        parsed = message_from_string(headers + "\n\n")
+        named = {key.lower(): str(value) for key, value in parsed.items()}
+    return named.get("in-reply-to") or (named.get("references") or "").split(" ")[-1] or None
+
+
+def read_postmark_inbound(payload: Any) -> list[ProviderEvent]:
+    """Postmark's inbound webhook: a reply to the campaign's Reply-To address."""
+    message = _object(payload)
+    sender = (message.get("FromFull") or {}).get("Email") or message.get("From", "")
+    return [ProviderEvent("replied", sender, "postmark", f"inbound:{message.get('MessageID')}",
+                          message_id=_replied_to(message.get("Headers") or []),
+                          detail=str(message.get("Subject", ""))[:200])]  # fmt: skip
+
+
+def read_sendgrid_inbound(form: Any) -> list[ProviderEvent]:
+    """SendGrid's Inbound Parse (a form: ``headers`` as raw text, ``from``, ``subject``)."""
+    headers = form.get("headers") or ""
+    parsed = message_from_string(headers + "\n\n")
+    sender = parseaddr(form.get("from") or "")[1]
+    message_id = parsed.get("Message-ID") or f"{sender}:{form.get('subject', '')}"
+    return [ProviderEvent("replied", sender, "sendgrid", f"inbound:{message_id}"[:200],
+                          message_id=_replied_to(headers),
+                          detail=str(form.get("subject", ""))[:200])]  # fmt: skip
+
+
+READERS = {
+    "ses": read_ses,
+    "postmark": read_postmark,
+    "sendgrid": read_sendgrid,
+    "postmark-inbound": read_postmark_inbound,
+    "sendgrid-inbound": read_sendgrid_inbound,
+}
 
 
 def _recipient(event: ProviderEvent, address: str) -> CampaignRecipient | None:
@@ -270,9 +310,8 @@ def apply_events(events: Iterable[ProviderEvent]) -> dict[str, int]:
         elif event.kind == "complaint":
             done = record_complaint(org, address, recipient_id=recipient.id, **common)
         else:
-            done = record_engagement(
-                org, EngagementKind.DELIVERED, address=address, recipient=recipient, **common
-            )
+            kind = EngagementKind.REPLIED if event.kind == "replied" else EngagementKind.DELIVERED
+            done = record_engagement(org, kind, address=address, recipient=recipient, **common)
         key = event.kind if done is not None else "ignored"
         counts[key] = counts.get(key, 0) + 1
     return counts

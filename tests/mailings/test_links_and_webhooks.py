@@ -205,3 +205,22 @@ def test_engagement_is_a_universe_filter(client, org, campaign, people, sent):
     assert count({"event": "opened", "last": 1}) == 1  # ada
     assert count({"event": "opened", "never": True}) == 2  # ben and cy were sent it
     assert count({"event": "clicked", "last": 1}) == 0
+
+
+def test_replies_through_inbound_mail_count_as_replied(client, campaign, sent):
+    ada, ben = sent["ada@example.org"], sent["ben@example.org"]
+    message_id = (
+        f"<c{campaign.id}.r{ada.id}.{recipient_token(ada.id).partition('.')[2]}@ada.example>"
+    )
+    postmark = {
+        "FromFull": {"Email": "ada@example.org", "Name": "Ada"}, "MessageID": "pm-1",
+        "Subject": "Re: News", "Headers": [{"Name": "In-Reply-To", "Value": message_id}],
+    }  # fmt: skip
+    assert hook(client, "postmark-inbound", postmark).get_json()["counts"] == {"replied": 1}
+    form = {"from": "Ben <ben@example.org>", "subject": "Re: News",
+            "headers": "Message-ID: <r1@mail.example>\nIn-Reply-To: <elsewhere@x>\n"}  # fmt: skip
+    response = client.post("/api/v1/email/webhooks/sendgrid-inbound?key=hook-secret", data=form)
+    assert response.get_json()["counts"] == {"replied": 1}  # found by the address's last message
+    for recipient in (ada, ben):
+        db.session.refresh(recipient)
+        assert recipient.replied_at is not None
