@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from app.core.api import MAX_ID
 from app.core.pagination import PageArgsSchema
 from app.core.schemas import StrictSchema
 from app.mailings.models import AudienceKind, CampaignStatus
@@ -11,6 +12,7 @@ from app.outreach.templates import MAX_TEMPLATE_CHARS
 from app.people.models import ConsentPurpose
 
 _TEMPLATE = ma.validate.Length(max=MAX_TEMPLATE_CHARS)
+ID = ma.validate.Range(min=1, max=MAX_ID)
 
 
 def _parts(required: bool) -> dict[str, ma.fields.Field]:
@@ -52,7 +54,7 @@ def _campaign_fields() -> dict[str, ma.fields.Field]:
         "name": ma.fields.String(validate=ma.validate.Length(min=1, max=120)),
         "purpose": ma.fields.Enum(ConsentPurpose, by_value=True),
         "audience_kind": ma.fields.Enum(AudienceKind, by_value=True),
-        "audience_id": ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1)),
+        "audience_id": ma.fields.Integer(allow_none=True, validate=ID),
         "from_name": ma.fields.String(validate=ma.validate.Length(min=1, max=120)),
         "from_address": ma.fields.Email(validate=ma.validate.Length(max=254)),
         "reply_to": ma.fields.Email(validate=ma.validate.Length(max=254)),
@@ -66,7 +68,7 @@ _create = _campaign_fields()
 for _name in ("name", "purpose", "audience_kind"):
     _create[_name].required = True
 CampaignInSchema = StrictSchema.from_dict(
-    {**_create, "template_id": ma.fields.Integer(validate=ma.validate.Range(min=1))},
+    {**_create, "template_id": ma.fields.Integer(validate=ID)},
     name="CampaignInSchema",
 )
 CampaignPatchSchema = StrictSchema.from_dict(_campaign_fields(), name="CampaignPatchSchema")
@@ -107,11 +109,11 @@ class SendSchema(StrictSchema):
 
 
 class PreviewArgsSchema(StrictSchema):
-    person_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    person_id = ma.fields.Integer(required=True, validate=ID)
 
 
 class TestSendSchema(StrictSchema):
-    person_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    person_id = ma.fields.Integer(required=True, validate=ID)
     to = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
 
 

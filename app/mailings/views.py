@@ -54,7 +54,7 @@ class TemplatesView(MethodView):
         return operations.create_template(current_actor(), body)
 
 
-@blp.route("/templates/<int:template_id>")
+@blp.route("/templates/<id:template_id>")
 class TemplateView(MethodView):
     @require(Permission.OUTREACH_MANAGE)
     @blp.response(200, TemplateSchema)
@@ -86,7 +86,7 @@ class CampaignsView(MethodView):
         return operations.create_campaign(current_actor(), body)
 
 
-@blp.route("/campaigns/<int:campaign_id>")
+@blp.route("/campaigns/<id:campaign_id>")
 class CampaignView(MethodView):
     @require(Permission.OUTREACH_MANAGE)
     @blp.response(200, CampaignSchema)
@@ -102,7 +102,7 @@ class CampaignView(MethodView):
         return operations.update_campaign(current_actor(), campaign, body)
 
 
-@blp.route("/campaigns/<int:campaign_id>/audience", methods=["GET"])
+@blp.route("/campaigns/<id:campaign_id>/audience", methods=["GET"])
 @require(Permission.OUTREACH_MANAGE)
 @blp.response(200, AudienceCountSchema)
 def audience(campaign_id):
@@ -110,7 +110,7 @@ def audience(campaign_id):
     return {"recipients": count_audience(queries.get_campaign(_org(), campaign_id))}
 
 
-@blp.route("/campaigns/<int:campaign_id>/preview", methods=["GET"])
+@blp.route("/campaigns/<id:campaign_id>/preview", methods=["GET"])
 @require(Permission.OUTREACH_MANAGE)
 @blp.arguments(PreviewArgsSchema, location="query")
 @blp.response(200, RenderedSchema)
@@ -119,7 +119,7 @@ def preview(args, campaign_id):
     return operations.preview(queries.get_campaign(_org(), campaign_id), args["person_id"])
 
 
-@blp.route("/campaigns/<int:campaign_id>/test", methods=["POST"])
+@blp.route("/campaigns/<id:campaign_id>/test", methods=["POST"])
 @require(Permission.OUTREACH_SEND)
 @blp.arguments(TestSendSchema)
 @blp.response(200, RenderedSchema)
@@ -129,7 +129,7 @@ def test_send(body, campaign_id):
     return operations.test_send(current_actor(), campaign, body["person_id"], body["to"])
 
 
-@blp.route("/campaigns/<int:campaign_id>/send", methods=["POST"])
+@blp.route("/campaigns/<id:campaign_id>/send", methods=["POST"])
 @require(Permission.OUTREACH_SEND)
 @blp.arguments(SendSchema)
 @blp.response(200, CampaignSchema)
@@ -147,7 +147,7 @@ def _state_route(action: str, verb):
     view.__doc__ = f"{action.capitalize()} the campaign."
     view = blp.response(200, CampaignSchema)(view)
     view = require(Permission.OUTREACH_SEND)(view)
-    blp.route(f"/campaigns/<int:campaign_id>/{action}", methods=["POST"])(view)
+    blp.route(f"/campaigns/<id:campaign_id>/{action}", methods=["POST"])(view)
 
 
 _state_route("pause", operations.pause_campaign)
@@ -155,7 +155,7 @@ _state_route("resume", operations.resume_campaign)
 _state_route("cancel", operations.cancel_campaign)
 
 
-@blp.route("/campaigns/<int:campaign_id>/results", methods=["GET"])
+@blp.route("/campaigns/<id:campaign_id>/results", methods=["GET"])
 @require(Permission.OUTREACH_MANAGE)
 @blp.response(200, ResultsSchema)
 def results(campaign_id):
@@ -174,12 +174,18 @@ def _webhook(provider: str):
     if not hmac.compare_digest(str(given or ""), secret):
         raise PermissionDenied("The webhook's key is wrong.", code="bad_webhook_key")
     if provider == "sendgrid-inbound":  # Inbound Parse posts a form
-        return {"counts": webhooks.apply_events(webhooks.READERS[provider](request.form))}
-    # SNS posts JSON as text/plain: read the body whatever its type says.
-    payload = request.get_json(force=True, silent=True)
-    if payload is None:
-        raise ValidationError("The body is not JSON.", fields={"body": ["Not JSON."]})
-    return {"counts": webhooks.apply_events(webhooks.READERS[provider](payload))}
+        payload = request.form
+    else:  # SNS posts JSON as text/plain: read the body whatever its type says
+        payload = request.get_json(force=True, silent=True)
+        if payload is None:
+            raise ValidationError("The body is not JSON.", fields={"body": ["Not JSON."]})
+    try:
+        events = webhooks.READERS[provider](payload)
+    except (AttributeError, TypeError, ValueError, KeyError):
+        raise ValidationError(
+            "The body is not in the provider's shape.", fields={"body": ["Unexpected shape."]}
+        ) from None
+    return {"counts": webhooks.apply_events(events)}
 
 
 def _webhook_route(provider: str, label: str) -> None:

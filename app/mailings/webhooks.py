@@ -24,7 +24,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email import message_from_string
 from email.utils import parseaddr
@@ -280,10 +280,25 @@ def _recipient(event: ProviderEvent, address: str) -> CampaignRecipient | None:
     )
 
 
+def _text(value: Any, limit: int = 254) -> str | None:
+    return None if value is None else str(value)[:limit]
+
+
+def _cleaned(event: ProviderEvent) -> ProviderEvent:
+    """Whatever the payload held, strings of the columns' sizes (a provider's JSON is input)."""
+    return replace(
+        event,
+        address=_text(event.address) or "",
+        event_id=_text(event.event_id, 200),
+        token=_text(event.token, 100),
+        message_id=_text(event.message_id, 500),
+    )
+
+
 def apply_events(events: Iterable[ProviderEvent]) -> dict[str, int]:
     """Apply what the provider said; returns counts by kind (repeats count as ignored)."""
     counts: dict[str, int] = {}
-    for event in events:
+    for event in map(_cleaned, events):
         try:
             address = normalise_email(event.address)
         except ValidationError:

@@ -224,3 +224,17 @@ def test_replies_through_inbound_mail_count_as_replied(client, campaign, sent):
     for recipient in (ada, ben):
         db.session.refresh(recipient)
         assert recipient.replied_at is not None
+
+
+@pytest.mark.parametrize(
+    ("provider", "payload"),
+    [
+        ("ses", {"Message": {"notificationType": "Bounce", "bounce": {"bouncedRecipients": "x"}}}),
+        ("postmark", {"RecordType": "Bounce", "Type": ["HardBounce"], "Email": 5}),
+        ("sendgrid", [{"event": {"not": "hashable"}}]),
+        ("postmark-inbound", {"FromFull": "nobody", "Headers": "none"}),
+    ],
+)
+def test_odd_shapes_are_refused_never_a_500(client, provider, payload):
+    response = hook(client, provider, payload)
+    assert response.status_code in (200, 422), response.get_json()
