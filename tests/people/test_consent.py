@@ -201,3 +201,14 @@ def test_double_opt_in_waits_for_the_address_to_say_yes(app, monkeypatch, client
     assert email.consent is True
     [record] = {(r.source, r.granted) for r in consent_history(email.person_id)}
     assert record == ("form_confirmed", True)
+
+
+def test_the_history_is_read_by_those_who_read_people(client, org, headers):
+    person = _person_with_contacts(org)
+    handle_inbound({"From": NUMBER, "Body": "STOP"})
+    rows = client.get(f"/api/v1/people/{person.id}/consent", headers=headers).get_json()
+    assert {(r["channel"], r["granted"], r["source"]) for r in rows} == {
+        ("sms", False, "sms_stop"),
+        ("call", False, "sms_stop"),
+    }
+    assert rows[0]["words"].startswith("Texted STOP")
