@@ -5,9 +5,9 @@ Fields (docs/outreach.md has the table):
 
 - ``first_name``, ``last_name``, ``full_name``, ``email``: the person and the address.
 - ``precinct``: the registrar's precinct code of their registration on file.
-- ``next_event``: the next public event with a shift to come (``name``, ``starts_at``,
-  ``place``, ``url``). Events carry no coordinates yet, so it is the campaign's next public
-  event, not the nearest one.
+- ``next_event``: the nearest public event with a shift to come, to the person's home
+  (``name``, ``starts_at``, ``place``, ``url``); for a person with no place on the map, or
+  when no event has one, the campaign's next public event.
 - ``ask_amount``: from their giving: their largest gift plus a quarter, rounded up to $5
   (whole dollars); none for people who never gave.
 - ``polling_place`` and ``turf_captain``: no source yet (the voter file carries no polling
@@ -21,10 +21,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from app.accounts.models import Organization
 from app.core.links import public_url
@@ -69,8 +69,9 @@ def shared_fields(organization_id: int, postal_address: str, now: datetime) -> d
     return fields
 
 
-def _next_event(organization_id: int, now: datetime) -> dict[str, Any] | None:
-    row = db.session.execute(
+def _upcoming(organization_id, now: datetime):
+    """Public events to come, each with its first shift's start."""
+    return (
         select(
             Event.name,
             Event.code,
@@ -86,11 +87,34 @@ def _next_event(organization_id: int, now: datetime) -> dict[str, Any] | None:
             Shift.starts_at > now,
         )
         .group_by(Event.id)
-        .order_by(func.min(Shift.starts_at), Event.id)
-        .limit(1)
+    )
+
+
+def _next_event(organization_id: int, now: datetime) -> dict[str, Any] | None:
+    row = db.session.execute(
+        _upcoming(organization_id, now).order_by(func.min(Shift.starts_at), Event.id).limit(1)
     ).first()
-    if row is None:
-        return None
+    return _event_fields(row) if row is not None else None
+
+
+def _nearest_events(ids: list[int], now: datetime) -> dict[int, dict[str, Any]]:
+    """person_id -> the nearest event to come, for the people with a place on the map."""
+    nearest = (
+        _upcoming(Person.organization_id, now)
+        .where(Event.point.is_not(None))
+        .order_by(Event.point.op("<->")(Person.location), Event.id)
+        .limit(1)
+        .lateral()
+    )
+    rows = db.session.execute(
+        select(Person.id, nearest)
+        .join(nearest, true())
+        .where(Person.id.in_(ids), Person.location.is_not(None))
+    )
+    return {row.id: _event_fields(row) for row in rows}
+
+
+def _event_fields(row) -> dict[str, Any]:
     return {
         "name": row.name,
         "starts_at": row.starts_at,
@@ -99,8 +123,11 @@ def _next_event(organization_id: int, now: datetime) -> dict[str, Any] | None:
     }
 
 
-def person_fields(targets: Iterable[Target]) -> dict[int, dict[str, Any]]:
+def person_fields(
+    targets: Iterable[Target], now: datetime | None = None
+) -> dict[int, dict[str, Any]]:
     """person_id -> the fields that depend on the person."""
+    now = now or datetime.now(UTC)
     ids = sorted({target.person_id for target in targets})
     if not ids:
         return {}
@@ -112,6 +139,8 @@ def person_fields(targets: Iterable[Target]) -> dict[int, dict[str, Any]]:
         present = {k: v for k, v in names.items() if v}
         full = " ".join(v for v in (row.first_name, row.last_name) if v)
         fields[row.id] = {**present, **({"full_name": full} if full else {})}
+    for person_id, event in _nearest_events(ids, now).items():
+        fields[person_id]["next_event"] = event
     for person_id, code in db.session.execute(
         select(Registration.person_id, func.min(Registration.precinct_code))
         .where(Registration.person_id.in_(ids), Registration.on_file.is_(True))

@@ -7,18 +7,29 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
 from app.core.actor import Actor
+from app.events.models import SignupStatus
 from app.extensions import db
 from app.mailings import sending
 from app.mailings.audiences import audience_rows, count_audience
 from app.mailings.models import CampaignRecipient, CampaignStatus, RecipientStatus
-from app.mailings.operations import cancel_campaign, pause_campaign, resume_campaign, send_campaign
+from app.mailings.operations import (
+    cancel_campaign,
+    create_campaign,
+    pause_campaign,
+    preview,
+    resume_campaign,
+    send_campaign,
+)
 from app.outreach.senders import DeliveryError
 from app.people.consent import record_consent
 from app.people.models import ConsentChannel, ConsentPurpose, Interaction, InteractionKind
+from app.volunteers.models import VolunteerProfile
 from tests.mailings.conftest import POSTAL
+from tests.volunteers.conftest import START, add_signup, make_event
 
 
 def start(director, campaign):
@@ -194,3 +205,40 @@ def test_a_scheduled_campaign_waits_for_its_time(director, campaign, people):
     send_campaign(Actor.of(director), campaign, later)
     assert sending.run_sending(datetime.now(UTC), budget_seconds=0)["started"] == 0
     assert sending.run_sending(later + timedelta(seconds=1), budget_seconds=0)["started"] == 1
+
+
+def test_event_and_volunteer_audiences(org, director, people):
+    """An event's sign-ups (not the cancelled ones), and every active volunteer."""
+
+    event = make_event(org)
+    add_signup(people["ada"], event.shifts[0])
+    add_signup(people["ben"], event.shifts[0], status=SignupStatus.CANCELLED)
+    add_signup(people["out"], event.shifts[0])  # opted out: not counted
+    actor = Actor.of(director)
+    parts = {"subject": "Hi", "text_body": "Hi", "purpose": "events"}
+    by_event = create_campaign(
+        actor, {"name": "Launch", "audience_kind": "event", "audience_id": event.id, **parts}
+    )
+    assert count_audience(by_event) == _rows(by_event) == 1
+    db.session.add(VolunteerProfile(organization_id=org.id, person_id=people["ben"].id,
+                                    feed_token="t" * 43))  # fmt: skip
+    db.session.flush()
+    crew = create_campaign(actor, {"name": "Crew", "audience_kind": "volunteers", **parts})
+    assert count_audience(crew) == _rows(crew) == 1
+
+
+def test_next_event_is_the_nearest_to_come(org, director, people):
+    """A person with a place on the map gets the nearest event to come; one without, the
+    campaign's next."""
+
+    here = to_shape(people["cy"].household.address.point)
+    make_event(org, name="Far and soon", start=START, lon=here.x + 0.5, lat=here.y)
+    make_event(org, name="Near and later", start=START + timedelta(days=2), lon=here.x,
+               lat=here.y + 0.001)  # fmt: skip
+    text = "{% if next_event %}{{ next_event.name }}{% endif %}"
+    campaign = create_campaign(Actor.of(director), {
+        "name": "Events", "purpose": "events", "audience_kind": "volunteers",
+        "subject": "Hi", "text_body": text,
+    })  # fmt: skip
+    assert preview(campaign, people["cy"].id).text.startswith("Near and later")
+    assert preview(campaign, people["ada"].id).text.startswith("Far and soon")
