@@ -165,7 +165,7 @@ def rendered_messages(campaign_id: int, limit: int) -> list[tuple[str, bytes]]:
     """The messages the campaign sends, rendered as the worker renders them (the baseline)."""
     from app.mailings.merge import Target, person_fields, shared_fields
     from app.mailings.messages import as_email, render_message
-    from app.mailings.models import CampaignRecipient, EmailCampaign
+    from app.mailings.models import EmailCampaign
 
     campaign = db.session.get(EmailCampaign, campaign_id)
     rows = db.session.execute(
@@ -179,17 +179,16 @@ def rendered_messages(campaign_id: int, limit: int) -> list[tuple[str, bytes]]:
     shared = shared_fields(
         campaign.organization_id, SETTINGS["DOORSTEP_MAIL_POSTAL_ADDRESS"], datetime.now(UTC)
     )
-    personal = person_fields(targets)
-    assert CampaignRecipient  # the rows are the campaign's recipients
-    return [
-        (
-            t.address,
-            as_email(
-                campaign, t, render_message(campaign, t, {**shared, **personal[t.person_id]})
-            ).data,
-        )
-        for t in targets
-    ]
+    messages = []
+    for start in range(0, len(targets), 1000):  # the worker reads fields a batch at a time
+        chunk = targets[start : start + 1000]
+        personal = person_fields(chunk)
+        for t in chunk:
+            fields = {**shared, **personal[t.person_id]}
+            messages.append(
+                (t.address, as_email(campaign, t, render_message(campaign, t, fields)).data)
+            )
+    return messages
 
 
 def bare_loop(port: int, messages: list[tuple[str, bytes]]) -> float:
