@@ -89,6 +89,7 @@ def demo() -> None:
         load_demo_voters,
     )
     from app.imports.jobs import summary_line
+    from app.mailings.demo import load_demo_email
 
     with acting_as("cli:demo"):
         logins = load_demo()
@@ -98,7 +99,11 @@ def demo() -> None:
             click.echo(f"  {job.filename}: {summary_line(job)}")
         event = load_demo_event(demo_organization_id())
         commit()
+        emailed = load_demo_email(demo_organization_id())
+        commit()
     click.echo(f"Demo event sign-up page (public): {public_url(f'/events/{event.code}')}")
+    if emailed is not None:
+        click.echo(f"Demo email campaign (sent, with results): {public_url('/console#/email')}")
     click.echo(f"Volunteer sign-up form (public):  {public_url(f'/volunteer/{DEMO_SLUG}')}")
     click.echo(f"Demo logins (password for all: {logins[0].password}):")
     for login in logins:

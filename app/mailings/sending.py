@@ -182,7 +182,10 @@ class Bookkeeping:
             # Bookkeeping only: a database crash that lost the last marks would resend those
             # few messages (same Message-IDs); a worker crash loses none.
             connection.execute(text("SET synchronous_commit TO OFF"))
-            yield cls(connection, owned=True)
+            try:
+                yield cls(connection, owned=True)
+            finally:  # the connection goes back to the pool: as it came
+                connection.execute(text("RESET synchronous_commit"))
 
     def run(self, statement: str, params: dict) -> None:
         self.cursor.execute(statement, params, prepare=True)
