@@ -19,7 +19,12 @@ NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
 
 
 def test_create_app_registers_every_periodic_task(app):
-    assert set(tasks.PERIODIC_TASKS) == {"reminders", "sign-in-cleanup", "upload-cleanup", "mailings"}
+    assert set(tasks.PERIODIC_TASKS) == {
+        "reminders",
+        "sign-in-cleanup",
+        "upload-cleanup",
+        "mailings",
+    }
 
 
 @pytest.fixture
