@@ -69,6 +69,8 @@ def unsubscribe_post(token: str):
     if form.get("all") == "unsubscribe":
         unsubscribe(recipient, source="preference_page", words="Unsubscribe from all email")
         return _page(recipient, token, done="You will get no more email from us.")
+    if form.get("form") != "preferences":
+        abort(400)  # neither RFC 8058's body nor one of our forms
     known = {purpose.value: purpose for purpose in ConsentPurpose}
     wanted = {known[p] for p in form.getlist("purpose") if p in known}
     refused = [p for p in ConsentPurpose if p not in wanted]

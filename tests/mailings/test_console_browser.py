@@ -7,10 +7,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from app.accounts.models import User
 from app.auth.permissions import Role
 from app.core.actor import Actor
-from app.mailings.sending import run_sending
+from app.extensions import db
+from app.mailings.links import recipient_token
+from app.mailings.models import CampaignRecipient
+from app.mailings.operations import create_campaign
+from app.mailings.sending import run_sending, send_campaign_for, start_campaign
+from app.universes.models import Universe
 from app.universes.operations import create_universe
 from tests.browsers import browser, serve  # noqa: F401 - the browser fixture
 from tests.factories import PASSWORD, create_organization, create_person, create_user
@@ -113,4 +120,38 @@ def test_a_canvasser_has_no_email_screen(live, browser):  # noqa: F811
     page.wait_for_selector("#console:not([hidden])")
     assert "Email" not in page.locator("#tabs a:visible").all_inner_texts()
     assert not page.locator("#screen-email").is_visible()
+    page.close()
+
+
+def test_the_preference_page_from_an_email(live, browser):  # noqa: F811
+    """The link at the foot of a message: choose purposes, or leave every list."""
+
+    def sent_token() -> str:
+        dana = db.session.scalar(select(User).where(User.email == "dana@email.test"))
+        universe = db.session.scalar(select(Universe).where(Universe.name == "News list"))
+        campaign = create_campaign(Actor.of(dana), {
+            "name": "Prefs", "purpose": "fundraising", "audience_kind": "universe",
+            "audience_id": universe.id, "subject": "Hi", "text_body": "Hi",
+        })  # fmt: skip
+        start_campaign(campaign, datetime.now(UTC))
+        send_campaign_for(campaign.id, 10, deliver=lambda email: None)
+        recipient = db.session.scalar(
+            select(CampaignRecipient).where(
+                CampaignRecipient.campaign_id == campaign.id,
+                CampaignRecipient.address == "ben@example.org",
+            )
+        )
+        return recipient_token(recipient.id)
+
+    token = live.run(sent_token)
+    page = browser.new_page()
+    page.goto(f"{live.url}/u/{token}")
+    assert page.get_by_text("ben@example.org").is_visible()
+    page.get_by_label("Fundraising appeals").uncheck()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("#done:has-text('Saved.')")
+    assert not page.get_by_label("Fundraising appeals").is_checked()
+    assert page.get_by_label("Invitations to events").is_checked()
+    page.get_by_role("button", name="Unsubscribe from all email").click()
+    page.wait_for_selector("#done:has-text('no more email')")
     page.close()

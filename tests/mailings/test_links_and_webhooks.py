@@ -73,7 +73,10 @@ def test_a_forged_token_is_not_found(client, sent):
 
 def test_the_preference_page_keeps_some_purposes(client, people, sent):
     token = recipient_token(sent["ben@example.org"].id)
-    page = client.post(f"/u/{token}", data={"purpose": ["events", "volunteering"]})
+    assert client.post(f"/u/{token}", data={}).status_code == 400  # an empty POST is nothing
+    page = client.post(
+        f"/u/{token}", data={"form": "preferences", "purpose": ["events", "volunteering"]}
+    )
     assert page.status_code == 200 and b"Saved." in page.data
     states = consent_states(people["ben"].id)
     assert states[("email", "fundraising")] is False and states[("email", "events")] is True
