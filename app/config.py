@@ -168,6 +168,10 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
                 "DOORSTEP_MAIL_CONCURRENCY"):  # fmt: skip
         if config[key] <= 0:
             raise ConfigError(f"{key} must be positive")
+    if config["DOORSTEP_MAIL_CONCURRENCY"] > 8:
+        # Each sending thread holds a database connection (and briefly a second one): more
+        # would wait on the pool (15) that the web workers and the worker's other tasks share.
+        raise ConfigError("DOORSTEP_MAIL_CONCURRENCY must be at most 8")
     for key in ("DOORSTEP_MAIL_PER_MINUTE", "DOORSTEP_MAIL_PER_HOUR"):
         if config[key] < 0:
             raise ConfigError(f"{key} must be 0 (no limit) or positive")
