@@ -77,8 +77,7 @@ class EmailCampaign(MessageParts, TimestampMixin, OrganizationOwnedMixin, db.Mod
 
 class RecipientStatus(StrEnum):
     PENDING = "pending"
-    CLAIMED = "claimed"  # taken by a sending run, not yet tried
-    SENDING = "sending"  # handed to the mail server; unknown whether it took it (a crash)
+    CLAIMED = "claimed"  # taken by a sending run; sent once marked sent
     SENT = "sent"
     FAILED = "failed"  # refused after every try
     SKIPPED = "skipped"  # no longer may be sent to (opted out, bounced ... since the audience)

@@ -4,13 +4,14 @@ resumable, and idempotent per recipient.
 The recipients table is the send's outbox. Starting a send writes one row per recipient (one
 statement: all or none); a run then, batch by batch, claims pending rows (``claimed``:
 committed, so two workers never take the same row), re-checks that each may still be sent to
-(an opt-out since the start skips it), and sends each over one SMTP connection. Before a
-message goes to the server its row is ``sending``, in the same commit that marks the one
-before it ``sent``: after a crash, ``claimed`` rows were never tried and go back to pending,
-and at most one row per worker is ``sending``, whose message may or may not have reached the
-server. That one is sent again with the same Message-ID (receiving servers drop a repeat of
-a Message-ID they have; docs/outreach.md). Nobody is skipped; nobody but that one row per crash
-can get a message twice, and it carries the same id.
+(an opt-out since the start skips it), and sends each over one SMTP connection. A message's
+row is marked ``sent`` (and written on the person's history) in a commit before the next
+message goes to the server. So after a crash every ``claimed`` row but one per sending thread
+was never tried, and that one (the message in flight) may or may not have reached the server:
+they all go back to pending and are sent, that one with the same Message-ID as before
+(receiving servers drop a repeat of a Message-ID they have; docs/outreach.md). Nobody is
+skipped; nobody but that one message per thread and crash can arrive twice, and it carries the
+same id.
 
 The rate limit is a sliding window over ``sent_at`` of the campaign's organisation (per minute
 and per hour, as listmonk's): a run sends at most what the window has room for, and the
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 50
 MAX_ATTEMPTS = 5
-#: A claimed or sending row older than this belongs to a worker that died.
+#: A claimed row older than this belongs to a worker that died.
 LEASE = timedelta(minutes=2)
 
 
@@ -68,12 +69,12 @@ def start_campaign(campaign: EmailCampaign, now: datetime) -> int:
 
 
 def recover_stale(campaign_id: int, cutoff: datetime) -> int:
-    """Rows a dead worker held (claimed or sending before ``cutoff``) go back to pending."""
+    """Rows a dead worker held (claimed before ``cutoff``) go back to pending."""
     return db.session.execute(
         update(Recipient)
         .where(
             Recipient.campaign_id == campaign_id,
-            Recipient.status.in_((RecipientStatus.CLAIMED, RecipientStatus.SENDING)),
+            Recipient.status == RecipientStatus.CLAIMED,
             Recipient.claimed_at < cutoff,
         )
         .values(status=RecipientStatus.PENDING)
@@ -141,22 +142,18 @@ def _mark(recipient_id: int, status: RecipientStatus, **values) -> None:
     )
 
 
-#: One statement per message: the one before it sent (and written on its person's history),
-#: this one sending. With the commit after it, two round trips per message.
-_PROGRESS = """
+#: One statement per message: the one before it sent, and written on its person's history.
+_SENT = """
 WITH sent AS (
     UPDATE email_recipients SET status = 'sent', sent_at = %(now)s, last_error = NULL
     WHERE id = %(sent_id)s
     RETURNING organization_id, person_id, id, address
-), history AS (
-    INSERT INTO interactions (organization_id, person_id, kind, result, occurred_at,
-                              recorded_at, summary, data)
-    SELECT organization_id, person_id, 'email', 'sent', %(now)s, %(now)s, %(summary)s,
-           jsonb_build_object('campaign_id', %(campaign_id)s, 'recipient_id', id,
-                              'address', address)
-    FROM sent
 )
-UPDATE email_recipients SET status = 'sending' WHERE id = %(sending_id)s
+INSERT INTO interactions (organization_id, person_id, kind, result, occurred_at, recorded_at,
+                          summary, data)
+SELECT organization_id, person_id, 'email', 'sent', %(now)s, %(now)s, %(summary)s,
+       jsonb_build_object('campaign_id', %(campaign_id)s, 'recipient_id', id, 'address', address)
+FROM sent
 """
 
 
@@ -193,15 +190,12 @@ class Bookkeeping:
             commit()
 
 
-def _progress(
-    book: Bookkeeping, campaign: Snapshot, sent: Target | None, sending: Target | None
-) -> None:
+def _sent(book: Bookkeeping, campaign: Snapshot, target: Target) -> None:
     book.run(
-        _PROGRESS,
+        _SENT,
         {
             "now": datetime.now(UTC),
-            "sent_id": sent.recipient_id if sent else None,
-            "sending_id": sending.recipient_id if sending else None,
+            "sent_id": target.recipient_id,
             "summary": campaign.subject[:300],
             "campaign_id": campaign.id,
         },
@@ -209,8 +203,8 @@ def _progress(
 
 
 def send_batch(campaign: EmailCampaign, targets: list[Target], deliver: Deliver) -> int:
-    """Send claimed ``targets``: each row is ``sending`` in the commit that marks the one before
-    it ``sent``. Returns how many went out."""
+    """Send claimed ``targets``, each marked sent before the next goes out. Returns how many
+    went out."""
     now = datetime.now(UTC)
     shared = shared_fields(campaign.organization_id, _postal_address(), now)
     personal = person_fields(targets)
@@ -226,8 +220,9 @@ def send_batch(campaign: EmailCampaign, targets: list[Target], deliver: Deliver)
             except (MissingMergeField, TemplateInvalid) as exc:
                 book.run(_FAILED, {"id": target.recipient_id, "error": exc.message[:2000]})
                 continue
-            _progress(book, snapshot, previous, target)
-            previous = None
+            if previous is not None:
+                _sent(book, snapshot, previous)
+                previous = None
             try:
                 deliver(email)
             except RecipientGone as exc:
@@ -249,7 +244,7 @@ def send_batch(campaign: EmailCampaign, targets: list[Target], deliver: Deliver)
             previous = target
             sent += 1
         if previous is not None:
-            _progress(book, snapshot, previous, None)
+            _sent(book, snapshot, previous)
     return sent
 
 
@@ -283,9 +278,7 @@ def finish_if_done(campaign: EmailCampaign, now: datetime) -> bool:
         select(
             exists().where(
                 Recipient.campaign_id == campaign.id,
-                Recipient.status.in_(
-                    (RecipientStatus.PENDING, RecipientStatus.CLAIMED, RecipientStatus.SENDING)
-                ),
+                Recipient.status.in_((RecipientStatus.PENDING, RecipientStatus.CLAIMED)),
             )
         )
     )

@@ -344,7 +344,6 @@ def upgrade():
             sa.Enum(
                 "pending",
                 "claimed",
-                "sending",
                 "sent",
                 "failed",
                 "skipped",
