@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import re
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from flask import current_app
@@ -24,8 +25,12 @@ _HREF = re.compile(r'href="(https?://[^"]+)"', re.IGNORECASE)
 
 
 def _key() -> bytes:
-    secret = current_app.config["SECRET_KEY"]
-    return hashlib.sha256(b"doorstep-mailings:" + str(secret).encode()).digest()
+    return _key_of(str(current_app.config["SECRET_KEY"]))
+
+
+@lru_cache(maxsize=4)
+def _key_of(secret: str) -> bytes:
+    return hashlib.sha256(b"doorstep-mailings:" + secret.encode()).digest()
 
 
 def _sign(key: bytes, message: str) -> str:
