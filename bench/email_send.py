@@ -281,6 +281,7 @@ def main() -> None:
     parser.add_argument("--port", type=int)
     parser.add_argument("--lease-zero", action="store_true")
     parser.add_argument("--report", help="the worker writes [sent, seconds sending] here")
+    parser.add_argument("--count-only", action="store_true", help="only the audience count")
     args = parser.parse_args()
     if args.worker:
         worker_main(args)
@@ -299,8 +300,9 @@ def main() -> None:
                 f"{time.perf_counter() - started:.0f} s"
             )
             report_count(actor)
-            report_send(url, actor, args.emails)
-            report_kill(url, actor, max(args.emails // 5, 1000))
+            if not args.count_only:
+                report_send(url, actor, args.emails)
+                report_kill(url, actor, max(args.emails // 5, 1000))
 
 
 def report_count(actor: Actor) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import ColumnElement, Select, and_, distinct, exists, func, select, text
+from sqlalchemy import ColumnElement, Select, and_, distinct, exists, func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 
 from app.core.errors import ValidationError
@@ -128,21 +128,27 @@ def audience_rows(campaign: EmailCampaign) -> Select:
 def count_audience(campaign: EmailCampaign) -> int:
     """How many messages ``audience_rows`` would give, from ``people`` alone where it can:
     the chosen address is ``people.email_key`` (kept by a trigger), so a count over a million
-    people is one scan and a hash of 64-bit keys, not a join of people and their emails."""
+    people is one scan, not a join of people and their emails, and only the keys people share
+    (``email_shared``) are de-duplicated."""
     if not campaign.consented_only:
         rows = audience_rows(campaign).subquery()
         return db.session.scalar(select(func.count()).select_from(rows)) or 0
-    counted = func.count(distinct(Person.email_key)) if campaign.one_per_address else func.count()
-    statement = select(counted).where(
+    clauses = [
         Person.organization_id == campaign.organization_id,
         Person.email_key.is_not(None),
         is_listable(),
         is_reachable(Channel.DOOR),
         _refused(campaign),
         _in_audience(campaign),
+    ]
+    if not campaign.one_per_address:
+        return db.session.scalar(select(func.count()).where(*clauses)) or 0
+    # Most addresses belong to one person: only the shared ones need de-duplicating.
+    alone = select(func.count()).where(*clauses, Person.email_shared.is_(False))
+    shared = select(func.count(distinct(Person.email_key))).where(
+        *clauses, Person.email_shared.is_(True)
     )
-    db.session.execute(text("SET LOCAL work_mem = '64MB'"))  # the keys' hash, in memory
-    return db.session.scalar(statement) or 0
+    return (db.session.scalar(alone) or 0) + (db.session.scalar(shared) or 0)
 
 
 def _in_audience(campaign: EmailCampaign) -> ColumnElement[bool]:

@@ -53,6 +53,9 @@ class Person(TimestampMixin, OrganizationOwnedMixin, db.Model):
         # Birth year after the cell: most universes give an age, and its range then narrows
         # each cell's read (app.people.grid).
         Index("ix_people_organization_id_cell", "organization_id", "cell", "birth_year"),
+        # The campaign address's key (below): found again by the triggers that keep it.
+        Index("ix_people_email_key", "email_key", postgresql_where=text("email_key IS NOT NULL")),
+        Index("ix_people_email_shared", "organization_id", postgresql_where=text("email_shared")),
     )
     __organization_index__ = False  # ix_people_organization_id_last_name starts with it
 
@@ -99,6 +102,9 @@ class Person(TimestampMixin, OrganizationOwnedMixin, db.Model):
     #: consented and did not opt out) as a 64-bit hash of it, or NULL: written by a trigger on
     #: person_emails (migration 0025), so an audience count reads this table alone.
     email_key: Mapped[int | None] = mapped_column(BigInteger)
+    #: Another person of the campaign has the same ``email_key`` (housemates sharing an
+    #: address, a duplicate): a count of addresses need only de-duplicate these few.
+    email_shared: Mapped[bool] = mapped_column(server_default=text("false"))
 
     household = relationship("Household", lazy="joined")
     emails: Mapped[list[PersonEmail]] = relationship(
