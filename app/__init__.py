@@ -25,6 +25,7 @@ CONNECTED_MODULES = (
     "app.volunteers.operations",
     "app.volunteers.profiles",
     "app.people.sms",
+    "app.people.consent",
     "app.events.reminders",
     "app.imports.uploads",
     "app.auth.cleanup",
@@ -41,6 +42,7 @@ CONNECTED_MODULES = (
     "app.automation.merging",
     "app.phones.sync",
     "app.phones.merging",
+    "app.mailings.sending",
 )
 
 
@@ -97,6 +99,8 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.fundraising.views import blp as fundraising_blp
     from app.health.views import blp as health_blp
     from app.imports.views import blp as imports_blp
+    from app.mailings.pages import bp as mailings_pages_bp
+    from app.mailings.views import blp as mailings_blp
     from app.outreach.views import blp as push_blp
     from app.pages.views import bp as pages_bp
     from app.people.views import blp as people_blp
@@ -132,7 +136,9 @@ def _register_blueprints(app: Flask, api) -> None:
         fundraising_blp,
         texting_blp,
         automation_blp,
+        mailings_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(mailings_pages_bp)
     app.register_blueprint(console_bp)

@@ -90,6 +90,7 @@ def demo() -> None:
         load_demo_voters,
     )
     from app.imports.jobs import summary_line
+    from app.mailings.demo import load_demo_email
 
     with acting_as("cli:demo"):
         logins = load_demo()
@@ -101,11 +102,15 @@ def demo() -> None:
         commit()
         money = load_demo_money(demo_organization_id())
         commit()
+        emailed = load_demo_email(demo_organization_id())
+        commit()
     click.echo(
         f"  money: {money.donations} donations from {money.donors} donors, "
         f"{money.open_flags} flags to act on, {money.to_review} in the review queue"
     )
     click.echo(f"Demo event sign-up page (public): {public_url(f'/events/{event.code}')}")
+    if emailed is not None:
+        click.echo(f"Demo email campaign (sent, with results): {public_url('/console#/email')}")
     click.echo(f"Volunteer sign-up form (public):  {public_url(f'/volunteer/{DEMO_SLUG}')}")
     click.echo(f"Demo logins (password for all: {logins[0].password}):")
     for login in logins:

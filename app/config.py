@@ -119,6 +119,16 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     ("DOORSTEP_SMTP_PASSWORD", "DOORSTEP_SMTP_PASSWORD", _str, ""),
     ("DOORSTEP_SMTP_STARTTLS", "DOORSTEP_SMTP_STARTTLS", _bool, True),
     ("DOORSTEP_MAIL_FROM", "DOORSTEP_MAIL_FROM", _str, "Doorstep <no-reply@localhost>"),
+    # Email campaigns (docs/outreach.md): the sliding windows (0 = no limit), soft bounces
+    # before an address is suppressed, the postal address every campaign carries, and the
+    # secret the bounce webhooks' URLs carry.
+    ("DOORSTEP_MAIL_PER_MINUTE", "DOORSTEP_MAIL_PER_MINUTE", _int, 600),
+    ("DOORSTEP_MAIL_PER_HOUR", "DOORSTEP_MAIL_PER_HOUR", _int, 20000),
+    ("DOORSTEP_MAIL_SOFT_BOUNCES", "DOORSTEP_MAIL_SOFT_BOUNCES", _int, 3),
+    ("DOORSTEP_MAIL_CONCURRENCY", "DOORSTEP_MAIL_CONCURRENCY", _int, 4),
+    ("DOORSTEP_EMAIL_DOUBLE_OPT_IN", "DOORSTEP_EMAIL_DOUBLE_OPT_IN", _bool, False),
+    ("DOORSTEP_MAIL_POSTAL_ADDRESS", "DOORSTEP_MAIL_POSTAL_ADDRESS", _str, ""),
+    ("DOORSTEP_MAIL_WEBHOOK_SECRET", "DOORSTEP_MAIL_WEBHOOK_SECRET", _str, ""),
     # Base map of the director console: a {z}/{x}/{y} tile URL; unset, the map has no tiles
     # (precincts, streets and doors are drawn from the campaign's own data).
     ("DOORSTEP_TILE_URL", "DOORSTEP_TILE_URL", _str, ""),
@@ -183,12 +193,20 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
                 "DOORSTEP_MAX_UNPACK_RATIO", "DOORSTEP_SYNC_MAX_NEW_PEOPLE",
                 "DOORSTEP_SYNC_NEW_PEOPLE_PER_HOUR", "DOORSTEP_UPLOAD_RETENTION_DAYS",
                 "DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT", "DOORSTEP_BACKUP_KEEP",
-                "DOORSTEP_LOGIN_MAX_FAILURES_IP"):  # fmt: skip
+                "DOORSTEP_LOGIN_MAX_FAILURES_IP", "DOORSTEP_MAIL_SOFT_BOUNCES",
+                "DOORSTEP_MAIL_CONCURRENCY"):  # fmt: skip
         if config[key] <= 0:
             raise ConfigError(f"{key} must be positive")
     for key in ("DOORSTEP_BACKUP_EVERY_HOURS", "DOORSTEP_BACKUP_KEEP_DAYS"):
         if config[key] < 0:
             raise ConfigError(f"{key} must be 0 or more")
+    if config["DOORSTEP_MAIL_CONCURRENCY"] > 8:
+        # Each sending thread holds a database connection (and briefly a second one): more
+        # would wait on the pool (15) that the web workers and the worker's other tasks share.
+        raise ConfigError("DOORSTEP_MAIL_CONCURRENCY must be at most 8")
+    for key in ("DOORSTEP_MAIL_PER_MINUTE", "DOORSTEP_MAIL_PER_HOUR"):
+        if config[key] < 0:
+            raise ConfigError(f"{key} must be 0 (no limit) or positive")
     if config["DOORSTEP_LOGIN_MAX_FAILURES_SPREAD"] <= config["DOORSTEP_LOGIN_MAX_FAILURES_IP"]:
         raise ConfigError(
             "DOORSTEP_LOGIN_MAX_FAILURES_SPREAD must be above DOORSTEP_LOGIN_MAX_FAILURES_IP, "

@@ -56,6 +56,8 @@ class Permission(StrEnum):
     TEXTING_BROADCAST = "texting.broadcast"  # texts sent to everyone who agreed, all at once
     AUTOMATION_MANAGE = "automation.manage"  # follow-up rules (trigger, conditions, action)
     TASKS_WORK = "tasks.work"  # the follow-up tasks and call lists rules make for organisers
+    OUTREACH_MANAGE = "outreach.manage"  # email templates, draft campaigns, preview, results
+    OUTREACH_SEND = "outreach.send"  # send, schedule, test-send, pause, resume, cancel
 
 
 class Access(StrEnum):
@@ -100,6 +102,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TEXTING_BROADCAST,
             Permission.AUTOMATION_MANAGE,
             Permission.TASKS_WORK,
+            Permission.OUTREACH_MANAGE,
+            Permission.OUTREACH_SEND,
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -119,6 +123,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EVENTS_MANAGE,
             Permission.EVENTS_CHECK_IN,
             Permission.VOLUNTEERS_MANAGE,
+            Permission.OUTREACH_MANAGE,  # drafts and previews; a director sends
             # Text banks, as they run phone banks; a broadcast to thousands is a director's.
             Permission.TEXTING_SEND,
             Permission.TEXTING_MANAGE,

@@ -3,10 +3,17 @@ of what would have gone out); SMTP, Web Push and Twilio when configured."""
 
 from __future__ import annotations
 
+import base64
 import logging
+import secrets
 import smtplib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.header import Header
+from email.utils import formataddr, parseaddr
+from functools import lru_cache
 from typing import Protocol
 
 import requests
@@ -46,6 +53,95 @@ class LogSender:
             message.body,
         )
 
+    @contextmanager
+    def session(self) -> Iterator[Deliver]:
+        def deliver(email: PreparedEmail) -> None:
+            log.info("email to %s (not sent: no SMTP server configured): %s",
+                     email["To"], email["Subject"])  # fmt: skip
+
+        yield deliver
+
+
+@dataclass(frozen=True)
+class PreparedEmail:
+    """An email ready for the wire: the envelope, the headers as written, the bytes."""
+
+    envelope_from: str
+    to: str
+    headers: dict[str, str]
+    data: bytes
+
+    def __getitem__(self, name: str) -> str | None:
+        return self.headers.get(name)
+
+
+def build_email(
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> PreparedEmail:
+    """One email: plain text, or multipart/alternative text + HTML, with extra headers
+    (Reply-To, Message-ID, List-Unsubscribe ...), written out directly (a campaign writes one
+    per recipient, and the email package's generator costs more than all the rest). Header
+    values lose any line break (no header injection from a merge field); one that is not
+    ASCII is encoded (RFC 2047). Bodies are UTF-8 in base64."""
+    written, address = _sender(sender)
+    head = {
+        "From": written,
+        "To": _header(to),
+        "Subject": _header(subject),
+        "MIME-Version": "1.0",
+    }
+    head.update({key: _header(value) for key, value in (headers or {}).items()})
+    if html is None:
+        head.update(_part_headers("plain"))
+        body = _encoded(text)
+    else:
+        boundary = f"=_{secrets.token_hex(16)}"
+        head["Content-Type"] = f'multipart/alternative; boundary="{boundary}"'
+        parts = [
+            f"--{boundary}\r\n" + _lines(_part_headers(subtype)) + "\r\n\r\n" + _encoded(part)
+            for subtype, part in (("plain", text), ("html", html))
+        ]
+        body = "".join(parts) + f"--{boundary}--\r\n"
+    data = (_lines(head) + "\r\n\r\n" + body).encode("ascii")
+    return PreparedEmail(address, to, head, data)
+
+
+@lru_cache(maxsize=64)
+def _sender(sender: str) -> tuple[str, str]:
+    """The From header as written (a name that is not ASCII encoded) and the bare address."""
+    name, address = parseaddr(sender)
+    return (formataddr((name, address)) if name else address), address
+
+
+def _part_headers(subtype: str) -> dict[str, str]:
+    return {
+        "Content-Type": f'text/{subtype}; charset="utf-8"',
+        "Content-Transfer-Encoding": "base64",
+    }
+
+
+def _lines(headers: Mapping[str, str]) -> str:
+    return "\r\n".join(f"{name}: {value}" for name, value in headers.items())
+
+
+def _encoded(text: str) -> str:
+    return base64.encodebytes(text.encode()).decode("ascii").replace("\n", "\r\n")
+
+
+def _header(value: str) -> str:
+    value = " ".join(value.splitlines())
+    return value if value.isascii() else Header(value, "utf-8").encode(linesep="\r\n")
+
+
+#: Sends one prepared email over an open connection (``session()``).
+Deliver = Callable[[PreparedEmail], None]
+
 
 class SmtpSender:
     def __init__(
@@ -56,20 +152,62 @@ class SmtpSender:
         self.starttls, self.sender = starttls, sender
 
     def send(self, message: OutboundMessage) -> None:
-        email = EmailMessage()
-        email["From"] = self.sender
-        email["To"] = message.recipient
-        email["Subject"] = message.subject or ""
-        email.set_content(message.body)
+        email = build_email(sender=self.sender, to=message.recipient,
+                            subject=message.subject or "", text=message.body)  # fmt: skip
+        with self.session() as deliver:
+            deliver(email)
+
+    def _connect(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.host, self.port, timeout=20)
+        if self.starttls:
+            smtp.starttls()
+        if self.user:
+            smtp.login(self.user, self.password)
+        return smtp
+
+    @contextmanager
+    def session(self) -> Iterator[Deliver]:
+        """One connection for many messages (a campaign's batch); a dropped connection is
+        opened again once per message. A 5xx for the recipient is ``RecipientGone``."""
+        smtp: smtplib.SMTP | None = None
+
+        def deliver(email: PreparedEmail) -> None:
+            nonlocal smtp
+            for attempt in (1, 2):
+                try:
+                    if smtp is None:
+                        smtp = self._connect()
+                    smtp.sendmail(email.envelope_from, [email.to], email.data)
+                    return
+                except smtplib.SMTPRecipientsRefused as exc:
+                    codes = [code for code, _ in exc.recipients.values()]
+                    if codes and all(code >= 500 for code in codes):
+                        raise RecipientGone(
+                            f"The mail server refused the address: {codes}"
+                        ) from exc
+                    raise DeliveryError(f"SMTP refused the recipient for now: {codes}") from exc
+                except smtplib.SMTPServerDisconnected as exc:
+                    smtp = None
+                    if attempt == 2:
+                        raise DeliveryError(f"SMTP delivery failed: {exc}") from exc
+                except (OSError, smtplib.SMTPException) as exc:
+                    _close(smtp)
+                    smtp = None
+                    raise DeliveryError(f"SMTP delivery failed: {exc}") from exc
+
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=20) as smtp:
-                if self.starttls:
-                    smtp.starttls()
-                if self.user:
-                    smtp.login(self.user, self.password)
-                smtp.send_message(email)
-        except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(f"SMTP delivery failed: {exc}") from exc
+            yield deliver
+        finally:
+            _close(smtp)
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is None:
+        return
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
 
 
 class WebPushSender:
@@ -151,6 +289,13 @@ def _twilio_code(response: requests.Response) -> int | None:
         return int(response.json().get("code"))
     except (ValueError, TypeError, AttributeError):
         return None
+
+
+def email_sender() -> SmtpSender | LogSender:
+    """The SMTP sender when a server is configured, else the log."""
+    sender = sender_for(Channel.EMAIL)
+    assert isinstance(sender, SmtpSender | LogSender)
+    return sender
 
 
 def sender_for(channel: Channel) -> Sender:

@@ -12,11 +12,16 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
+from app.accounts.models import Organization
 from app.audit.operations import record_audit
 from app.core.errors import Gone, NotFound
+from app.core.links import public_url
 from app.extensions import db
+from app.outreach.models import Channel
+from app.outreach.operations import queue_message
 from app.people.contacts import EMAILS, PHONES, apply_contacts
 from app.people.models import ContactConfirmation, Person
 from app.people.queries import follow_merges
@@ -78,9 +83,42 @@ def confirm_contact(held: ContactConfirmation, now: datetime) -> ContactConfirma
     item = {kind.key: held.value, "consent": held.consent}
     if kind is PHONES:
         item["sms_consent"] = held.sms_consent
-    apply_contacts(person, kind, [item], replace=False, field=kind.key, now=now)
+    apply_contacts(
+        person, kind, [item], replace=False, field=kind.key, now=now, source="form_confirmed"
+    )
     held.confirmed_at = now
     db.session.flush()
     record_audit("people.contact_confirm", entity=held,
                  changes={"person_id": person.id, "collection": held.collection})  # fmt: skip
+    return held
+
+
+def is_double_opt_in() -> bool:
+    """Email given on a public form takes campaign email only once its owner confirms it
+    (``DOORSTEP_EMAIL_DOUBLE_OPT_IN``)."""
+    return bool(current_app.config["DOORSTEP_EMAIL_DOUBLE_OPT_IN"])
+
+
+def ask_to_confirm_email(person: Person, address: str, now: datetime) -> ContactConfirmation | None:
+    """Double opt-in: the address is on the person's record without consent; a link to say
+    yes goes to the address itself (whoever typed it in may not own it). Confirmed, it takes
+    the campaign's email (``confirm_contact``, recorded as ``form_confirmed``). None when a
+    link already waits."""
+    held = hold_contact(person, "emails", address, consent=True, sms_consent=False, now=now)
+    if held is None:
+        return None
+    name = db.session.scalar(
+        select(Organization.name).where(Organization.id == person.organization_id)
+    )
+    link = public_url(f"/contacts/confirm/{held.token}")
+    queue_message(
+        organization_id=person.organization_id,
+        channel=Channel.EMAIL,
+        recipient=address,
+        kind="contact.double_opt_in",
+        subject=f"Confirm you want email from {name}",
+        body=f"Hello {person.first_name or 'there'},\n\nThis address was given on a form of "
+        f"{name}. To get their email, confirm it here:\n{link}\n\nIf that was not you, "
+        "ignore this message: you will get nothing more.\n",
+    )
     return held

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.core.contact import normalise_email, normalise_phone
 from app.core.errors import ValidationError
+from app.people.consent import set_contact_flags
 from app.people.models import Person, PersonEmail, PersonPhone
 
 
@@ -44,11 +45,13 @@ def apply_contacts(
     replace: bool,
     field: str,
     now: datetime,
+    source: str = "edit",
 ) -> dict[str, Any]:
     """Add or update ``items`` (and with ``replace``, drop unlisted rows); returns a summary.
 
     ``field`` names the request field, so a bad value is reported as ``phones.2.number``.
-    Flags an item leaves out keep their stored value.
+    Flags an item leaves out keep their stored value. Consent flags are set through
+    ``app.people.consent`` (the history records ``source``: an organiser's "edit", a "form").
     """
     rows: list[Any] = getattr(person, kind.collection)
     by_key = {getattr(row, kind.key): row for row in rows}
@@ -67,7 +70,7 @@ def apply_contacts(
             row = _new_row(person, kind, key)
             rows.append(row)
             summary["added"].append(key)
-        changes = _set_flags(row, item, now)
+        changes = _set_flags(person, row, item, now, source)
         if changes and key not in summary["added"]:
             summary["updated"][key] = changes
         if getattr(row, "kind", None) == "landline" and getattr(row, "sms_consent", False):
@@ -104,15 +107,16 @@ def _new_row(person: Person, kind: ContactKind, key: str) -> Any:
     return row
 
 
-def _set_flags(row: Any, item: dict[str, Any], now: datetime) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for name in (*_FLAGS, "kind"):
-        if name in item and hasattr(row, name) and getattr(row, name) != item[name]:
-            changes[name] = {"from": getattr(row, name), "to": item[name]}
-            setattr(row, name, item[name])
-    if any(name in changes for name in _FLAGS):
-        row.consent_changed_at = now
-    return changes
+def _set_flags(
+    person: Person, row: Any, item: dict[str, Any], now: datetime, source: str
+) -> dict[str, Any]:
+    if "kind" in item and hasattr(row, "kind") and row.kind != item["kind"]:
+        kind = {"kind": {"from": row.kind, "to": item["kind"]}}
+        row.kind = item["kind"]
+    else:
+        kind = {}
+    flags = {name: item[name] for name in _FLAGS if name in item}
+    return {**set_contact_flags(person, row, flags, source=source, now=now), **kind}
 
 
 def ensure_one_primary(rows: Sequence[Any]) -> None:

@@ -53,6 +53,9 @@ class Person(TimestampMixin, OrganizationOwnedMixin, db.Model):
         # Birth year after the cell: most universes give an age, and its range then narrows
         # each cell's read (app.people.grid).
         Index("ix_people_organization_id_cell", "organization_id", "cell", "birth_year"),
+        # The campaign address's key (below): found again by the triggers that keep it.
+        Index("ix_people_email_key", "email_key", postgresql_where=text("email_key IS NOT NULL")),
+        Index("ix_people_email_shared", "organization_id", postgresql_where=text("email_shared")),
     )
     __organization_index__ = False  # ix_people_organization_id_last_name starts with it
 
@@ -100,6 +103,13 @@ class Person(TimestampMixin, OrganizationOwnedMixin, db.Model):
     vote_codes: Mapped[list[int]] = mapped_column(
         ARRAY(Integer), server_default=text("'{}'::integer[]")
     )
+    #: The address campaigns email (the primary, else the first, of the person's emails that
+    #: consented and did not opt out) as a 64-bit hash of it, or NULL: written by a trigger on
+    #: person_emails (migration 0025), so an audience count reads this table alone.
+    email_key: Mapped[int | None] = mapped_column(BigInteger)
+    #: Another person of the campaign has the same ``email_key`` (housemates sharing an
+    #: address, a duplicate): a count of addresses need only de-duplicate these few.
+    email_shared: Mapped[bool] = mapped_column(server_default=text("false"))
 
     household = relationship("Household", lazy="joined")
     emails: Mapped[list[PersonEmail]] = relationship(
@@ -262,3 +272,65 @@ class ContactConfirmation(OrganizationOwnedMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     expires_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
+
+
+class ConsentChannel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    CALL = "call"
+    MAIL = "mail"  # post
+
+
+class ConsentPurpose(StrEnum):
+    """What a message is for (docs/outreach.md). A person may take one and refuse another;
+    a channel-wide opt-out (an unsubscribe from everything, a STOP) refuses them all."""
+
+    UPDATES = "updates"  # campaign news, persuasion, get-out-the-vote
+    FUNDRAISING = "fundraising"
+    EVENTS = "events"  # invitations to events (not the reminders of a shift one signed up for)
+    VOLUNTEERING = "volunteering"  # asks to volunteer, shift recruitment
+
+
+class ConsentRecord(OrganizationOwnedMixin, db.Model):
+    """One decision about one person, channel and purpose: append-only history (the database
+    refuses an update of anything but the person, which a merge moves, and any delete).
+    ``contact`` is the address or number it was about; ``words`` what the person was shown."""
+
+    __tablename__ = "consent_records"
+    __table_args__ = (
+        Index("ix_consent_records_person_id_recorded_at", "person_id", "recorded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    channel: Mapped[ConsentChannel] = mapped_column(text_enum(ConsentChannel, "consent_channel"))
+    purpose: Mapped[ConsentPurpose] = mapped_column(text_enum(ConsentPurpose, "consent_purpose"))
+    granted: Mapped[bool]
+    contact: Mapped[str] = mapped_column(String(254), server_default="")
+    source: Mapped[str] = mapped_column(String(40))
+    words: Mapped[str] = mapped_column(Text, server_default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    detail: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    recorded_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    person: Mapped[Person] = relationship()
+
+
+class ConsentState(OrganizationOwnedMixin, db.Model):
+    """The latest decision per person, channel and purpose (the read path of audiences),
+    written only with the ``ConsentRecord`` that made it."""
+
+    __tablename__ = "consent_states"
+    __table_args__ = (UniqueConstraint("person_id", "channel", "purpose"),)
+    __organization_index__ = False  # read by person
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    channel: Mapped[ConsentChannel] = mapped_column(text_enum(ConsentChannel, "consent_channel"))
+    purpose: Mapped[ConsentPurpose] = mapped_column(text_enum(ConsentPurpose, "consent_purpose"))
+    granted: Mapped[bool]
+    record_id: Mapped[int] = mapped_column(ForeignKey("consent_records.id"))
+    changed_at: Mapped[datetime]
+
+    person: Mapped[Person] = relationship()
+    record: Mapped[ConsentRecord] = relationship()

@@ -18,7 +18,11 @@ from app.core.actor import Actor
 from app.core.contact import normalise_email, normalise_phone
 from app.core.errors import Conflict, ValidationError
 from app.extensions import db
-from app.people.confirmations import hold_contact
+from app.people.confirmations import (
+    ask_to_confirm_email,
+    hold_contact,
+    is_double_opt_in,
+)
 from app.people.contacts import EMAILS, PHONES, apply_contacts
 from app.people.models import (
     ContactConfirmation,
@@ -354,8 +358,15 @@ def _find_or_add(
         else:
             given = fields["email_consent"] and (known is not None or not reached)
             consent = bool(given or (known and known.consent))
-            apply_contacts(person, EMAILS, [{"address": email, "consent": consent}],
-                           replace=False, field="email", now=now)  # fmt: skip
+            # Double opt-in: a yes from a public form waits for the address's own yes (its
+            # link goes to the address itself, not among the holds the caller sends on).
+            confirm = bool(hold_new and consent and is_double_opt_in()
+                           and not (known and known.consent))  # fmt: skip
+            item = {"address": email, "consent": consent and not confirm}
+            apply_contacts(person, EMAILS, [item], replace=False, field="email", now=now,
+                           source="form")  # fmt: skip
+            if confirm:
+                ask_to_confirm_email(person, email, now)
     if phone:
         known = next((p for p in person.phones if p.number == phone), None)
         if known is None and reached and hold_new:
@@ -367,7 +378,7 @@ def _find_or_add(
             consent = {"consent": bool(given or (known and known.consent)),
                        "sms_consent": sms}  # fmt: skip
             apply_contacts(person, PHONES, [{"number": phone, **consent}], replace=False,
-                           field="phone", now=now)  # fmt: skip
+                           field="phone", now=now, source="form")  # fmt: skip
     db.session.flush()
     return person, created, [h for h in held if h is not None]
 

@@ -386,3 +386,16 @@ class ContactConfirmationSchema(ma.Schema):
     value = ma.fields.String()
     status = ma.fields.String(metadata={"description": "waiting, confirmed or expired"})
     expires_at = ma.fields.DateTime()
+
+
+class ConsentRecordSchema(ma.Schema):
+    """One consent decision (app/people/consent.py): never changed, never deleted."""
+
+    channel = ma.fields.String(attribute="channel.value")
+    purpose = ma.fields.String(attribute="purpose.value")
+    granted = ma.fields.Boolean()
+    contact = ma.fields.String()
+    source = ma.fields.String()
+    words = ma.fields.String()
+    user_id = ma.fields.Integer(allow_none=True)
+    recorded_at = ma.fields.DateTime()

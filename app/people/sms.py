@@ -21,7 +21,8 @@ from sqlalchemy import select
 from app.core.signals import sms_received, sms_recipient_stopped
 from app.extensions import db
 from app.outreach.operations import cancel_pending_texts
-from app.people.models import Interaction, InteractionKind, PersonPhone
+from app.people.consent import record_consent
+from app.people.models import ConsentChannel, Interaction, InteractionKind, PersonPhone
 from app.people.operations import record_interaction
 
 #: CTIA's opt-out and opt-in keywords (carriers and Twilio honour the same).
@@ -78,11 +79,11 @@ def _set_opt_out(number: str, organization_id: int | None, *, opted_out: bool, r
     if opted_out:
         cancel_pending_texts(number, organization_id=organization_id, reason=reason)
     for phone in phones:
-        if opted_out:
-            phone.do_not_contact = True
-        else:
-            phone.do_not_contact, phone.sms_consent = False, True
-        phone.consent_changed_at = now
+        # Through the one consent operation: the flags every list reads, and the history.
+        record_consent(
+            phone.person, ConsentChannel.SMS, granted=not opted_out, contact=number,
+            source="sms_stop" if opted_out else "sms_start", words=reason, now=now,
+        )  # fmt: skip
         record_interaction(
             phone.person, InteractionKind.TEXT, occurred_at=now,
             result="opted_out" if opted_out else "opted_in", summary=reason[:300],

@@ -1,4 +1,4 @@
-"""People endpoints: search, profile, edit, timeline, notes, merge."""
+"""People endpoints: search, profile, edit, timeline, notes, merge, consent history."""
 
 from datetime import UTC, datetime
 
@@ -18,9 +18,10 @@ from app.auth.access import (
 )
 from app.auth.permissions import Permission
 from app.core.pagination import page_schema
-from app.people import confirmations, operations, queries
+from app.people import confirmations, consent, operations, queries
 from app.people.merging import merge_people
 from app.people.schemas import (
+    ConsentRecordSchema,
     ContactConfirmationSchema,
     InteractionListArgsSchema,
     InteractionSchema,
@@ -133,6 +134,16 @@ def merge_person(body, person_id):
     other = queries.get_person(actor.organization_id, body["other_id"], field="other_id")
     merge_people(actor, kept, other)
     return _profile(queries.get_profile(actor.organization_id, kept.id))
+
+
+@blp.route("/people/<id:person_id>/consent", methods=["GET"])
+@require(Permission.PEOPLE_READ)
+@blp.response(200, ConsentRecordSchema(many=True))
+def consent_history(person_id):
+    """Every consent decision of the person, newest first: channel, purpose, yes or no, the
+    address or number, where it came from, the words shown, who recorded it, when."""
+    person = queries.get_person(current_user().organization_id, person_id)
+    return consent.consent_history(person.id)
 
 
 def _held_row(held) -> dict:

@@ -308,3 +308,32 @@ def _calls(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]:
 @clause("donor")
 def _donor(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]:
     return donor_clause(spec, ctx.today)
+
+
+@clause("email_engagement")
+def _email_engagement(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]:
+    """Email campaigns write ``sent`` and each engagement (``opened``, ``clicked`` ...) on the
+    history with the campaign's id: "clicked the last two" is a click on each of the two
+    latest emails sent; "never opened" is an email sent and no open of any."""
+    emails = [Interaction.kind == InteractionKind.EMAIL, Interaction.voided_at.is_(None)]
+    sent = exists().where(Interaction.person_id == Person.id, Interaction.result == "sent",
+                          *emails)  # fmt: skip
+    if spec.get("never"):
+        engaged = exists().where(Interaction.person_id == Person.id,
+                                 Interaction.result == spec["event"], *emails)  # fmt: skip
+        return and_(sent, ~engaged)
+    campaign = Interaction.data["campaign_id"].astext
+    latest = (
+        select(campaign.label("campaign_id"))
+        .where(Interaction.person_id == Person.id, Interaction.result == "sent", *emails)
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .limit(spec["last"])
+        .correlate(Person)
+        .subquery()
+    )
+    event = select(Interaction.id).where(
+        Interaction.person_id == Person.id, Interaction.result == spec["event"], *emails,
+        campaign == latest.c.campaign_id,
+    ).correlate(Person, latest)  # fmt: skip
+    with_event = select(func.count()).select_from(latest).where(event.exists()).scalar_subquery()
+    return with_event == spec["last"]

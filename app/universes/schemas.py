@@ -205,6 +205,24 @@ class DonorFilterSchema(StrictSchema):
         check_donor_keys(data)
 
 
+EMAIL_EVENTS = ("delivered", "opened", "clicked", "bounced", "complained", "unsubscribed",
+                "replied")  # fmt: skip
+
+
+class EmailEngagementSchema(StrictSchema):
+    """Email engagement (campaigns write it on the history): ``event`` in each of the ``last``
+    emails the person was sent ("clicked the last two"), or ``never`` after any email."""
+
+    event = ma.fields.String(required=True, validate=ma.validate.OneOf(EMAIL_EVENTS))
+    last = ma.fields.Integer(validate=ma.validate.Range(min=1, max=20))
+    never = ma.fields.Boolean()
+
+    @ma.validates_schema
+    def _last_or_never(self, data, **kwargs):
+        if ("last" in data) == bool(data.get("never")):
+            raise ma.ValidationError("Give last (a number of emails) or never: true.", "last")
+
+
 class UniverseFilterSchema(StrictSchema):
     """The filter language (docs/universes.md); every key is optional, keys are ANDed."""
 
@@ -232,6 +250,11 @@ class UniverseFilterSchema(StrictSchema):
     include_suppressed = ma.fields.Boolean(
         metadata={"description": "Keep deceased, moved and do-not-contact people (default no)"}
     )
+    email_engagement = ma.fields.Nested(
+        EmailEngagementSchema,
+        metadata={"description": "Opened or clicked the last N emails, or never (opens are "
+                  "unreliable: mail clients fetch images themselves)"},
+    )  # fmt: skip
 
 
 class UniverseQuerySchema(StrictSchema):

@@ -81,6 +81,7 @@ def _build_world() -> dict:
     ids.update(_money_world(organization, person))
     ids.update({"goal_id": 2**40, "pledge_id": 2**40, "letter_batch_id": 2**40})  # 404 for all
     ids.update(_texting_world())
+    ids.update(_mailings_world(organization, universe.id))
     return {"user_ids": {role: user.id for role, user in users.items()}, "ids": ids}
 
 
@@ -164,6 +165,18 @@ def _texting_world() -> dict[str, int]:
     names = ("text_campaign_id", "canned_response_id", "conversation_id", "rule_id", "task_id",
              "entry_id")  # fmt: skip
     return dict.fromkeys(names, 2**40)
+
+
+def _mailings_world(organization, universe_id: int) -> dict[str, int]:
+    from app.mailings.operations import create_campaign, create_template
+
+    actor = Actor.system(organization.id, "test")
+    parts = {"subject": "Hi", "text_body": "Hello {{ first_name | default('you') }}"}
+    template = create_template(actor, {"name": "Matrix", **parts})
+    campaign = create_campaign(actor, {"name": "Matrix", "purpose": "updates",
+                                       "audience_kind": "universe", "audience_id": universe_id,
+                                       **parts})  # fmt: skip
+    return {"template_id": template.id, "campaign_id": campaign.id}
 
 
 def _import_world(organization) -> dict[str, int]:

@@ -9,6 +9,7 @@ import * as money from "./money.js";
 import * as review from "./review.js";
 import * as rules from "./rules.js";
 import * as texting from "./texting.js";
+import * as email from "./mailings.js";
 import * as volunteers from "./volunteers.js";
 
 const state = {
@@ -27,7 +28,7 @@ function progressColour(share) {
 }
 
 // ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID], #/review,
-// #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules ----
+// #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules, #/email[/new|/ID] ----
 const SCREENS = {
   map: { permission: "turfs.read", show: showMap, hide() {} },
   events: { permission: "events.manage", ...events },
@@ -36,6 +37,7 @@ const SCREENS = {
   money: { permission: "donations.read", ...money },
   texting: { permission: "texting.send", ...texting },
   rules: { permission: "automation.manage", ...rules },
+  email: { permission: "outreach.manage", ...email },
 };
 const shell = { me: null, shown: null };
 const can = (permission) => Boolean(shell.me && shell.me.permissions.includes(permission));

@@ -1,0 +1,1 @@
+"""Email campaigns: audiences, templates, sending, unsubscribes, bounces and engagement."""
