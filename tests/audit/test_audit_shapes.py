@@ -294,7 +294,7 @@ DRIVERS: dict[str, Callable[[World], object]] = {
 
 #: Audited actions not yet driven here, and why (each needs a cut town, a walk list, a sync
 #: or the CLI); the database constraint and record_audit's type check still hold them.
-#: Actions of the rooms that landed together (money, texting, rules, backups): covered by their
+#: Actions of the rooms that landed together (money, texting, rules, email, backups): covered by their
 #: own tests, not yet driven through this table.
 LATE = "not yet driven here"
 NOT_YET_DRIVEN = {
@@ -357,6 +357,13 @@ NOT_YET_DRIVEN = {
     "texting.campaign.update": LATE,
     "texting.claim": LATE,
     "texting.conversations": LATE,
+    "email_campaign.*": LATE,
+    "email_campaign.create": LATE,
+    "email_campaign.send": LATE,
+    "email_campaign.test_send": LATE,
+    "email_campaign.update": LATE,
+    "email_template.create": LATE,
+    "email_template.update": LATE,
 }
 
 
