@@ -121,7 +121,7 @@ class TaskSchema(ma.Schema):
     done_at = ma.fields.DateTime(allow_none=True)
 
 
-class CallListSchema(ma.Schema):
+class RuleCallListSchema(ma.Schema):
     name = ma.fields.String()
     open = ma.fields.Integer()
     done = ma.fields.Integer()

@@ -14,10 +14,10 @@ from app.automation.registry import ACTIONS, TRIGGERS
 from app.automation.schemas import (
     CallListArgsSchema,
     CallListEntrySchema,
-    CallListSchema,
     FollowUpListArgsSchema,
     FollowUpSchema,
     KindsSchema,
+    RuleCallListSchema,
     RuleInSchema,
     RuleListArgsSchema,
     RuleSchema,
@@ -103,7 +103,7 @@ def finish_task(task_id):
 
 @blp.route("/call-lists", methods=["GET"])
 @require(Permission.TASKS_WORK)
-@blp.response(200, CallListSchema(many=True))
+@blp.response(200, RuleCallListSchema(many=True))
 def call_lists():
     """The call lists rules fill, with how many are left to call."""
     return worklists.call_lists(current_user().organization_id)

@@ -137,5 +137,5 @@ class ResultsSchema(ma.Schema):
     opens_are_unreliable = ma.fields.Boolean()
 
 
-class WebhookResultSchema(ma.Schema):
+class MailWebhookResultSchema(ma.Schema):
     counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())

@@ -19,6 +19,7 @@ from app.mailings.schemas import (
     CampaignListArgsSchema,
     CampaignPatchSchema,
     CampaignSchema,
+    MailWebhookResultSchema,
     PreviewArgsSchema,
     RenderedSchema,
     ResultsSchema,
@@ -27,7 +28,6 @@ from app.mailings.schemas import (
     TemplatePatchSchema,
     TemplateSchema,
     TestSendSchema,
-    WebhookResultSchema,
 )
 
 blp = Blueprint("mailings", __name__, url_prefix="/api/v1/email", description="Email campaigns")
@@ -196,7 +196,7 @@ def _webhook_route(provider: str, label: str) -> None:
     view.__doc__ = (
         f"{label}. Public, with the server's webhook key (?key=, or as the basic-auth password)."
     )
-    view = blp.response(200, WebhookResultSchema)(view)
+    view = blp.response(200, MailWebhookResultSchema)(view)
     blp.route(f"/webhooks/{provider}", methods=["POST"])(public(view))
 
 

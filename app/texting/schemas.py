@@ -172,7 +172,7 @@ class ThreadSchema(ma.Schema):
     send_after = ma.fields.DateTime(allow_none=True, metadata={"description": "Quiet hours"})
 
 
-class SendSchema(StrictSchema):
+class TextSendSchema(StrictSchema):
     """Nothing: the first message. ``canned_response_id``: that answer. ``body``: own words."""
 
     body = _text()

@@ -27,13 +27,13 @@ from app.texting.schemas import (
     ReleasedSchema,
     ResultInSchema,
     ResultSchema,
-    SendSchema,
     SentSchema,
     StartSchema,
     TextCampaignInSchema,
     TextCampaignListArgsSchema,
     TextCampaignSchema,
     TextCampaignUpdateSchema,
+    TextSendSchema,
     ThreadSchema,
 )
 
@@ -187,7 +187,7 @@ def get_conversation(conversation_id):
 
 @blp.route("/conversations/<id:conversation_id>/messages", methods=["POST"])
 @require(Permission.TEXTING_SEND)
-@blp.arguments(SendSchema)
+@blp.arguments(TextSendSchema)
 @blp.response(201, SentSchema)
 def send(body, conversation_id):
     """Send one message now: nothing for the first message, a canned answer, or your words.

@@ -294,8 +294,8 @@ DRIVERS: dict[str, Callable[[World], object]] = {
 
 #: Audited actions not yet driven here, and why (each needs a cut town, a walk list, a sync
 #: or the CLI); the database constraint and record_audit's type check still hold them.
-#: Actions of the rooms that landed together (money, texting, rules, email, backups): covered by their
-#: own tests, not yet driven through this table.
+#: Actions of the rooms that landed together (money, texting, rules, email, backups): covered
+#: by their own tests, not yet driven through this table.
 LATE = "not yet driven here"
 NOT_YET_DRIVEN = {
     "organization.create": "CLI only (doorstep org create)",

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import warnings
+
+from app import create_app
+from tests.conftest import TEST_CONFIG
 
 
 def test_the_spec_documents_every_api_route(app, client):
@@ -29,3 +33,13 @@ def test_docs_page_works_offline(client):
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"):
         assert client.get(f"/api/docs/assets/{asset}").status_code == 200
     assert client.get("/api/docs/static/api-docs.js").status_code == 200
+
+
+def test_every_schema_has_a_name_of_its_own():
+    """Two rooms' schemas of one name would be renamed silently in the document
+    (apispec warns and appends a number): a client could not tell which is which."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://unused/none", **TEST_CONFIG})
+    clashes = [str(w.message) for w in caught if "Multiple schemas resolved" in str(w.message)]
+    assert clashes == []
