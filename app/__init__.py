@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.imports.views import blp as imports_blp
     from app.outreach.views import blp as push_blp
     from app.pages.views import bp as pages_bp
+    from app.paper.views import blp as paper_blp
     from app.people.views import blp as people_blp
     from app.streets.views import blp as streets_blp
     from app.turfs.views import blp as turfs_blp
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask, api) -> None:
         turfs_blp,
         walk_lists_blp,
         canvass_blp,
+        paper_blp,
         push_blp,
         events_blp,
         volunteers_blp,

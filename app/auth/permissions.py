@@ -41,6 +41,7 @@ class Permission(StrEnum):
     CANVASS_SETUP = "canvass.setup"  # result codes and scripts
     CANVASS_REVIEW = "canvass.review"  # hold, release or roll back a canvasser's sync batch
     CANVASS_EXPORT = "canvass.export"  # canvass results out, in NGP VAN's shapes
+    CANVASS_KEY = "canvass.key"  # key paper walk sheets back in (any list of the campaign)
     EVENTS_MANAGE = "events.manage"  # events, shifts, rosters
     VOLUNTEERS_MANAGE = "volunteers.manage"  # profiles, teams, invite links, history
     EVENTS_CHECK_IN = "events.check_in"  # run an event's door: kiosk, check-in and out
@@ -82,6 +83,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CANVASS_SETUP,
             Permission.CANVASS_REVIEW,
             Permission.CANVASS_EXPORT,
+            Permission.CANVASS_KEY,
             Permission.EVENTS_MANAGE,
             Permission.EVENTS_CHECK_IN,
             Permission.VOLUNTEERS_MANAGE,
@@ -100,6 +102,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TURFS_READ,
             Permission.WALKLISTS_MANAGE,
             Permission.WALKLISTS_CLAIM,
+            Permission.CANVASS_KEY,
             Permission.EVENTS_MANAGE,
             Permission.EVENTS_CHECK_IN,
             Permission.VOLUNTEERS_MANAGE,
