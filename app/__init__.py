@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.mailings.views import blp as mailings_blp
     from app.outreach.views import blp as push_blp
     from app.pages.views import bp as pages_bp
+    from app.paper.views import blp as paper_blp
     from app.people.views import blp as people_blp
     from app.phones.views import blp as call_lists_blp
     from app.streets.views import blp as streets_blp
@@ -128,6 +129,7 @@ def _register_blueprints(app: Flask, api) -> None:
         walk_lists_blp,
         canvass_blp,
         call_lists_blp,
+        paper_blp,
         push_blp,
         events_blp,
         volunteers_blp,

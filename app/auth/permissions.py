@@ -43,6 +43,7 @@ class Permission(StrEnum):
     CANVASS_EXPORT = "canvass.export"  # canvass results out, in NGP VAN's shapes
     CALL_LISTS_MANAGE = "call_lists.manage"  # make, assign, close any call list; its progress
     CALLS_MAKE = "calls.make"  # claim a call list by its code, be handed people, record calls
+    CANVASS_KEY = "canvass.key"  # key paper walk sheets back in (any list of the campaign)
     EVENTS_MANAGE = "events.manage"  # events, shifts, rosters
     VOLUNTEERS_MANAGE = "volunteers.manage"  # profiles, teams, invite links, history
     EVENTS_CHECK_IN = "events.check_in"  # run an event's door: kiosk, check-in and out
@@ -93,6 +94,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CANVASS_EXPORT,
             Permission.CALL_LISTS_MANAGE,
             Permission.CALLS_MAKE,
+            Permission.CANVASS_KEY,
             Permission.EVENTS_MANAGE,
             Permission.EVENTS_CHECK_IN,
             Permission.VOLUNTEERS_MANAGE,
@@ -120,6 +122,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.WALKLISTS_CLAIM,
             Permission.CALL_LISTS_MANAGE,
             Permission.CALLS_MAKE,
+            Permission.CANVASS_KEY,
             Permission.EVENTS_MANAGE,
             Permission.EVENTS_CHECK_IN,
             Permission.VOLUNTEERS_MANAGE,

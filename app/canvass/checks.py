@@ -16,6 +16,7 @@ from sqlalchemy import func, select, tuple_
 
 from app.accounts.models import User
 from app.auth.permissions import Permission
+from app.canvass.keyed import Keyed
 from app.canvass.models import QuestionKind, Script
 from app.extensions import db
 from app.knocks.models import ResultCode
@@ -66,6 +67,13 @@ class Context:
     #: When the user took each list (None: a director's, held by right).
     claimed: dict[int, datetime | None] = field(default_factory=dict)
     stops: dict[tuple[int, int], Stop] = field(default_factory=dict)
+    #: Typed in from a paper sheet: the keyer needs no hold on the list (``app.paper``).
+    keyed: Keyed | None = None
+
+    @property
+    def credited_id(self) -> int:
+        """Whose door work the knocks are: the canvasser named on a keyed sheet, else the user."""
+        return self.keyed.credited_id if self.keyed else self.user.id
 
 
 @dataclass
@@ -157,6 +165,9 @@ def _held_until(context: Context, walk_list: WalkList) -> datetime | bool | None
     """True while the user holds the list (directors and organizers hold every active list);
     the time it was taken back from them or closed; None when it never was theirs."""
     closed = walk_list.closed_at if walk_list.status == WalkListStatus.CLOSED else None
+    if context.keyed is not None:  # a sheet back from the doors: the list was out then
+        context.claimed[walk_list.id] = None
+        return True
     if context.user.can(Permission.WALKLISTS_MANAGE):
         context.claimed[walk_list.id] = None
         return closed or True

@@ -66,23 +66,29 @@ ACTIVITY = text(
     """
     WITH k AS (
       SELECT user_id, occurred_at, is_contact, distance_m, accuracy_m,
+             keyed_by_id IS NULL AS in_app,
              extract(epoch FROM occurred_at - lag(occurred_at)
-                     OVER (PARTITION BY user_id ORDER BY occurred_at)) AS gap,
+                     OVER (PARTITION BY user_id, keyed_by_id IS NULL ORDER BY occurred_at)) AS gap,
              extract(epoch FROM occurred_at - lag(occurred_at, :repeat_lag)
-                     OVER (PARTITION BY user_id, household_id ORDER BY occurred_at)) AS repeat_span,
+                     OVER (PARTITION BY user_id, keyed_by_id IS NULL, household_id
+                           ORDER BY occurred_at)) AS repeat_span,
              extract(hour FROM occurred_at AT TIME ZONE :tz) AS hour
       FROM door_knocks
       WHERE organization_id = :org AND status = :applied AND occurred_at >= :since
+        -- keyed from a sheet whose canvasser has no account: nobody's door work
+        AND (keyed_by_id IS NULL OR canvasser_name = '')
     )
+    -- A keyed knock's time is the sheet's: the signs read the app's knocks only.
     SELECT user_id,
            count(*) AS doors,
            count(*) FILTER (WHERE is_contact) AS contacts,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap,
+           count(*) FILTER (WHERE in_app) AS in_app,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) FILTER (WHERE in_app) AS median_gap,
            count(*) FILTER (WHERE accuracy_m <= :useful AND distance_m > :orange) AS far,
-           count(*) FILTER (WHERE accuracy_m IS NULL OR accuracy_m > :useful
-                            OR distance_m IS NULL) AS no_gps,
-           count(*) FILTER (WHERE hour < 9 OR hour >= 21) AS outside_hours,
-           count(*) FILTER (WHERE repeat_span <= :repeat_seconds) AS repeated,
+           count(*) FILTER (WHERE in_app AND (accuracy_m IS NULL OR accuracy_m > :useful
+                                              OR distance_m IS NULL)) AS no_gps,
+           count(*) FILTER (WHERE in_app AND (hour < 9 OR hour >= 21)) AS outside_hours,
+           count(*) FILTER (WHERE in_app AND repeat_span <= :repeat_seconds) AS repeated,
            min(occurred_at) AS first_at, max(occurred_at) AS last_at
     FROM k GROUP BY user_id ORDER BY user_id
     """
@@ -107,11 +113,11 @@ def activity(organization_id: int, since: datetime) -> list[dict[str, Any]]:
 
 def _activity_row(row, name: str) -> dict[str, Any]:
     rate = row.contacts / row.doors if row.doors else 0.0
-    located = row.doors - row.no_gps
+    located = row.in_app - row.no_gps
     flags = []
     if row.doors >= MIN_DOORS_FOR_RATES and rate >= HIGH_CONTACT_RATE:
         flags.append("contact_rate_high")
-    if row.doors >= MIN_DOORS_FOR_RATES and (row.median_gap or 0) < FEW_SECONDS:
+    if row.in_app >= MIN_DOORS_FOR_RATES and (row.median_gap or 0) < FEW_SECONDS:
         flags.append("doors_seconds_apart")
     if located and row.far / located > FAR_SHARE:
         flags.append("far_from_doors")

@@ -34,6 +34,7 @@ from app.canvass import record_types, review
 from app.canvass.checks import Context, Plan, Rejected, Stop, check_record, stops_of
 from app.canvass.defaults import ensure_defaults
 from app.canvass.effects import People, script_tags
+from app.canvass.keyed import Keyed, knock_columns
 from app.canvass.limits import NewPeopleBudget
 from app.canvass.models import Script, SyncBatch
 from app.canvass.schemas import KnockRecordSchema
@@ -65,13 +66,19 @@ class Outcome:
 
 
 def sync_batch(
-    actor: Actor, device_id: str, records: list[dict[str, Any]], sent_at: datetime | None = None
+    actor: Actor,
+    device_id: str,
+    records: list[dict[str, Any]],
+    sent_at: datetime | None = None,
+    keyed: Keyed | None = None,
 ) -> list[Outcome]:
     """Apply ``records`` (raw dicts: door knocks, and ``record_types``' such as calls) the
-    phone sent at ``sent_at`` (its clock); one outcome per record, in the order sent."""
+    phone sent at ``sent_at`` (its clock); one outcome per record, in the order sent.
+    ``keyed``: typed in from a paper sheet (``app.paper``)."""
     user = db.session.get(User, actor.user_id)  # the signed-in canvasser (its role is checked)
     ensure_defaults(user.organization_id)
     now = datetime.now(UTC)
+    batch_id = keyed.batch_id if keyed else _open_batch(user, device_id, len(records), sent_at, now)
     context = Context(
         user=user,
         device_id=device_id,
@@ -86,8 +93,9 @@ def sync_batch(
         },
         scripts=_scripts(user.organization_id),
         zone=campaign_zone(user.organization_id),
-        batch_id=_open_batch(user, device_id, len(records), sent_at, now),
+        batch_id=batch_id,
         offset=sent_at - now if sent_at is not None else None,
+        keyed=keyed,
     )
     outcomes: dict[int, Outcome] = {}
     fresh: dict[str, tuple[int, dict]] = {}
@@ -129,14 +137,14 @@ def sync_batch(
     counted = [outcomes[n] for n in range(len(records))]
     late = {p.n for p in plans if p.late}
     on_time = [o for n, o in enumerate(counted) if n not in late]
-    db.session.execute(
-        update(SyncBatch)
-        .where(SyncBatch.id == context.batch_id)
-        .values(records=len(on_time),
-                flags=batch_flags(context, [p for p in plans if p.knock_id and not p.late]),
-                **{name: sum(o.status == status for o in on_time) for name, status in
-                   (("applied", "applied"), ("duplicates", "duplicate"), ("rejected", "rejected"))})
-    )  # fmt: skip
+    values = {
+        "records": len(on_time),
+        "flags": batch_flags(context, [p for p in plans if p.knock_id and not p.late]),
+        **{name: sum(o.status == status for o in on_time) for name, status in
+           (("applied", "applied"), ("duplicates", "duplicate"), ("rejected", "rejected"))},
+    }  # fmt: skip
+    values = keyed.add_to_batch(values) if keyed else values
+    db.session.execute(update(SyncBatch).where(SyncBatch.id == context.batch_id).values(values))
     return counted
 
 
@@ -266,7 +274,8 @@ def _insert_knocks(context: Context, plans: list[Plan]) -> None:
             "client_uuid": p.record["uuid"],
             "sync_batch_id": context.held_batch_id if p.late else context.batch_id,
             "walk_list_id": p.walk_list.id,
-            "user_id": context.user.id,
+            "user_id": context.credited_id,
+            **knock_columns(context.keyed),
             "address_id": p.stop.address_id,
             "household_id": p.stop.household_id,
             "result": p.record.get("result"),
@@ -372,7 +381,7 @@ def _fold(context: Context, plans: list[Plan]) -> None:
                     "kind": InteractionKind.DOOR_KNOCK.value,
                     "occurred_at": plan.occurred_at,
                     "recorded_at": context.now,
-                    "user_id": context.user.id,
+                    "user_id": context.credited_id,
                     "result": code,
                     "summary": context.codes[code].label,
                     "data": {
@@ -382,6 +391,7 @@ def _fold(context: Context, plans: list[Plan]) -> None:
                         "notes": plan.record["notes"],
                         "device_id": context.device_id,
                         "gps": plan.record["gps"] or None,
+                        **(context.keyed.interaction_data() if context.keyed else {}),
                         **changes,
                     },
                     "client_uuid": interaction_uuid,

@@ -192,7 +192,8 @@ def _knocks(organization_id: int, args: Mapping[str, Any]) -> list[Knock]:
             Interaction.result,
             Interaction.data["answers"],
             Interaction.occurred_at,
-            func.coalesce(User.name, ""),
+            # A keyed sheet's canvasser without an account is named as the sheet names them.
+            func.coalesce(Interaction.data["canvasser_name"].astext, User.name, ""),
             is_listable(),
             case(
                 (is_call, and_(may_contact(Channel.DOOR), Person.do_not_call.is_(False))),

@@ -104,6 +104,12 @@ class DoorKnock(OrganizationOwnedMixin, db.Model):
     )
     #: What the phone sent, as sent (people's results, answers, place notes, new people).
     record: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    #: Keyed back from a paper walk sheet by this user (None: recorded in the app). Its times
+    #: are the sheet's, not the doors': the fraud signs read only the app's knocks.
+    keyed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The canvasser as written on a keyed sheet when they have no account (``user_id`` is
+    #: then the keyer's, and the knock is nobody's door activity).
+    canvasser_name: Mapped[str] = mapped_column(String(120), server_default="")
 
 
 class PlaceNoteKind(StrEnum):

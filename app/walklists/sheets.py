@@ -1,6 +1,11 @@
 """A walk list on paper and in spreadsheets: the PDF walk sheet (map, stops in order, one row
-per person with a barcode of their id and boxes for the result and answers), CSV and XLSX,
-and the QR code a canvasser scans to claim the list."""
+per person with boxes for the result and answers), CSV and XLSX, and the QR code a canvasser
+scans to claim the list.
+
+What the sheet carries for keying it back in (``app.paper``): the list's code as a QR code
+(the claim link) and a Code 39 barcode (hand scanners read no QR codes); on each row a QR
+code and a Code 39 barcode of the person's id, or of ``H`` and the household's id on the row
+of a home with nobody listed."""
 
 from __future__ import annotations
 
@@ -165,8 +170,10 @@ def _header(pdf: _Sheet, summary: dict[str, Any], claim_url: str) -> None:
     pdf.cell(0, 8, pdf.text_of(summary["name"]), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(pdf.family, size=9)
     expires = summary["expires_at"].strftime("%Y-%m-%d %H:%M UTC")
+    canvassers = ", ".join(a["name"] for a in summary.get("assignees") or [])
     lines = (
         f"List code {summary['code']}  -  scan the code or open {claim_url}",
+        f"Canvasser: {canvassers or '_' * 28}    Date and time: {'_' * 20}",
         f"{summary['door_count']} doors, {summary['household_count']} homes, "
         f"{summary['people_count']} people ({summary['target_count']} targets), "
         f"about {summary['route_length_m'] / 1000:.1f} km on foot",
@@ -179,6 +186,11 @@ def _header(pdf: _Sheet, summary: dict[str, Any], claim_url: str) -> None:
         pdf.multi_cell(200, 4.5, pdf.text_of(line), new_x="LMARGIN", new_y="NEXT")
     qr = io.BytesIO(qr_image(claim_url, kind="png"))
     pdf.image(qr, x=pdf.w - pdf.r_margin - 32, y=10, w=32, h=32)
+    # The list's code for hand scanners, left of the QR code.
+    pdf.set_fill_color(0, 0, 0)
+    pdf.code39(f"*{summary['code']}*", x=pdf.w - pdf.r_margin - 59, y=12, w=0.4, h=10)
+    pdf.set_font(pdf.family, size=6)
+    pdf.text(pdf.w - pdf.r_margin - 59, 25, f"list {summary['code']}")
 
 
 def _map(pdf: _Sheet, stops, outline, streets, top: float) -> None:
@@ -231,14 +243,14 @@ def _map(pdf: _Sheet, stops, outline, streets, top: float) -> None:
 
 
 def _table(pdf: _Sheet, stops) -> None:
-    widths = {"#": 8, "address": 44, "name": 46, "info": 17, "barcode": 33}
+    widths = {"#": 8, "address": 42, "name": 44, "info": 17, "barcode": 40}
     box = 5.2
     heading_h = 6
 
     def heading():
         pdf.set_font(pdf.family, style="B", size=7)
         for label, key in (("#", "#"), ("Address / unit", "address"), ("Name", "name"),
-                           ("Age Sex Pty", "info"), ("Person id", "barcode")):  # fmt: skip
+                           ("Age Sex Pty", "info"), ("Scan to key", "barcode")):  # fmt: skip
             pdf.cell(widths[key], heading_h, label, border=1)
         for code, _ in RESULT_BOXES:
             pdf.cell(box, heading_h, code, border=1, align="C")
@@ -247,7 +259,7 @@ def _table(pdf: _Sheet, stops) -> None:
         pdf.cell(0, heading_h, "Notes", border=1, new_x="LMARGIN", new_y="NEXT")
 
     heading()
-    row_h = 9
+    row_h = 10
     for stop in stops:
         people = stop["people"] or [None]
         for n, person in enumerate(people):
@@ -261,26 +273,37 @@ def _table(pdf: _Sheet, stops) -> None:
             where = f"{stop['address']}" + (f" #{stop['unit']}" if stop["unit"] else "")
             pdf.cell(widths["address"], row_h, pdf.text_of(where if first else ""), border=1)
             if person is None:
-                pdf.cell(0, row_h, "", border=1, new_x="LMARGIN", new_y="NEXT")
-                continue
-            name = f"{person['last_name']}, {person['first_name']} {person['middle_name'][:1]}"
-            pdf.set_font(pdf.family, style="B" if person["is_target"] else "", size=8)
-            star = "* " if person["is_target"] else "  "
-            pdf.cell(widths["name"], row_h, pdf.text_of(star + name.strip()), border=1)
-            pdf.set_font(pdf.family, size=8)
-            info = f"{person['age'] or ''} {person['gender']} {person['party']}".strip()
-            pdf.cell(widths["info"], row_h, pdf.text_of(info), border=1)
-            bar_x = pdf.get_x()
-            pdf.cell(widths["barcode"], row_h, "", border=1)
-            code = f"*{person['person_id']}*"
-            pdf.set_fill_color(0, 0, 0)
-            # A Code 39 character is 16/3 wide bars wide; narrow bars stay >= 0.17 mm.
-            wide = min(0.6, (widths["barcode"] - 3) / (len(code) * 16 / 3))
-            pdf.code39(code, x=bar_x + 1.5, y=y + 0.8, w=wide, h=5.2)
-            pdf.set_font(pdf.family, size=5)
-            pdf.text(bar_x + 1.5, y + row_h - 0.8, str(person["person_id"]))
-            pdf.set_font(pdf.family, size=8)
-            pdf.set_xy(bar_x + widths["barcode"], y)
+                pdf.cell(widths["name"], row_h, "(nobody listed)", border=1)
+                pdf.cell(widths["info"], row_h, "", border=1)
+                _scan_codes(pdf, f"H{stop['household_id']}", widths["barcode"], row_h, y)
+            else:
+                name = f"{person['last_name']}, {person['first_name']} {person['middle_name'][:1]}"
+                pdf.set_font(pdf.family, style="B" if person["is_target"] else "", size=8)
+                star = "* " if person["is_target"] else "  "
+                pdf.cell(widths["name"], row_h, pdf.text_of(star + name.strip()), border=1)
+                pdf.set_font(pdf.family, size=8)
+                info = f"{person['age'] or ''} {person['gender']} {person['party']}".strip()
+                pdf.cell(widths["info"], row_h, pdf.text_of(info), border=1)
+                _scan_codes(pdf, str(person["person_id"]), widths["barcode"], row_h, y)
             for _ in range(len(RESULT_BOXES) + len(SUPPORT_BOXES)):
                 pdf.cell(box, row_h, "", border=1)
             pdf.cell(0, row_h, "", border=1, new_x="LMARGIN", new_y="NEXT")
+
+
+def _scan_codes(pdf: _Sheet, value: str, width: float, row_h: float, y: float) -> None:
+    """A row's id as a QR code (phone cameras) and a Code 39 barcode (hand scanners), with
+    the id printed under the bars for typing; leaves the cursor after the cell."""
+    x = pdf.get_x()
+    pdf.cell(width, row_h, "", border=1)
+    side = row_h - 1.2
+    pdf.image(io.BytesIO(qr_image(value, kind="png")), x=x + 0.6, y=y + 0.6, w=side, h=side)
+    bars_x = x + side + 1.6
+    code = f"*{value}*"
+    pdf.set_fill_color(0, 0, 0)
+    # A Code 39 character is 16/3 narrow bars wide; narrow bars stay >= 0.17 mm.
+    narrow = min(0.6, (x + width - 1 - bars_x) / (len(code) * 16 / 3))
+    pdf.code39(code, x=bars_x, y=y + 0.8, w=narrow, h=row_h - 4)
+    pdf.set_font(pdf.family, size=5)
+    pdf.text(bars_x, y + row_h - 0.8, value)
+    pdf.set_font(pdf.family, size=8)
+    pdf.set_xy(x + width, y)

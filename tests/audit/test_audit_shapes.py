@@ -326,6 +326,7 @@ NOT_YET_DRIVEN = {
     "universe.people": "needs people in a universe (tests/canvass/test_bulk_read_audit.py)",
     "people.list": "needs two pages of people (tests/canvass/test_bulk_read_audit.py)",
     "walk_list.sheet": "needs a walk list (tests/canvass/test_bulk_read_audit.py)",
+    "paper.sheet": "needs a walk list (tests/paper/test_keying.py)",
     "backup.taken": "a CLI command on a database of its own (tests/backups)",
     "backup.restored": "a CLI command on a database of its own (tests/backups)",
     "donations.import": "an import job's runner, not a request: not yet driven",

@@ -1,11 +1,12 @@
 // The director console: the shell (sign-in, the screens a role may use, #/ routing) and the
 // map screen: precincts, doors and turfs; cut turf from a drawn area or picked precincts
 // (preview, then commit); make walk lists and hand them to canvassers. The events and
-// volunteers screens are events.js and volunteers.js; money is money.js.
+// volunteers screens are events.js and volunteers.js; money is money.js; paper is paper.js.
 import { call, download, session, signIn, signOut } from "./api.js";
 import { $, escapeText, say } from "./dom.js";
 import * as events from "./events.js";
 import * as money from "./money.js";
+import * as paper from "./paper.js";
 import * as review from "./review.js";
 import * as rules from "./rules.js";
 import * as texting from "./texting.js";
@@ -28,12 +29,13 @@ function progressColour(share) {
 }
 
 // ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID], #/review,
-// #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules, #/email[/new|/ID] ----
+// #/paper, #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules, #/email[/new|/ID] ----
 const SCREENS = {
   map: { permission: "turfs.read", show: showMap, hide() {} },
   events: { permission: "events.manage", ...events },
   volunteers: { permission: "volunteers.manage", ...volunteers },
   review: { permission: "canvass.review", ...review },
+  paper: { permission: "canvass.key", ...paper },
   money: { permission: "donations.read", ...money },
   texting: { permission: "texting.send", ...texting },
   rules: { permission: "automation.manage", ...rules },

@@ -1,0 +1,1 @@
+"""Paper walk sheets keyed back in after a paper canvass (docs/phones-and-mail.md)."""
