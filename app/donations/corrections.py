@@ -19,6 +19,7 @@ from app.audit.operations import record_audit
 from app.core.actor import Actor
 from app.core.errors import Conflict, ValidationError
 from app.donations.models import (
+    CONTRIBUTOR_FIELDS,
     CandidateElection,
     Donation,
     DonationFlag,
@@ -34,27 +35,9 @@ from app.people.operations import record_interaction
 from app.people.queries import follow_merges
 
 _COPIED = (
-    "method",
-    "check_number",
-    "processor",
-    "processor_receipt_id",
-    "conduit_name",
-    "conduit_committee_id",
-    "entity_type",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "prefix",
-    "suffix",
-    "street_1",
-    "street_2",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "employer",
-    "occupation",
-)
+    "method", "check_number", "processor", "processor_receipt_id", "conduit_name",
+    "conduit_committee_id", "entity_type", *CONTRIBUTOR_FIELDS,
+)  # fmt: skip
 
 
 def remaining_cents(donation: Donation) -> int:

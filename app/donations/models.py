@@ -184,6 +184,14 @@ class MatchStatus(StrEnum):
     REVIEW = "review"  # more than one could be the donor: a person decides
 
 
+#: The contributor as given with a gift: what the report itemises, and what a correction
+#: (refund, redesignation, reattribution) carries over from the gift it corrects.
+CONTRIBUTOR_FIELDS = (
+    "prefix", "first_name", "middle_name", "last_name", "suffix", "street_1", "street_2",
+    "city", "state", "zip", "country", "employer", "occupation",
+)  # fmt: skip
+
+
 class DepositBatch(TimestampMixin, OrganizationOwnedMixin, db.Model):
     """Checks and cash entered together and deposited together: closed only when what was
     entered adds up to the deposit slip."""

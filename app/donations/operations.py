@@ -20,6 +20,7 @@ from app.core.signals import donation_recorded
 from app.donations.committee import committee_settings, get_election, limits_of
 from app.donations.matching import DonorMatch, find_donor
 from app.donations.models import (
+    CONTRIBUTOR_FIELDS,
     DepositBatch,
     Donation,
     DonationFlag,
@@ -40,41 +41,12 @@ log = logging.getLogger(__name__)
 
 #: Fields of a contribution copied as given (the schema and the importers check them).
 GIFT_FIELDS = (
-    "received_on",
-    "method",
-    "check_number",
-    "in_kind_description",
-    "processor",
-    "processor_receipt_id",
-    "processor_line_id",
-    "recurring_series",
-    "page",
-    "reference_code",
-    "event_id",
-    "fundraiser_person_id",
-    "conduit_name",
-    "conduit_committee_id",
-    "memo",
-    "entity_type",
-    "organization_name",
-    "prefix",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "suffix",
-    "street_1",
-    "street_2",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "employer",
-    "occupation",
-    "email",
-    "phone",
-    "batch_id",
+    "received_on", "method", "check_number", "in_kind_description", "processor",
+    "processor_receipt_id", "processor_line_id", "recurring_series", "page", "reference_code",
+    "event_id", "fundraiser_person_id", "conduit_name", "conduit_committee_id", "memo",
+    "entity_type", "organization_name", *CONTRIBUTOR_FIELDS, "email", "phone", "batch_id",
     "group_uuid",
-)
+)  # fmt: skip
 _DONOR_FIELDS = ("employer", "occupation", "street_1", "street_2", "city", "state", "zip")
 _CURE_DAYS = {
     FlagCode.EXCESSIVE: "excess_cure_days",
