@@ -73,13 +73,15 @@ def claim(actor: Actor, campaign: TextCampaign, count: int, now: datetime) -> li
         .limit(count)
         .with_for_update(skip_locked=True)
     )
-    ids = db.session.scalars(
+    # Locked first, then updated: an UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP
+    # LOCKED) may run its subquery more than once under some plans and take more than n.
+    ids = list(db.session.scalars(free))
+    db.session.execute(
         update(Conversation)
-        .where(Conversation.id.in_(free.scalar_subquery()))
+        .where(Conversation.id.in_(ids))
         .values(texter_id=actor.user_id, assigned_at=now)
-        .returning(Conversation.id)
         .execution_options(synchronize_session=False)
-    ).all()
+    )
     record_bulk_read("texting.claim", entity=campaign, filter={"count": count}, rows=len(ids))
     return sorted(ids)
 
