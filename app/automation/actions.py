@@ -15,11 +15,10 @@ from typing import Any
 
 import marshmallow as ma
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 
 from app.accounts.models import User
 from app.auth.permissions import Permission
-from app.automation.models import CallListEntry, FollowUpTask
+from app.automation.models import FollowUpTask
 from app.automation.registry import ActionKind, Outcome, Step, done, later, register_action, skipped
 from app.core.errors import ValidationError
 from app.core.quiet_hours import quiet_until
@@ -31,6 +30,8 @@ from app.outreach.templates import MissingMergeField, render
 from app.people.models import InteractionKind, Person
 from app.people.operations import campaign_zone, lock_people, normalise_tags, record_interaction
 from app.people.visibility import Channel, may_contact
+from app.phones.models import CallList, CallListStatus
+from app.phones.operations import add_person
 from app.texting.compliance import consenting_phone, send_after
 from app.texting.delivery import (
     MERGE_FIELDS,
@@ -161,25 +162,33 @@ register_action(ActionKind("add_tag", "Add a tag to them", TagParams, _add_tag))
 
 
 class CallListParams(StrictSchema):
-    list = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
+    call_list_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**62))
+
+
+def _check_call_list(organization_id: int, params: Mapping[str, Any], _: frozenset[str]) -> None:
+    call_list = db.session.get(CallList, params["call_list_id"])
+    if call_list is None or call_list.organization_id != organization_id:
+        raise ValidationError("No such call list.", code="call_list_not_found",
+                              fields={"action_params.call_list_id": [params["call_list_id"]]},
+                              )  # fmt: skip
+    if call_list.status != CallListStatus.ACTIVE:
+        raise ValidationError(f"The call list is {call_list.status.value}.",
+                              code=f"call_list_{call_list.status.value}",
+                              fields={"action_params.call_list_id": [call_list.id]})  # fmt: skip
 
 
 def _add_to_call_list(step: Step) -> Outcome:
-    name = " ".join(step.rule.action_params["list"].split())
-    entry_id = db.session.scalar(
-        insert(CallListEntry)
-        .values(organization_id=step.person.organization_id, list_name=name,
-                person_id=step.person.id, rule_id=step.rule.id, added_at=step.now)
-        .on_conflict_do_update(index_elements=["organization_id", "list_name", "person_id"],
-                               set_={"done_at": None, "added_at": step.now,
-                                     "rule_id": step.rule.id})
-        .returning(CallListEntry.id)
-    )  # fmt: skip
-    return done({"call_list_entry_id": entry_id, "list": name}, f"Added to call list {name}")
+    """On the phone bank's call list (``app.phones``): callers are handed them like anybody
+    on it, with its calling hours, script and results."""
+    list_id = step.rule.action_params["call_list_id"]
+    outcome = add_person(step.person.organization_id, list_id, step.person.id)
+    if outcome not in {"added", "again", "already"}:
+        return skipped(outcome)
+    return done({"call_list_id": list_id, "outcome": outcome}, "Put on a call list")
 
 
 register_action(ActionKind("add_to_call_list", "Put them on a call list", CallListParams,
-                           _add_to_call_list))  # fmt: skip
+                           _add_to_call_list, check=_check_call_list))  # fmt: skip
 
 
 # Make a task for an organiser -----------------------------------------------------------

@@ -1,12 +1,12 @@
 """A merge of two people (``app.core.signals.person_merged``): what rules were doing for the
-merged-away person goes on with the kept one (follow-ups, tasks, call lists), but for what the
-kept person has already (the same rule and event, the same call list)."""
+merged-away person goes on with the kept one (follow-ups, tasks), but for what the kept person
+has already (the same rule and event). Call lists move with ``app.phones.merging``."""
 
 from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from app.automation.models import CallListEntry, FollowUp, FollowUpTask
+from app.automation.models import FollowUp, FollowUpTask
 from app.core.signals import person_merged
 from app.extensions import db
 from app.people.models import Person
@@ -30,5 +30,4 @@ def move_follow_ups(kept: Person, *, merged: Person) -> dict[str, int]:
     return {
         "follow_ups": _move(FollowUp, kept, merged, "rule_id", "event_key"),
         "follow_up_tasks": _move(FollowUpTask, kept, merged),
-        "call_list_entries": _move(CallListEntry, kept, merged, "organization_id", "list_name"),
     }

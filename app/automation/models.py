@@ -1,5 +1,5 @@
 """Follow-up rules, each person's entry into a rule (one per trigger event), and what the
-rules leave for organisers: tasks and call lists."""
+rules leave for organisers: tasks."""
 
 from __future__ import annotations
 
@@ -92,24 +92,5 @@ class FollowUpTask(OrganizationOwnedMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     done_at: Mapped[datetime | None]
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    person = relationship("Person", lazy="joined", viewonly=True)
-
-
-class CallListEntry(OrganizationOwnedMixin, db.Model):
-    """A person on a named call list ("Volunteer prospects"): once while open."""
-
-    __tablename__ = "call_list_entries"
-    __table_args__ = (UniqueConstraint("organization_id", "list_name", "person_id"),)
-    __organization_index__ = False
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    list_name: Mapped[str] = mapped_column(String(80))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    rule_id: Mapped[int | None] = mapped_column(
-        ForeignKey("follow_up_rules.id", ondelete="SET NULL")
-    )
-    added_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    done_at: Mapped[datetime | None]
 
     person = relationship("Person", lazy="joined", viewonly=True)

@@ -119,23 +119,3 @@ class TaskSchema(ma.Schema):
     notes = ma.fields.String()
     created_at = ma.fields.DateTime()
     done_at = ma.fields.DateTime(allow_none=True)
-
-
-class RuleCallListSchema(ma.Schema):
-    name = ma.fields.String()
-    open = ma.fields.Integer()
-    done = ma.fields.Integer()
-
-
-class CallListArgsSchema(PageArgsSchema):
-    list = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
-    done = ma.fields.Boolean(load_default=False)
-
-
-class CallListEntrySchema(ma.Schema):
-    id = ma.fields.Integer()
-    list_name = ma.fields.String()
-    person = ma.fields.Nested(TexteeSchema)
-    rule_id = ma.fields.Integer(allow_none=True)
-    added_at = ma.fields.DateTime()
-    done_at = ma.fields.DateTime(allow_none=True)

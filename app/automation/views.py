@@ -12,12 +12,9 @@ from app.auth.permissions import Permission
 from app.automation import queries, rules, worklists
 from app.automation.registry import ACTIONS, TRIGGERS
 from app.automation.schemas import (
-    CallListArgsSchema,
-    CallListEntrySchema,
     FollowUpListArgsSchema,
     FollowUpSchema,
     KindsSchema,
-    RuleCallListSchema,
     RuleInSchema,
     RuleListArgsSchema,
     RuleSchema,
@@ -99,30 +96,3 @@ def tasks(args):
 @blp.response(200, TaskSchema)
 def finish_task(task_id):
     return worklists.finish_task(current_user(), task_id, datetime.now(UTC))
-
-
-@blp.route("/call-lists", methods=["GET"])
-@require(Permission.TASKS_WORK)
-@blp.response(200, RuleCallListSchema(many=True))
-def call_lists():
-    """The call lists rules fill, with how many are left to call."""
-    return worklists.call_lists(current_user().organization_id)
-
-
-@blp.route("/call-lists/entries", methods=["GET"])
-@require(Permission.TASKS_WORK)
-@blp.arguments(CallListArgsSchema, location="query")
-@blp.response(200, page_schema(CallListEntrySchema))
-def call_list_entries(args):
-    """The people on one call list (audited)."""
-    page = worklists.call_list_entries(current_user().organization_id, args)
-    record_bulk_read("automation.call_list", filter=args, rows=len(page.items),
-                     entity_type="people", total=page.total)  # fmt: skip
-    return page
-
-
-@blp.route("/call-list-entries/<id:entry_id>/done", methods=["POST"])
-@require(Permission.TASKS_WORK)
-@blp.response(200, CallListEntrySchema)
-def finish_call(entry_id):
-    return worklists.finish_call(current_user().organization_id, entry_id, datetime.now(UTC))

@@ -1,4 +1,4 @@
-"""What rules leave for organisers: their tasks, and the call lists; marking them done."""
+"""What rules leave for organisers: their tasks; marking them done."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.auth.permissions import Permission
-from app.automation.models import CallListEntry, FollowUpTask
+from app.automation.models import FollowUpTask
 from app.core.errors import NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -48,41 +48,3 @@ def finish_task(user: User, task_id: int, now: datetime) -> FollowUpTask:
         task.done_at, task.done_by_id = now, user.id
         db.session.flush()
     return task
-
-
-def call_lists(organization_id: int) -> list[dict[str, Any]]:
-    rows = db.session.execute(
-        select(
-            CallListEntry.list_name,
-            func.count().filter(CallListEntry.done_at.is_(None)),
-            func.count().filter(CallListEntry.done_at.is_not(None)),
-        )
-        .where(CallListEntry.organization_id == organization_id)
-        .group_by(CallListEntry.list_name)
-        .order_by(CallListEntry.list_name)
-    )
-    return [{"name": name, "open": open_, "done": done} for name, open_, done in rows]
-
-
-def call_list_entries(organization_id: int, args: Mapping[str, Any]) -> Page:
-    query = (
-        select(CallListEntry)
-        .join(Person, Person.id == CallListEntry.person_id)
-        .where(CallListEntry.organization_id == organization_id, is_listable())
-        .where(CallListEntry.list_name == args["list"])
-    )
-    if not args.get("done"):
-        query = query.where(CallListEntry.done_at.is_(None))
-    oldest = [CallListEntry.added_at.asc(), CallListEntry.id.asc()]
-    return paginate(
-        query, args, sortable={"added_at": CallListEntry.added_at}, default_order=oldest
-    )
-
-
-def finish_call(organization_id: int, entry_id: int, now: datetime) -> CallListEntry:
-    entry = db.session.get(CallListEntry, entry_id) if entry_id < 2**63 else None
-    if entry is None or entry.organization_id != organization_id:
-        raise NotFound("No such call list entry.", code="call_list_entry_not_found")
-    entry.done_at = entry.done_at or now
-    db.session.flush()
-    return entry

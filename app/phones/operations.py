@@ -20,7 +20,7 @@ from app.extensions import db
 from app.people.operations import campaign_zone
 from app.phones import checkout
 from app.phones.models import CallList, CallListAssignment, CallListPerson, CallListStatus
-from app.phones.selection import callable_people
+from app.phones.selection import callable_people, callable_person
 from app.universes.queries import Search
 
 DEFAULT_LIFETIME = timedelta(days=7)
@@ -43,13 +43,15 @@ def create_call_list(
     event_id: int | None = None,
     expires_at: datetime | None = None,
     assignee_ids: list[int] | None = None,
+    empty: bool = False,
 ) -> CallList:
     """The universe's targets with a number to call, each on one active list at a time
-    (people another active list holds are left off, and counted); none left is a 409."""
+    (people another active list holds are left off, and counted); none left is a 409.
+    ``empty``: nobody yet; follow-up rules put people on it (``add_person``)."""
     organization_id = actor.organization_id
     checkout.release_expired(organization_id)
-    candidates = callable_people(search, per_household=per_household)
-    if not candidates:
+    candidates = [] if empty else callable_people(search, per_household=per_household)
+    if not candidates and not empty:
         raise ValidationError("Nobody in the universe has a number that may be called.",
                               code="no_people", fields={"universe_id": universe_id})  # fmt: skip
     call_list = CallList(
@@ -62,7 +64,7 @@ def create_call_list(
     db.session.flush()
     held = checkout.check_out(call_list, [c.person_id for c in candidates])
     kept = [c for c in candidates if c.person_id in held]
-    if not kept:
+    if not kept and not empty:
         raise Conflict("Everybody in the universe is on another active call list; close it "
                        "first.", code="people_checked_out")  # fmt: skip
     zone = campaign_zone(organization_id).key
@@ -189,6 +191,50 @@ def close(call_list: CallList) -> CallList:
     db.session.flush()
     record_audit("call_lists.close", entity=call_list, changes={"status": "closed"})
     return call_list
+
+
+def add_person(organization_id: int, call_list_id: int, person_id: int) -> str:
+    """Put one more person on an active list (a follow-up rule's "call them"): at its end,
+    or back in the pool when a result had ended them there. Returns what happened:
+    ``added``, ``again`` (back on), ``already`` (waiting to be called), or why not:
+    ``list_gone``, ``list_closed``, ``not_callable``, ``held_elsewhere``."""
+    call_list = db.session.scalar(
+        select(CallList)
+        .where(CallList.id == call_list_id, CallList.organization_id == organization_id)
+        .with_for_update()  # one position at a time
+    )
+    if call_list is None:
+        return "list_gone"
+    if call_list.status != CallListStatus.ACTIVE or call_list.expires_at <= datetime.now(UTC):
+        return "list_closed"
+    candidate = callable_person(organization_id, person_id)
+    if candidate is None:
+        return "not_callable"
+    row = db.session.get(CallListPerson, (call_list_id, person_id))
+    if row is not None:
+        if row.completed_at is None:
+            return "already"
+        row.completed_at, row.result, row.held_until = None, None, None
+        row.phone_id = candidate.phone_id
+        db.session.flush()
+        return "again"
+    if person_id not in checkout.check_out(call_list, [person_id]):
+        return "held_elsewhere"
+    zones = candidate.zones(campaign_zone(organization_id).key)
+    last = db.session.scalar(
+        select(func.coalesce(func.max(CallListPerson.position), 0))
+        .where(CallListPerson.call_list_id == call_list_id)
+    )  # fmt: skip
+    db.session.add(
+        CallListPerson(organization_id=organization_id, call_list_id=call_list_id,
+                       person_id=person_id, position=last + 1,
+                       household_id=candidate.household_id, phone_id=candidate.phone_id,
+                       zones=zones)
+    )  # fmt: skip
+    call_list.people_count += 1
+    call_list.zones = sorted({*call_list.zones, *zones})
+    db.session.flush()
+    return "added"
 
 
 def require_active(call_list: CallList) -> None:

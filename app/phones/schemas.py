@@ -49,6 +49,15 @@ class CallListCreateSchema(StrictSchema):
     assignee_ids = ma.fields.List(
         ma.fields.Integer(validate=ID), load_default=list, validate=ma.validate.Length(max=50)
     )
+    empty = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "nobody yet: follow-up rules put people on it (no universe)"},
+    )
+
+    @ma.validates_schema
+    def _empty_has_no_universe(self, data, **kwargs):
+        if data.get("empty") and data.get("universe_id") is not None:
+            raise ma.ValidationError("An empty list takes no universe.", "universe_id")
 
 
 class CallListArgsSchema(PageArgsSchema):

@@ -55,8 +55,8 @@ def best_phone(person_id, *, skip: int | None = None) -> tuple[int, str] | None:
     return (row.id, row.number) if row else None
 
 
-def callable_people(search: Search, *, per_household: bool) -> list[Candidate]:
-    """The search's targets who may be called, in household order (housemates together)."""
+def _candidates(organization_id: int, match):
+    """People matching ``match`` who may be called, each with the number to call them on."""
     phone = (
         select(PersonPhone.id, PersonPhone.number)
         .where(PersonPhone.person_id == Person.id, *usable_phones())
@@ -64,14 +64,24 @@ def callable_people(search: Search, *, per_household: bool) -> list[Candidate]:
         .limit(1)
         .lateral("phone")
     )
-    door = func.coalesce(Person.household_id, -Person.id)
-    stmt = (
+    return (
         select(Person.id, Person.household_id, phone.c.id, phone.c.number)
         .select_from(Person)
         .join(phone, true())
-        .where(Person.organization_id == search.organization_id, search.match,
-               may_contact(Channel.PHONE))
-    )  # fmt: skip
+        .where(Person.organization_id == organization_id, match, may_contact(Channel.PHONE))
+    )
+
+
+def callable_person(organization_id: int, person_id: int) -> Candidate | None:
+    """The person with the number to call them on, or None when they may not be called."""
+    row = db.session.execute(_candidates(organization_id, Person.id == person_id)).first()
+    return Candidate(*row) if row else None
+
+
+def callable_people(search: Search, *, per_household: bool) -> list[Candidate]:
+    """The search's targets who may be called, in household order (housemates together)."""
+    door = func.coalesce(Person.household_id, -Person.id)
+    stmt = _candidates(search.organization_id, search.match)
     if per_household:
         stmt = stmt.ext(distinct_on(door)).order_by(door, Person.id)
     else:

@@ -70,7 +70,7 @@ def create_list(body):
         current_actor(), search, name=body["name"], universe_id=body.get("universe_id"),
         per_household=body["per_household"], script_id=body.get("script_id"),
         event_id=body.get("event_id"), expires_at=body.get("expires_at"),
-        assignee_ids=body["assignee_ids"],
+        assignee_ids=body["assignee_ids"], empty=body["empty"],
     )  # fmt: skip
     return _detail(call_list)
 

@@ -334,7 +334,6 @@ NOT_YET_DRIVEN = {
     "fec_report.file": "a CLI command, not a request: not yet driven",
     "fec_report.write": "a CLI command, not a request: not yet driven",
     "processor_webhook.set": "PUT /donations/webhooks/actblue: not yet driven",
-    "automation.call_list": LATE,
     "automation.follow_ups": LATE,
     "automation.rule.create": LATE,
     "automation.rule.update": LATE,

@@ -23,3 +23,11 @@ def make_rule(client, headers, *, status=201, **fields):
     response = client.post("/api/v1/automation/rules", json=body, headers=headers)
     assert response.status_code == status, response.get_json()
     return response.get_json()
+
+
+def empty_call_list(client, headers, name):
+    """A phone bank's call list with nobody on it yet: rules fill it."""
+    response = client.post("/api/v1/call-lists", json={"name": name, "empty": True},
+                           headers=headers)  # fmt: skip
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()

@@ -22,8 +22,10 @@ from app.events.roster import mark_no_shows
 from app.extensions import db
 from app.people.models import Interaction, InteractionKind, Person
 from app.people.sms import opt_out_phone
+from app.phones.claims import next_person
+from app.phones.models import CallList, CallListPerson
 from app.texting.models import Conversation
-from tests.automation.conftest import make_rule
+from tests.automation.conftest import empty_call_list, make_rule
 from tests.texting.conftest import NEW_YORK, NOON, started
 
 
@@ -126,7 +128,9 @@ def test_a_rule_turned_off_or_a_knock_rolled_back_does_nothing(
                        action_params={"tag": "B"}, trigger_params={"results": ["refused"]},
                        **now)  # fmt: skip
     broken = make_rule(client, director, name="Broken", action="add_to_call_list",
-                       action_params={"list": "Broken"}, **now)  # fmt: skip
+                       action_params={"call_list_id": empty_call_list(client, director,
+                                                                      "Broken")["id"]},
+                       **now)  # fmt: skip
     recorded = record_from_a_thread(client, director, texter, world, ["rosa"],
                                     {"support": "1", "volunteer": "yes"})  # fmt: skip
     client.patch(f"/api/v1/automation/rules/{off['id']}", json={"is_active": False},
@@ -157,16 +161,20 @@ def test_a_rule_turned_off_or_a_knock_rolled_back_does_nothing(
 def test_sign_ups_attendance_and_no_shows_reach_call_lists_and_organisers(
     client, director, organizer, world
 ):
+    """Rules put people on the phone bank's own call lists: callers are handed them like
+    anybody on a list, and a person is on one active list at a time."""
     now = datetime.now(UTC)
+    signed, missed = (empty_call_list(client, organizer, name)
+                      for name in ("New sign-ups", "Missed a shift"))  # fmt: skip
     make_rule(client, director, name="New", trigger="signup", trigger_params={}, delay_minutes=0,
-              action="add_to_call_list", action_params={"list": "New sign-ups"})  # fmt: skip
+              action="add_to_call_list", action_params={"call_list_id": signed["id"]})  # fmt: skip
     make_rule(client, director, name="Came", trigger="attended", trigger_params={},
               delay_minutes=0, action="create_task",
               action_params={"assignee_id": world.organizer_id,
                              "title": "Thank {{ first_name }} for {{ event_name }}"})  # fmt: skip
-    make_rule(client, director, name="Missed", trigger="missed", trigger_params={},
-              delay_minutes=0, action="add_to_call_list",
-              action_params={"list": "Missed a shift"})  # fmt: skip
+    missed_rule = make_rule(client, director, name="Missed", trigger="missed", trigger_params={},
+                            delay_minutes=0, action="add_to_call_list",
+                            action_params={"call_list_id": missed["id"]})  # fmt: skip
     shift = {"starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(hours=1),
              "capacity": 10}  # fmt: skip
     actor = Actor.system(world.organization_id, "test")
@@ -179,19 +187,26 @@ def test_sign_ups_attendance_and_no_shows_reach_call_lists_and_organisers(
     sign_up(event, seat, person=people["rosa"], source="organizer", now=now)
     check_in_signup(signups["rosa"], method=CheckInMethod.ROSTER)
     assert mark_no_shows(event, now + timedelta(hours=2)) == 1  # Sam
-    assert run_task("follow-ups", now + timedelta(hours=2)) == {"done": 4, "skipped": 0,
+    # Sam is on "New sign-ups" already: one active list at a time, so not on the second.
+    assert run_task("follow-ups", now + timedelta(hours=2)) == {"done": 3, "skipped": 1,
                                                                 "waiting": 0}  # fmt: skip
+    shown = client.get(f"/api/v1/automation/rules/{missed_rule['id']}", headers=director)
+    assert shown.get_json()["counts"]["skipped"] == 1
+    on = {row.call_list_id: row.person_id for row in db.session.scalars(
+        select(CallListPerson).where(CallListPerson.call_list_id.in_([signed["id"],
+                                                                      missed["id"]])))}  # fmt: skip
+    listed = client.get(f"/api/v1/call-lists/{signed['id']}", headers=organizer).get_json()
+    assert listed["people_count"] == 2 and missed["id"] not in on
 
-    lists = client.get("/api/v1/automation/call-lists", headers=organizer).get_json()
-    assert lists == [{"name": "Missed a shift", "open": 1, "done": 0},
-                     {"name": "New sign-ups", "open": 2, "done": 0}]  # fmt: skip
-    missed = client.get("/api/v1/automation/call-lists/entries?list=Missed a shift",
-                        headers=organizer).get_json()  # fmt: skip
-    [entry] = missed["items"]
-    assert entry["person"]["first_name"] == "Sam"
-    done = client.post(f"/api/v1/automation/call-list-entries/{entry['id']}/done",
-                       headers=organizer)  # fmt: skip
-    assert done.status_code == 200 and done.get_json()["done_at"]
+    # A caller is handed them from the list like anybody else on it (at noon: calling hours).
+    caller = Actor(world.organization_id, world.organizer_id, "test")
+    handed = next_person(caller, db.session.get(CallList, signed["id"]), now=NOON)
+    assert handed["person"]["person_id"] in {world.person_ids[n] for n in ("rosa", "sam")}
+
+    # A rule pointing at a list that is closed is refused; one closed later skips.
+    client.post(f"/api/v1/call-lists/{missed['id']}/close", headers=organizer)
+    make_rule(client, director, status=422, name="Late", trigger="signup", trigger_params={},
+              action="add_to_call_list", action_params={"call_list_id": missed["id"]})  # fmt: skip
     tasks = client.get("/api/v1/automation/tasks", headers=organizer).get_json()
     [task] = tasks["items"]
     assert task["title"] == "Thank Rosa for Phone bank" and task["person"]["first_name"] == "Rosa"

@@ -14,7 +14,7 @@ from app.automation.triggers import EventParams, trigger
 from app.core import signals
 from app.extensions import db
 from app.people.models import Person
-from tests.automation.conftest import make_rule
+from tests.automation.conftest import empty_call_list, make_rule
 
 
 @pytest.fixture
@@ -37,7 +37,8 @@ def test_a_trigger_added_later_needs_no_engine_change(client, director, world, p
 
     rule = make_rule(client, director, name="Petitioners", trigger="petition", trigger_params={},
                      delay_minutes=10, action="add_to_call_list",
-                     action_params={"list": "Petitioners"})  # fmt: skip
+                     action_params={"call_list_id": empty_call_list(
+                         client, director, "Petitioners")["id"]})  # fmt: skip
     rosa = db.session.get(Person, world.person_ids["rosa"])
     now = datetime.now(UTC)
     assert petition_signed.send(rosa, petition="Save the library", at=now) != []

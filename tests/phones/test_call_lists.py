@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from app.events.models import Signup
 from app.extensions import db
 from app.people.models import Interaction, InteractionKind, Person, PersonPhone, SurveyAnswer
-from app.phones.models import Call, CallListPerson
+from app.phones.models import Call, CallList, CallListPerson
 from app.volunteers.models import VolunteerProfile
 from tests.phones.conftest import CALLABLE, call, make_list, next_person, sync
 
@@ -312,3 +312,38 @@ def test_a_merge_moves_calls_and_list_places(client, world, headers, kim):
     assert ben not in listed(made) and ana in listed(made)  # both were on it: Ana's place stays
     progress = client.get(f"/api/v1/call-lists/{made['id']}/progress", headers=headers).get_json()
     assert progress["progress"]["people"] == 5 and progress["results"] == {"busy": 1}
+
+
+def test_an_empty_list_is_filled_one_person_at_a_time(client, world, headers):
+    """A list follow-up rules fill: made empty, then ``add_person`` (the rule's action) puts
+    one person at a time at its end, under the same rules as a list made from a universe."""
+    from app.phones.operations import add_person
+
+    assert make_list(client, headers, status=422, empty=True, universe_id=1)["error"]["fields"]
+    made = make_list(client, headers, name="Rule-fed", empty=True)
+    assert made["people_count"] == 0 and not listed(made)
+    org, people = world.organization_id, world.people
+
+    def add(name, list_id=made["id"]):
+        return add_person(org, list_id, people[name])
+
+    assert [add("Ana"), add("Dee"), add("Ana")] == ["added", "added", "already"]
+    mine = select(CallListPerson).where(CallListPerson.call_list_id == made["id"])
+    rows = db.session.scalars(mine.order_by(CallListPerson.position)).all()
+    assert [(r.person_id, r.position) for r in rows] == [(people["Ana"], 1), (people["Dee"], 2)]
+    # Dee: a 310 number at a Philadelphia home: calling hours must hold in both zones.
+    assert rows[1].zones == ["America/Los_Angeles", "America/New_York"]
+    # Nobody who may not be called: do-not-call, a wrong number, deceased, confidential.
+    assert {add(n) for n in ("Fay", "Gus", "Hal", "Ivy", "Jo", "Kit")} == {"not_callable"}
+    # Back in the pool once a result had ended them on this list.
+    rows[0].completed_at, rows[0].result = datetime.now(UTC), "left_message"
+    assert add("Ana") == "again" and rows[0].completed_at is None and rows[0].result is None
+    # One active list at a time; a closed list or another campaign's takes nobody.
+    other = make_list(client, headers, name="Universe")  # everybody callable left: Ben ...
+    assert names(world, listed(other)) == CALLABLE - {"Ana", "Dee"}
+    assert add("Ben") == "held_elsewhere"
+    client.post(f"/api/v1/call-lists/{made['id']}/close", headers=headers)
+    assert add("Eve") == "list_closed" and add_person(org + 1, other["id"], people["Ana"]) == (
+        "list_gone"
+    )
+    assert db.session.get(CallList, made["id"]).people_count == 2
