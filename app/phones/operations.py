@@ -13,7 +13,7 @@ from app.accounts.models import User
 from app.audit.operations import record_audit
 from app.auth.permissions import Permission
 from app.core.actor import Actor
-from app.core.codes import new_code, normalise_code
+from app.core.codes import new_code
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.links import public_url
 from app.extensions import db
@@ -22,6 +22,7 @@ from app.phones import checkout
 from app.phones.models import CallList, CallListAssignment, CallListPerson, CallListStatus
 from app.phones.selection import callable_people, callable_person
 from app.universes.queries import Search
+from app.walklists import holding
 
 DEFAULT_LIFETIME = timedelta(days=7)
 MAX_LIFETIME = timedelta(days=60)
@@ -102,26 +103,10 @@ def _lifetime_end(expires_at: datetime | None) -> datetime:
 def assign(actor: Actor, call_list: CallList, user_ids: list[int]) -> list[int]:
     """Hand the list to callers of the campaign (any who already hold it stay)."""
     require_active(call_list)
-    users = db.session.scalars(
-        select(User).where(User.organization_id == call_list.organization_id, User.id.in_(user_ids))
-    ).all()
-    found = {u.id for u in users}
-    missing = [i for i in user_ids if i not in found]
-    if missing:
-        raise NotFound(f"No such user: {missing[0]}.", code="user_not_found",
-                       fields={"user_ids": missing})  # fmt: skip
-    unable = [u.id for u in users if not u.can(Permission.CALLS_MAKE)]
-    if unable:
-        raise ValidationError(
-            f"User {unable[0]} cannot call (deactivated, or a role without calls).",
-            code="cannot_call",
-            fields={"user_ids": unable},
-        )
-    holding = {a.user_id for a in call_list.assignments}
-    added = [i for i in dict.fromkeys(user_ids) if i not in holding]
-    for user_id in added:
-        _hold(call_list, user_id, assigned_by_id=actor.user_id, claimed=False)
-    db.session.flush()
+    refusal = ("User {} cannot call (deactivated, or a role without calls).", "cannot_call")
+    added = holding.hand_to(
+        call_list, CallListAssignment, actor.user_id, user_ids, Permission.CALLS_MAKE, refusal
+    )
     if added:
         record_audit("call_lists.assign", entity=call_list, changes={"user_ids": added})
     return added
@@ -149,37 +134,16 @@ def unassign(call_list: CallList, user_id: int) -> None:
 def claim(actor: Actor, code: str) -> CallList:
     """A caller takes a list with its code (typed, or from the link)."""
     checkout.release_expired(actor.organization_id)
-    call_list = db.session.scalar(
-        select(CallList).where(
-            CallList.organization_id == actor.organization_id,
-            CallList.code == normalise_code(code),
-        )
+    not_found = NotFound(
+        "No call list has that code; check it with your organiser.",
+        code="call_list_not_found",
+        fields={"code": code},
     )
-    if call_list is None:
-        raise NotFound("No call list has that code; check it with your organiser.",
-                       code="call_list_not_found", fields={"code": code})  # fmt: skip
+    call_list = holding.by_code(CallList, actor.organization_id, code, not_found)
     require_active(call_list)
-    if all(a.user_id != actor.user_id for a in call_list.assignments):
-        _hold(call_list, actor.user_id, assigned_by_id=None, claimed=True)
-        db.session.flush()
+    if holding.claim(call_list, CallListAssignment, actor.user_id):
         record_audit("call_lists.claim", entity=call_list, changes={"user_id": actor.user_id})
     return call_list
-
-
-def _hold(call_list: CallList, user_id: int, *, assigned_by_id: int | None, claimed: bool):
-    """The user holds the list from now: a new assignment, or theirs from before again."""
-    before = db.session.get(CallListAssignment, (call_list.id, user_id))
-    if before is None:
-        call_list.assignments.append(
-            CallListAssignment(organization_id=call_list.organization_id, user_id=user_id,
-                               assigned_by_id=assigned_by_id, claimed=claimed)
-        )  # fmt: skip
-        return
-    before.released_at = None
-    before.assigned_at = datetime.now(UTC)
-    before.assigned_by_id, before.claimed = assigned_by_id, claimed
-    db.session.flush()
-    db.session.expire(call_list, ["assignments"])
 
 
 def close(call_list: CallList) -> CallList:

@@ -11,11 +11,10 @@ from datetime import UTC, datetime, timedelta
 import shapely
 from sqlalchemy import func, select
 
-from app.accounts.models import User
 from app.audit.operations import record_audit
 from app.auth.permissions import Permission
 from app.core.actor import Actor
-from app.core.codes import new_code, normalise_code
+from app.core.codes import new_code
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.geo import to_db
 from app.extensions import db
@@ -24,7 +23,7 @@ from app.people.models import Interaction, InteractionKind, Person
 from app.turfs.models import Turf, TurfDoor, TurfStatus
 from app.universes.queries import Search
 from app.voters.models import Address, Household
-from app.walklists import checkout, stops
+from app.walklists import checkout, holding, stops
 from app.walklists.models import (
     DoorCheckout,
     WalkList,
@@ -236,26 +235,13 @@ def _assign_all(actor: Actor, walk_list: WalkList, user_ids: list[int]) -> None:
 def assign(actor: Actor, walk_list: WalkList, user_ids: list[int]) -> list[int]:
     """Hand the list to canvassers of the campaign (any who already hold it stay)."""
     _require_active(walk_list)
-    users = db.session.scalars(
-        select(User).where(User.organization_id == walk_list.organization_id, User.id.in_(user_ids))
-    ).all()
-    found = {u.id: u for u in users}
-    missing = [i for i in user_ids if i not in found]
-    if missing:
-        raise NotFound(f"No such user: {missing[0]}.", code="user_not_found",
-                       fields={"user_ids": missing})  # fmt: skip
-    unable = [u.id for u in users if not u.can(Permission.WALKLISTS_CLAIM)]
-    if unable:
-        raise ValidationError(
-            f"User {unable[0]} cannot canvass (deactivated, or a role without walk lists).",
-            code="cannot_canvass",
-            fields={"user_ids": unable},
-        )
-    holding = {a.user_id for a in walk_list.assignments}
-    added = [i for i in dict.fromkeys(user_ids) if i not in holding]
-    for user_id in added:
-        _hold(walk_list, user_id, assigned_by_id=actor.user_id, claimed=False)
-    db.session.flush()
+    refusal = (
+        "User {} cannot canvass (deactivated, or a role without walk lists).",
+        "cannot_canvass",
+    )
+    added = holding.hand_to(
+        walk_list, WalkListAssignment, actor.user_id, user_ids, Permission.WALKLISTS_CLAIM, refusal
+    )
     if added:
         record_audit("walk_lists.assign", entity=walk_list, changes={"user_ids": added})
         _notify(walk_list, added, "walk_list.assigned", "New walk list",
@@ -278,37 +264,16 @@ def unassign(walk_list: WalkList, user_id: int) -> None:
 def claim(actor: Actor, code: str) -> WalkList:
     """A canvasser takes a list with its code (typed, or read from the QR code)."""
     checkout.release_expired(actor.organization_id)
-    walk_list = db.session.scalar(
-        select(WalkList).where(
-            WalkList.organization_id == actor.organization_id,
-            WalkList.code == normalise_code(code),
-        )
+    not_found = NotFound(
+        "No list has that code; check it with your organiser.",
+        code="walk_list_not_found",
+        fields={"code": code},
     )
-    if walk_list is None:
-        raise NotFound("No list has that code; check it with your organiser.",
-                       code="walk_list_not_found", fields={"code": code})  # fmt: skip
+    walk_list = holding.by_code(WalkList, actor.organization_id, code, not_found)
     _require_active(walk_list)
-    if all(a.user_id != actor.user_id for a in walk_list.assignments):
-        _hold(walk_list, actor.user_id, assigned_by_id=None, claimed=True)
-        db.session.flush()
+    if holding.claim(walk_list, WalkListAssignment, actor.user_id):
         record_audit("walk_lists.claim", entity=walk_list, changes={"user_id": actor.user_id})
     return walk_list
-
-
-def _hold(walk_list: WalkList, user_id: int, *, assigned_by_id: int | None, claimed: bool):
-    """The user holds the list from now: a new assignment, or theirs from before again."""
-    before = db.session.get(WalkListAssignment, (walk_list.id, user_id))
-    if before is None:
-        walk_list.assignments.append(
-            WalkListAssignment(organization_id=walk_list.organization_id, user_id=user_id,
-                               assigned_by_id=assigned_by_id, claimed=claimed)
-        )  # fmt: skip
-        return
-    before.released_at = None
-    before.assigned_at = datetime.now(UTC)
-    before.assigned_by_id, before.claimed = assigned_by_id, claimed
-    db.session.flush()
-    db.session.expire(walk_list, ["assignments"])
 
 
 def close(walk_list: WalkList) -> WalkList:
