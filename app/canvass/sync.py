@@ -26,12 +26,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from app.accounts.models import User
-from app.canvass import record_types, review
-from app.canvass.checks import Context, Plan, Rejected, Stop, check_record, stops_of
+from app.canvass import newcomers, record_types, review
+from app.canvass.checks import Context, Plan, Rejected, check_record, stops_of
 from app.canvass.defaults import ensure_defaults
 from app.canvass.effects import People, script_tags
 from app.canvass.keyed import Keyed, knock_columns
@@ -41,14 +41,11 @@ from app.canvass.schemas import KnockRecordSchema
 from app.canvass.signs import batch_flags, door_distances
 from app.core.actor import Actor
 from app.core.bulk import insert_rows
-from app.core.errors import DoorstepError
 from app.core.signals import contacts_recorded
 from app.extensions import db
 from app.knocks.models import DoorKnock, NoteScope, PlaceNote, ResultCode
-from app.people.models import Interaction, InteractionKind, Person
-from app.people.operations import campaign_zone, create_person, store_answers
-from app.voters.models import Address, Household
-from app.walklists.models import WalkList
+from app.people.models import Interaction, InteractionKind
+from app.people.operations import campaign_zone, store_answers
 
 RECORD = KnockRecordSchema()  # one instance: a batch is up to 200 records
 HELD_ON_ARRIVAL = "Arrived after the list was taken back or closed."
@@ -305,22 +302,15 @@ def _insert_knocks(context: Context, plans: list[Plan]) -> None:
 
 
 def _add_new_people(plan: Plan, outcomes: dict[int, Outcome]) -> bool:
-    """The people met at this door, made on their own: one with bad details (a number that
-    is not a phone number) rejects this record only, and takes its knock back out."""
-    savepoint = db.session.begin_nested()
-    for index, (entry, code, answers) in enumerate(plan.new_people):
-        try:
-            person = _new_person(plan.walk_list, plan.stop, entry)
-        except DoorstepError as exc:
-            savepoint.rollback()
-            db.session.execute(delete(DoorKnock).where(DoorKnock.id == plan.knock_id))
-            fields = {f"new_people.{index}.{k}": v for k, v in (exc.fields or {}).items()}
-            outcomes[plan.n] = Outcome(str(plan.record["uuid"]), "rejected",
-                                       "invalid_new_person", exc.message, fields)  # fmt: skip
-            return False
-        plan.results[person.id] = (code, answers)
-    savepoint.commit()
-    return True
+    """The people met at this door; one with bad details rejects this record only."""
+    failed = newcomers.add(plan)
+    if failed is None:
+        return True
+    index, exc = failed
+    fields = {f"new_people.{index}.{k}": v for k, v in (exc.fields or {}).items()}
+    outcomes[plan.n] = Outcome(str(plan.record["uuid"]), "rejected", "invalid_new_person",
+                               exc.message, fields)  # fmt: skip
+    return False
 
 
 def _as_json(record: dict[str, Any]) -> dict[str, Any]:
@@ -333,29 +323,6 @@ def _as_json(record: dict[str, Any]) -> dict[str, Any]:
         ],
         "place_notes": [{**n, "kind": n["kind"].value} for n in record["place_notes"]],
     }
-
-
-def _new_person(walk_list: WalkList, stop: Stop, entry: dict) -> Person:
-    """Somebody met at the door: in this home, or in a new unit at this address."""
-    unit = entry.get("unit") or ""
-    home = db.session.get(Household, stop.household_id)
-    if unit != (home.unit or ""):
-        home = db.session.scalar(
-            select(Household).where(
-                Household.address_id == stop.address_id, Household.unit == unit
-            )
-        ) or Household(organization_id=walk_list.organization_id, address_id=stop.address_id,
-                       unit=unit)  # fmt: skip
-        db.session.add(home)
-        db.session.flush()
-    fields = {k: v for k, v in entry.items() if k not in ("unit", "result", "answers")}
-    person = create_person(walk_list.organization_id, fields)
-    address = db.session.get(Address, stop.address_id)
-    person.household_id = home.id
-    person.location = address.point
-    person.area_ids = list(address.area_ids or [])
-    db.session.flush()
-    return person
 
 
 def _fold(context: Context, plans: list[Plan]) -> None:
