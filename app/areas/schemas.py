@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from app.areas.polling import MAX_PLACES
 from app.areas.queries import AREA_SORTS
 from app.core.geo import BBox
 from app.core.pagination import PageArgsSchema, sort_field
@@ -56,3 +57,41 @@ class PrecinctCheckSchema(ma.Schema):
     voters_disagreeing = ma.fields.Integer()
     share_disagreeing = ma.fields.Float()
     pairs = ma.fields.List(ma.fields.Nested(PrecinctPairSchema))
+
+
+class PollingPlaceSchema(StrictSchema):
+    precinct_code = ma.fields.String(
+        required=True, validate=ma.validate.Length(min=1, max=20),
+        metadata={"description": "as the voter file's registrations carry it"},
+    )  # fmt: skip
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    address = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
+    notes = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
+
+
+class PollingPlaceOutSchema(ma.Schema):
+    precinct_code = ma.fields.String()
+    name = ma.fields.String()
+    address = ma.fields.String()
+    notes = ma.fields.String()
+    updated_at = ma.fields.DateTime()
+
+
+class PollingPlacesSetSchema(StrictSchema):
+    places = ma.fields.List(
+        ma.fields.Nested(PollingPlaceSchema), required=True,
+        validate=ma.validate.Length(max=MAX_PLACES),
+    )  # fmt: skip
+    replace = ma.fields.Boolean(
+        load_default=False, metadata={"description": "precincts not given lose theirs"}
+    )
+
+
+class PollingPlacesSetResultSchema(ma.Schema):
+    given = ma.fields.Integer()
+    removed = ma.fields.Integer()
+    replace = ma.fields.Boolean()
+
+
+class PollingPlaceArgsSchema(PageArgsSchema):
+    precinct_code = ma.fields.String(validate=ma.validate.Length(max=20))

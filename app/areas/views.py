@@ -1,18 +1,23 @@
-"""Area endpoints: list, one area as GeoJSON, and the precinct disagreement report."""
+"""Area endpoints: list, one area as GeoJSON, the precinct disagreement report, and the
+precincts' polling places."""
 
 from flask_smorest import Blueprint
 
-from app.areas import queries
+from app.areas import polling, queries
 from app.areas.schemas import (
     AreaCollectionSchema,
     AreaFeatureSchema,
     AreaListArgsSchema,
     AreaMapArgsSchema,
     AreaSchema,
+    PollingPlaceArgsSchema,
+    PollingPlaceOutSchema,
+    PollingPlacesSetResultSchema,
+    PollingPlacesSetSchema,
     PrecinctCheckArgsSchema,
     PrecinctCheckSchema,
 )
-from app.auth.access import current_user, require
+from app.auth.access import current_actor, current_user, require
 from app.auth.permissions import Permission
 from app.core.pagination import page_schema
 
@@ -56,3 +61,22 @@ def precinct_check(args):
     polygon that holds the door.
     """
     return queries.precinct_check(current_user().organization_id, args["kind"], args["limit"])
+
+
+@blp.route("/polling-places", methods=["GET"])
+@require(Permission.AREAS_READ)
+@blp.arguments(PollingPlaceArgsSchema, location="query")
+@blp.response(200, page_schema(PollingPlaceOutSchema))
+def list_polling_places(args):
+    """Each precinct's polling place, as the campaign loaded them."""
+    return polling.list_places(current_user().organization_id, args)
+
+
+@blp.route("/polling-places", methods=["PUT"])
+@require(Permission.IMPORTS_RUN)
+@blp.arguments(PollingPlacesSetSchema)
+@blp.response(200, PollingPlacesSetResultSchema)
+def set_polling_places(body):
+    """Load polling places (the county's list): added or changed by precinct; with
+    ``replace``, precincts not given lose theirs (audited)."""
+    return polling.set_places(current_actor(), body["places"], replace=body["replace"])

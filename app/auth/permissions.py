@@ -56,7 +56,7 @@ class Permission(StrEnum):
     TEXTING_MANAGE = "texting.manage"  # texting campaigns, canned answers, every conversation
     TEXTING_BROADCAST = "texting.broadcast"  # texts sent to everyone who agreed, all at once
     AUTOMATION_MANAGE = "automation.manage"  # follow-up rules (trigger, conditions, action)
-    TASKS_WORK = "tasks.work"  # the follow-up tasks and call lists rules make for organisers
+    TASKS_WORK = "tasks.work"  # the follow-up tasks rules make for organisers
     OUTREACH_MANAGE = "outreach.manage"  # email templates, draft campaigns, preview, results
     OUTREACH_SEND = "outreach.send"  # send, schedule, test-send, pause, resume, cancel
 

@@ -10,8 +10,11 @@ Fields (docs/outreach.md has the table):
   when no event has one, the campaign's next public event.
 - ``ask_amount``: from their giving: their largest gift plus a quarter, rounded up to $5
   (whole dollars); none for people who never gave.
-- ``polling_place`` and ``turf_captain``: no source yet (the voter file carries no polling
-  place; turfs have no captain). Always missing: a template uses them with a default or
+- ``polling_place``: their precinct's polling place as the campaign loaded it
+  (``PUT /api/v1/polling-places``): ``name``, ``address``, ``notes``.
+- ``turf_captain``: the captain of the active turf their home is in (``name``,
+  ``first_name``).
+  Both are missing for people without one: a template uses them with a default or
   ``{% if %}``, or the preview names them as missing.
 - ``campaign_name``, ``postal_address``, ``unsubscribe_url``: the same for everyone.
 """
@@ -26,13 +29,15 @@ from typing import Any
 
 from sqlalchemy import func, select, true
 
-from app.accounts.models import Organization
+from app.accounts.models import Organization, User
+from app.areas.polling import places_of
 from app.core.links import public_url
 from app.donations.models import Donation, EntryKind
 from app.events.models import Event, EventStatus, Shift, Visibility
 from app.extensions import db
 from app.people.models import Person
-from app.voters.models import Registration
+from app.turfs.models import Turf, TurfDoor, TurfStatus
+from app.voters.models import Household, Registration
 
 #: Every field a template may use; what is not in a recipient's fields is missing for them.
 MERGE_FIELDS = (
@@ -141,13 +146,34 @@ def person_fields(
         fields[row.id] = {**present, **({"full_name": full} if full else {})}
     for person_id, event in _nearest_events(ids, now).items():
         fields[person_id]["next_event"] = event
-    for person_id, code in db.session.execute(
-        select(Registration.person_id, func.min(Registration.precinct_code))
+    precincts = {}
+    for person_id, organization_id, code in db.session.execute(
+        select(Registration.person_id, func.min(Person.organization_id),
+               func.min(Registration.precinct_code))
+        .join(Person, Person.id == Registration.person_id)
         .where(Registration.person_id.in_(ids), Registration.on_file.is_(True))
         .group_by(Registration.person_id)
-    ):
+    ):  # fmt: skip
         if code and person_id in fields:
             fields[person_id]["precinct"] = code
+            precincts[person_id] = (organization_id, code)
+    for organization_id in {org for org, _ in precincts.values()}:
+        places = places_of(
+            organization_id, {c for o, c in precincts.values() if o == organization_id}
+        )
+        for person_id, (org, code) in precincts.items():
+            if org == organization_id and code in places:
+                fields[person_id]["polling_place"] = places[code]
+    for person_id, name in db.session.execute(
+        select(Person.id, User.name)
+        .join(Household, Household.id == Person.household_id)
+        .join(TurfDoor, TurfDoor.address_id == Household.address_id)
+        .join(Turf, Turf.id == TurfDoor.turf_id)
+        .join(User, User.id == Turf.captain_id)
+        .where(Person.id.in_(ids), Turf.status == TurfStatus.ACTIVE, User.is_active.is_(True))
+    ):
+        if name:
+            fields[person_id]["turf_captain"] = {"name": name, "first_name": name.split()[0]}
     for person_id, largest in db.session.execute(
         select(Donation.person_id, func.max(Donation.amount_cents))
         .where(

@@ -12,8 +12,9 @@ import numpy as np
 import shapely
 from sqlalchemy import delete, func, insert, select
 
+from app.accounts.models import User
 from app.audit.operations import record_audit
-from app.core.errors import ValidationError
+from app.core.errors import NotFound, ValidationError
 from app.core.geo import from_db, to_db
 from app.extensions import db
 from app.turfs.models import Turf, TurfDoor, TurfStatus
@@ -31,6 +32,21 @@ def rename_turf(turf: Turf, name: str) -> Turf:
     turf.name = name
     db.session.flush()
     record_audit("turfs.rename", entity=turf, changes={"name": [before, name]})
+    return turf
+
+
+def set_captain(turf: Turf, user_id: int | None) -> Turf:
+    """The turf's captain: an active user of its campaign, or nobody."""
+    if user_id is not None:
+        user = db.session.get(User, user_id)
+        if user is None or user.organization_id != turf.organization_id or not user.is_active:
+            raise NotFound("No such user.", code="user_not_found",
+                           fields={"captain_id": [user_id]})  # fmt: skip
+    before = turf.captain_id
+    turf.captain_id = user_id
+    db.session.flush()
+    db.session.expire(turf, ["captain"])
+    record_audit("turfs.captain", entity=turf, changes={"captain_id": [before, user_id]})
     return turf
 
 

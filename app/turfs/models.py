@@ -47,8 +47,11 @@ class Turf(TimestampMixin, OrganizationOwnedMixin, db.Model):
     door_count: Mapped[int] = mapped_column(server_default=text("0"))
     target_count: Mapped[int] = mapped_column(server_default=text("0"))
     metrics: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    #: The volunteer leader of the turf (the ``turf_captain`` merge field for its voters).
+    captain_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     doors = relationship("TurfDoor", back_populates="turf", cascade="all, delete-orphan")
+    captain = relationship("User", lazy="joined", viewonly=True)
 
 
 class TurfDoor(OrganizationOwnedMixin, db.Model):

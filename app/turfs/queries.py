@@ -72,6 +72,7 @@ def turf_feature(turf: Turf, stats: dict | None = None) -> dict[str, Any]:
             "cut_id": turf.cut_id,
             "doors": turf.door_count,
             "targets": turf.target_count,
+            "captain": {"id": turf.captain.id, "name": turf.captain.name} if turf.captain else None,
             **(stats or {}),
         },
     }

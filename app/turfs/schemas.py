@@ -115,6 +115,10 @@ class TurfMapArgsSchema(StrictSchema):
 
 class TurfUpdateSchema(StrictSchema):
     name = ma.fields.String(validate=ma.validate.Length(min=1, max=120))
+    captain_id = ma.fields.Integer(
+        allow_none=True, validate=ma.validate.Range(min=1, max=2**62),
+        metadata={"description": "the turf's captain (a user of the campaign); null: none"},
+    )  # fmt: skip
     polygon = GeoJSONPolygon(metadata={"description": "a new outline (GeoJSON, WGS84)"})
 
 

@@ -143,12 +143,15 @@ class TurfView(MethodView):
     @blp.arguments(TurfUpdateSchema)
     @blp.response(200, TurfFeatureSchema)
     def patch(self, changes, turf_id):
-        """Rename, or redraw: the turf then holds the doors inside its new outline."""
+        """Rename, give it a captain, or redraw: the turf then holds the doors inside its new
+        outline."""
         turf = _turf(turf_id)
         if "polygon" in changes:
             edits.redraw_turf(turf, polygon_from_geojson(changes["polygon"]))
         if "name" in changes:
             edits.rename_turf(turf, changes["name"])
+        if "captain_id" in changes:
+            edits.set_captain(turf, changes["captain_id"])
         return _feature(turf)
 
 

@@ -194,6 +194,15 @@ def _call_list(w: World) -> dict:
     return w.call("POST", "/api/v1/call-lists", 201, json={"name": "Calls"})
 
 
+def _turf_captain(w: World) -> dict:
+    from app.turfs.models import Turf
+
+    turf = Turf(organization_id=w.org.id, name="Block")
+    db.session.add(turf)
+    db.session.flush()
+    return w.call("PATCH", f"/api/v1/turfs/{turf.id}", 200, json={"captain_id": w.admin.id})
+
+
 def _call_list_assign(w: World) -> tuple[dict, int]:
     made, caller = _call_list(w), create_user(w.org).id
     w.call("POST", f"/api/v1/call-lists/{made['id']}/assignments", 200,
@@ -290,6 +299,9 @@ DRIVERS: dict[str, Callable[[World], object]] = {
         "POST", "/api/v1/call-lists/claim", 200, json={"code": _call_list(w)["code"]}),
     "call_lists.close": lambda w: w.call(
         "POST", f"/api/v1/call-lists/{_call_list(w)['id']}/close", 200),
+    "polling_places.set": lambda w: w.call("PUT", "/api/v1/polling-places", 200, json={
+        "places": [{"precinct_code": "101", "name": "School", "address": "1 Main St"}]}),
+    "turfs.captain": _turf_captain,
 }  # fmt: skip
 
 #: Audited actions not yet driven here, and why (each needs a cut town, a walk list, a sync
