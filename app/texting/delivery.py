@@ -16,6 +16,7 @@ from flask import current_app
 
 from app.accounts.models import Organization, User
 from app.extensions import db
+from app.mailings.merge import Target, person_fields
 from app.outreach.models import Channel, OutboundMessage
 from app.outreach.operations import queue_message
 from app.outreach.templates import TemplateInvalid, check_template, merge_fields_in, render
@@ -26,9 +27,13 @@ from app.texting import segments
 OPT_OUT_LINE = "Reply STOP to opt out."
 
 #: The merge fields a text may use: {{ first_name }}, {{ texter_name }} ...
+#: The person's fields an email has too (``app.mailings.merge``): where they vote, who leads
+#: their turf, the next event near them, what to ask them for.
+PERSON_FIELDS = ("precinct", "polling_place", "next_event", "turf_captain", "ask_amount")
 MERGE_FIELDS = frozenset(
-    {"first_name", "last_name", "full_name", "texter_name", "campaign_name", "organization"}
-)
+    {"first_name", "last_name", "full_name", "texter_name", "campaign_name", "organization",
+     *PERSON_FIELDS}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ def merge_fields(
         "campaign_name": campaign_name,
         "organization": organization.name if organization is not None else None,
     }
+    theirs = person_fields([Target(0, person.id, "")]).get(person.id, {})
+    fields.update({key: theirs.get(key) for key in PERSON_FIELDS})
     return {key: value for key, value in fields.items() if value}
 
 

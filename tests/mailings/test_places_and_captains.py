@@ -81,3 +81,24 @@ def test_an_email_names_their_polling_place_and_captain(client, org, headers, un
     client.patch(f"/api/v1/turfs/{turf.id}", json={"captain_id": None}, headers=headers)
     again = client.get(preview, query_string={"person_id": cy.id}, headers=headers)
     assert again.status_code == 422 and "turf_captain" in again.get_json()["error"]["message"]
+
+
+def test_a_text_names_their_polling_place_too(client, org, headers, people):
+    """Election-day texts: the same person fields as an email (``app.texting.delivery``)."""
+    from app.outreach.templates import MissingMergeField
+    from app.texting.delivery import check_text_template, merge_fields, render_text
+
+    put(client, headers, PLACES)
+    cy = people["cy"]
+    db.session.add(Registration(organization_id=org.id, person_id=cy.id, state="PA",
+                                state_key="PA2", precinct_code="2702"))  # fmt: skip
+    db.session.flush()
+    text = "{{ first_name }}, vote at {{ polling_place.name }} ({{ polling_place.address }})."
+    check_text_template(text, field="body")
+    assert render_text(text, merge_fields(cy)) == "Cy, vote at Rec Center (4600 Walnut St)."
+    try:
+        render_text(text, merge_fields(people["ada"]))
+    except MissingMergeField as missing:
+        assert "polling_place" in str(missing)
+    else:
+        raise AssertionError("a text to Ada would have said 'vote at  ()'")
