@@ -17,8 +17,9 @@ from sqlalchemy import func, or_, select
 from app.core.contact import normalise_email, normalise_phone
 from app.core.errors import ValidationError
 from app.extensions import db
+from app.people.matching import match_person
 from app.people.models import Person, PersonEmail, PersonPhone
-from app.people.operations import create_person, match_person
+from app.people.operations import create_person
 from app.voters.models import Address, Household
 
 _HOUSE_NUMBER = re.compile(r"^\s*(\d+[A-Z]?)\b", re.IGNORECASE)

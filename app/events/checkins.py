@@ -47,8 +47,9 @@ from app.events.operations import set_status, shift_label
 from app.events.volunteering import sign_in_of
 from app.extensions import db
 from app.knocks.models import DoorKnock, KnockStatus
+from app.people.matching import find_or_add_person
 from app.people.models import InteractionKind, Person
-from app.people.operations import find_or_add_person, record_interaction
+from app.people.operations import record_interaction
 from app.phones.operations import hand_out_call_list, handed_call_list
 from app.walklists.models import WalkList, WalkListAssignment, WalkListStatus
 from app.walklists.operations import assign

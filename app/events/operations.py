@@ -28,8 +28,9 @@ from app.events.reminders import (
     where,
 )
 from app.extensions import db
+from app.people.matching import find_person_from_form
 from app.people.models import InteractionKind, Person
-from app.people.operations import find_person_from_form, record_interaction
+from app.people.operations import record_interaction
 from app.turfs.models import Turf
 
 

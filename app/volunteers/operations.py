@@ -21,8 +21,9 @@ from app.events.models import Event, Shift
 from app.extensions import db
 from app.outreach.models import Channel
 from app.outreach.operations import queue_message
+from app.people.matching import find_person_from_form
 from app.people.models import Person
-from app.people.operations import find_person_from_form, normalise_languages, update_person
+from app.people.operations import normalise_languages, update_person
 from app.people.queries import follow_merges
 from app.volunteers.models import Team, TeamMember, VolunteerInvite, VolunteerProfile
 from app.volunteers.profiles import new_profile, profile_of
