@@ -17,6 +17,7 @@ from app.audit.operations import describe_changes, record_audit
 from app.core.actor import Actor
 from app.core.contact import normalise_email, normalise_phone
 from app.core.errors import Conflict, ValidationError
+from app.core.signals import person_created, person_updated
 from app.extensions import db
 from app.people.confirmations import (
     ask_to_confirm_email,
@@ -86,6 +87,7 @@ def create_person(organization_id: int, fields: dict[str, Any]) -> Person:
     changes = describe_changes(person)  # before flush: afterwards there is no history
     db.session.flush()
     record_audit("person.create", entity=person, changes={**changes, **contacts})
+    person_created.send(person)
     return person
 
 
@@ -104,6 +106,7 @@ def update_person(person: Person, changes: dict[str, Any]) -> Person:
     summary.update(_apply_contact_changes(person, changes, now))
     if summary:
         record_audit("person.update", entity=person, changes=summary)
+        person_updated.send(person)
     db.session.flush()
     return person
 
