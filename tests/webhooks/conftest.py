@@ -45,8 +45,9 @@ class Receiver:
                     behaviour = receiver.plan.pop(0) if receiver.plan else "ok"
                 if behaviour == "slow":
                     time.sleep(1.6)  # past the 1 s timeout the tests set
-                if not verify(receiver.secret, self.headers[SIGNATURE_HEADER], body,
-                              int(time.time())):  # fmt: skip
+                if not verify(
+                    receiver.secret, self.headers[SIGNATURE_HEADER], body, int(time.time())
+                ):
                     with receiver.lock:
                         receiver.bad_signatures += 1
                     return self._answer(400, b"bad signature")
@@ -107,8 +108,11 @@ def headers(admin):
 
 def subscribe(client, headers, receiver, types, name="CRM") -> dict:
     """A subscription to ``receiver`` through the API; the receiver learns its secret."""
-    response = client.post("/api/v1/webhook-subscriptions", headers=headers,
-                           json={"name": name, "url": receiver.url, "event_types": types})  # fmt: skip
+    response = client.post(
+        "/api/v1/webhook-subscriptions",
+        headers=headers,
+        json={"name": name, "url": receiver.url, "event_types": types},
+    )
     assert response.status_code == 201, response.get_json()
     created = response.get_json()
     receiver.secret = created["secret"]

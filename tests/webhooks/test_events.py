@@ -31,9 +31,12 @@ def bodies(type_=None) -> list[dict]:
 
 def test_a_person_made_through_the_api_is_one_event_in_osdi_shape(client, headers, receiver):
     subscribe(client, headers, receiver, ["person.created", "person.updated"])
-    body = {"first_name": "Ada", "last_name": "Lovelace",
-            "emails": [{"address": "ada@example.org", "consent": True}],
-            "phones": [{"number": "+12155550123", "kind": "mobile", "sms_consent": True}]}  # fmt: skip
+    body = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "emails": [{"address": "ada@example.org", "consent": True}],
+        "phones": [{"number": "+12155550123", "kind": "mobile", "sms_consent": True}],
+    }
     made = client.post("/api/v1/people", json=body, headers=headers)
     assert made.status_code == 201, made.get_json()
     [event] = bodies()
@@ -42,18 +45,23 @@ def test_a_person_made_through_the_api_is_one_event_in_osdi_shape(client, header
     assert data["identifiers"] == [f"doorstep:{made.get_json()['id']}"]
     assert (data["given_name"], data["family_name"]) == ("Ada", "Lovelace")
     assert data["email_addresses"] == [
-        {"address": "ada@example.org", "primary": True, "status": "subscribed"}]  # fmt: skip
+        {"address": "ada@example.org", "primary": True, "status": "subscribed"}
+    ]
     assert data["phone_numbers"][0]["number"] == "+12155550123"
     assert data["phone_numbers"][0]["sms_capable"] is True
     assert data["created_date"] and data["modified_date"]
     assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == 1
 
-    patched = client.patch(f"/api/v1/people/{made.get_json()['id']}", headers=headers,
-                           json={"last_name": "King"})  # fmt: skip
+    patched = client.patch(
+        f"/api/v1/people/{made.get_json()['id']}", headers=headers, json={"last_name": "King"}
+    )
     assert patched.status_code == 200
     assert [e["data"]["family_name"] for e in bodies("person.updated")] == ["King"]
-    refused = client.patch(f"/api/v1/people/{made.get_json()['id']}", headers=headers,
-                           json={"first_name": "", "last_name": ""})  # fmt: skip
+    refused = client.patch(
+        f"/api/v1/people/{made.get_json()['id']}",
+        headers=headers,
+        json={"first_name": "", "last_name": ""},
+    )
     assert refused.status_code == 422
     assert len(bodies()) == 2  # the refused edit rolled back: no event
 
@@ -80,11 +88,21 @@ def test_a_rolled_back_change_leaves_no_event(client, headers, receiver, org):
 
 def test_a_confidential_person_goes_out_as_an_identifier_only(client, headers, receiver, org):
     subscribe(client, headers, receiver, list(EVENT_TYPES))
-    voter = create_voter(org, household=create_household(org), confidential=True,
-                         first_name="Hidden", last_name="Voter")  # fmt: skip
+    voter = create_voter(
+        org,
+        household=create_household(org),
+        confidential=True,
+        first_name="Hidden",
+        last_name="Voter",
+    )
     update_person(voter, {"add_emails": [{"address": "hidden@example.org", "consent": True}]})
-    record_consent(voter, ConsentChannel.EMAIL, granted=False, source="unsubscribe",
-                   contact="hidden@example.org")  # fmt: skip
+    record_consent(
+        voter,
+        ConsentChannel.EMAIL,
+        granted=False,
+        source="unsubscribe",
+        contact="hidden@example.org",
+    )
     db.session.commit()
     [updated] = bodies("person.updated")
     assert set(updated["data"]) == {"identifiers", "created_date", "modified_date"}
@@ -95,8 +113,14 @@ def test_a_confidential_person_goes_out_as_an_identifier_only(client, headers, r
 
 def test_an_opt_out_names_channel_purposes_and_contact(client, headers, receiver, org):
     subscribe(client, headers, receiver, ["optout.created"])
-    person = create_person(org.id, {"first_name": "Di", "last_name": "Out",
-                                    "emails": [{"address": "di@example.org", "consent": True}]})  # fmt: skip
+    person = create_person(
+        org.id,
+        {
+            "first_name": "Di",
+            "last_name": "Out",
+            "emails": [{"address": "di@example.org", "consent": True}],
+        },
+    )
     db.session.commit()
     record_consent(person, ConsentChannel.EMAIL, granted=False, source="one_click")
     db.session.commit()
@@ -145,8 +169,11 @@ def test_sign_ups_created_and_changed(client, headers, receiver):
     assert created["data"]["status"] == "registered" and created["data"]["attended"] is False
     assert created["data"]["event"] == {"identifiers": [f"doorstep:event:{event['id']}"]}
     signup_id = int(created["data"]["identifiers"][0].rsplit(":", 1)[1])
-    changed = client.patch(f"/api/v1/events/{event['id']}/signups/{signup_id}",
-                           json={"status": "cancelled"}, headers=headers)  # fmt: skip
+    changed = client.patch(
+        f"/api/v1/events/{event['id']}/signups/{signup_id}",
+        json={"status": "cancelled"},
+        headers=headers,
+    )
     assert changed.status_code == 200, changed.get_json()
     [updated] = bodies("signup.updated")
     assert updated["data"]["status"] == "cancelled"
