@@ -25,6 +25,7 @@ class Receiver:
         self.arrivals: Counter[str] = Counter()  # event id -> requests that carried it
         self.events: dict[str, dict] = {}  # id -> body, first time it was taken
         self.bad_signatures = 0
+        self.at_once = self.most_at_once = 0
         self.lock = threading.Lock()
         server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         server.daemon_threads = True
@@ -43,6 +44,16 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver.lock:
                     behaviour = receiver.plan.pop(0) if receiver.plan else "ok"
+                    receiver.at_once += 1
+                    receiver.most_at_once = max(receiver.most_at_once, receiver.at_once)
+                try:
+                    self._take(body, behaviour)
+                finally:
+                    with receiver.lock:
+                        receiver.at_once -= 1
+
+            def _take(self, body, behaviour):
+                time.sleep(0.05)  # long enough for posts to overlap
                 if behaviour == "slow":
                     time.sleep(1.6)  # past the 1 s timeout the tests set
                 if not verify(
@@ -70,6 +81,12 @@ class Receiver:
                     pass  # the sender gave up (timeout)
 
         return Handler
+
+    def settle(self, seconds: float = 5.0) -> None:
+        """Wait until no request is being answered (a late one finishes its sleep)."""
+        deadline = time.monotonic() + seconds
+        while self.at_once and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def types(self) -> list[str]:
         return sorted(event["type"] for event in self.events.values())
