@@ -47,6 +47,7 @@ EVENT_TYPES: dict[str, str] = {
 }
 TEST_TYPE = "webhook.test"
 IMPORT_CHUNK = 1000
+MAX_BODY_BYTES = 256 * 1024
 RETRY_FOR = timedelta(days=1)
 _KEY = "webhook_notes"
 
@@ -102,6 +103,11 @@ def write_outbox(session: Session) -> int:
     return written
 
 
+def _body(event_id: uuid.UUID, type_: str, now: datetime, data: dict[str, Any]) -> str:
+    body = {"id": str(event_id), "type": type_, "time": now.isoformat(), "data": data}
+    return json.dumps(body, separators=(",", ":"), default=str)
+
+
 def queue_event(
     session: Session,
     organization_id: int,
@@ -113,14 +119,19 @@ def queue_event(
 ) -> WebhookEvent:
     """An event with its body (id, type, time, data) and a delivery to each subscription."""
     event_id = uuid.uuid4()
-    body = {"id": str(event_id), "type": type_, "time": now.isoformat(), "data": data}
+    body = _body(event_id, type_, now, data)
+    if len(body.encode()) > MAX_BODY_BYTES:
+        # Custom fields can hold anything: past the limit, the identifiers only (the receiver
+        # reads the rest through the API) and says so.
+        data = {"identifiers": data.get("identifiers"), "doorstep:truncated": True}
+        body = _body(event_id, type_, now, data)
     event = WebhookEvent(
         id=event_id,
         organization_id=organization_id,
         type=type_,
         resource_id=resource_id,
         occurred_at=now,
-        body=json.dumps(body, separators=(",", ":"), default=str),
+        body=body,
     )
     session.add(event)
     session.flush()

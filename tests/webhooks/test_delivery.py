@@ -109,8 +109,9 @@ def test_a_dead_port_is_retried_on_the_backoff_schedule_then_paused_for_a_day(
     assert told.recipient == admin.email and "/console#/webhooks" in told.body
 
     # Paused: a new event waits, nothing is sent; resumed, everything goes, once each.
-    client.patch(f"/api/v1/webhook-subscriptions/{made['id']}", headers=headers,
-                 json={"url": receiver.url})  # fmt: skip
+    client.patch(
+        f"/api/v1/webhook-subscriptions/{made['id']}", headers=headers, json={"url": receiver.url}
+    )
     people(org, 1)
     turn(now + timedelta(minutes=1))
     assert receiver.arrivals == {}
