@@ -45,6 +45,7 @@ CONNECTED_MODULES = (
     "app.mailings.sending",
     "app.webhooks.receivers",
     "app.webhooks.delivery",
+    "app.webhooks.retention",
 )
 
 
