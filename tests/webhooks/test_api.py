@@ -32,6 +32,7 @@ def test_the_secret_is_shown_once(client, headers, receiver):
     ("url", "message"),
     [
         ("http://example.org/hook", "https"),
+        ("http://localhost:8000/hook", "https"),
         ("https://127.0.0.1/hook", "public internet"),
         ("https://localhost:8443/hook", "public internet"),
         ("https://10.1.2.3/hook", "public internet"),

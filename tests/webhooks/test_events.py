@@ -178,3 +178,26 @@ def test_sign_ups_created_and_changed(client, headers, receiver):
     [updated] = bodies("signup.updated")
     assert updated["data"]["status"] == "cancelled"
     assert row["token"] not in json.dumps(bodies())  # the sign-up's own link never goes out
+
+
+def test_a_voter_has_their_home_as_a_postal_address(client, headers, receiver, org):
+    subscribe(client, headers, receiver, ["person.updated"])
+    home = create_household(org, house_number="4700", street="BALTIMORE AVE", unit="2F")
+    voter = create_voter(org, household=home, first_name="Gus", last_name="Home")
+    update_person(voter, {"tags": ["volunteer"]})
+    db.session.commit()
+    [event] = bodies()
+    [address] = event["data"]["postal_addresses"]
+    assert address["address_lines"] == ["4700 BALTIMORE AVE", "2F"]
+    assert (address["postal_code"], address["country"], address["primary"]) == ("19104", "US", True)
+
+
+def test_a_body_past_the_size_limit_keeps_its_identifiers_only(client, headers, receiver, org):
+    subscribe(client, headers, receiver, ["person.created"])
+    person = create_person(
+        org.id,
+        {"first_name": "Big", "last_name": "Fields", "custom_fields": {"notes": "x" * 300_000}},
+    )
+    db.session.commit()
+    [event] = bodies()
+    assert event["data"] == {"identifiers": [f"doorstep:{person.id}"], "doorstep:truncated": True}

@@ -46,7 +46,7 @@ async function loadSubscriptions() {
           s.status === "paused"
             ? h("button", { type: "button", on: { click: () => act(s, "resume") } }, "Resume")
             : h("button", { type: "button", on: { click: () => act(s, "pause") } }, "Pause"),
-          h("button", { type: "button", on: { click: () => showDeliveries(s) } }, "Deliveries"),
+          h("button", { type: "button", on: { click: () => refresh(s) } }, "Deliveries"),
           h("button", { type: "button", class: "link", on: { click: () => act(s, "delete") } }, "Delete")),
       ]), "No subscriptions yet."));
   } catch (error) {
@@ -71,6 +71,12 @@ async function act(subscription, verb) {
   } catch (error) {
     say("webhooks-status", error.message, true);
   }
+}
+
+// The list again (waiting, last success) and this subscription's deliveries.
+async function refresh(subscription) {
+  await loadSubscriptions();
+  await showDeliveries(subscription);
 }
 
 async function showDeliveries(subscription) {
