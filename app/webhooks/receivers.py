@@ -15,6 +15,7 @@ from app.core.signals import (
     donations_imported,
     knocks_synced,
     person_created,
+    person_merged,
     person_updated,
     signup_changed,
     signup_created,
@@ -57,6 +58,24 @@ def _person_updated(person: Person, **_: Any) -> None:
         id(person),
         render_person(session, person),
     )
+
+
+@person_merged.connect
+def _person_merged(kept: Person, *, merged: Person, **_: Any) -> dict[str, int]:
+    """The kept person took the other's emails, phones and history: an update of theirs, with
+    the merged-away identifier named (``doorstep:merged_identifiers``)."""
+    session = db.session()
+    render = render_person(session, kept)
+
+    def with_merged():
+        rendered = render()
+        if rendered is None:
+            return None
+        person_id, data = rendered
+        return person_id, {**data, "doorstep:merged_identifiers": [f"doorstep:{merged.id}"]}
+
+    note(session, kept.organization_id, "person.updated", id(kept), with_merged)
+    return {}  # the merge counts what each room moved: webhooks move no rows
 
 
 @knocks_synced.connect

@@ -201,3 +201,21 @@ def test_a_body_past_the_size_limit_keeps_its_identifiers_only(client, headers, 
     db.session.commit()
     [event] = bodies()
     assert event["data"] == {"identifiers": [f"doorstep:{person.id}"], "doorstep:truncated": True}
+
+
+def test_a_merge_is_an_update_of_the_kept_person_naming_the_other(client, headers, receiver, org):
+    subscribe(client, headers, receiver, ["person.updated"])
+    kept = create_person(org.id, {"first_name": "Hal", "last_name": "Kept"})
+    other = create_person(
+        org.id,
+        {"first_name": "Hal", "last_name": "Kept", "emails": [{"address": "hal@example.org"}]},
+    )
+    db.session.commit()
+    merged = client.post(
+        f"/api/v1/people/{kept.id}/merge", headers=headers, json={"other_id": other.id}
+    )
+    assert merged.status_code == 200, merged.get_json()
+    [event] = bodies()
+    assert event["data"]["identifiers"] == [f"doorstep:{kept.id}"]
+    assert event["data"]["doorstep:merged_identifiers"] == [f"doorstep:{other.id}"]
+    assert event["data"]["email_addresses"][0]["address"] == "hal@example.org"
