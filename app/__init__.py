@@ -43,6 +43,9 @@ CONNECTED_MODULES = (
     "app.phones.sync",
     "app.phones.merging",
     "app.mailings.sending",
+    "app.webhooks.receivers",
+    "app.webhooks.delivery",
+    "app.webhooks.retention",
 )
 
 
@@ -113,6 +116,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.volunteers.views import blp as volunteers_blp
     from app.voters.views import blp as addresses_blp
     from app.walklists.views import blp as walk_lists_blp
+    from app.webhooks.views import blp as webhooks_blp
 
     for blueprint in (
         auth_blp,
@@ -139,6 +143,7 @@ def _register_blueprints(app: Flask, api) -> None:
         texting_blp,
         automation_blp,
         mailings_blp,
+        webhooks_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

@@ -157,6 +157,12 @@ _SETTINGS: list[tuple[str, str, Callable[[str, str], Any], Any]] = [
     # People a canvasser may add at the doors: per sync request, and per hour.
     ("DOORSTEP_SYNC_MAX_NEW_PEOPLE", "DOORSTEP_SYNC_MAX_NEW_PEOPLE", _int, 40),
     ("DOORSTEP_SYNC_NEW_PEOPLE_PER_HOUR", "DOORSTEP_SYNC_NEW_PEOPLE_PER_HOUR", _int, 120),
+    # Webhooks out (docs/webhooks.md): seconds a receiver has to answer, posts at once, and
+    # whether a subscription may name http:// on this machine or a private address (unset:
+    # allowed except in production, where it would let an admin reach the server's network).
+    ("DOORSTEP_WEBHOOK_TIMEOUT_SECONDS", "DOORSTEP_WEBHOOK_TIMEOUT_SECONDS", _int, 10),
+    ("DOORSTEP_WEBHOOK_CONCURRENCY", "DOORSTEP_WEBHOOK_CONCURRENCY", _int, 4),
+    ("DOORSTEP_WEBHOOK_ALLOW_PRIVATE", "DOORSTEP_WEBHOOK_ALLOW_PRIVATE", _bool, None),
 ]
 
 
@@ -181,6 +187,8 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
         raise ConfigError("DOORSTEP_ENV must be development, production or test")
     if config["DOORSTEP_ENV"] == "production" and (problems := production_problems(config)):
         raise ConfigError("DOORSTEP_ENV is production, but " + "; ".join(problems))
+    if config.get("DOORSTEP_WEBHOOK_ALLOW_PRIVATE") is None:
+        config["DOORSTEP_WEBHOOK_ALLOW_PRIVATE"] = config["DOORSTEP_ENV"] != "production"
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = secrets.token_urlsafe(48)
     if len(config["SECRET_KEY"]) < 32:
@@ -194,7 +202,8 @@ def finish_config(config: dict[str, Any]) -> dict[str, Any]:
                 "DOORSTEP_SYNC_NEW_PEOPLE_PER_HOUR", "DOORSTEP_UPLOAD_RETENTION_DAYS",
                 "DOORSTEP_LOGIN_MAX_FAILURES_ACCOUNT", "DOORSTEP_BACKUP_KEEP",
                 "DOORSTEP_LOGIN_MAX_FAILURES_IP", "DOORSTEP_MAIL_SOFT_BOUNCES",
-                "DOORSTEP_MAIL_CONCURRENCY"):  # fmt: skip
+                "DOORSTEP_MAIL_CONCURRENCY", "DOORSTEP_WEBHOOK_TIMEOUT_SECONDS",
+                "DOORSTEP_WEBHOOK_CONCURRENCY"):  # fmt: skip
         if config[key] <= 0:
             raise ConfigError(f"{key} must be positive")
     for key in ("DOORSTEP_BACKUP_EVERY_HOURS", "DOORSTEP_BACKUP_KEEP_DAYS"):

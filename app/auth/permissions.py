@@ -59,6 +59,7 @@ class Permission(StrEnum):
     TASKS_WORK = "tasks.work"  # the follow-up tasks rules make for organisers
     OUTREACH_MANAGE = "outreach.manage"  # email templates, draft campaigns, preview, results
     OUTREACH_SEND = "outreach.send"  # send, schedule, test-send, pause, resume, cancel
+    WEBHOOKS_MANAGE = "webhooks.manage"  # webhook subscriptions (admins only: data leaves)
 
 
 class Access(StrEnum):

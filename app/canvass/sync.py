@@ -41,7 +41,7 @@ from app.canvass.schemas import KnockRecordSchema
 from app.canvass.signs import batch_flags, door_distances
 from app.core.actor import Actor
 from app.core.bulk import insert_rows
-from app.core.signals import contacts_recorded
+from app.core.signals import contacts_recorded, knocks_synced
 from app.extensions import db
 from app.knocks.models import DoorKnock, NoteScope, PlaceNote, ResultCode
 from app.people.models import Interaction, InteractionKind
@@ -261,6 +261,8 @@ def _write(context: Context, plans: list[Plan], outcomes: dict[int, Outcome]) ->
     for plan in applied:
         outcomes[plan.n] = Outcome(str(plan.record["uuid"]), "applied", door_knock_id=plan.knock_id)
     _hold_late(context, applied, outcomes)
+    if applied:
+        knocks_synced.send(context.user.organization_id, knock_ids=[p.knock_id for p in applied])
 
 
 def _insert_knocks(context: Context, plans: list[Plan]) -> None:

@@ -110,3 +110,36 @@ donations_imported = _signals.signal(
     "and person_ids (the donors it touched). Fundraising thanks the recent gifts and settles "
     "pledges, in the same transaction.",
 )
+
+person_created = _signals.signal(
+    "person-created",
+    doc="A person was added one at a time (an organiser, a form, a door, a donor). Sender: "
+    "the Person, flushed. In its transaction (webhooks note it for their outbox). Bulk voter "
+    "imports add people set-based and do not send it.",
+)
+
+person_updated = _signals.signal(
+    "person-updated",
+    doc="A person's own fields or contact points were edited (``update_person``). Sender: the "
+    "Person. In the edit's transaction.",
+)
+
+knocks_synced = _signals.signal(
+    "knocks-synced",
+    doc="Door knocks landed from a phone's sync or a keyed paper sheet, once per batch (late "
+    "ones held for review included). Sender: the organization id; keyword argument "
+    "``knock_ids``. In the sync's transaction.",
+)
+
+signup_changed = _signals.signal(
+    "signup-changed",
+    doc="A sign-up's status changed (cancelled, confirmed, seated from the waitlist, attended, "
+    "no-show, an organiser's change). Sender: the Signup. In the change's transaction.",
+)
+
+consent_refused = _signals.signal(
+    "consent-refused",
+    doc="A person said no on a channel (a STOP, an unsubscribe, a bounce or complaint, an "
+    "organiser's do-not-contact). Sender: the Person; keyword arguments channel, contact, "
+    "source, purposes (a list of purpose names) and at. In the recording transaction.",
+)

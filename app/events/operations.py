@@ -16,7 +16,7 @@ from app.core.actor import Actor
 from app.core.codes import new_code
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.geo import to_db
-from app.core.signals import signup_created
+from app.core.signals import signup_changed, signup_created
 from app.events.locks import lock_shifts, lock_signup
 from app.events.messaging import Draft, ask_to_confirm_contacts, channels_for, message_person
 from app.events.models import SEATED, Event, EventStatus, Shift, Signup, SignupStatus
@@ -312,6 +312,7 @@ def confirm_seat(signup: Signup) -> None:
 def set_status(signup: Signup, status: SignupStatus) -> None:
     signup.status = status
     signup.status_changed_at = datetime.now(UTC)
+    signup_changed.send(signup)
 
 
 def shift_label(shift: Shift) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.audit.context import current_audit_context
-from app.core.signals import person_merged
+from app.core.signals import consent_refused, person_merged
 from app.extensions import db
 from app.people.models import (
     ConsentChannel,
@@ -77,6 +77,9 @@ def set_contact_flags(
     changes = _set_flags(row, flags, now)
     for channel, was_open in before.items():
         is_open = channel_open(row, channel)
+        if was_open and not is_open:
+            consent_refused.send(person, channel=channel, contact=_contact_of(row),
+                                 source=source, purposes=list(ALL_PURPOSES), at=now)  # fmt: skip
         # A new address or number records what it starts with only when that is a yes.
         if (changes and is_open != was_open) or (is_new and is_open):
             _append(
@@ -173,6 +176,9 @@ def record_consent(
         now=now,
         states=states,
     )
+    if not granted:
+        consent_refused.send(person, channel=channel, contact=contact, source=source,
+                             purposes=list(purposes or ALL_PURPOSES), at=now)  # fmt: skip
     db.session.flush()
     return records
 

@@ -16,6 +16,7 @@ from app.accounts.models import Organization
 from app.audit.operations import describe_changes, record_audit
 from app.core.actor import Actor
 from app.core.errors import Conflict, ValidationError
+from app.core.signals import person_created, person_updated
 from app.extensions import db
 from app.people.contacts import EMAILS, PHONES, apply_contacts
 from app.people.models import (
@@ -76,6 +77,7 @@ def create_person(organization_id: int, fields: dict[str, Any]) -> Person:
     changes = describe_changes(person)  # before flush: afterwards there is no history
     db.session.flush()
     record_audit("person.create", entity=person, changes={**changes, **contacts})
+    person_created.send(person)
     return person
 
 
@@ -94,6 +96,7 @@ def update_person(person: Person, changes: dict[str, Any]) -> Person:
     summary.update(_apply_contact_changes(person, changes, now))
     if summary:
         record_audit("person.update", entity=person, changes=summary)
+        person_updated.send(person)
     db.session.flush()
     return person
 

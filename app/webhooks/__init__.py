@@ -1,0 +1,1 @@
+"""Webhooks out: signed events to a campaign's subscribers (docs/webhooks.md)."""
