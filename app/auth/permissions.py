@@ -59,6 +59,7 @@ class Permission(StrEnum):
     TASKS_WORK = "tasks.work"  # the follow-up tasks and call lists rules make for organisers
     OUTREACH_MANAGE = "outreach.manage"  # email templates, draft campaigns, preview, results
     OUTREACH_SEND = "outreach.send"  # send, schedule, test-send, pause, resume, cancel
+    API_KEYS_MANAGE = "api_keys.manage"  # integrations' keys (OSDI): create, list, revoke
 
 
 class Access(StrEnum):
