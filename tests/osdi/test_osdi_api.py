@@ -37,8 +37,15 @@ def test_people_pages_filters_identifiers_and_no_confidential_person(client, db_
     people = [create_person(org, last_name=f"Voter{n:02d}") for n in range(27)]
     first = people[0]
     first.household_id, first.custom_fields = home.id, {"van_id": "1234"}
-    db_session.add(Registration(organization_id=org.id, person_id=first.id, state="NC",
-                                state_key="AB12", household_id=home.id))  # fmt: skip
+    db_session.add(
+        Registration(
+            organization_id=org.id,
+            person_id=first.id,
+            state="NC",
+            state_key="AB12",
+            household_id=home.id,
+        )
+    )
     db_session.add(PersonEmail(organization_id=org.id, person=first, address="ann@example.org"))
     secret = create_person(org, last_name="Hidden", confidential=True)
     headers = key_for(org, "people.read")
@@ -67,15 +74,21 @@ def test_people_pages_filters_identifiers_and_no_confidential_person(client, db_
     assert found("email_address eq 'ANN@example.org'") == ["Voter00"]
     assert found("postal_code eq '19143' and family_name eq 'Voter00'") == ["Voter00"]
     assert found("family_name eq 'Voter01' or family_name eq 'Voter02'") == ["Voter01", "Voter02"]
-    recent = client.get(f"{ROOT}/people", query_string={"filter": "modified_date gt '2000-01-01'"},
-                        headers=headers).get_json()  # fmt: skip
+    recent = client.get(
+        f"{ROOT}/people", query_string={"filter": "modified_date gt '2000-01-01'"}, headers=headers
+    ).get_json()
     assert recent["total_records"] == 27
     assert "filter=modified_date" in recent["_links"]["next"]["href"]
     assert found("modified_date gt '2999-01-01T00:00:00Z'") == []
     assert found("family_name eq 'Hidden'") == []
     injection = "family_name eq 'x'); DROP TABLE people; --"
-    for bad in ("password eq 'x'", "family_name eq", "email_address gt 'a'",
-                "modified_date gt 'soon'", injection):  # fmt: skip
+    for bad in (
+        "password eq 'x'",
+        "family_name eq",
+        "email_address gt 'a'",
+        "modified_date gt 'soon'",
+        injection,
+    ):
         refused = client.get(f"{ROOT}/people", query_string={"filter": bad}, headers=headers)
         assert refused.status_code == 400, bad
         assert refused.get_json()["error"]["fields"]["filter"], bad
@@ -89,48 +102,85 @@ def test_signup_helper_matches_creates_and_keeps_opt_outs(client, db_session):
     org = create_organization()
     headers = key_for(org, "people.read", "people.write")
     gone = create_person(org, first_name="Opted", last_name="Out")
-    db_session.add(PersonEmail(organization_id=org.id, person=gone, address="out@example.org",
-                               do_not_contact=True))  # fmt: skip
+    db_session.add(
+        PersonEmail(
+            organization_id=org.id, person=gone, address="out@example.org", do_not_contact=True
+        )
+    )
     hidden = create_person(org, last_name="Secret", confidential=True)
     db_session.add(PersonEmail(organization_id=org.id, person=hidden, address="secret@example.org"))
-    body = {"person": {"given_name": "Nia", "family_name": "New",
-                       "email_addresses": [{"address": "nia@example.org", "status": "subscribed"}],
-                       "phone_numbers": [{"number": "215-555-0142", "number_type": "Mobile",
-                                          "status": "subscribed"}],
-                       "custom_fields": {"shirt": "M"}},
-            "add_tags": ["volunteer"]}  # fmt: skip
+    body = {
+        "person": {
+            "given_name": "Nia",
+            "family_name": "New",
+            "email_addresses": [{"address": "nia@example.org", "status": "subscribed"}],
+            "phone_numbers": [
+                {"number": "215-555-0142", "number_type": "Mobile", "status": "subscribed"}
+            ],
+            "custom_fields": {"shirt": "M"},
+        },
+        "add_tags": ["volunteer"],
+    }
     made = client.post(f"{ROOT}/people/person_signup_helper", json=body, headers=headers)
     assert made.status_code == 201, made.get_json()
     nia = made.get_json()
     assert nia["email_addresses"][0]["status"] == "subscribed"
-    assert nia["phone_numbers"][0] == {"primary": True, "number": "12155550142",
-                                       "number_type": "Mobile", "sms_capable": True,
-                                       "do_not_call": False, "status": "subscribed"}  # fmt: skip
-    again = client.post(f"{ROOT}/people", headers=headers, json={
-        "person": {"email_addresses": [{"address": "NIA@example.org"}], "family_name": "Newer"},
-        "add_tags": ["donor"]})  # fmt: skip
+    assert nia["phone_numbers"][0] == {
+        "primary": True,
+        "number": "12155550142",
+        "number_type": "Mobile",
+        "sms_capable": True,
+        "do_not_call": False,
+        "status": "subscribed",
+    }
+    again = client.post(
+        f"{ROOT}/people",
+        headers=headers,
+        json={
+            "person": {"email_addresses": [{"address": "NIA@example.org"}], "family_name": "Newer"},
+            "add_tags": ["donor"],
+        },
+    )
     assert again.status_code == 200 and again.get_json()["identifiers"] == nia["identifiers"]
     assert again.get_json()["family_name"] == "Newer"
     person_id = int(nia["identifiers"][0].split(":")[1])
     tags = client.get(f"{ROOT}/people/{person_id}/taggings", headers=headers).get_json()
     assert tags["total_records"] == 2
 
-    resubscribed = client.post(f"{ROOT}/people", headers=headers, json={"person": {
-        "email_addresses": [{"address": "out@example.org", "status": "subscribed"}]}})  # fmt: skip
+    resubscribed = client.post(
+        f"{ROOT}/people",
+        headers=headers,
+        json={
+            "person": {"email_addresses": [{"address": "out@example.org", "status": "subscribed"}]}
+        },
+    )
     assert resubscribed.status_code == 200
     assert resubscribed.get_json()["email_addresses"][0]["status"] == "unsubscribed"
-    protected = client.post(f"{ROOT}/people", headers=headers, json={"person": {
-        "email_addresses": [{"address": "secret@example.org"}], "given_name": "X"}})  # fmt: skip
+    protected = client.post(
+        f"{ROOT}/people",
+        headers=headers,
+        json={
+            "person": {"email_addresses": [{"address": "secret@example.org"}], "given_name": "X"}
+        },
+    )
     assert protected.status_code == 403
     assert protected.get_json()["error"]["code"] == "person_protected"
 
-    put = client.put(f"{ROOT}/people/{person_id}", headers=headers,
-                     json={"given_name": "Nina", "email_address": "nina@example.org"})  # fmt: skip
+    put = client.put(
+        f"{ROOT}/people/{person_id}",
+        headers=headers,
+        json={"given_name": "Nina", "email_address": "nina@example.org"},
+    )
     assert put.status_code == 200 and put.get_json()["given_name"] == "Nina"
     assert {e["address"] for e in put.get_json()["email_addresses"]} == {
-        "nia@example.org", "nina@example.org"}  # fmt: skip
-    bad = client.put(f"{ROOT}/people/{person_id}", headers=headers,
-                     json={"email_addresses": [{"address": "not an email"}]})  # fmt: skip
+        "nia@example.org",
+        "nina@example.org",
+    }
+    bad = client.put(
+        f"{ROOT}/people/{person_id}",
+        headers=headers,
+        json={"email_addresses": [{"address": "not an email"}]},
+    )
     assert (
         bad.status_code == 422 and "email_addresses.0.address" in bad.get_json()["error"]["fields"]
     )
@@ -164,29 +214,43 @@ def test_taggings_canvass_attendance_and_donation_helpers(client, db_session):
     assert client.delete(f"{taggings}/{other.id}", headers=headers).status_code == 200
     assert client.get(taggings, headers=headers).get_json()["total_records"] == 1
 
-    support = db_session.scalar(select(Question).where(Question.organization_id == org.id,
-                                                       Question.key == "support"))  # fmt: skip
-    canvass = {"canvass": {"identifiers": ["mytool:77"], "action_date": "2026-03-01T15:00:00Z",
-                           "status_code": "", "success": True},
-               "add_answers": [{"question": f"{ROOT}/questions/{support.id}", "responses": ["1"]}],
-               "add_tags": ["supporter"]}  # fmt: skip
-    first = client.post(f"{ROOT}/people/{pat.id}/record_canvass_helper", json=canvass,
-                        headers=headers)  # fmt: skip
-    again = client.post(f"{ROOT}/people/{pat.id}/record_canvass_helper", json=canvass,
-                        headers=headers)  # fmt: skip
+    support = db_session.scalar(
+        select(Question).where(Question.organization_id == org.id, Question.key == "support")
+    )
+    canvass = {
+        "canvass": {
+            "identifiers": ["mytool:77"],
+            "action_date": "2026-03-01T15:00:00Z",
+            "status_code": "",
+            "success": True,
+        },
+        "add_answers": [{"question": f"{ROOT}/questions/{support.id}", "responses": ["1"]}],
+        "add_tags": ["supporter"],
+    }
+    first = client.post(
+        f"{ROOT}/people/{pat.id}/record_canvass_helper", json=canvass, headers=headers
+    )
+    again = client.post(
+        f"{ROOT}/people/{pat.id}/record_canvass_helper", json=canvass, headers=headers
+    )
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.get_json()["identifiers"] == again.get_json()["identifiers"]
     answers = db_session.scalars(select(SurveyAnswer).where(SurveyAnswer.person_id == pat.id))
     assert [(a.question, a.answer) for a in answers] == [("support", "1")]
     moved = {"canvass": {"identifiers": ["mytool:78"], "status_code": "moved"}}
-    assert client.post(f"{ROOT}/people/{pat.id}/record_canvass_helper", json=moved,
-                       headers=headers).status_code == 201  # fmt: skip
+    assert (
+        client.post(
+            f"{ROOT}/people/{pat.id}/record_canvass_helper", json=moved, headers=headers
+        ).status_code
+        == 201
+    )
     person = client.get(f"{ROOT}/people/{pat.id}", headers=headers).get_json()
     assert "supporter" in [t for t in db_session.get(type(pat), pat.id).tags]
     assert db_session.get(type(pat), pat.id).has_moved and person["identifiers"]
     unknown = {"canvass": {"identifiers": ["mytool:79"], "status_code": "abducted"}}
-    refused = client.post(f"{ROOT}/people/{pat.id}/record_canvass_helper", json=unknown,
-                          headers=headers)  # fmt: skip
+    refused = client.post(
+        f"{ROOT}/people/{pat.id}/record_canvass_helper", json=unknown, headers=headers
+    )
     assert refused.status_code == 422
 
     soon = datetime.now(UTC) + timedelta(days=2)
@@ -198,9 +262,14 @@ def test_taggings_canvass_attendance_and_donation_helpers(client, db_session):
             "shifts": [{"starts_at": soon, "ends_at": soon + timedelta(hours=2)}],
         },
     )
-    came = client.post(f"{ROOT}/events/{event.id}/record_attendance_helper", headers=headers,
-                       json={"person": {"email_addresses": [{"address": "amy@example.org"}],
-                                        "given_name": "Amy"}, "attended": True})  # fmt: skip
+    came = client.post(
+        f"{ROOT}/events/{event.id}/record_attendance_helper",
+        headers=headers,
+        json={
+            "person": {"email_addresses": [{"address": "amy@example.org"}], "given_name": "Amy"},
+            "attended": True,
+        },
+    )
     assert came.status_code == 201, came.get_json()
     assert came.get_json()["attended"] is True and came.get_json()["status"] == "accepted"
     listed = client.get(f"{ROOT}/events/{event.id}/attendances", headers=headers).get_json()
@@ -208,8 +277,11 @@ def test_taggings_canvass_attendance_and_donation_helpers(client, db_session):
 
     add_election(Actor.system(org.id, "t"), {"kind": "G", "held_on": date(2099, 11, 3)})
     page_key = b"spring-drive".hex()
-    gift = {"person": {"email_addresses": [{"address": "amy@example.org"}]},
-            "identifiers": ["mytool:gift-1"], "recipients": [{"amount": "25.00"}]}  # fmt: skip
+    gift = {
+        "person": {"email_addresses": [{"address": "amy@example.org"}]},
+        "identifiers": ["mytool:gift-1"],
+        "recipients": [{"amount": "25.00"}],
+    }
     url = f"{ROOT}/fundraising_pages/{page_key}/record_donation_helper"
     given = client.post(url, json=gift, headers=headers)
     repeat = client.post(url, json=gift, headers=headers)
