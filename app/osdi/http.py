@@ -108,7 +108,7 @@ def page(
     )
     if people:
         record_bulk_read(
-            f"osdi.{name}.read", filter={"path": request.path, **args}, rows=len(items)
+            "osdi.read", filter={"path": request.path, **args}, rows=len(items), collection=name
         )
     return hal(body)
 

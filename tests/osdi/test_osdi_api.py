@@ -94,7 +94,7 @@ def test_people_pages_filters_identifiers_and_no_confidential_person(client, db_
         assert refused.get_json()["error"]["fields"]["filter"], bad
     assert client.get(f"{ROOT}/people/{secret.id}", headers=headers).status_code == 404
     assert client.get(f"{ROOT}/people/{first.id}", headers=headers).status_code == 200
-    read = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "osdi.people.read"))
+    read = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "osdi.read"))
     assert {e.actor_label for e in read} == {"api-key:sync"}
 
 

@@ -12,6 +12,7 @@ import * as rules from "./rules.js";
 import * as texting from "./texting.js";
 import * as email from "./mailings.js";
 import * as volunteers from "./volunteers.js";
+import * as apikeys from "./apikeys.js";
 
 const state = {
   map: null, streets: null, precincts: null, doors: null, turfs: null, preview: null, drawn: null,
@@ -40,6 +41,7 @@ const SCREENS = {
   texting: { permission: "texting.send", ...texting },
   rules: { permission: "automation.manage", ...rules },
   email: { permission: "outreach.manage", ...email },
+  keys: { permission: "api_keys.manage", ...apikeys },
 };
 const shell = { me: null, shown: null };
 const can = (permission) => Boolean(shell.me && shell.me.permissions.includes(permission));
