@@ -32,6 +32,15 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 _STOPPED = {"unsubscribed", "bouncing", "spam complaint"}
 
 
+def as_list(value: Any, field: str) -> list[Any]:
+    """A JSON list the body gives (none: empty); anything else is the client's mistake."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationError(f"{field} is a list.", fields={field: ["Not a list."]})
+    return value
+
+
 def _fields(person: dict[str, Any]) -> dict[str, Any]:
     """Doorstep's fields from an OSDI person (only what was given)."""
     fields: dict[str, Any] = {}
@@ -186,6 +195,7 @@ def save_person(
 
 
 def _tags(person: Person | None, add: list[str] | None, remove: list[str] | None):
+    add, remove = as_list(add, "add_tags"), as_list(remove, "remove_tags")
     if not add and not remove:
         return None
     for name, values in (("add_tags", add), ("remove_tags", remove)):

@@ -23,6 +23,7 @@ from app.events.models import CheckInMethod, Event, EventKind, Signup
 from app.events.operations import create_event, sign_up
 from app.extensions import db
 from app.knocks.models import ResultCode, ResultEffect
+from app.osdi.operations import as_list
 from app.people.models import Interaction, InteractionKind, Person
 from app.people.operations import record_answers, record_interaction
 
@@ -71,7 +72,8 @@ def create_osdi_event(actor: Actor, body: dict[str, Any]) -> Event:
         for k in ("locality", "region", "postal_code")
         if isinstance(location.get(k), str | int)
     )
-    address = ", ".join([*(str(line) for line in lines[:3]), town] if town else lines[:3])
+    parts = [line for line in lines[:3] if isinstance(line, str) and line.strip()]
+    address = ", ".join([*parts, town] if town else parts)
     fields: dict[str, Any] = {
         "name": title,
         "kind": EventKind.RALLY,
@@ -115,9 +117,11 @@ def _question_keys(organization_id: int, answers: list[Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for n, answer in enumerate(answers[:50]):
         ref = answer.get("question") if isinstance(answer, dict) else None
-        if isinstance(ref, dict):
-            ref = (ref.get("_links", {}).get("self", {}) or {}).get("href") or ref.get("href")
-        key = str(ref or "").rstrip("/").rsplit("/", 1)[-1]
+        if isinstance(ref, dict):  # a link, or the question itself with its self link
+            own = ref.get("_links")
+            own = own.get("self") if isinstance(own, dict) else None
+            ref = own.get("href") if isinstance(own, dict) else ref.get("href")
+        key = str(ref or "").rstrip("/").rsplit("/", 1)[-1] if isinstance(ref, str) else ""
         question = None
         if key.isdigit() and len(key) < 18:
             question = db.session.scalar(
@@ -153,7 +157,9 @@ def record_canvass(
     as the canvass sync sets it. Returns (the knock, whether new)."""
     canvass = body.get("canvass") if isinstance(body.get("canvass"), dict) else {}
     given = [
-        i for i in canvass.get("identifiers") or [] if isinstance(i, str) and 3 <= len(i) <= 200
+        i
+        for i in as_list(canvass.get("identifiers"), "canvass.identifiers")
+        if isinstance(i, str) and 3 <= len(i) <= 200
     ]
     if not given:
         raise ValidationError(
@@ -178,8 +184,12 @@ def record_canvass(
                 f"Unknown status_code {status!r}: use a result code of the campaign.",
                 fields={"canvass.status_code": ["Unknown."]},
             )
-    answers = _question_keys(organization_id, body.get("add_answers") or [])
-    tags = [t for t in body.get("add_tags") or [] if isinstance(t, str) and 0 < len(t) <= 100]
+    answers = _question_keys(organization_id, as_list(body.get("add_answers"), "add_answers"))
+    tags = [
+        t
+        for t in as_list(body.get("add_tags"), "add_tags")
+        if isinstance(t, str) and 0 < len(t) <= 100
+    ]
     occurred = when(canvass.get("action_date"), "canvass.action_date") or datetime.now(UTC)
     if occurred > datetime.now(UTC) + timedelta(minutes=10):
         raise ValidationError(
@@ -249,7 +259,11 @@ def record_osdi_donation(
             "The campaign has no election on or after the gift's day.",
             fields={"action_date": ["No election to count it towards."]},
         )
-    given = [i for i in donation.get("identifiers") or [] if isinstance(i, str) and len(i) <= 60]
+    given = [
+        i
+        for i in as_list(donation.get("identifiers"), "identifiers")
+        if isinstance(i, str) and len(i) <= 60
+    ]
     fields: dict[str, Any] = {
         "amount_cents": cents,
         "election_id": elections[0].id,
