@@ -17,12 +17,13 @@ SECURITY = [{"osdiApiToken": []}, {"bearerAuth": []}]
 
 
 def _secret_from_headers() -> str:
-    # Werkzeug's headers are case-insensitive: "osdi-api-token" is the same header.
-    secret = request.headers.get("OSDI-API-Token", "").strip()
-    if not secret:
+    # Werkzeug's headers are case-insensitive. A token header sent, even empty, is the one
+    # read: a client that sends a wrong key is told so, whatever else it sends.
+    if "OSDI-API-Token" in request.headers:
+        secret = request.headers["OSDI-API-Token"].strip()
+    else:
         scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() == "bearer":
-            secret = value.strip()
+        secret = value.strip() if scheme.lower() == "bearer" else ""
     if not secret:
         raise NotAuthenticated(
             "Send an API key in the OSDI-API-Token header.", code="invalid_api_key"

@@ -6,20 +6,31 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.apikeys.access import current_key, require_scope
+from app.apikeys.access import require_scope
 from app.apikeys.models import ApiScope
-from app.apikeys.operations import actor_label
-from app.core.actor import Actor
 from app.extensions import db
 from app.osdi import queries, recording
 from app.osdi import representations as osdi
-from app.osdi.http import base_url, blp, body, checked_key, hal, not_found, page
+from app.osdi.http import (
+    base_url,
+    blp,
+    body,
+    collection,
+    created,
+    hal,
+    key_actor,
+    key_org,
+    not_found,
+    page,
+    paged,
+    posted,
+    resource,
+    where_filter,
+)
 from app.osdi.operations import save_person
 from app.osdi.queries import (
     CANVASS_FIELDS,
-    DONATION_FIELDS,
     EVENT_FIELDS,
-    Donation,
     Event,
     Interaction,
     Question,
@@ -27,26 +38,11 @@ from app.osdi.queries import (
     Signup,
     WalkList,
 )
-from app.osdi.representations import tag_name
-from app.osdi.views import collection, created, paged, posted, resource
 from app.people.models import SurveyAnswer
 
 CANVASSING_READ, CANVASSING_WRITE = ApiScope.CANVASSING_READ, ApiScope.CANVASSING_WRITE
 EVENTS_READ, EVENTS_WRITE = ApiScope.EVENTS_READ, ApiScope.EVENTS_WRITE
 DONATIONS_READ, DONATIONS_WRITE = ApiScope.DONATIONS_READ, ApiScope.DONATIONS_WRITE
-
-
-def _org() -> int:
-    return current_key().organization_id
-
-
-def _actor() -> Actor:
-    return Actor.system(_org(), actor_label(current_key()))
-
-
-def _filtered(stmt, args, fields):
-    clause = queries.compile_filter(args.get("filter"), fields)
-    return stmt if clause is None else stmt.where(clause)
 
 
 # ---- questions, answers, scripts ----
@@ -58,7 +54,7 @@ def _filtered(stmt, args, fields):
 @collection
 def questions(args):
     """The questions of the campaign's scripts."""
-    rows = queries.page_rows(queries.questions(_org()), args, Question.id)
+    rows = queries.page_rows(queries.questions(key_org()), args, Question.id)
     return page("questions", rows, args, lambda q: osdi.question_resource(q, base_url()))
 
 
@@ -67,13 +63,13 @@ def questions(args):
 @resource
 def question(question_id):
     """One question."""
-    found = queries.get_one(queries.questions(_org()), Question, question_id, "question")
+    found = queries.get_one(queries.questions(key_org()), Question, question_id, "question")
     return hal(osdi.question_resource(found, base_url()))
 
 
 def _answers(stmt, args, question_id=None):
     stmt = stmt.join(queries.Person, queries.Person.id == SurveyAnswer.person_id).where(
-        SurveyAnswer.organization_id == _org(), queries.is_listable()
+        SurveyAnswer.organization_id == key_org(), queries.is_listable()
     )
     rows = queries.page_rows(stmt, args, SurveyAnswer.id)
     render = lambda a: osdi.answer_resource(a, base_url(), question_id=question_id)  # noqa: E731
@@ -86,7 +82,7 @@ def _answers(stmt, args, question_id=None):
 @collection
 def question_answers(args, question_id):
     """The answers given to the question (its key), latest per day."""
-    found = queries.get_one(queries.questions(_org()), Question, question_id, "question")
+    found = queries.get_one(queries.questions(key_org()), Question, question_id, "question")
     stmt = select(SurveyAnswer).where(SurveyAnswer.question == found.key)
     return _answers(stmt, args, question_id)
 
@@ -97,7 +93,7 @@ def question_answers(args, question_id):
 @collection
 def person_answers(args, person_id):
     """The person's answers."""
-    queries.get_person(_org(), person_id)
+    queries.get_person(key_org(), person_id)
     return _answers(select(SurveyAnswer).where(SurveyAnswer.person_id == person_id), args)
 
 
@@ -107,9 +103,9 @@ def person_answers(args, person_id):
 def answer(answer_id):
     """One answer."""
     found = db.session.get(SurveyAnswer, answer_id)
-    if found is None or found.organization_id != _org():
+    if found is None or found.organization_id != key_org():
         not_found("answer")
-    queries.get_person(_org(), found.person_id)  # a confidential person's: not there
+    queries.get_person(key_org(), found.person_id)  # a confidential person's: not there
     return hal(osdi.answer_resource(found, base_url(), question_id=None))
 
 
@@ -119,7 +115,7 @@ def answer(answer_id):
 @collection
 def scripts(args):
     """The canvass scripts, with their questions in order."""
-    rows = queries.page_rows(queries.scripts(_org()), args, Script.id)
+    rows = queries.page_rows(queries.scripts(key_org()), args, Script.id)
     return page("scripts", rows, args, lambda s: osdi.script_resource(s, base_url()))
 
 
@@ -128,7 +124,7 @@ def scripts(args):
 @resource
 def script(script_id):
     """One script."""
-    found = queries.get_one(queries.scripts(_org()), Script, script_id, "script")
+    found = queries.get_one(queries.scripts(key_org()), Script, script_id, "script")
     return hal(osdi.script_resource(found, base_url()))
 
 
@@ -141,7 +137,7 @@ def script(script_id):
 @collection
 def canvassing_efforts(args):
     """Walk lists, as canvassing efforts."""
-    rows = queries.page_rows(queries.walk_lists(_org()), args, WalkList.id)
+    rows = queries.page_rows(queries.walk_lists(key_org()), args, WalkList.id)
     render = lambda w: osdi.canvassing_effort_resource(w, base_url())  # noqa: E731
     return page("canvassing_efforts", rows, args, render)
 
@@ -151,14 +147,19 @@ def canvassing_efforts(args):
 @resource
 def canvassing_effort(effort_id):
     """One walk list."""
-    found = queries.get_one(queries.walk_lists(_org()), WalkList, effort_id, "canvassing effort")
+    found = queries.get_one(queries.walk_lists(key_org()), WalkList, effort_id, "canvassing effort")
     return hal(osdi.canvassing_effort_resource(found, base_url()))
 
 
 def _canvasses(stmt, args):
-    rows = queries.page_rows(_filtered(stmt, args, CANVASS_FIELDS), args, Interaction.id)
+    rows = queries.page_rows(where_filter(stmt, args, CANVASS_FIELDS), args, Interaction.id)
     return page(
-        "canvasses", rows, args, lambda k: osdi.canvass_resource(k, base_url()), people=True
+        "canvasses",
+        rows,
+        args,
+        lambda k: osdi.canvass_resource(k, base_url()),
+        people=True,
+        filtered=True,
     )
 
 
@@ -168,9 +169,9 @@ def _canvasses(stmt, args):
 @collection
 def effort_canvasses(args, effort_id):
     """The doors knocked from the walk list (filter: action_date, modified_date, status_code)."""
-    queries.get_one(queries.walk_lists(_org()), WalkList, effort_id, "canvassing effort")
+    queries.get_one(queries.walk_lists(key_org()), WalkList, effort_id, "canvassing effort")
     list_id = Interaction.data["walk_list_id"].astext == str(effort_id)
-    return _canvasses(queries.canvasses(_org()).where(list_id), args)
+    return _canvasses(queries.canvasses(key_org()).where(list_id), args)
 
 
 @blp.route("/people/<id:person_id>/canvasses", methods=["GET"])
@@ -179,8 +180,8 @@ def effort_canvasses(args, effort_id):
 @collection
 def person_canvasses(args, person_id):
     """The person's door knocks."""
-    queries.get_person(_org(), person_id)
-    return _canvasses(queries.canvasses(_org()).where(Interaction.person_id == person_id), args)
+    queries.get_person(key_org(), person_id)
+    return _canvasses(queries.canvasses(key_org()).where(Interaction.person_id == person_id), args)
 
 
 @blp.route("/canvasses/<id:canvass_id>", methods=["GET"])
@@ -188,7 +189,7 @@ def person_canvasses(args, person_id):
 @resource
 def canvass(canvass_id):
     """One door knock."""
-    found = queries.get_one(queries.canvasses(_org()), Interaction, canvass_id, "canvass")
+    found = queries.get_one(queries.canvasses(key_org()), Interaction, canvass_id, "canvass")
     return hal(osdi.canvass_resource(found, base_url()))
 
 
@@ -199,8 +200,8 @@ def canvass(canvass_id):
 def record_canvass_helper(_data, person_id):
     """A canvass of the person with its answers and tags, applied once per the identifier
     the client gives (``canvass.identifiers``): a retry answers 200 with the first one."""
-    person = queries.get_person(_org(), person_id)
-    knock, new = recording.record_canvass(_org(), person, body())
+    person = queries.get_person(key_org(), person_id)
+    knock, new = recording.record_canvass(key_org(), person, body())
     return hal(osdi.canvass_resource(knock, base_url()), 201 if new else 200)
 
 
@@ -213,9 +214,10 @@ def record_canvass_helper(_data, person_id):
 @collection
 def events(args):
     """The campaign's events (filter: title, created_date, modified_date)."""
-    stmt = _filtered(queries.events(_org()), args, EVENT_FIELDS)
+    stmt = where_filter(queries.events(key_org()), args, EVENT_FIELDS)
     rows = queries.page_rows(stmt, args, Event.id)
-    return page("events", rows, args, lambda e: osdi.event_resource(e, base_url()))
+    render = lambda e: osdi.event_resource(e, base_url())  # noqa: E731
+    return page("events", rows, args, render, filtered=True)
 
 
 @blp.route("/events", methods=["POST"])
@@ -224,12 +226,12 @@ def events(args):
 @created
 def create_event(_data):
     """An event: title, description, start_date, end_date, location (one shift)."""
-    event = recording.create_osdi_event(_actor(), body())
+    event = recording.create_osdi_event(key_actor(), body())
     return hal(osdi.event_resource(event, base_url()), 201)
 
 
 def _event(event_id: int) -> Event:
-    return queries.get_one(queries.events(_org()), Event, event_id, "event")
+    return queries.get_one(queries.events(key_org()), Event, event_id, "event")
 
 
 @blp.route("/events/<id:event_id>", methods=["GET"])
@@ -256,7 +258,7 @@ def _attendances(stmt, args):
 def attendances(args, event_id):
     """Sign-ups for the event's shifts; ``attended`` once checked in."""
     _event(event_id)
-    return _attendances(queries.signups(_org()).where(queries.Shift.event_id == event_id), args)
+    return _attendances(queries.signups(key_org()).where(queries.Shift.event_id == event_id), args)
 
 
 @blp.route("/people/<id:person_id>/attendances", methods=["GET"])
@@ -265,8 +267,8 @@ def attendances(args, event_id):
 @collection
 def person_attendances(args, person_id):
     """The person's sign-ups."""
-    queries.get_person(_org(), person_id)
-    return _attendances(queries.signups(_org()).where(Signup.person_id == person_id), args)
+    queries.get_person(key_org(), person_id)
+    return _attendances(queries.signups(key_org()).where(Signup.person_id == person_id), args)
 
 
 @blp.route("/events/<id:event_id>/attendances/<id:attendance_id>", methods=["GET"])
@@ -274,7 +276,7 @@ def person_attendances(args, person_id):
 @resource
 def attendance(event_id, attendance_id):
     """One sign-up."""
-    stmt = queries.signups(_org()).where(
+    stmt = queries.signups(key_org()).where(
         queries.Shift.event_id == event_id, Signup.id == attendance_id
     )
     row = db.session.execute(stmt).first()
@@ -293,7 +295,7 @@ def record_attendance_helper(_data, event_id):
     found = _event(event_id)
     data = body()
     person_body = data.get("person") if isinstance(data.get("person"), dict) else {}
-    person, _ = save_person(_org(), person_body, add_tags=data.get("add_tags"))
+    person, _ = save_person(key_org(), person_body, add_tags=data.get("add_tags"))
     signup, _ = recording.record_attendance(found, person, data)
     checked = (
         db.session.scalar(select(queries.CheckIn.id).where(queries.CheckIn.signup_id == signup.id))
@@ -302,100 +304,4 @@ def record_attendance_helper(_data, event_id):
     return hal(osdi.attendance_resource(signup, event_id, base_url(), attended=checked), 201)
 
 
-# ---- fundraising pages and donations ----
-
-
-def _donations(stmt, args):
-    rows = queries.page_rows(_filtered(stmt, args, DONATION_FIELDS), args, Donation.id)
-    return page(
-        "donations", rows, args, lambda d: osdi.donation_resource(d, base_url()), people=True
-    )
-
-
-@blp.route("/donations", methods=["GET"])
-@require_scope(DONATIONS_READ)
-@paged
-@collection
-def donations(args):
-    """Contributions (filter: action_date, created_date, modified_date)."""
-    return _donations(queries.donations(_org()), args)
-
-
-@blp.route("/donations/<id:donation_id>", methods=["GET"])
-@require_scope(DONATIONS_READ)
-@resource
-def donation(donation_id):
-    """One contribution."""
-    found = queries.get_one(queries.donations(_org()), Donation, donation_id, "donation")
-    return hal(osdi.donation_resource(found, base_url()))
-
-
-@blp.route("/people/<id:person_id>/donations", methods=["GET"])
-@require_scope(DONATIONS_READ)
-@paged
-@collection
-def person_donations(args, person_id):
-    """The person's contributions."""
-    queries.get_person(_org(), person_id)
-    return _donations(queries.donations(_org()).where(Donation.person_id == person_id), args)
-
-
-def _page_name(page_id: str) -> str:
-    name = tag_name(checked_key(page_id, "fundraising page"))
-    if name is None:
-        not_found("fundraising page")
-    return name
-
-
-@blp.route("/fundraising_pages", methods=["GET"])
-@require_scope(DONATIONS_READ)
-@paged
-@collection
-def fundraising_pages(args):
-    """The pages gifts came through, with their counts and totals."""
-    rows = queries.page_rows(queries.page_names(_org()), args, Donation.page)
-    render = lambda r: osdi.fundraising_page_resource(  # noqa: E731
-        r[0], base_url(), total_donations=r[1], total_amount_cents=r[2]
-    )
-    return page("fundraising_pages", rows, args, render)
-
-
-@blp.route("/fundraising_pages/<string:page_id>", methods=["GET"])
-@require_scope(DONATIONS_READ)
-@resource
-def fundraising_page(page_id):
-    """One fundraising page."""
-    name = _page_name(page_id)
-    row = db.session.execute(queries.page_names(_org()).where(Donation.page == name)).first()
-    if row is None:
-        not_found("fundraising page")
-    return hal(
-        osdi.fundraising_page_resource(
-            name, base_url(), total_donations=row[1], total_amount_cents=row[2]
-        )
-    )
-
-
-@blp.route("/fundraising_pages/<string:page_id>/donations", methods=["GET"])
-@require_scope(DONATIONS_READ)
-@paged
-@collection
-def page_donations(args, page_id):
-    """The contributions through the page."""
-    name = _page_name(page_id)
-    return _donations(queries.donations(_org()).where(Donation.page == name), args)
-
-
-@blp.route("/fundraising_pages/<string:page_id>/record_donation_helper", methods=["POST"])
-@require_scope(DONATIONS_WRITE)
-@posted
-@created
-def record_donation_helper(_data, page_id):
-    """Match or add the donor and record their gift through the page (card), once per the
-    client's identifier; the donation's limits, flags and thanks as for any gift."""
-    name = _page_name(page_id)
-    data = body()
-    person_body = data.get("person") if isinstance(data.get("person"), dict) else {}
-    person, _ = save_person(_org(), person_body, add_tags=data.get("add_tags"))
-    gift, new = recording.record_osdi_donation(_actor(), name, person, data)
-    return hal(osdi.donation_resource(gift, base_url()), 201 if new else 200)
+from app.osdi import money_views  # noqa: E402, F401 - registers the money routes

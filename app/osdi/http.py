@@ -9,9 +9,14 @@ from typing import Any, NoReturn
 import marshmallow as ma
 from flask import Response, json, request
 from flask_smorest import Blueprint
+from sqlalchemy import Select
 
+from app.apikeys.access import current_key
+from app.apikeys.operations import actor_label
 from app.audit.reads import record_bulk_read
+from app.core.actor import Actor
 from app.core.errors import DoorstepError, NotFound, ValidationError
+from app.osdi.filters import BadFilter, Field, compile_filter
 from app.osdi.hal import collection_page
 from app.osdi.queries import Rows
 
@@ -79,6 +84,30 @@ class OsdiBodySchema(ma.Schema):
         unknown = ma.INCLUDE
 
 
+#: The decorators of every OSDI route: what it answers, and the query or body it reads.
+resource = blp.response(200, OsdiResourceSchema, content_type=HAL)
+created = blp.response(201, OsdiResourceSchema, content_type=HAL)
+collection = blp.response(200, OsdiCollectionSchema, content_type=HAL)
+paged = blp.arguments(OsdiPageArgsSchema, location="query")
+posted = blp.arguments(OsdiBodySchema, location="json")
+
+
+def key_org() -> int:
+    """The campaign of the request's API key."""
+    return current_key().organization_id
+
+
+def key_actor() -> Actor:
+    """The request's API key as the actor operations take (no user row)."""
+    return Actor.system(key_org(), actor_label(current_key()))
+
+
+def where_filter(stmt: Select, args: dict[str, Any], fields: dict[str, Field]) -> Select:
+    """``stmt`` narrowed by the request's OData filter over ``fields``."""
+    clause = compile_filter(args.get("filter"), fields)
+    return stmt if clause is None else stmt.where(clause)
+
+
 def base_url() -> str:
     return f"{request.host_url}api/osdi/v1/"
 
@@ -94,8 +123,12 @@ def page(
     render: Callable[[Any], dict],
     *,
     people: bool = False,
+    filtered: bool = False,
 ) -> Response:
-    """The HAL page of ``rows``; a page of people is a bulk read, audited."""
+    """The HAL page of ``rows``; a page of people is a bulk read, audited. A ``filter`` on a
+    collection that takes none is refused, not ignored (it would answer as if it matched)."""
+    if args.get("filter") and not filtered:
+        raise BadFilter(f"The {name} here take no filter.")
     items = [render(item) for item in rows.items]
     body = collection_page(
         name,

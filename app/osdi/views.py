@@ -10,33 +10,25 @@ from app.osdi import operations, queries
 from app.osdi import representations as osdi
 from app.osdi.hal import aep_resource
 from app.osdi.http import (
-    HAL,
-    OsdiBodySchema,
-    OsdiCollectionSchema,
-    OsdiPageArgsSchema,
-    OsdiResourceSchema,
     base_url,
     blp,
     body,
     checked_key,
+    collection,
     collections_for,
+    created,
     hal,
+    key_org,
     linked_id,
     not_found,
     page,
+    paged,
+    posted,
+    resource,
 )
 from app.osdi.representations import tag_name
 
 READ_PEOPLE, WRITE_PEOPLE = ApiScope.PEOPLE_READ, ApiScope.PEOPLE_WRITE
-resource = blp.response(200, OsdiResourceSchema, content_type=HAL)
-created = blp.response(201, OsdiResourceSchema, content_type=HAL)
-collection = blp.response(200, OsdiCollectionSchema, content_type=HAL)
-paged = blp.arguments(OsdiPageArgsSchema, location="query")
-posted = blp.arguments(OsdiBodySchema, location="json")
-
-
-def _org() -> int:
-    return current_key().organization_id
 
 
 def _person(person) -> dict:
@@ -62,16 +54,16 @@ def entry_point():
 def people(args):
     """People (never a confidential one); filter on given_name, family_name, email_address,
     phone_number, postal_code, created_date, modified_date."""
-    rows = queries.people_rows(_org(), args)
+    rows = queries.people_rows(key_org(), args)
     ids = queries.foreign_ids(rows.items)
     render = lambda p: osdi.person_resource(p, base_url(), foreign_ids=ids[p.id])  # noqa: E731
-    return page("people", rows, args, render, people=True)
+    return page("people", rows, args, render, people=True, filtered=True)
 
 
 def _signup(data: dict):
     person_body = data.get("person") if isinstance(data.get("person"), dict) else {}
     person, new = operations.save_person(
-        _org(), person_body, add_tags=data.get("add_tags"), remove_tags=data.get("remove_tags")
+        key_org(), person_body, add_tags=data.get("add_tags"), remove_tags=data.get("remove_tags")
     )
     return hal(_person(person), 201 if new else 200)
 
@@ -100,7 +92,7 @@ def person_signup_helper(_data):
 @resource
 def person(person_id):
     """One person."""
-    return hal(_person(queries.get_person(_org(), person_id)))
+    return hal(_person(queries.get_person(key_org(), person_id)))
 
 
 @blp.route("/people/<id:person_id>", methods=["PUT"])
@@ -109,10 +101,10 @@ def person(person_id):
 @resource
 def update_person(_data, person_id):
     """Change a person: the fields given (names, emails with status, phones, custom fields)."""
-    found = queries.get_person(_org(), person_id)
+    found = queries.get_person(key_org(), person_id)
     data = body()
     person_body = data.get("person") if isinstance(data.get("person"), dict) else data
-    person, _ = operations.save_person(_org(), person_body, person=found)
+    person, _ = operations.save_person(key_org(), person_body, person=found)
     return hal(_person(person))
 
 
@@ -122,7 +114,7 @@ def update_person(_data, person_id):
 @collection
 def person_taggings(args, person_id):
     """The person's tags, as taggings."""
-    found = queries.get_person(_org(), person_id)
+    found = queries.get_person(key_org(), person_id)
     names = sorted(found.tags)
     start = (args["page"] - 1) * args["per_page"]
     rows = queries.Rows(names[start : start + args["per_page"]], len(names))
@@ -138,7 +130,7 @@ def person_taggings(args, person_id):
 @collection
 def tags(args):
     """Every tag a person of the campaign has (a tag is a name on people)."""
-    rows = queries.tag_rows(_org(), args)
+    rows = queries.tag_rows(key_org(), args)
     return page("tags", rows, args, lambda name: osdi.tag_resource(name, base_url()))
 
 
@@ -167,7 +159,7 @@ def _tag(tag_id: str) -> str:
 def tag(tag_id):
     """One tag."""
     name = _tag(tag_id)
-    if not queries.tag_exists(_org(), name):
+    if not queries.tag_exists(key_org(), name):
         not_found("tag")
     return hal(osdi.tag_resource(name, base_url()))
 
@@ -179,9 +171,14 @@ def tag(tag_id):
 def taggings(args, tag_id):
     """The people who have the tag (filter as people)."""
     name = _tag(tag_id)
-    rows = queries.tagged_rows(_org(), name, args)
+    rows = queries.tagged_rows(key_org(), name, args)
     return page(
-        "taggings", rows, args, lambda p: osdi.tagging_resource(name, p, base_url()), people=True
+        "taggings",
+        rows,
+        args,
+        lambda p: osdi.tagging_resource(name, p, base_url()),
+        people=True,
+        filtered=True,
     )
 
 
@@ -195,7 +192,7 @@ def create_tagging(_data, tag_id):
     links = body().get("_links")
     target = links.get("osdi:person") if isinstance(links, dict) else None
     person_id = linked_id(target, "people", "_links.osdi:person")
-    person = operations.tag_person(queries.get_person(_org(), person_id), name, on=True)
+    person = operations.tag_person(queries.get_person(key_org(), person_id), name, on=True)
     return hal(osdi.tagging_resource(name, person, base_url()), 201)
 
 
@@ -205,7 +202,7 @@ def create_tagging(_data, tag_id):
 def tagging(tag_id, person_id):
     """One tagging (its id is the person's)."""
     name = _tag(tag_id)
-    person = queries.get_person(_org(), person_id)
+    person = queries.get_person(key_org(), person_id)
     if name.casefold() not in {t.casefold() for t in person.tags}:
         not_found("tagging")
     return hal(osdi.tagging_resource(name, person, base_url()))
@@ -217,7 +214,7 @@ def tagging(tag_id, person_id):
 def delete_tagging(tag_id, person_id):
     """Take the tag off the person."""
     name = _tag(tag_id)
-    operations.tag_person(queries.get_person(_org(), person_id), name, on=False)
+    operations.tag_person(queries.get_person(key_org(), person_id), name, on=False)
     return hal({"notice": "This tagging was successfully deleted."})
 
 
@@ -230,7 +227,7 @@ def delete_tagging(tag_id, person_id):
 @collection
 def lists(args):
     """The campaign's shared universes, as lists."""
-    rows = queries.page_rows(queries.shared_universes(_org()), args, queries.Universe.id)
+    rows = queries.page_rows(queries.shared_universes(key_org()), args, queries.Universe.id)
     return page("lists", rows, args, lambda u: osdi.list_resource(u, base_url()))
 
 
@@ -239,7 +236,7 @@ def lists(args):
 @resource
 def list_(list_id):
     """One list."""
-    return hal(osdi.list_resource(queries.get_universe(_org(), list_id), base_url()))
+    return hal(osdi.list_resource(queries.get_universe(key_org(), list_id), base_url()))
 
 
 @blp.route("/lists/<id:list_id>/items", methods=["GET"])
@@ -248,7 +245,7 @@ def list_(list_id):
 @collection
 def items(args, list_id):
     """The people on the list now (the universe found again)."""
-    universe = queries.get_universe(_org(), list_id)
+    universe = queries.get_universe(key_org(), list_id)
     rows = queries.item_rows(universe, args)
     return page(
         "items", rows, args, lambda p: osdi.item_resource(list_id, p, base_url()), people=True
@@ -260,7 +257,7 @@ def items(args, list_id):
 @resource
 def item(list_id, person_id):
     """One person of the list."""
-    universe = queries.get_universe(_org(), list_id)
+    universe = queries.get_universe(key_org(), list_id)
     stmt = queries.Search.of(universe).people().where(queries.Person.id == person_id)
     person = queries.db.session.scalar(stmt)
     if person is None:

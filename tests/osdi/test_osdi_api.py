@@ -92,6 +92,8 @@ def test_people_pages_filters_identifiers_and_no_confidential_person(client, db_
         refused = client.get(f"{ROOT}/people", query_string={"filter": bad}, headers=headers)
         assert refused.status_code == 400, bad
         assert refused.get_json()["error"]["fields"]["filter"], bad
+    no_filter = client.get(f"{ROOT}/tags", query_string={"filter": "name eq 'x'"}, headers=headers)
+    assert no_filter.status_code == 400 and no_filter.get_json()["error"]["code"] == "bad_filter"
     assert client.get(f"{ROOT}/people/{secret.id}", headers=headers).status_code == 404
     assert client.get(f"{ROOT}/people/{first.id}", headers=headers).status_code == 200
     read = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "osdi.read"))
