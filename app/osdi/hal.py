@@ -39,7 +39,7 @@ def aep_resource(base_url: str, collections: Iterable[str]) -> dict:
         "vendor_name": "Doorstep",
         "product_name": ORIGIN,
         "osdi_version": "1.2",
-        "max_pagesize": 25,
+        "max_pagesize": 100,
         "namespace": "doorstep",
         "_links": links,
     }
