@@ -3,7 +3,7 @@ user points it at Doorstep), a client written from the OSDI documents alone (pla
 requests, links only), and the CSV round trip of docs/open-api.md's Parsons script.
 
 The module serves one database of its own (a copy of the migrated template; the client's
-writes are committed), built once. The walk makes ~150 requests over HTTP: about 7 s on the
+writes are committed), built once. The walk makes ~150 requests over HTTP: 7-10 s on the
 contended 2-core machine, the others a second or two."""
 
 from __future__ import annotations
