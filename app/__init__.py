@@ -90,6 +90,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask, api) -> None:
     from app.accounts.views import blp as accounts_blp
+    from app.apikeys.views import blp as api_keys_blp
     from app.areas.views import blp as areas_blp
     from app.audit.views import blp as audit_blp
     from app.auth.views import blp as auth_blp
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.imports.views import blp as imports_blp
     from app.mailings.pages import bp as mailings_pages_bp
     from app.mailings.views import blp as mailings_blp
+    from app.osdi.views import blp as osdi_blp
     from app.outreach.views import blp as push_blp
     from app.pages.views import bp as pages_bp
     from app.paper.views import blp as paper_blp
@@ -144,6 +146,8 @@ def _register_blueprints(app: Flask, api) -> None:
         automation_blp,
         mailings_blp,
         webhooks_blp,
+        api_keys_blp,
+        osdi_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

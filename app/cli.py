@@ -182,6 +182,7 @@ def outbox_deliver() -> None:
     click.echo(f"sent {sent}, failed {failed}")
 
 
+from app.apikeys.cli import api_key_group  # noqa: E402
 from app.backups.cli import (  # noqa: E402 - after the core ones
     backup_command,
     mark_restored_command,
@@ -203,6 +204,7 @@ cli.add_command(worker_command)
 cli.add_command(turf_group)
 cli.add_command(reminders_group)
 cli.add_command(fec_group)
+cli.add_command(api_key_group)
 
 
 def main() -> None:

@@ -73,6 +73,14 @@ def set_actor(*, user_id: int, label: str, organization_id: int) -> None:
     )
 
 
+def set_key_actor(*, label: str, organization_id: int) -> None:
+    """Name an API key (no user row) as the actor for the rest of this request."""
+    _current.set(
+        replace(_current.get(), actor_user_id=None, actor_label=label,
+                organization_id=organization_id)
+    )  # fmt: skip
+
+
 @contextmanager
 def acting_as(
     label: str, *, user_id: int | None = None, organization_id: int | None = None

@@ -60,6 +60,7 @@ class Permission(StrEnum):
     OUTREACH_MANAGE = "outreach.manage"  # email templates, draft campaigns, preview, results
     OUTREACH_SEND = "outreach.send"  # send, schedule, test-send, pause, resume, cancel
     WEBHOOKS_MANAGE = "webhooks.manage"  # webhook subscriptions (admins only: data leaves)
+    API_KEYS_MANAGE = "api_keys.manage"  # integrations' keys (OSDI): create, list, revoke
 
 
 class Access(StrEnum):

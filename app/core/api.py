@@ -45,6 +45,10 @@ class DoorstepApi(Api):
         self.spec.components.security_scheme(
             "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
         )
+        # Integrations (the OSDI API) send an API key, as Action Network's clients do.
+        self.spec.components.security_scheme(
+            "osdiApiToken", {"type": "apiKey", "in": "header", "name": "OSDI-API-Token"}
+        )
         app.register_blueprint(docs_blueprint)
 
 

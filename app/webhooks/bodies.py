@@ -1,7 +1,8 @@
 """What a webhook says about each resource: one function per resource, in OSDI's shape
 (``identifiers`` as ``["doorstep:ID"]``, ``created_date``, ``modified_date``, HAL-free).
 
-Kept small on purpose: when ``app/osdi/representations.py`` lands these become calls to it.
+People and gifts are the OSDI API's own representations (``app.osdi.representations``), so a
+subscriber reads the same document from a webhook and from the API.
 A confidential person (address-confidentiality programmes, protected voters) is never described
 here: their body has their identifier and dates only, and so has every link to them.
 """
@@ -11,9 +12,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from app.core.links import public_url
 from app.donations.models import Donation
 from app.events.models import Signup
 from app.knocks.models import DoorKnock
+from app.osdi.queries import foreign_ids
+from app.osdi.representations import donation_resource, person_resource
 from app.people.models import Person
 
 ORIGIN = "doorstep"
@@ -32,80 +36,24 @@ def _person_link(person_id: int | None) -> dict[str, Any] | None:
     return {"identifiers": [identifier("person", person_id)]} if person_id else None
 
 
+def _base() -> str:
+    return public_url("/api/osdi/v1/")
+
+
 def person_body(person: Person) -> dict[str, Any]:
-    """A person as OSDI's ``osdi:person``; a confidential one as their identifier only."""
-    dates = {"created_date": _iso(person.created_at), "modified_date": _iso(person.updated_at)}
+    """A person as the OSDI API shows them (``person_resource``); a confidential one as their
+    identifier and dates only."""
     if person.confidential:
-        return {"identifiers": [identifier("person", person.id)], **dates}
-    household = person.household
-    postal = []
-    if household is not None:
-        address = household.address
-        line = " ".join(
-            p for p in (address.house_number, address.house_number_suffix, address.street) if p
-        )
-        postal.append(
-            {
-                "primary": True,
-                "address_lines": [line, *([household.unit] if household.unit else [])],
-                "locality": address.city,
-                "region": address.state,
-                "postal_code": address.zip,
-                "country": "US",
-            }
-        )
-    return {
-        "identifiers": [identifier("person", person.id)],
-        "given_name": person.first_name,
-        "family_name": person.last_name,
-        "additional_name": person.middle_name,
-        "honorific_prefix": person.title,
-        "honorific_suffix": person.suffix,
-        "languages_spoken": list(person.languages or []),
-        "email_addresses": [
-            {
-                "address": e.address,
-                "primary": e.is_primary,
-                "status": "subscribed" if e.consent and not e.do_not_contact else "unsubscribed",
-            }
-            for e in person.emails
-        ],
-        "phone_numbers": [
-            {
-                "number": p.number,
-                "primary": p.is_primary,
-                "number_type": p.kind,
-                "sms_capable": p.kind == "mobile",
-                "do_not_call": bool(p.do_not_contact or person.do_not_call),
-                "status": "subscribed"
-                if p.sms_consent and not p.do_not_contact
-                else "unsubscribed",
-            }
-            for p in person.phones
-        ],
-        "postal_addresses": postal,
-        "custom_fields": dict(person.custom_fields or {}),
-        **dates,
-    }
+        return {"identifiers": [identifier("person", person.id)],
+                "created_date": _iso(person.created_at),
+                "modified_date": _iso(person.updated_at)}  # fmt: skip
+    return person_resource(person, _base(), foreign_ids=foreign_ids([person]).get(person.id, ()))
 
 
 def donation_body(donation: Donation) -> dict[str, Any]:
-    """A contribution as OSDI's ``osdi:donation``: the amount in cents, and as OSDI's decimal
-    string (exact, never a float)."""
-    cents = donation.amount_cents
-    return {
-        "identifiers": [identifier("donation", donation.id)],
-        "amount_cents": cents,
-        "amount": f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}",
-        "currency": "USD",
-        "action_date": _iso(donation.received_on),
-        "payment": {"method": str(donation.method), "reference_number": donation.check_number},
-        "referrer_data": {"source": donation.reference_code, "website": donation.page},
-        "doorstep:processor": donation.processor,
-        "person": _person_link(donation.person_id),
-        "created_date": _iso(donation.created_at),
-        "modified_date": _iso(donation.updated_at),
-    }
+    """A contribution as the OSDI API shows it (``donation_resource``): integer cents and
+    OSDI's exact decimal string."""
+    return donation_resource(donation, _base())
 
 
 def signup_body(signup: Signup) -> dict[str, Any]:

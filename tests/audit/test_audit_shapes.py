@@ -210,6 +210,16 @@ def _call_list_assign(w: World) -> tuple[dict, int]:
     return made["id"], caller
 
 
+def _api_key(w: World) -> dict:
+    return _money(
+        w, "POST", "/api/v1/api-keys", 201, json={"name": "sync", "scopes": ["people.read"]}
+    )
+
+
+def _osdi(w: World, url: str):
+    return w.call("GET", url, 200, headers={"OSDI-API-Token": _api_key(w)["key"]})
+
+
 #: action -> a request (through the API) that makes the operation write its audit record.
 def _webhook(w: World) -> int:
     return w.call("POST", "/api/v1/webhook-subscriptions", 201, headers=auth_headers(w.admin),
@@ -317,6 +327,10 @@ DRIVERS: dict[str, Callable[[World], object]] = {
                                      "/test", 202, headers=auth_headers(w.admin)),
     "webhook.delete": lambda w: w.call("DELETE", f"/api/v1/webhook-subscriptions/{_webhook(w)}",
                                        204, headers=auth_headers(w.admin)),
+    "api_key.create": _api_key,
+    "api_key.revoke": lambda w: _money(w, "POST", f"/api/v1/api-keys/{_api_key(w)['id']}/revoke"),
+    "api_key.use": lambda w: _osdi(w, "/api/osdi/v1/"),
+    "osdi.read": lambda w: (w.person(), _osdi(w, "/api/osdi/v1/people")),
 }  # fmt: skip
 
 #: Audited actions not yet driven here, and why (each needs a cut town, a walk list, a sync

@@ -83,6 +83,7 @@ def _build_world() -> dict:
     ids.update(_texting_world())
     ids.update(_mailings_world(organization, universe.id))
     ids["webhook_id"] = 2**40  # 404 for every role allowed
+    ids["api_key_id"] = 2**40  # 404 for all who may manage keys
     return {"user_ids": {role: user.id for role, user in users.items()}, "ids": ids}
 
 

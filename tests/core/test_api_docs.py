@@ -25,6 +25,21 @@ def test_the_spec_documents_every_api_route(app, client):
     assert users["x-doorstep-access"] == "users.read"
 
 
+def test_the_spec_documents_the_osdi_routes_and_their_key(app, client):
+    spec = client.get("/api/openapi.json").get_json()
+    routes = {
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/osdi/v1/")
+    }
+    assert len(routes) > 30 and routes <= set(spec["paths"])
+    people = spec["paths"]["/api/osdi/v1/people"]["get"]
+    assert {"osdiApiToken": []} in people["security"]
+    assert people["x-doorstep-access"] == "api-key:people.read"
+    assert "application/hal+json" in people["responses"]["200"]["content"]
+    assert spec["components"]["securitySchemes"]["osdiApiToken"]["name"] == "OSDI-API-Token"
+
+
 def test_docs_page_works_offline(client):
     page = client.get("/api/docs")
     assert page.status_code == 200

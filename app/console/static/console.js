@@ -13,6 +13,7 @@ import * as texting from "./texting.js";
 import * as email from "./mailings.js";
 import * as volunteers from "./volunteers.js";
 import * as webhooks from "./webhooks.js";
+import * as apikeys from "./apikeys.js";
 
 const state = {
   map: null, streets: null, precincts: null, doors: null, turfs: null, preview: null, drawn: null,
@@ -42,6 +43,7 @@ const SCREENS = {
   rules: { permission: "automation.manage", ...rules },
   email: { permission: "outreach.manage", ...email },
   webhooks: { permission: "webhooks.manage", ...webhooks },
+  keys: { permission: "api_keys.manage", ...apikeys },
 };
 const shell = { me: null, shown: null };
 const can = (permission) => Boolean(shell.me && shell.me.permissions.includes(permission));
