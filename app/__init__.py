@@ -43,6 +43,8 @@ CONNECTED_MODULES = (
     "app.phones.sync",
     "app.phones.merging",
     "app.mailings.sending",
+    "app.links.operations",
+    "app.mail.operations",
 )
 
 
@@ -99,6 +101,10 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.fundraising.views import blp as fundraising_blp
     from app.health.views import blp as health_blp
     from app.imports.views import blp as imports_blp
+    from app.links.views import blp as links_blp
+    from app.links.views import pages as links_pages_bp
+    from app.mail.views import blp as mail_blp
+    from app.mail.views import pages as mail_pages_bp
     from app.mailings.pages import bp as mailings_pages_bp
     from app.mailings.views import blp as mailings_blp
     from app.outreach.views import blp as push_blp
@@ -139,8 +145,12 @@ def _register_blueprints(app: Flask, api) -> None:
         texting_blp,
         automation_blp,
         mailings_blp,
+        mail_blp,
+        links_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)
     app.register_blueprint(mailings_pages_bp)
+    app.register_blueprint(mail_pages_bp)
+    app.register_blueprint(links_pages_bp)
     app.register_blueprint(console_bp)

@@ -59,6 +59,9 @@ class Permission(StrEnum):
     TASKS_WORK = "tasks.work"  # the follow-up tasks and call lists rules make for organisers
     OUTREACH_MANAGE = "outreach.manage"  # email templates, draft campaigns, preview, results
     OUTREACH_SEND = "outreach.send"  # send, schedule, test-send, pause, resume, cancel
+    MAIL_MANAGE = "mail.manage"  # mail drops, mail files, mailing addresses, do-not-mail
+    LINKS_MANAGE = "links.manage"  # tracked links and their results
+    LINK_DESTINATIONS_MANAGE = "link_destinations.manage"  # pages off our site links may lead to
 
 
 class Access(StrEnum):
@@ -106,6 +109,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TASKS_WORK,
             Permission.OUTREACH_MANAGE,
             Permission.OUTREACH_SEND,
+            Permission.MAIL_MANAGE,
+            Permission.LINKS_MANAGE,
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -131,6 +136,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TEXTING_SEND,
             Permission.TEXTING_MANAGE,
             Permission.TASKS_WORK,
+            Permission.MAIL_MANAGE,
+            Permission.LINKS_MANAGE,
         }
     ),
     # Canvassers see voters only through the walk lists they hold, as volunteer texters

@@ -110,3 +110,10 @@ donations_imported = _signals.signal(
     "and person_ids (the donors it touched). Fundraising thanks the recent gifts and settles "
     "pledges, in the same transaction.",
 )
+
+form_submitted = _signals.signal(
+    "form-submitted",
+    doc="A public form (an RSVP, the volunteer form) found or added its person. Sender: the "
+    "Person, flushed; keyword argument ``created`` (a new person). In the form's transaction; "
+    "tracked links and mail pieces credit the source the visitor came through.",
+)
