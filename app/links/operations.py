@@ -56,8 +56,11 @@ def get_destination(organization_id: int, destination_id: int, *, field: str) ->
     """The campaign's destination named in a request body (a 422 naming ``field`` if none)."""
     destination = db.session.get(LinkDestination, destination_id)
     if destination is None or destination.organization_id != organization_id:
-        raise ValidationError("No such destination.", code="destination_not_found",
-                              fields={field: ["No such destination."]})  # fmt: skip
+        raise ValidationError(
+            "No such destination.",
+            code="destination_not_found",
+            fields={field: ["No such destination."]},
+        )
     return destination
 
 

@@ -60,14 +60,14 @@ def _results(organization_id: int, links: list[TrackedLink]) -> dict[int, dict[s
             select(LinkClickDay.link_id, func.sum(LinkClickDay.clicks))
             .where(LinkClickDay.link_id == func.any(ids))
             .group_by(LinkClickDay.link_id)
-        ).tuples()
+        ).all()
     )
     signups = dict(
         db.session.execute(
             select(LinkResponse.link_id, func.count(func.distinct(LinkResponse.person_id)))
             .where(LinkResponse.link_id == func.any(ids))
             .group_by(LinkResponse.link_id)
-        ).tuples()
+        ).all()
     )
     gifts = gifts_by_reference(organization_id, [link.source_code for link in links])
     return {

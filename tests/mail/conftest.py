@@ -33,6 +33,7 @@ class MailWorld:
     director_id: int
     organizer_id: int
     canvasser_id: int
+    finance_id: int
     people: dict[str, int]  # first name -> id
 
 
@@ -104,11 +105,12 @@ def build_mail_world() -> MailWorld:
     return MailWorld(
         org.id,
         org.slug,
-        users[Role.ADMIN].id,
-        users[Role.DIRECTOR].id,
-        users[Role.ORGANIZER].id,
-        users[Role.CANVASSER].id,
-        people,
+        admin_id=users[Role.ADMIN].id,
+        director_id=users[Role.DIRECTOR].id,
+        organizer_id=users[Role.ORGANIZER].id,
+        canvasser_id=users[Role.CANVASSER].id,
+        finance_id=users[Role.FINANCE].id,
+        people=people,
     )
 
 
