@@ -25,9 +25,7 @@ from tests.factories import (
 
 KINDS = [
     InteractionKind.DOOR_KNOCK,
-    InteractionKind.CALL,
-    InteractionKind.CALL,
-    InteractionKind.CALL,
+    *[InteractionKind.CALL] * 3,
     InteractionKind.TEXT,
     InteractionKind.EMAIL,
     InteractionKind.MAIL,
