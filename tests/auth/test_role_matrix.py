@@ -82,6 +82,7 @@ def _build_world() -> dict:
     ids.update({"goal_id": 2**40, "pledge_id": 2**40, "letter_batch_id": 2**40})  # 404 for all
     ids.update(_texting_world())
     ids.update(_mailings_world(organization, universe.id))
+    ids.update(dict.fromkeys(("drop_id", "piece_id", "link_id"), 2**40))  # mail, links: 404
     return {"user_ids": {role: user.id for role, user in users.items()}, "ids": ids}
 
 
