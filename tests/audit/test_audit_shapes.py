@@ -210,14 +210,14 @@ def _mail_drop(w: World) -> dict:
 
 def _mailing_address(w: World) -> int:
     person = w.person()
-    w.call("PUT", f"/api/v1/people/{person.id}/mailing-address", 200,
-           json={"line1": "PO Box 1", "city": "Philadelphia", "state": "PA", "zip": "19104"})  # fmt: skip
+    box = {"line1": "PO Box 1", "city": "Philadelphia", "state": "PA", "zip": "19104"}
+    w.call("PUT", f"/api/v1/people/{person.id}/mailing-address", 200, json=box)
     return person.id
 
 
 def _tracked_link(w: World) -> dict:
-    return w.call("POST", "/api/v1/links", 201,
-                  json={"name": "Ad", "source_code": "ad-1", "channel": "ad", "path": "/"})  # fmt: skip
+    link = {"name": "Ad", "source_code": "ad-1", "channel": "ad", "path": "/"}
+    return w.call("POST", "/api/v1/links", 201, json=link)
 
 
 #: action -> a request (through the API) that makes the operation write its audit record.
