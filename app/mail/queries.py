@@ -118,11 +118,12 @@ def _address(row: Any) -> tuple[str, ...]:
                          row.state or "", row.zip or "")  # fmt: skip
 
 
-def file_rows(drop: MailDrop) -> Iterator[dict[str, Any]]:
+def file_rows(drop_id: int) -> Iterator[dict[str, Any]]:
     """One row per piece, as a mail house wants it: the envelope's name line, the salutation,
     the address (the addressee's mailing address, else their home), the piece's code and the
-    link it prints as a QR code. Streamed from the server in piece order."""
-    stmt = recipients(drop.id).order_by("piece_id", "position")
+    link it prints as a QR code. Streamed from the server in piece order (after the request's
+    commit: it takes the drop's id, not the drop, which that commit let go of)."""
+    stmt = recipients(drop_id).order_by("piece_id", "position")
     rows = db.session.execute(stmt, execution_options={"yield_per": 2000})
     for piece_id, group in itertools.groupby(rows, key=lambda row: row.piece_id):
         people = list(group)

@@ -91,7 +91,7 @@ def mail_file(drop_id):
                      pieces=pieces)  # fmt: skip
     db.session.flush()
     return Response(
-        stream_with_context(csv_chunks(queries.FILE_COLUMNS, queries.file_rows(drop))),
+        stream_with_context(csv_chunks(queries.FILE_COLUMNS, queries.file_rows(drop.id))),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="mail-drop-{drop.id}.csv"'},
     )

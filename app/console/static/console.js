@@ -11,6 +11,8 @@ import * as review from "./review.js";
 import * as rules from "./rules.js";
 import * as texting from "./texting.js";
 import * as email from "./mailings.js";
+import * as links from "./links.js";
+import * as mail from "./mail.js";
 import * as volunteers from "./volunteers.js";
 
 const state = {
@@ -29,7 +31,8 @@ function progressColour(share) {
 }
 
 // ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID], #/review,
-// #/paper, #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules, #/email[/new|/ID] ----
+// #/paper, #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules, #/email[/new|/ID],
+// #/mail[/ID], #/links ----
 const SCREENS = {
   map: { permission: "turfs.read", show: showMap, hide() {} },
   events: { permission: "events.manage", ...events },
@@ -40,6 +43,8 @@ const SCREENS = {
   texting: { permission: "texting.send", ...texting },
   rules: { permission: "automation.manage", ...rules },
   email: { permission: "outreach.manage", ...email },
+  mail: { permission: "mail.manage", ...mail },
+  links: { permission: "links.manage", ...links },
 };
 const shell = { me: null, shown: null };
 const can = (permission) => Boolean(shell.me && shell.me.permissions.includes(permission));
