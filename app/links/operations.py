@@ -24,7 +24,7 @@ from app.links.models import (
     ResponseKind,
     TrackedLink,
 )
-from app.links.sources import current_source
+from app.links.sources import credited
 from app.people.models import Person
 
 
@@ -146,11 +146,8 @@ def count_click(link: TrackedLink, now: datetime | None = None) -> None:
 @form_submitted.connect
 def credit_sources(person: Person, *, created: bool, **_: Any) -> None:
     """A public form sent after a tracked link: the link gets the sign-up."""
-    source = current_source()
-    if source is None or source.kind != "l":
-        return
-    link = db.session.get(TrackedLink, source.id)
-    if link is None or link.organization_id != person.organization_id:
+    link = credited("l", TrackedLink, person.organization_id)
+    if link is None:
         return
     db.session.add(
         LinkResponse(

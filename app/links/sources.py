@@ -10,10 +10,12 @@ reads it there and nowhere else: an organiser's own requests credit nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Response, has_request_context, request
 
 from app.core.links import is_signed, sign
+from app.extensions import db
 
 COOKIE = "ds_src"
 MAX_AGE = 30 * 24 * 3600
@@ -61,3 +63,13 @@ def current_source() -> Source | None:
     if not has_request_context() or not request.path.startswith(PUBLIC_PREFIX):
         return None
     return parse(request.cookies.get(COOKIE, ""))
+
+
+def credited(kind: str, model: type[Any], organization_id: int) -> Any | None:
+    """The link (``l``) or piece (``p``) a public form's request came through, when it is of
+    ``kind`` and of the form's campaign; else None."""
+    source = current_source()
+    if source is None or source.kind != kind:
+        return None
+    row = db.session.get(model, source.id)
+    return row if row is not None and row.organization_id == organization_id else None

@@ -28,7 +28,7 @@ from app.core.errors import Conflict, ValidationError
 from app.core.signals import form_submitted
 from app.extensions import db
 from app.links.operations import check_target
-from app.links.sources import current_source
+from app.links.sources import credited
 from app.mail.models import MailDrop, MailDropStatus, MailingAddress, MailPiece
 from app.mail.recipients import has_mail_address, recipients
 from app.people.consent import record_consent
@@ -245,11 +245,8 @@ def record_visit(piece: MailPiece, now: datetime | None = None) -> None:
 def credit_piece(person: Person, *, created: bool, **_: Any) -> None:
     """A public form sent after a mail piece's code: the response is the piece's, in the
     history of the person who sent the form (once per piece and person)."""
-    source = current_source()
-    if source is None or source.kind != "p":
-        return
-    piece = db.session.get(MailPiece, source.id)
-    if piece is None or piece.organization_id != person.organization_id:
+    piece = credited("p", MailPiece, person.organization_id)
+    if piece is None:
         return
     already = db.session.scalar(
         select(Interaction.id)

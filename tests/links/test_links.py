@@ -5,19 +5,14 @@ back carrying the source code."""
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import inspect
 
-from app.core.actor import Actor
-from app.donations.committee import add_election
-from app.donations.models import Method
-from app.donations.operations import record_donation
 from app.extensions import db
 from app.links.sources import COOKIE
-from tests.mail.conftest import headers_of
+from tests.mail.conftest import gift_with_reference, headers_of
 
 DONATE = "https://secure.actblue.com/donate/ortiz?amount=25"
 
@@ -96,21 +91,7 @@ def test_a_link_to_a_destination_carries_its_source_code(client, world, admin, d
     columns = {c["name"] for c in inspect(db.session.connection()).get_columns("link_click_days")}
     assert columns == {"link_id", "day", "clicks"}
     # A gift that comes back with the source code is the link's.
-    actor = Actor.system(world.organization_id, "test")
-    election = add_election(actor, {"kind": "G", "held_on": date(2026, 11, 3)})
-    record_donation(
-        actor,
-        {
-            "amount_cents": 2500,
-            "election_id": election.id,
-            "received_on": date(2026, 10, 2),
-            "method": Method.CARD,
-            "first_name": "Gil",
-            "last_name": "Giver",
-            "zip": "19104",
-            "reference_code": "fb-oct-1",
-        },
-    )
+    gift_with_reference(world, "fb-oct-1", 2500)
     got = results(client, director, link)
     assert (got["gifts"], got["gift_cents"]) == (1, 2500)
 

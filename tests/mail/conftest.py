@@ -167,3 +167,27 @@ def mail_file(client, headers, drop) -> list[dict[str, str]]:
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     text = response.get_data(as_text=True).lstrip("\ufeff")
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def gift_with_reference(world: MailWorld, reference_code: str, cents: int) -> None:
+    """A card gift (ActBlue's kind) that came back carrying ``reference_code``."""
+    from datetime import date
+
+    from app.core.actor import Actor
+    from app.donations.committee import add_election
+    from app.donations.models import Method
+    from app.donations.operations import record_donation
+
+    actor = Actor.system(world.organization_id, "test")
+    election = add_election(actor, {"kind": "G", "held_on": date(2026, 11, 3)})
+    gift = {
+        "amount_cents": cents,
+        "election_id": election.id,
+        "received_on": date(2026, 10, 2),
+        "method": Method.CARD,
+        "first_name": "Gil",
+        "last_name": "Giver",
+        "zip": "19104",
+        "reference_code": reference_code,
+    }
+    record_donation(actor, gift)

@@ -4,17 +4,12 @@ comes back carrying the code; the QR code of a piece."""
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import text
 
-from app.core.actor import Actor
-from app.donations.committee import add_election
-from app.donations.models import Method
-from app.donations.operations import record_donation
 from app.extensions import db
-from tests.mail.conftest import headers_of, mail_file, make_drop
+from tests.mail.conftest import gift_with_reference, headers_of, mail_file, make_drop
 
 
 def _history(person_id: int) -> list[tuple[str, str]]:
@@ -66,21 +61,7 @@ def test_a_gift_carrying_a_pieces_code_is_the_drops(client, world, headers):
     code = mail_file(client, headers, drop)[0]["code"]
     target = urlsplit(client.get(f"/p/{code}").headers["Location"])
     assert target.netloc == "secure.actblue.com" and parse_qs(target.query) == {"refcode": [code]}
-    actor = Actor.system(world.organization_id, "test")
-    election = add_election(actor, {"kind": "G", "held_on": date(2026, 11, 3)})
-    record_donation(
-        actor,
-        {
-            "amount_cents": 5000,
-            "election_id": election.id,
-            "received_on": date(2026, 10, 2),
-            "method": Method.CARD,
-            "first_name": "Maria",
-            "last_name": "Ortiz",
-            "zip": "19104",
-            "reference_code": code,
-        },
-    )
+    gift_with_reference(world, code, 5000)
     body = {"mailed_on": "2026-10-01", "cost_cents": 40000}
     mailed = client.post(f"/api/v1/mail-drops/{drop['id']}/mailed", json=body, headers=headers)
     got = mailed.get_json()
