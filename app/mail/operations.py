@@ -233,11 +233,19 @@ def _respond(piece: MailPiece, person_id: int, result: str, via: str) -> None:
 
 def record_visit(piece: MailPiece, now: datetime | None = None) -> None:
     """Somebody typed or scanned the piece's code: counted; the first visit goes in the
-    addressee's history (a piece is personal: the visit is theirs, or their household's)."""
+    history of the piece's first recipient who may still get post (a piece is personal: the
+    visit is theirs, or their household's), none when nobody may."""
     piece.visits += 1
     if piece.first_visited_at is None:
         piece.first_visited_at = now or datetime.now(UTC)
-        _respond(piece, piece.person_ids[0], "visited", "visit")
+        addressee = db.session.scalar(
+            select(Person.id)
+            .where(Person.id == func.any(piece.person_ids), may_contact(Channel.MAIL))
+            .order_by(func.array_position(piece.person_ids, Person.id))
+            .limit(1)
+        )
+        if addressee is not None:
+            _respond(piece, addressee, "visited", "visit")
     db.session.flush()
 
 

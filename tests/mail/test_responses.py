@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import text
 
 from app.extensions import db
+from app.people.models import Person
 from tests.mail.conftest import gift_with_reference, headers_of, mail_file, make_drop
 
 
@@ -77,3 +78,13 @@ def test_a_pieces_qr_code(client, world, headers):
     assert b"<svg" in qr.data
     missing = client.get(f"/api/v1/mail-drops/{drop['id']}/pieces/999999/qr.svg", headers=headers)
     assert missing.status_code == 404
+
+
+def test_a_visit_goes_to_the_first_recipient_who_may_still_get_post(client, world, headers):
+    drop = make_drop(client, headers)
+    row = next(r for r in mail_file(client, headers, drop) if r["name"] == "Maria & José Ortiz")
+    db.session.get(Person, world.people["MARIA"]).is_deceased = True  # since the draft
+    db.session.flush()
+    assert client.get(f"/p/{row['code']}").status_code == 302
+    assert _history(world.people["MARIA"]) == []
+    assert _history(world.people["JOSÉ"]) == [("visited", "visit")]
