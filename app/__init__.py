@@ -46,6 +46,8 @@ CONNECTED_MODULES = (
     "app.webhooks.receivers",
     "app.webhooks.delivery",
     "app.webhooks.retention",
+    "app.links.operations",
+    "app.mail.operations",
 )
 
 
@@ -103,6 +105,10 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.fundraising.views import blp as fundraising_blp
     from app.health.views import blp as health_blp
     from app.imports.views import blp as imports_blp
+    from app.links.views import blp as links_blp
+    from app.links.views import pages as links_pages_bp
+    from app.mail.views import blp as mail_blp
+    from app.mail.views import pages as mail_pages_bp
     from app.mailings.pages import bp as mailings_pages_bp
     from app.mailings.views import blp as mailings_blp
     from app.osdi.views import blp as osdi_blp
@@ -148,8 +154,12 @@ def _register_blueprints(app: Flask, api) -> None:
         webhooks_blp,
         api_keys_blp,
         osdi_blp,
+        mail_blp,
+        links_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)
     app.register_blueprint(mailings_pages_bp)
+    app.register_blueprint(mail_pages_bp)
+    app.register_blueprint(links_pages_bp)
     app.register_blueprint(console_bp)

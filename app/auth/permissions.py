@@ -61,6 +61,9 @@ class Permission(StrEnum):
     OUTREACH_SEND = "outreach.send"  # send, schedule, test-send, pause, resume, cancel
     WEBHOOKS_MANAGE = "webhooks.manage"  # webhook subscriptions (admins only: data leaves)
     API_KEYS_MANAGE = "api_keys.manage"  # integrations' keys (OSDI): create, list, revoke
+    MAIL_MANAGE = "mail.manage"  # mail drops, mail files, mailing addresses, do-not-mail
+    LINKS_MANAGE = "links.manage"  # tracked links and their results
+    LINK_DESTINATIONS_MANAGE = "link_destinations.manage"  # pages off our site links may lead to
 
 
 class Access(StrEnum):
@@ -108,6 +111,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TASKS_WORK,
             Permission.OUTREACH_MANAGE,
             Permission.OUTREACH_SEND,
+            Permission.MAIL_MANAGE,
+            Permission.LINKS_MANAGE,
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -133,6 +138,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TEXTING_SEND,
             Permission.TEXTING_MANAGE,
             Permission.TASKS_WORK,
+            Permission.MAIL_MANAGE,
+            Permission.LINKS_MANAGE,
         }
     ),
     # Canvassers see voters only through the walk lists they hold, as volunteer texters

@@ -143,3 +143,10 @@ consent_refused = _signals.signal(
     "organiser's do-not-contact). Sender: the Person; keyword arguments channel, contact, "
     "source, purposes (a list of purpose names) and at. In the recording transaction.",
 )
+
+form_submitted = _signals.signal(
+    "form-submitted",
+    doc="A public form (an RSVP, the volunteer form) found or added its person. Sender: the "
+    "Person, flushed; keyword argument ``created`` (a new person). In the form's transaction; "
+    "tracked links and mail pieces credit the source the visitor came through.",
+)

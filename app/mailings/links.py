@@ -1,46 +1,25 @@
-"""The links in a campaign's messages, signed with the server's key so nobody can forge them:
-the recipient's token (unsubscribe, preferences, the open pixel), and click links whose
-signature covers the campaign, the recipient and the URL, so ``/m/c/...`` cannot be used to
-send anyone anywhere else (no open redirect).
-
->>> from app.mailings.links import _sign
->>> len(_sign(b"k" * 32, "r:1"))
-22
-"""
+"""The links in a campaign's messages, signed with the server's key so nobody can forge them
+(``app.core.links.sign``, the one signer of our links): the recipient's token (unsubscribe,
+preferences, the open pixel), and click links whose signature covers the campaign, the
+recipient and the URL, so ``/m/c/...`` cannot be used to send anyone anywhere else (no open
+redirect)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
-from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
-from flask import current_app
-
-from app.core.links import public_url
+from app.core.links import is_signed, public_url, sign
 
 _HREF = re.compile(r'href="(https?://[^"]+)"', re.IGNORECASE)
 
 
-def _key() -> bytes:
-    return _key_of(str(current_app.config["SECRET_KEY"]))
-
-
-@lru_cache(maxsize=4)
-def _key_of(secret: str) -> bytes:
-    return hashlib.sha256(b"doorstep-mailings:" + secret.encode()).digest()
-
-
-def _sign(key: bytes, message: str) -> str:
-    digest = hmac.new(key, message.encode(), hashlib.sha256).digest()[:16]
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+_PURPOSE = "mailings"
 
 
 def recipient_token(recipient_id: int) -> str:
     """``<id>.<signature>``: opaque enough, and unforgeable (RFC 8058 asks for that)."""
-    return f"{recipient_id}.{_sign(_key(), f'r:{recipient_id}')}"
+    return f"{recipient_id}.{sign(_PURPOSE, f'r:{recipient_id}')}"
 
 
 def recipient_of(token: str) -> int | None:
@@ -48,8 +27,7 @@ def recipient_of(token: str) -> int | None:
     head, _, signature = token.partition(".")
     if not head.isdigit() or not signature:
         return None
-    expected = _sign(_key(), f"r:{int(head)}")
-    return int(head) if hmac.compare_digest(expected, signature) else None
+    return int(head) if is_signed(_PURPOSE, f"r:{int(head)}", signature) else None
 
 
 def unsubscribe_url(token: str) -> str:
@@ -61,7 +39,7 @@ def pixel_url(token: str) -> str:
 
 
 def click_signature(campaign_id: int, recipient_id: int, url: str) -> str:
-    return _sign(_key(), f"c:{campaign_id}:{recipient_id}:{url}")
+    return sign(_PURPOSE, f"c:{campaign_id}:{recipient_id}:{url}")
 
 
 def click_url(campaign_id: int, recipient_id: int, token: str, url: str) -> str:
@@ -72,7 +50,7 @@ def click_url(campaign_id: int, recipient_id: int, token: str, url: str) -> str:
 def is_signed_click(campaign_id: int, recipient_id: int, url: str, signature: str) -> bool:
     if urlsplit(url).scheme not in ("http", "https"):
         return False
-    return hmac.compare_digest(click_signature(campaign_id, recipient_id, url), signature)
+    return is_signed(_PURPOSE, f"c:{campaign_id}:{recipient_id}:{url}", signature)
 
 
 def track_links(html: str, campaign_id: int, recipient_id: int, token: str) -> str:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import base64
 
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
+from app.core.links import redirect_out
 from app.extensions import db
 from app.mailings.engagement import record_engagement, unsubscribe
 from app.mailings.links import is_signed_click, recipient_of
@@ -125,4 +126,4 @@ def clicked(token: str):
         recipient=recipient,
         detail={"url": url[:1000]},
     )
-    return redirect(url, code=302)
+    return redirect_out(url)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.core.contact import normalise_email, normalise_phone
+from app.core.signals import form_submitted
 from app.extensions import db
 from app.people.confirmations import ask_to_confirm_email, hold_contact, is_double_opt_in
 from app.people.contacts import EMAILS, PHONES, apply_contacts
@@ -35,7 +36,10 @@ def find_person_from_form(
     phone for a person the campaign already reaches is not written to them but held until
     they confirm it (``app.people.confirmations``). Returns (person, whether new, the holds
     made now: the caller sends each one's link to the contact the person already has)."""
-    return _find_or_add(organization_id, fields, hold_new=True)
+    person, created, held = _find_or_add(organization_id, fields, hold_new=True)
+    db.session.flush()
+    form_submitted.send(person, created=created)  # links and mail credit their source
+    return person, created, held
 
 
 def _find_or_add(

@@ -190,6 +190,31 @@ class InteractionKind(StrEnum):
     EVENT_SIGNUP = "event_signup"  # signed up for a shift, waitlisted, cancelled
     EVENT_ATTENDANCE = "event_attendance"
     DONATION = "donation"
+    MAIL = "mail"  # a direct-mail piece sent (app.mail), and a response through its code
+
+
+class HistoryChannel(StrEnum):
+    """The channels of one history: what the timeline and universes filter on."""
+
+    DOOR = "door"
+    PHONE = "phone"
+    TEXT = "text"
+    EMAIL = "email"
+    MAIL = "mail"
+    EVENT = "event"
+    DONATION = "donation"
+
+
+#: The interaction kinds each channel is made of.
+CHANNEL_KINDS: dict[HistoryChannel, tuple[InteractionKind, ...]] = {
+    HistoryChannel.DOOR: (InteractionKind.DOOR_KNOCK,),
+    HistoryChannel.PHONE: (InteractionKind.CALL,),
+    HistoryChannel.TEXT: (InteractionKind.TEXT,),
+    HistoryChannel.EMAIL: (InteractionKind.EMAIL,),
+    HistoryChannel.MAIL: (InteractionKind.MAIL,),
+    HistoryChannel.EVENT: (InteractionKind.EVENT_SIGNUP, InteractionKind.EVENT_ATTENDANCE),
+    HistoryChannel.DONATION: (InteractionKind.DONATION,),
+}
 
 
 class Interaction(OrganizationOwnedMixin, db.Model):

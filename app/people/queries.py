@@ -13,7 +13,7 @@ from app.core.contact import normalise_email, normalise_phone
 from app.core.errors import NotFound, ValidationError
 from app.core.pagination import Page, paginate
 from app.extensions import db
-from app.people.models import Interaction, Person, PersonEmail, PersonPhone
+from app.people.models import CHANNEL_KINDS, Interaction, Person, PersonEmail, PersonPhone
 from app.people.visibility import is_listable
 from app.voters.models import Election, Registration, Vote
 
@@ -192,11 +192,15 @@ def _timeline(organization_id: int, person_id: int):
 
 
 def list_interactions(organization_id: int, person_id: int, args: Mapping[str, Any]) -> Page:
-    """A person's history, newest first, optionally of one kind."""
+    """A person's history, newest first, optionally of one kind or of some channels (door,
+    phone, text, email, mail, event, donation)."""
     person = get_person(organization_id, person_id)
     stmt = _timeline(organization_id, person.id)
     if args.get("kind"):
         stmt = stmt.where(Interaction.kind == args["kind"])
+    if args.get("channel"):
+        kinds = [kind for channel in args["channel"] for kind in CHANNEL_KINDS[channel]]
+        stmt = stmt.where(Interaction.kind.in_(kinds))
     return paginate(
         stmt,
         args,

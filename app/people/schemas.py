@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import marshmallow as ma
+from webargs.fields import DelimitedList
 
 from app.core.api import MAX_ID
 from app.core.contact import normalise_email
 from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
-from app.people.models import InteractionKind, PersonSource
+from app.people.models import HistoryChannel, InteractionKind, PersonSource
 from app.people.queries import INTERACTION_SORTS, PERSON_SORTS, RECENT_INTERACTIONS
 from app.voters.schemas import PointSchema
 
@@ -190,6 +191,11 @@ class PersonListArgsSchema(PageArgsSchema):
 class InteractionListArgsSchema(PageArgsSchema):
     sort = sort_field(INTERACTION_SORTS)
     kind = ma.fields.Enum(InteractionKind, by_value=True)
+    channel = DelimitedList(
+        ma.fields.Enum(HistoryChannel, by_value=True),
+        validate=ma.validate.Length(min=1, max=len(HistoryChannel)),
+        metadata={"description": "Only these channels, comma-separated (door,phone,mail)"},
+    )
 
 
 class NoteCreateSchema(StrictSchema):

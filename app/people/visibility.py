@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, exists
 
-from app.people.models import Person, PersonEmail, PersonPhone
+from app.people.models import ConsentChannel, ConsentState, Person, PersonEmail, PersonPhone
 
 
 class Channel(StrEnum):
@@ -20,6 +20,7 @@ class Channel(StrEnum):
     PHONE = "phone"
     TEXT = "text"
     EMAIL = "email"
+    MAIL = "mail"  # post: a mail piece at the person's mailing address or home
 
 
 def is_listable() -> ColumnElement[bool]:
@@ -32,11 +33,19 @@ def is_listable() -> ColumnElement[bool]:
 def is_reachable(channel: Channel) -> ColumnElement[bool]:
     """Alive, not do-not-contact (nor do-not-call, for calls), and (for phone, text, email)
     with a number or address on that channel that has not opted out (nor been found a wrong
-    number or disconnected, for phones). Whether they may be listed at all is
+    number or disconnected, for phones; nor refused post, for mail: a ``mail`` consent
+    refused for any purpose is do-not-mail). Whether they may be listed at all is
     ``is_listable``."""
     clauses = [Person.is_deceased.is_(False), Person.do_not_contact.is_(False)]
     if channel == Channel.PHONE:
         clauses.append(Person.do_not_call.is_(False))
+    if channel == Channel.MAIL:
+        refused = exists().where(
+            ConsentState.person_id == Person.id,
+            ConsentState.channel == ConsentChannel.MAIL,
+            ConsentState.granted.is_(False),
+        )
+        clauses.append(~refused)
     if channel == Channel.EMAIL:
         usable = [PersonEmail.person_id == Person.id, PersonEmail.do_not_contact.is_(False)]
         clauses.append(exists().where(*usable))

@@ -7,8 +7,9 @@ say) is one schema field plus one registered function, and nothing else changes.
 
 The keys a large search combines (party, age, vote history, polygon, areas, tags) compile to
 predicates on ``people``'s own search columns, so the search is a single (indexed) scan of that
-table; only precinct codes, ballot party, contact history and giving (``donor``: its own
-module, app.universes.donors) look at other tables (EXISTS).
+table; only precinct codes, ballot party, contact history (``history``: its own module,
+app.universes.history) and giving (``donor``: app.universes.donors) look at other tables
+(EXISTS).
 Who may appear at all (campaign, confidential, merged) is not decided here but by
 ``app.universes.queries.listable_people``.
 """
@@ -39,9 +40,10 @@ from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 
 from app.core.geo import to_db
 from app.people.grid import cover
-from app.people.models import Interaction, InteractionKind, Person, SurveyAnswer
+from app.people.models import HistoryChannel, Interaction, InteractionKind, Person, SurveyAnswer
 from app.people.visibility import Channel, is_reachable
 from app.universes.donors import donor_clause
+from app.universes.history import history_clause
 from app.voters.models import VOTE_METHOD_CODES, Registration, Vote
 
 #: Interactions that count as contact attempts.
@@ -282,27 +284,15 @@ def _contact(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]
 
 @clause("calls")
 def _calls(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElement[bool]:
-    """Between ``min`` (default 1; 0 when only ``max`` is given) and ``max`` live calls, of
-    the ``results`` listed (any when absent), in the last ``within_days`` days."""
-    calls = [
-        Interaction.person_id == Person.id,
-        Interaction.kind == InteractionKind.CALL,
-        Interaction.voided_at.is_(None),
-    ]
-    if spec.get("results"):
-        calls.append(Interaction.result.in_(spec["results"]))
-    if spec.get("within_days"):
-        calls.append(Interaction.occurred_at > ctx.now - timedelta(days=spec["within_days"]))
-    low, high = vote_count_bounds(spec)
-    if high == 0:
-        return ~exists().where(*calls)
-    counted = select(func.count()).where(*calls).scalar_subquery()
-    clauses = [exists().where(*calls)] if low >= 1 else []
-    if low > 1:
-        clauses.append(counted >= low)
-    if high is not None:
-        clauses.append(counted <= high)
-    return and_(true(), *clauses)
+    """Between ``min`` and ``max`` live calls, of the ``results`` listed (any when absent), in
+    the last ``within_days`` days: the phone channel of ``history``."""
+    return history_clause({**spec, "channel": HistoryChannel.PHONE.value}, ctx.now)
+
+
+@clause("history")
+def _history(specs: list[Mapping[str, Any]], ctx: FilterContext) -> ColumnElement[bool]:
+    """Contact history on any channel (app.universes.history): every condition holds."""
+    return and_(*(history_clause(spec, ctx.now) for spec in specs))
 
 
 @clause("donor")

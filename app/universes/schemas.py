@@ -11,8 +11,10 @@ from app.core.geo import GeoJSONPolygon
 from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
 from app.donations.models import Method
+from app.people.models import HistoryChannel
 from app.universes.donors import check_donor_keys
 from app.universes.filters import VOTE_CODE_SLOTS, vote_count_bounds
+from app.universes.history import ANY_CHANNEL, count_bounds
 from app.universes.models import HouseholdMode
 from app.universes.queries import PEOPLE_SORTS, UNIVERSE_SORTS
 from app.voters.models import VOTE_METHOD_CODES
@@ -113,6 +115,38 @@ class CallsSchema(StrictSchema):
             raise ma.ValidationError("Give a min, a max or both.", "min")
         if data.get("min", 0) > data.get("max", data.get("min", 0)):
             raise ma.ValidationError("min is above max.", "min")
+
+
+class HistorySchema(StrictSchema):
+    """One condition on the person's history (app.universes.history): "mailed piece 3" is
+    ``{"channel": "mail", "drop_id": 3}``; "never reached" ``{"channel": "any",
+    "reached": true, "max": 0}``."""
+
+    channel = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf([*(c.value for c in HistoryChannel), ANY_CHANNEL]),
+        metadata={"description": "door, phone, text, email, mail, event, donation or any"},
+    )
+    results = _codes(40, items=50)
+    reached = ma.fields.Boolean(
+        metadata={"description": "Only contacts that reached the person (a contact result "
+                  "code, a reply, a response to a piece)"},
+    )  # fmt: skip
+    drop_id = ma.fields.Integer(
+        validate=ma.validate.Range(min=1, max=2**63 - 1),
+        metadata={"description": "Mail: this drop's pieces only"},
+    )
+    min = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1000))
+    max = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1000))
+    within_days = ma.fields.Integer(validate=ma.validate.Range(min=1, max=3650))
+
+    @ma.validates_schema
+    def _consistent(self, data, **kwargs):
+        low, high = count_bounds(data)
+        if high is not None and low > high:
+            raise ma.ValidationError("min is above max.", "min")
+        if "drop_id" in data and data.get("channel") != HistoryChannel.MAIL.value:
+            raise ma.ValidationError("A drop is a mail channel's.", "drop_id")
 
 
 class SurveySchema(StrictSchema):
@@ -241,6 +275,12 @@ class UniverseFilterSchema(StrictSchema):
     tags = ma.fields.Nested(TagsSchema)
     contact = ma.fields.Nested(ContactSchema)
     calls = ma.fields.Nested(CallsSchema, metadata={"description": "Calls and their results"})
+    history = ma.fields.List(
+        ma.fields.Nested(HistorySchema),
+        validate=ma.validate.Length(min=1, max=20),
+        metadata={"description": "Contacts on any channel and their results, all of which "
+                  "must hold ('called, no answer twice', 'mailed piece 3, never reached')"},
+    )  # fmt: skip
     survey = ma.fields.List(
         ma.fields.Nested(SurveySchema),
         validate=ma.validate.Length(min=1, max=20),

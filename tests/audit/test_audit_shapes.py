@@ -220,6 +220,25 @@ def _osdi(w: World, url: str):
     return w.call("GET", url, 200, headers={"OSDI-API-Token": _api_key(w)["key"]})
 
 
+def _mail_drop(w: World) -> dict:
+    """A drop to a universe of one person at home."""
+    w.person(household=create_household(w.org))
+    body = {"name": "Postcard", "universe_id": w.universe()["id"]}
+    return w.call("POST", "/api/v1/mail-drops", 201, json=body)
+
+
+def _mailing_address(w: World) -> int:
+    person = w.person()
+    box = {"line1": "PO Box 1", "city": "Philadelphia", "state": "PA", "zip": "19104"}
+    w.call("PUT", f"/api/v1/people/{person.id}/mailing-address", 200, json=box)
+    return person.id
+
+
+def _tracked_link(w: World) -> dict:
+    link = {"name": "Ad", "source_code": "ad-1", "channel": "ad", "path": "/"}
+    return w.call("POST", "/api/v1/links", 201, json=link)
+
+
 #: action -> a request (through the API) that makes the operation write its audit record.
 def _webhook(w: World) -> int:
     return w.call("POST", "/api/v1/webhook-subscriptions", 201, headers=auth_headers(w.admin),
@@ -331,6 +350,23 @@ DRIVERS: dict[str, Callable[[World], object]] = {
     "api_key.revoke": lambda w: _money(w, "POST", f"/api/v1/api-keys/{_api_key(w)['id']}/revoke"),
     "api_key.use": lambda w: _osdi(w, "/api/osdi/v1/"),
     "osdi.read": lambda w: (w.person(), _osdi(w, "/api/osdi/v1/people")),
+    "mail_drops.create": _mail_drop,
+    "mail_drops.mail": lambda w: w.call(
+        "POST", f"/api/v1/mail-drops/{_mail_drop(w)['id']}/mailed", 200,
+        json={"mailed_on": "2026-10-01", "cost_cents": 100}),
+    "mail_drops.file": lambda w: w.call(
+        "GET", f"/api/v1/mail-drops/{_mail_drop(w)['id']}/file.csv", 200),
+    "mailing_addresses.set": _mailing_address,
+    "mailing_addresses.delete": lambda w: w.call(
+        "DELETE", f"/api/v1/people/{_mailing_address(w)}/mailing-address", 204),
+    "people.do_not_mail": lambda w: w.call(
+        "PUT", f"/api/v1/people/{w.person().id}/do-not-mail", 200, json={"do_not_mail": True}),
+    "link_destinations.create": lambda w: w.call(
+        "POST", "/api/v1/link-destinations", 201, headers=auth_headers(w.admin),
+        json={"name": "Donate", "url": "https://secure.actblue.com/donate/x"}),
+    "tracked_links.create": _tracked_link,
+    "tracked_links.update": lambda w: w.call(
+        "PATCH", f"/api/v1/links/{_tracked_link(w)['id']}", 200, json={"is_active": False}),
 }  # fmt: skip
 
 #: Audited actions not yet driven here, and why (each needs a cut town, a walk list, a sync

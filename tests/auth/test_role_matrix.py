@@ -84,6 +84,7 @@ def _build_world() -> dict:
     ids.update(_mailings_world(organization, universe.id))
     ids["webhook_id"] = 2**40  # 404 for every role allowed
     ids["api_key_id"] = 2**40  # 404 for all who may manage keys
+    ids.update(dict.fromkeys(("drop_id", "piece_id", "link_id"), 2**40))  # mail, links: 404
     return {"user_ids": {role: user.id for role, user in users.items()}, "ids": ids}
 
 

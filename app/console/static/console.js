@@ -11,6 +11,8 @@ import * as review from "./review.js";
 import * as rules from "./rules.js";
 import * as texting from "./texting.js";
 import * as email from "./mailings.js";
+import * as links from "./links.js";
+import * as mail from "./mail.js";
 import * as volunteers from "./volunteers.js";
 import * as webhooks from "./webhooks.js";
 import * as apikeys from "./apikeys.js";
@@ -31,7 +33,8 @@ function progressColour(share) {
 }
 
 // ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID], #/review,
-// #/paper, #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules, #/email[/new|/ID] ----
+// #/paper, #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules, #/email[/new|/ID],
+// #/mail[/ID], #/links ----
 const SCREENS = {
   map: { permission: "turfs.read", show: showMap, hide() {} },
   events: { permission: "events.manage", ...events },
@@ -44,6 +47,8 @@ const SCREENS = {
   email: { permission: "outreach.manage", ...email },
   webhooks: { permission: "webhooks.manage", ...webhooks },
   keys: { permission: "api_keys.manage", ...apikeys },
+  mail: { permission: "mail.manage", ...mail },
+  links: { permission: "links.manage", ...links },
 };
 const shell = { me: null, shown: null };
 const can = (permission) => Boolean(shell.me && shell.me.permissions.includes(permission));
