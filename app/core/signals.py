@@ -110,3 +110,11 @@ donations_imported = _signals.signal(
     "and person_ids (the donors it touched). Fundraising thanks the recent gifts and settles "
     "pledges, in the same transaction.",
 )
+
+donation_corrected = _signals.signal(
+    "donation-corrected",
+    doc="A contribution was refunded, charged back, redesignated or reattributed. Sender: the "
+    "correction's entry (the minus entry of a move), flushed; keyword argument ``contribution`` "
+    "(the Donation corrected). Fundraising tells the donor of an excess's cure, in the same "
+    "transaction.",
+)

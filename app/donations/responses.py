@@ -256,29 +256,3 @@ class GivingSchema(ma.Schema):
 
     def _url(self, giving) -> str:
         return f"/api/v1/donations?person_id={giving.person_id}&include_voided=true"
-
-
-class MoneyTotalRowSchema(ma.Schema):
-    key = ma.fields.String()
-    label = ma.fields.String()
-    election_id = ma.fields.Integer()
-    gross_cents = ma.fields.Integer(metadata={"description": "Contributions"})
-    refunded_cents = ma.fields.Integer(metadata={"description": "Refunds and chargebacks"})
-    net_cents = ma.fields.Integer()
-    gifts = ma.fields.Integer()
-    donors = ma.fields.Integer()
-
-
-class MoneyTotalSchema(ma.Schema):
-    gross_cents = ma.fields.Integer()
-    refunded_cents = ma.fields.Integer()
-    net_cents = ma.fields.Integer()
-    gifts = ma.fields.Integer()
-
-
-class MoneyTotalsSchema(ma.Schema):
-    by = ma.fields.String()
-    received_from = ma.fields.Date(allow_none=True)
-    received_to = ma.fields.Date(allow_none=True)
-    rows = ma.fields.List(ma.fields.Nested(MoneyTotalRowSchema))
-    total = ma.fields.Nested(MoneyTotalSchema)
