@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Text, cast, func, select
@@ -22,6 +23,7 @@ from app.donations.models import (
 from app.donations.queries import BATCH_SORTS, DonationRow, rows_of
 from app.donations.rules import is_itemized
 from app.extensions import db
+from app.people.operations import campaign_zone
 from app.people.queries import follow_merges, get_person
 
 GIVING_RECENT = 50
@@ -97,12 +99,15 @@ def list_batches(organization_id: int, args: Mapping[str, Any]) -> Page:
 @dataclass
 class Giving:
     person_id: int
+    full_name: str
     is_donor: bool
     donor: Donor | None
     elections: list[dict[str, Any]]
     cycles: list[dict[str, Any]]
     donations: list[DonationRow]
     donations_total: int
+    year: int
+    year_to_date_cents: int
 
 
 def giving(organization_id: int, person_id: int) -> Giving:
@@ -140,12 +145,25 @@ def giving(organization_id: int, person_id: int) -> Giving:
         entries.order_by(Donation.received_on.desc(), Donation.id.desc()).limit(GIVING_RECENT)
     ).all()
     total = db.session.scalar(select(func.count()).select_from(entries.subquery()))
+    # The calendar year's net in the campaign's own day (a move between elections nets to 0).
+    year = datetime.now(UTC).astimezone(campaign_zone(organization_id)).year
+    year_to_date = db.session.scalar(
+        select(func.coalesce(func.sum(Donation.amount_cents), 0)).where(
+            Donation.organization_id == organization_id,
+            Donation.person_id == person.id,
+            Donation.voided_at.is_(None),
+            Donation.received_on.between(date(year, 1, 1), date(year, 12, 31)),
+        )
+    )
     return Giving(
         person_id=person.id,
+        full_name=person.full_name,
         is_donor=person.is_donor,
         donor=donor,
         elections=elections,
         cycles=cycles,
         donations=rows_of(list(recent), in_list=False),
         donations_total=total or 0,
+        year=year,
+        year_to_date_cents=int(year_to_date),
     )

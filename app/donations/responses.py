@@ -244,6 +244,7 @@ class CycleStandingSchema(ma.Schema):
 
 class GivingSchema(ma.Schema):
     person_id = ma.fields.Integer(metadata={"description": "The person merged-away ids live on"})
+    full_name = ma.fields.String()
     is_donor = ma.fields.Boolean()
     donor = ma.fields.Nested(DonorSchema, allow_none=True)
     elections = ma.fields.List(ma.fields.Nested(ElectionStandingSchema))
@@ -252,6 +253,10 @@ class GivingSchema(ma.Schema):
         ma.fields.Nested(DonationSchema), metadata={"description": "The latest 50, newest first"}
     )
     donations_total = ma.fields.Integer()
+    year = ma.fields.Integer(metadata={"description": "The campaign's calendar year now"})
+    year_to_date_cents = ma.fields.Integer(
+        metadata={"description": "Net of their entries received this calendar year"}
+    )
     donations_url = ma.fields.Method("_url", metadata={"type": "string"})
 
     def _url(self, giving) -> str:

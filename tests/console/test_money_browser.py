@@ -183,3 +183,60 @@ def test_an_organizer_has_no_money_tab(live, browser):  # noqa: F811
     assert "Money" not in page.locator("#tabs a:visible").all_inner_texts()
     assert not page.locator("#screen-money").is_visible()
     page.close()
+
+
+def test_finance_corrects_a_gift_from_the_donors_giving(live, browser):  # noqa: F811
+    """Ada's $4,000 is $500 over the primary's limit (in red); a redesignation of $500 to the
+    general and a $100 refund typed on her screen move the figures shown."""
+    server, _ = live
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, server.url, "fran@money.test", "#/money/list")
+    page.wait_for_selector("#donations tr:has-text('Ada Giver')")
+    page.locator("#donations tr:has-text('Ada Giver') a").first.click()
+    page.wait_for_selector("#donor:not([hidden])")
+    assert page.locator("#donor-name").inner_text() == "Ada Giver"
+    primary = page.locator("#donor-elections tr[data-election=P2026]")
+    assert primary.locator("td.given").inner_text() == "$4,000.00"
+    over = primary.locator("td.over")
+    assert over.inner_text() == "$500.00" and style(over, "color") == "rgb(153, 27, 27)"
+    assert over.bounding_box()["width"] > 0
+
+    # The list's link opened the gift's correction: redesignate $500 to the general.
+    form = page.locator("#correction")
+    page.wait_for_selector("#correction:not([hidden])")
+    assert form.is_visible() and "$4,000.00" in page.locator("#correction-title").inner_text()
+    assert not form.locator("select[name=election_id]").is_visible()  # a refund by default
+    form.locator("select[name=action]").select_option("redesignate")
+    assert form.locator("select[name=election_id]").is_visible()
+    assert not form.locator("input[name=reason]").is_visible()
+    form.locator("input[name=amount_cents]").fill("500")
+    form.get_by_role("button", name="Record correction").click()
+    page.wait_for_selector("#donor-status:has-text('Redesignate: $500.00 recorded')")
+    assert not form.is_visible()
+    assert primary.locator("td.given").inner_text() == "$3,500.00"
+    assert primary.locator("td.over").inner_text() == ""
+    general = page.locator("#donor-elections tr[data-election=G2099]")
+    assert general.locator("td.given").inner_text() == "$500.00"
+    assert general.locator("td.room").inner_text() == "$3,000.00"
+
+    # A refund of $100 through the Correct button of the gift's row; a bad amount is named.
+    gift = page.locator("#donor-entries tr", has_text="Contribution").first
+    gift.get_by_role("button", name="Correct").click()
+    page.wait_for_selector(
+        "#correction:not([hidden]) #correction-title:has-text('$3,500.00 remains')"
+    )
+    form.locator("input[name=amount_cents]").fill("lots")
+    form.get_by_role("button", name="Record correction").click()
+    assert form.locator(".field-error[data-field=amount_cents]").is_visible()
+    form.locator("input[name=amount_cents]").fill("100")
+    form.locator("input[name=reason]").fill("Asked for it back")
+    form.get_by_role("button", name="Record correction").click()
+    page.wait_for_selector("#donor-status:has-text('Refund: $100.00 recorded')")
+    assert primary.locator("td.given").inner_text() == "$3,400.00"
+    assert page.locator("#donor-entries tr", has_text="Refund").count() == 1
+    assert page.locator("#donor-pledges").is_visible()
+    assert page.locator("#donor-letters").is_visible()
+    assert errors == []
+    page.close()

@@ -1,13 +1,15 @@
 // The Money screen, for finance (donations.read): the desk (deposit batches, gifts typed
 // against the slip), the review queue, the flags to act on (compliance.manage) and the list of
-// donations. #/money/desk, #/money/review, #/money/flags, #/money/list. The parts are
-// money-desk.js and money-review.js (what they share: money-common.js); this file is the
+// donations, and one donor's giving with corrections. #/money/desk, #/money/review,
+// #/money/flags, #/money/list, #/money/donor[/PERSON[/DONATION]]. The parts are money-desk.js,
+// money-review.js and money-donor.js (what they share: money-common.js); this file is the
 // shell and the list.
 import { call } from "./api.js";
 import { $, h, say, setChildren } from "./dom.js";
 import { dateOnly, dollars, label } from "./format.js";
 import { donorName, elections, flagChips, forgetElections } from "./money-common.js";
 import * as desk from "./money-desk.js";
+import * as donor from "./money-donor.js";
 import * as review from "./money-review.js";
 
 const PARTS = {
@@ -15,10 +17,11 @@ const PARTS = {
   review: { show: review.showQueue },
   flags: { show: review.showFlags, permission: "compliance.manage" },
   list: { show: showList },
+  donor: { show: donor.show },
 };
 const view = { can: () => false, userId: null, page: 1 };
 
-export async function show({ can, me }, [part]) {
+export async function show({ can, me }, [part, ...rest]) {
   view.can = can;
   if (view.userId !== me.id) {
     forgetElections();
@@ -37,7 +40,7 @@ export async function show({ can, me }, [part]) {
     if (tab.dataset.part === shown) tab.setAttribute("aria-current", "page");
     else tab.removeAttribute("aria-current");
   }
-  await PARTS[shown].show({ can });
+  await PARTS[shown].show({ can }, shown === part ? rest : []);
 }
 
 export function hide() {}
@@ -74,7 +77,8 @@ function donationRow(d) {
   const kind = d.kind === "contribution" ? "" : ` (${label(d.kind)})`;
   return h("tr", { "data-donation-id": d.id, class: d.amount_cents < 0 ? "money-out" : "" },
     h("td", {}, dateOnly(d.received_on)),
-    h("td", {}, donorName(d), d.match_status === "review"
+    h("td", {}, d.person_id ? h("a", { href: `#/money/donor/${d.person_id}/${d.id}` }, donorName(d))
+      : donorName(d), d.match_status === "review"
       ? h("div", { class: "muted" }, "Donor to review") : null),
     h("td", { class: "amount" }, dollars(d.amount_cents), kind),
     h("td", {}, label(d.method), d.check_number ? ` ${d.check_number}` : ""),
