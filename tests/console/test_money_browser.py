@@ -240,3 +240,64 @@ def test_finance_corrects_a_gift_from_the_donors_giving(live, browser):  # noqa:
     assert page.locator("#donor-letters").is_visible()
     assert errors == []
     page.close()
+
+
+def _dot_over_the_limit_today() -> None:
+    """Dot Late's $4,000 check today ($500 over), with an address and no email: thanked by
+    letter, and asked by letter to choose a cure (the hourly task, run here)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from app.accounts.models import Organization
+    from app.donations.models import CandidateElection
+    from app.extensions import db
+    from app.fundraising.cures import send_excess_requests
+
+    org = db.session.scalar(select(Organization).where(Organization.name == "Money Campaign"))
+    primary = db.session.scalar(
+        select(CandidateElection).where(
+            CandidateElection.organization_id == org.id, CandidateElection.code == "P2026"
+        )
+    )
+    dot = create_person(org, household=create_household(org, house_number="30", street="ELM ST"),
+                        first_name="Dot", last_name="Late")  # fmt: skip
+    record_donation(Actor.system(org.id, "test"), {
+        "election_id": primary.id, "received_on": date.today(), "amount_cents": 400_000,
+        "method": Method.CHECK, "check_number": "88", "street_1": "30 Elm St",
+        "city": "Philadelphia", "state": "PA", "zip": "19104", "employer": "Acme",
+        "occupation": "Engineer"}, person=dot)  # fmt: skip
+    send_excess_requests(datetime.now(UTC), org.id)
+
+
+def test_finance_sees_the_excesses_and_prints_their_letters(live, browser):  # noqa: F811
+    server, _ = live
+    server.run(_dot_over_the_limit_today)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, server.url, "fran@money.test", "#/money/cures")
+    page.wait_for_selector("#cures tr[data-flag-id]")
+    dot = page.locator("#cures tr", has_text="Dot Late")
+    assert dot.locator("td.state").inner_text() == "Open" and "$500.00" in dot.inner_text()
+    assert "Excess request (letter): waiting to print" in dot.inner_text()
+    assert style(dot.locator("td.due"), "color") != "rgb(153, 27, 27)"
+    ada = page.locator("#cures tr", has_text="Ada Giver")
+    assert ada.locator("td.state").inner_text() == "Overdue\ncured; its notice never went"
+    assert style(ada.locator("td.due"), "color") == "rgb(153, 27, 27)"
+    assert page.locator("#letters-status").inner_text() == "Waiting: 1 excess request, 1 thank you."
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Print the waiting letters").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.wait_for_selector("#letters-status:has-text('No letters are waiting')")
+    assert page.locator("#letters-print").is_disabled()
+    page.wait_for_selector(
+        "#cures tr:has-text('Dot Late'):has-text('Excess request (letter): sent')"
+    )
+    assert page.locator("#letter-batches li").first.is_visible()
+    page.select_option("#cure-filters select[name=state]", "overdue")
+    page.wait_for_function("() => !document.querySelector('#cures').textContent.includes('Dot')")
+    assert page.locator("#cures tr", has_text="Ada Giver").count() == 1
+    assert errors == []
+    page.close()

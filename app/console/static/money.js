@@ -1,13 +1,14 @@
 // The Money screen, for finance (donations.read): the desk (deposit batches, gifts typed
 // against the slip), the review queue, the flags to act on (compliance.manage) and the list of
 // donations, and one donor's giving with corrections. #/money/desk, #/money/review,
-// #/money/flags, #/money/list, #/money/donor[/PERSON[/DONATION]]. The parts are money-desk.js,
-// money-review.js and money-donor.js (what they share: money-common.js); this file is the
-// shell and the list.
+// #/money/flags, #/money/list, #/money/donor[/PERSON[/DONATION]], #/money/cures. The parts are
+// money-desk.js, money-review.js, money-donor.js and money-cures.js (what they share:
+// money-common.js); this file is the shell and the list.
 import { call } from "./api.js";
 import { $, h, say, setChildren } from "./dom.js";
 import { dateOnly, dollars, label } from "./format.js";
 import { donorName, elections, flagChips, forgetElections } from "./money-common.js";
+import * as cures from "./money-cures.js";
 import * as desk from "./money-desk.js";
 import * as donor from "./money-donor.js";
 import * as review from "./money-review.js";
@@ -18,6 +19,7 @@ const PARTS = {
   flags: { show: review.showFlags, permission: "compliance.manage" },
   list: { show: showList },
   donor: { show: donor.show },
+  cures: { show: cures.show, permission: "fundraising.manage" },
 };
 const view = { can: () => false, userId: null, page: 1 };
 
