@@ -36,6 +36,7 @@ def live(make_database):
         org = create_organization("Money Campaign")
         create_user(org, Role.FINANCE, email="fran@money.test", name="Fran Finance")
         create_user(org, Role.ORGANIZER, email="olga@money.test", name="Olga Organiser")
+        create_user(org, Role.DIRECTOR, email="dina@money.test", name="Dina Director")
         actor = Actor.system(org.id, "test")
         primary = add_election(actor, {"kind": "P", "held_on": date(2026, 5, 19)})
         add_election(actor, {"kind": "G", "held_on": date(2099, 11, 3)})  # still to come
@@ -299,5 +300,59 @@ def test_finance_sees_the_excesses_and_prints_their_letters(live, browser):  # n
     page.select_option("#cure-filters select[name=state]", "overdue")
     page.wait_for_function("() => !document.querySelector('#cures').textContent.includes('Dot')")
     assert page.locator("#cures tr", has_text="Ada Giver").count() == 1
+    assert errors == []
+    page.close()
+
+
+def _march_goal() -> None:
+    from sqlalchemy import select
+
+    from app.accounts.models import Organization
+    from app.extensions import db
+    from app.fundraising.goals import create_goal
+
+    org = db.session.scalar(select(Organization).where(Organization.name == "Money Campaign"))
+    create_goal(Actor.system(org.id, "test"), {"name": "March", "starts_on": date(2026, 3, 1),
+                "ends_on": date(2026, 3, 31), "amount_cents": 500_000})  # fmt: skip
+
+
+def test_a_director_reads_goals_and_totals_and_nothing_of_who_gave(live, browser):  # noqa: F811
+    """March's goal ($5,000): Ada's $4,000, Cal's $150 and Bea's $25 came in on March 2nd."""
+    server, _ = live
+    server.run(_march_goal)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, server.url, "dina@money.test")
+    assert "Money" in page.locator("#tabs a:visible").all_inner_texts()
+    assert page.locator("#money-parts a:visible").all_inner_texts() == ["Goals & totals"]
+    assert (
+        page.locator("#money-goals").is_visible() and not page.locator("#money-desk").is_visible()
+    )
+    assert not page.locator("#goal-form").is_visible()  # finance adds goals
+    page.wait_for_selector("#goals tr[data-goal-id]")
+    march = page.locator("#goals tr", has_text="March")
+    assert march.locator("td.raised").inner_text() == "$4,175.00" and "83.5%" in march.inner_text()
+    assert march.locator(".fill").bounding_box()["width"] > 0
+
+    page.fill("#totals-form input[name=from]", "2026-03-01")
+    page.fill("#totals-form input[name=to]", "2026-03-31")
+    page.select_option("#totals-form select[name=by]", "election")
+    assert not page.locator("#totals-form select[name=region]").is_visible()
+    page.wait_for_selector("#totals tr[data-key=P2026]")
+    primary = page.locator("#totals tr[data-key=P2026]")
+    assert primary.locator("td.gross").inner_text() == "$4,175.00"
+    assert primary.locator("td.net").inner_text() == "$4,175.00"
+    page.select_option("#totals-form select[name=by]", "region")
+    assert page.locator("#totals-form select[name=region]").is_visible()
+    # No state was given with the gifts: one row of them, "(none)", or "Other" while it holds
+    # fewer than three donors (Bea's gift counts once the review queue settles it).
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#totals tr:not(.total) td:first-child')]"
+        ".some(td => td.textContent === '(none)' || td.textContent.startsWith('Other'))"
+    )
+    assert page.locator("#totals tr.total td.net").inner_text() == "$4,175.00"
+    page.goto(f"{server.url}/console#/money/list")  # not a director's: back to goals
+    page.wait_for_selector("#money-goals:not([hidden])")
     assert errors == []
     page.close()

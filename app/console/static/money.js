@@ -1,9 +1,9 @@
-// The Money screen, for finance (donations.read): the desk (deposit batches, gifts typed
+// The Money screen, for finance (donations.read; directors: goals and totals only): the desk (deposit batches, gifts typed
 // against the slip), the review queue, the flags to act on (compliance.manage) and the list of
 // donations, and one donor's giving with corrections. #/money/desk, #/money/review,
-// #/money/flags, #/money/list, #/money/donor[/PERSON[/DONATION]], #/money/cures. The parts are
-// money-desk.js, money-review.js, money-donor.js and money-cures.js (what they share:
-// money-common.js); this file is the shell and the list.
+// #/money/flags, #/money/list, #/money/donor[/PERSON[/DONATION]], #/money/cures, #/money/goals.
+// The parts are money-desk.js, money-review.js, money-donor.js, money-cures.js and
+// money-goals.js (what they share: money-common.js); this file is the shell and the list.
 import { call } from "./api.js";
 import { $, h, say, setChildren } from "./dom.js";
 import { dateOnly, dollars, label } from "./format.js";
@@ -11,15 +11,18 @@ import { donorName, elections, flagChips, forgetElections } from "./money-common
 import * as cures from "./money-cures.js";
 import * as desk from "./money-desk.js";
 import * as donor from "./money-donor.js";
+import * as goals from "./money-goals.js";
 import * as review from "./money-review.js";
 
+// Directors (donations.totals) have goals and totals only; the rest is finance's.
 const PARTS = {
-  desk: { show: desk.show },
-  review: { show: review.showQueue },
+  desk: { show: desk.show, permission: "donations.read" },
+  review: { show: review.showQueue, permission: "donations.read" },
   flags: { show: review.showFlags, permission: "compliance.manage" },
-  list: { show: showList },
-  donor: { show: donor.show },
+  list: { show: showList, permission: "donations.read" },
+  donor: { show: donor.show, permission: "donations.read" },
   cures: { show: cures.show, permission: "fundraising.manage" },
+  goals: { show: goals.show, permission: "donations.totals" },
 };
 const view = { can: () => false, userId: null, page: 1 };
 
@@ -35,7 +38,7 @@ export async function show({ can, me }, [part, ...rest]) {
   }
   const allowed = Object.keys(PARTS).filter((name) => !PARTS[name].permission
     || can(PARTS[name].permission));
-  const shown = allowed.includes(part) ? part : "desk";
+  const shown = allowed.includes(part) ? part : allowed[0];
   if (shown !== part) history.replaceState(null, "", `#/money/${shown}`);
   for (const name of Object.keys(PARTS)) $(`money-${name}`).hidden = name !== shown;
   for (const tab of $("money-parts").querySelectorAll("a")) {
