@@ -356,3 +356,44 @@ def test_a_director_reads_goals_and_totals_and_nothing_of_who_gave(live, browser
     page.wait_for_selector("#money-goals:not([hidden])")
     assert errors == []
     page.close()
+
+
+def _phone_for_ada() -> None:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.people.models import Person, PersonPhone
+
+    ada = db.session.scalar(select(Person).where(Person.first_name == "Ada"))
+    db.session.add(PersonPhone(organization_id=ada.organization_id, person_id=ada.id,
+                               number="+12155550101", kind="mobile", is_primary=True))  # fmt: skip
+
+
+def test_finance_works_the_call_sheet_and_records_a_pledge(live, browser):  # noqa: F811
+    server, _ = live
+    server.run(_phone_for_ada)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, server.url, "fran@money.test", "#/money/calls")
+    page.wait_for_selector("#call-sheet .call-card")
+    assert page.locator("#call-sheet-status").inner_text().startswith("1 donor to call")
+    card = page.locator(".call-card", has_text="Ada Giver")
+    assert "+12155550101" in card.inner_text() and "Ask $" in card.inner_text()
+    amount = card.locator("input[name=amount_cents]")
+    card.locator("select[name=result]").select_option("no_answer")
+    assert not amount.is_visible()
+    card.locator("select[name=result]").select_option("pledged")
+    assert amount.is_visible()
+    amount.fill("250")
+    card.get_by_role("button", name="Save the call").click()
+    page.wait_for_selector(".call-card p:has-text('Saved: pledged $250.00')")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Print the call sheet").click()
+    assert download.value.suggested_filename == "call-sheet.pdf"
+    page.select_option("#call-sheet-form select[name=preset]", "recurring")
+    page.wait_for_selector("#call-sheet-status:has-text('0 donors to call')")
+    page.select_option("#call-sheet-form select[name=preset]", "all")
+    page.wait_for_selector(".call-card:has-text('Open pledges: $250.00')")
+    assert errors == []
+    page.close()

@@ -1,13 +1,15 @@
 // The Money screen, for finance (donations.read; directors: goals and totals only): the desk (deposit batches, gifts typed
 // against the slip), the review queue, the flags to act on (compliance.manage) and the list of
 // donations, and one donor's giving with corrections. #/money/desk, #/money/review,
-// #/money/flags, #/money/list, #/money/donor[/PERSON[/DONATION]], #/money/cures, #/money/goals.
-// The parts are money-desk.js, money-review.js, money-donor.js, money-cures.js and
-// money-goals.js (what they share: money-common.js); this file is the shell and the list.
+// #/money/flags, #/money/list, #/money/donor[/PERSON[/DONATION]], #/money/cures, #/money/calls,
+// #/money/goals. The parts are money-desk.js, money-review.js, money-donor.js, money-cures.js,
+// money-calls.js and money-goals.js (what they share: money-common.js); this file is the shell
+// and the list.
 import { call } from "./api.js";
 import { $, h, say, setChildren } from "./dom.js";
 import { dateOnly, dollars, label } from "./format.js";
 import { donorName, elections, flagChips, forgetElections } from "./money-common.js";
+import * as calls from "./money-calls.js";
 import * as cures from "./money-cures.js";
 import * as desk from "./money-desk.js";
 import * as donor from "./money-donor.js";
@@ -22,6 +24,7 @@ const PARTS = {
   list: { show: showList, permission: "donations.read" },
   donor: { show: donor.show, permission: "donations.read" },
   cures: { show: cures.show, permission: "fundraising.manage" },
+  calls: { show: calls.show, permission: "fundraising.manage" },
   goals: { show: goals.show, permission: "donations.totals" },
 };
 const view = { can: () => false, userId: null, page: 1 };
