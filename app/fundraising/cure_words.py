@@ -51,15 +51,19 @@ WORDS = {
         "election, so we have applied {{ moved }} of it to the {{ to_election }} instead of "
         "the {{ election }} (on {{ corrected_on }}).\n\n" + _REFUND_OFFER + "\n\n" + _CLOSE,
     ),
+    # To the giver, and to the other holder of the account (``to_you``), who is a contributor
+    # now: 110.1(k)(3)(ii)(B) notifies "the contributor(s)".
     AcknowledgementKind.REATTRIBUTION_NOTICE: (
-        "{{ committee }}: {{ moved }} of your contribution attributed to {{ to_name }}",
-        _GREETING + "Thank you for your contribution of {{ amount }} received on "
-        "{{ received_on }}. Federal law limits what one person may give to {{ limit }} per "
-        "election, so we have attributed {{ moved }} of it to {{ to_name }}, who also holds "
-        "the account it was drawn on (on {{ corrected_on }}).\n\n"
-        + _REFUND_OFFER
-        + "\n\n"
-        + _CLOSE,
+        "{{ committee }}: {% if to_you %}{{ moved }} of a contribution attributed to you"
+        "{% else %}{{ moved }} of your contribution attributed to {{ to_name }}{% endif %}",
+        _GREETING + "{% if to_you %}On {{ received_on }} we received a contribution of "
+        "{{ amount }} from {{ to_name }}, drawn on an account you also hold. Federal law limits "
+        "what one person may give to {{ limit }} per election, so we have attributed "
+        "{{ moved }} of it to you (on {{ corrected_on }}).{% else %}Thank you for your "
+        "contribution of {{ amount }} received on {{ received_on }}. Federal law limits what "
+        "one person may give to {{ limit }} per election, so we have attributed {{ moved }} of "
+        "it to {{ to_name }}, who also holds the account it was drawn on (on "
+        "{{ corrected_on }}).{% endif %}\n\n" + _REFUND_OFFER + "\n\n" + _CLOSE,
     ),
     AcknowledgementKind.REFUND_NOTICE: (
         "{{ committee }}: {{ moved }} of your contribution refunded",
@@ -116,4 +120,5 @@ def cure_context(
         if other is not None:
             context["to_election"] = other.election.name if other.election else ""
             context["to_name"] = " ".join(p for p in (other.first_name, other.last_name) if p)
+        context["to_you"] = "yes" if donation.amount_cents > 0 else ""
     return subject, context

@@ -74,8 +74,14 @@ def notify_cure(entry: Donation, *, contribution: Donation) -> None:
     kind = NOTICE_OF.get(entry.kind)
     if kind is None or contribution.person_id is None or not _has_excess(contribution):
         return
-    if not acknowledge(entry, kind, user_id=entry.entered_by_id):
-        log.warning("donation %s: no way to send its %s: staff must", entry.id, kind)
+    notified = [entry]
+    if kind == AcknowledgementKind.REATTRIBUTION_NOTICE:  # the other holder is told too
+        notified += db.session.scalars(
+            select(Donation).where(Donation.group_uuid == entry.group_uuid, Donation.id != entry.id)
+        ).all()
+    for each in notified:
+        if each.person_id is not None and not acknowledge(each, kind, user_id=entry.entered_by_id):
+            log.warning("donation %s: no way to send its %s: staff must", each.id, kind)
 
 
 def send_excess_requests(now: datetime, organization_id: int | None = None) -> dict[str, int]:

@@ -96,11 +96,13 @@ def _series_thanked(donation: Donation) -> bool:
 
 def email_for(person: Person, donation: Donation) -> str | None:
     """The address to write to: the gift's own unless the person opted it out, else the
-    person's first (primary first) that has not opted out."""
+    person's first (primary first) that has not opted out. A part reattributed to someone
+    carries the giver's email, not theirs: only their own addresses are theirs."""
     if person.is_deceased or person.do_not_contact:
         return None
     opted_out = {e.address for e in person.emails if e.do_not_contact}
-    given = (donation.email or "").strip().lower()
+    moved_in = donation.kind == EntryKind.REATTRIBUTION and donation.amount_cents > 0
+    given = "" if moved_in else (donation.email or "").strip().lower()
     if given and given not in opted_out:
         return given
     usable = sorted(
