@@ -140,6 +140,8 @@ class Cure:
     gift: DonationRow
     corrections: list[Donation] = field(default_factory=list)
     correction_rows: list[DonationRow] = field(default_factory=list)
+    #: The other holder's half of each reattribution: they are told too.
+    told_too: list[int] = field(default_factory=list)
     letters: list[dict[str, Any]] = field(default_factory=list)
     state: str = "open"
     cured_on: date | None = None
@@ -190,16 +192,16 @@ def _state(cure: Cure, today: date) -> str:
     due = cure.due_on or today
     if cure.flag.status in (FlagStatus.OPEN, FlagStatus.CONFIRMED):
         return "overdue" if today > due else "open"
-    moves = [c for c in cure.corrections if c.kind in NOTICE_OF and c.kind != EntryKind.REFUND]
+    moves = [c.id for c in cure.corrections if c.kind in NOTICE_OF and c.kind != EntryKind.REFUND]
+    moves += cure.told_too
     sent = {}
     for letter in cure.letters:
         if letter["sent_at"] is not None:
             day = letter["sent_at"].date()
             sent[letter["donation_id"]] = min(day, sent.get(letter["donation_id"], day))
-    unsent = [c for c in moves if c.id not in sent]
-    if unsent:
+    if any(entry_id not in sent for entry_id in moves):
         return "overdue" if today > due else "notice_due"
-    late = (cure.cured_on and cure.cured_on > due) or any(sent[c.id] > due for c in moves)
+    late = (cure.cured_on and cure.cured_on > due) or any(sent[i] > due for i in moves)
     return "cured_late" if late else "cured"
 
 
@@ -235,16 +237,30 @@ def cure_rows(organization_id: int, args: Mapping[str, Any], today: date) -> dic
         corrections.setdefault(entry.corrects_id, []).append(entry)
     every = [entry for entries in corrections.values() for entry in entries]
     shown = {row.donation.id: row for row in rows_of(every)}
-    letters = _letters(gift_ids + [entry.id for entry in every])
+    groups = [e.group_uuid for e in every if e.kind == EntryKind.REATTRIBUTION and e.group_uuid]
+    other_half = dict(
+        db.session.execute(
+            select(Donation.group_uuid, Donation.id).where(
+                Donation.group_uuid.in_(groups), Donation.amount_cents > 0
+            )
+        ).all()
+    ) if groups else {}  # fmt: skip
+    letters = _letters(gift_ids + [entry.id for entry in every] + list(other_half.values()))
     cures = []
     for (flag, donation), gift in zip(found, gifts, strict=True):
         entries = corrections.get(donation.id, [])
+        halves = [other_half[e.group_uuid] for e in entries if e.group_uuid in other_half]
         cure = Cure(
             flag=flag,
             gift=gift,
             corrections=entries,
             correction_rows=[shown[entry.id] for entry in entries],
-            letters=[letter for e in (donation, *entries) for letter in letters.get(e.id, [])],
+            letters=[
+                letter
+                for entry_id in (donation.id, *(e.id for e in entries), *halves)
+                for letter in letters.get(entry_id, [])
+            ],
+            told_too=halves,
             cured_on=(flag.resolved_at.date() if flag.resolved_at else None),
         )
         if entries and flag.status == FlagStatus.RESOLVED:

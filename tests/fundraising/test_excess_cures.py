@@ -92,12 +92,19 @@ def test_a_reattribution_names_the_other_signer(org, actor, elections):
     [notice] = _sent(org, "reattribution_notice")
     assert notice.recipient == "ada@example.org"
     assert "attributed $500.00 of it to Bo Donor, who also holds the account" in notice.body
-    # Bo is a contributor now and is told too: by letter (the gift's email is Ada's, not his).
+    # Bo is a contributor now and is told too: by letter (the gift's email is Ada's, not his);
+    # the excess waits for his letter to be printed.
+    [row] = _cures(org)["items"]
+    assert row.state == "notice_due"
+    assert [(x["kind"], x["channel"], x["sent_at"] is None) for x in row.letters] == [
+        ("reattribution_notice", "email", False), ("reattribution_notice", "letter", True),
+    ]  # fmt: skip
     [letter] = [row for row in letter_rows(create_letter_batch(actor)) if row["name"] == "Bo Donor"]
     words = letter["letter"].body
     assert "a contribution of $4,000.00 from Ada Donor, drawn on an account you also hold" in words
     assert "we have attributed $500.00 of it to you" in words
     assert "If you would rather have the $500.00 refunded" in words
+    assert _cures(org)["items"][0].state == "cured"
 
 
 def test_a_do_not_contact_donor_gets_the_notice_on_paper_and_it_counts_once_printed(
