@@ -69,16 +69,22 @@ def sign_in(page, base: str, email: str, where: str = "#/money") -> None:
     page.wait_for_selector("#console:not([hidden])")
 
 
+def signed_in(chromium, base: str, email: str, where: str = "#/money"):
+    """A wide page signed in as ``email`` at ``where``, and the list its script errors go to."""
+    page = chromium.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, base, email, where)
+    return page, errors
+
+
 def style(locator, name: str) -> str:
     return locator.evaluate(f"node => getComputedStyle(node).{name}")
 
 
 def test_finance_runs_the_desk_the_queue_and_the_flags(live, browser):  # noqa: F811
     server, ids = live
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in(page, server.url, "fran@money.test")
+    page, errors = signed_in(browser, server.url, "fran@money.test")
     tabs = page.locator("#tabs a:visible").all_inner_texts()
     assert tabs == ["Money"]  # finance works with money, not the field program
     assert page.locator("#money-desk").is_visible()
@@ -190,10 +196,7 @@ def test_finance_corrects_a_gift_from_the_donors_giving(live, browser):  # noqa:
     """Ada's $4,000 is $500 over the primary's limit (in red); a redesignation of $500 to the
     general and a $100 refund typed on her screen move the figures shown."""
     server, _ = live
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in(page, server.url, "fran@money.test", "#/money/list")
+    page, errors = signed_in(browser, server.url, "fran@money.test", "#/money/list")
     page.wait_for_selector("#donations tr:has-text('Ada Giver')")
     page.locator("#donations tr:has-text('Ada Giver') a").first.click()
     page.wait_for_selector("#donor:not([hidden])")
@@ -274,10 +277,7 @@ def _dot_over_the_limit_today() -> None:
 def test_finance_sees_the_excesses_and_prints_their_letters(live, browser):  # noqa: F811
     server, _ = live
     server.run(_dot_over_the_limit_today)
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in(page, server.url, "fran@money.test", "#/money/cures")
+    page, errors = signed_in(browser, server.url, "fran@money.test", "#/money/cures")
     page.wait_for_selector("#cures tr[data-flag-id]")
     dot = page.locator("#cures tr", has_text="Dot Late")
     assert dot.locator("td.state").inner_text() == "Open" and "$500.00" in dot.inner_text()
@@ -320,10 +320,7 @@ def test_a_director_reads_goals_and_totals_and_nothing_of_who_gave(live, browser
     """March's goal ($5,000): Ada's $4,000, Cal's $150 and Bea's $25 came in on March 2nd."""
     server, _ = live
     server.run(_march_goal)
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in(page, server.url, "dina@money.test")
+    page, errors = signed_in(browser, server.url, "dina@money.test")
     assert "Money" in page.locator("#tabs a:visible").all_inner_texts()
     assert page.locator("#money-parts a:visible").all_inner_texts() == ["Goals & totals"]
     assert (
@@ -372,10 +369,7 @@ def _phone_for_ada() -> None:
 def test_finance_works_the_call_sheet_and_records_a_pledge(live, browser):  # noqa: F811
     server, _ = live
     server.run(_phone_for_ada)
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in(page, server.url, "fran@money.test", "#/money/calls")
+    page, errors = signed_in(browser, server.url, "fran@money.test", "#/money/calls")
     page.wait_for_selector("#call-sheet .call-card")
     assert page.locator("#call-sheet-status").inner_text().startswith("1 donor to call")
     card = page.locator(".call-card", has_text="Ada Giver")
