@@ -34,6 +34,7 @@ CONNECTED_MODULES = (
     "app.fundraising.pledges",
     "app.fundraising.best_efforts",
     "app.fundraising.merging",
+    "app.fundraising.cures",
     "app.texting.inbound",
     "app.texting.broadcast",
     "app.texting.merging",

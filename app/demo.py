@@ -23,10 +23,14 @@ from app.donations.committee import (
     list_elections,
     update_committee_settings,
 )
-from app.donations.corrections import record_joint_donation, refund_donation
+from app.donations.corrections import (
+    record_joint_donation,
+    redesignate_donation,
+    refund_donation,
+)
 from app.donations.desk import close_batch, fill_from_person, open_batch
 from app.donations.flags import open_flags
-from app.donations.models import Donation, MatchStatus, Method
+from app.donations.models import CandidateElection, Donation, MatchStatus, Method
 from app.donations.operations import record_donation
 from app.events.models import Event, EventKind
 from app.events.operations import create_event
@@ -244,7 +248,10 @@ def _demo_gifts(actor: Actor, people: list[Person], primary: int, general: int) 
             **recurring,
         )
     over, twice, refunded = people[30], people[31], people[32]
-    give(over, 500_000, primary, date(2026, 4, 20))  # $1,500 over the primary's limit
+    too_much = give(over, 500_000, primary, date(2026, 4, 20))  # $1,500 over the primary's limit
+    # Cured in its 60 days: moved to the general, the donor told (with a refund offered).
+    moved_to = db.session.get(CandidateElection, general)
+    redesignate_donation(actor, too_much, moved_to, 150_000, date(2026, 5, 11))
     give(twice, 300_000, general, date(2026, 9, 1))
     give(twice, 100_000, general, date(2026, 10, 12))  # the second gift goes $500 over
     excess = give(refunded, 400_000, primary, date(2026, 3, 3))

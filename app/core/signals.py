@@ -150,3 +150,11 @@ form_submitted = _signals.signal(
     "Person, flushed; keyword argument ``created`` (a new person). In the form's transaction; "
     "tracked links and mail pieces credit the source the visitor came through.",
 )
+
+donation_corrected = _signals.signal(
+    "donation-corrected",
+    doc="A contribution was refunded, charged back, redesignated or reattributed. Sender: the "
+    "correction's entry (the minus entry of a move), flushed; keyword argument ``contribution`` "
+    "(the Donation corrected). Fundraising tells the donor of an excess's cure, in the same "
+    "transaction.",
+)

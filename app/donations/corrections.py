@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from app.audit.operations import record_audit
 from app.core.actor import Actor
 from app.core.errors import Conflict, ValidationError
+from app.core.signals import donation_corrected
 from app.donations.models import (
     CONTRIBUTOR_FIELDS,
     CandidateElection,
@@ -137,6 +138,7 @@ def refund_donation(
         entity=entry,
         changes={"corrects_id": donation.id, "amount_cents": -amount_cents, "reason": reason},
     )
+    donation_corrected.send(entry, contribution=donation)
     return entry, True
 
 
@@ -179,6 +181,7 @@ def redesignate_donation(
             "entries": [minus.id, plus.id],
         },
     )
+    donation_corrected.send(minus, contribution=donation)
     return minus, plus
 
 
@@ -231,6 +234,7 @@ def reattribute_donation(
             "entries": [minus.id, plus.id],
         },
     )
+    donation_corrected.send(minus, contribution=donation)
     return minus, plus
 
 

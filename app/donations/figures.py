@@ -1,16 +1,15 @@
-"""Figures of the money: deposit batches against their slips, one person's giving, and the
-campaign's totals by day, source, method or election (no one person's amounts in those)."""
+"""Figures of the money: deposit batches against their slips and one person's giving (the
+campaign's totals are app.fundraising.totals, the one place for them)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Text, cast, func, select
 
-from app.core.errors import ValidationError
 from app.core.pagination import Page, paginate
 from app.donations.committee import committee_settings, limits_of
 from app.donations.models import (
@@ -24,11 +23,9 @@ from app.donations.models import (
 from app.donations.queries import BATCH_SORTS, DonationRow, rows_of
 from app.donations.rules import is_itemized
 from app.extensions import db
+from app.people.operations import campaign_zone
 from app.people.queries import follow_merges, get_person
 
-#: The longest run of days one totals-by-day answer covers.
-MAX_DAYS = 731
-DEFAULT_DAYS = 90
 GIVING_RECENT = 50
 
 
@@ -102,12 +99,15 @@ def list_batches(organization_id: int, args: Mapping[str, Any]) -> Page:
 @dataclass
 class Giving:
     person_id: int
+    full_name: str
     is_donor: bool
     donor: Donor | None
     elections: list[dict[str, Any]]
     cycles: list[dict[str, Any]]
     donations: list[DonationRow]
     donations_total: int
+    year: int
+    year_to_date_cents: int
 
 
 def giving(organization_id: int, person_id: int) -> Giving:
@@ -145,81 +145,25 @@ def giving(organization_id: int, person_id: int) -> Giving:
         entries.order_by(Donation.received_on.desc(), Donation.id.desc()).limit(GIVING_RECENT)
     ).all()
     total = db.session.scalar(select(func.count()).select_from(entries.subquery()))
+    # The calendar year's net in the campaign's own day (a move between elections nets to 0).
+    year = datetime.now(UTC).astimezone(campaign_zone(organization_id)).year
+    year_to_date = db.session.scalar(
+        select(func.coalesce(func.sum(Donation.amount_cents), 0)).where(
+            Donation.organization_id == organization_id,
+            Donation.person_id == person.id,
+            Donation.voided_at.is_(None),
+            Donation.received_on.between(date(year, 1, 1), date(year, 12, 31)),
+        )
+    )
     return Giving(
         person_id=person.id,
+        full_name=person.full_name,
         is_donor=person.is_donor,
         donor=donor,
         elections=elections,
         cycles=cycles,
         donations=rows_of(list(recent), in_list=False),
         donations_total=total or 0,
+        year=year,
+        year_to_date_cents=int(year_to_date),
     )
-
-
-def totals(organization_id: int, args: Mapping[str, Any]) -> dict[str, Any]:
-    """Money received, grouped ``by`` day, source (processor and page), method or election:
-    gross gifts, refunds and chargebacks, net, and how many gifts and donors; never who."""
-    by = args.get("by", "day")
-    start, end = args.get("received_from"), args.get("received_to")
-    if by == "day":
-        end = end or date.today()
-        start = start or end - timedelta(days=DEFAULT_DAYS - 1)
-        if (end - start).days >= MAX_DAYS:
-            raise ValidationError(
-                f"Totals by day cover at most {MAX_DAYS} days.",
-                fields={"received_from": [f"At most {MAX_DAYS} days before received_to."]},
-            )
-    keys: list[Any] = {
-        "day": [Donation.received_on],
-        "source": [Donation.processor, func.coalesce(Donation.page, "")],
-        "method": [Donation.method],
-        "election": [CandidateElection.id, CandidateElection.code, CandidateElection.name],
-    }[by]
-    is_gift = Donation.kind == EntryKind.CONTRIBUTION
-    taken_back = Donation.kind.in_((EntryKind.REFUND, EntryKind.CHARGEBACK))
-    stmt = (
-        select(
-            *keys,
-            func.coalesce(func.sum(Donation.amount_cents).filter(is_gift), 0),
-            func.coalesce(-func.sum(Donation.amount_cents).filter(taken_back), 0),
-            func.coalesce(func.sum(Donation.amount_cents), 0),
-            func.count().filter(is_gift),
-            func.count(func.distinct(Donation.person_id)).filter(is_gift),
-        )
-        .join(CandidateElection, CandidateElection.id == Donation.election_id)
-        .where(Donation.organization_id == organization_id, Donation.voided_at.is_(None))
-        .group_by(*keys)
-        .order_by(*keys)
-    )
-    if start:
-        stmt = stmt.where(Donation.received_on >= start)
-    if end:
-        stmt = stmt.where(Donation.received_on <= end)
-    if args.get("election_id"):
-        stmt = stmt.where(Donation.election_id == args["election_id"])
-    rows = []
-    for row in db.session.execute(stmt).all():
-        key_values, (gross, refunded, net, gifts, donors) = row[: len(keys)], row[len(keys) :]
-        rows.append({**_key(by, key_values), "gross_cents": int(gross),
-                     "refunded_cents": int(refunded), "net_cents": int(net), "gifts": gifts,
-                     "donors": donors})  # fmt: skip
-    total = {
-        name: sum(row[name] for row in rows)
-        for name in ("gross_cents", "refunded_cents", "net_cents", "gifts")
-    }
-    return {"by": by, "received_from": start, "received_to": end, "rows": rows, "total": total}
-
-
-def _key(by: str, values) -> dict[str, str]:
-    if by == "day":
-        return {"key": values[0].isoformat(), "label": values[0].isoformat()}
-    if by == "source":
-        processor, page = values
-        return {
-            "key": f"{processor}:{page}",
-            "label": f"{processor}: {page}" if page else processor,
-        }
-    if by == "method":
-        return {"key": values[0].value, "label": values[0].value.replace("_", " ")}
-    election_id, code, name = values
-    return {"key": code, "label": name, "election_id": election_id}

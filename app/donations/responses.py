@@ -244,6 +244,7 @@ class CycleStandingSchema(ma.Schema):
 
 class GivingSchema(ma.Schema):
     person_id = ma.fields.Integer(metadata={"description": "The person merged-away ids live on"})
+    full_name = ma.fields.String()
     is_donor = ma.fields.Boolean()
     donor = ma.fields.Nested(DonorSchema, allow_none=True)
     elections = ma.fields.List(ma.fields.Nested(ElectionStandingSchema))
@@ -252,33 +253,11 @@ class GivingSchema(ma.Schema):
         ma.fields.Nested(DonationSchema), metadata={"description": "The latest 50, newest first"}
     )
     donations_total = ma.fields.Integer()
+    year = ma.fields.Integer(metadata={"description": "The campaign's calendar year now"})
+    year_to_date_cents = ma.fields.Integer(
+        metadata={"description": "Net of their entries received this calendar year"}
+    )
     donations_url = ma.fields.Method("_url", metadata={"type": "string"})
 
     def _url(self, giving) -> str:
         return f"/api/v1/donations?person_id={giving.person_id}&include_voided=true"
-
-
-class MoneyTotalRowSchema(ma.Schema):
-    key = ma.fields.String()
-    label = ma.fields.String()
-    election_id = ma.fields.Integer()
-    gross_cents = ma.fields.Integer(metadata={"description": "Contributions"})
-    refunded_cents = ma.fields.Integer(metadata={"description": "Refunds and chargebacks"})
-    net_cents = ma.fields.Integer()
-    gifts = ma.fields.Integer()
-    donors = ma.fields.Integer()
-
-
-class MoneyTotalSchema(ma.Schema):
-    gross_cents = ma.fields.Integer()
-    refunded_cents = ma.fields.Integer()
-    net_cents = ma.fields.Integer()
-    gifts = ma.fields.Integer()
-
-
-class MoneyTotalsSchema(ma.Schema):
-    by = ma.fields.String()
-    received_from = ma.fields.Date(allow_none=True)
-    received_to = ma.fields.Date(allow_none=True)
-    rows = ma.fields.List(ma.fields.Nested(MoneyTotalRowSchema))
-    total = ma.fields.Nested(MoneyTotalSchema)

@@ -13,7 +13,6 @@ from app.core.api import MAX_ID
 from app.core.pagination import PageArgsSchema, sort_field
 from app.core.schemas import StrictSchema
 from app.donations.desk import BATCH_MAX
-from app.donations.figures import MAX_DAYS
 from app.donations.models import ElectionKind, EntityType, EntryKind, FlagCode, FlagStatus, Method
 from app.donations.queries import BATCH_SORTS, DONATION_SORTS, FLAG_SORTS
 from app.people.schemas import EmailAddress, TrimmedString
@@ -364,18 +363,3 @@ class DepositBatchListArgsSchema(PageArgsSchema):
     status = ma.fields.String(
         load_default="all", validate=ma.validate.OneOf(["open", "closed", "all"])
     )
-
-
-class MoneyTotalsArgsSchema(StrictSchema):
-    by = ma.fields.String(
-        load_default="day", validate=ma.validate.OneOf(["day", "source", "method", "election"])
-    )
-    received_from = ma.fields.Date(
-        metadata={"description": f"By day: {MAX_DAYS} days at most; the last 90 by default"}
-    )
-    received_to = ma.fields.Date()
-    election_id = an_id(strict=False)
-
-    @ma.validates_schema
-    def _ordered(self, data, **kwargs):
-        _range(data)

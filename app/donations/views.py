@@ -1,5 +1,6 @@
 """Money endpoints (/api/v1/donations/..., /api/v1/people/<id>/giving): elections and the
-committee, the ledger and its corrections, the review queue, flags, deposit batches, totals.
+committee, the ledger and its corrections, the review queue, flags, deposit batches, a
+person's giving (the campaign's totals: GET /fundraising/totals).
 Amounts are for donations.read; directors read totals only (donations.totals)."""
 
 from flask.views import MethodView
@@ -20,7 +21,6 @@ from app.donations.responses import (
     ElectionSchema,
     FlagRowSchema,
     GivingSchema,
-    MoneyTotalsSchema,
     ReviewItemSchema,
 )
 from app.donations.schemas import (
@@ -35,7 +35,6 @@ from app.donations.schemas import (
     FlagReviewSchema,
     HandDonationSchema,
     JointDonationSchema,
-    MoneyTotalsArgsSchema,
     ReattributeSchema,
     RedesignateSchema,
     RefundSchema,
@@ -301,16 +300,6 @@ def close_batch(batch_id):
     actor = current_actor()
     batch = desk.get_batch(actor.organization_id, batch_id)
     return figures.batch_row(desk.close_batch(actor, batch))
-
-
-@blp.route("/donations/totals", methods=["GET"])
-@require(Permission.DONATIONS_TOTALS)
-@blp.arguments(MoneyTotalsArgsSchema, location="query")
-@blp.response(200, MoneyTotalsSchema)
-def totals(args):
-    """Money received by day, source, method or election: gross, refunded, net, gifts and
-    donors counted; never who gave what."""
-    return figures.totals(_org(), args)
 
 
 @blp.route("/people/<id:person_id>/giving", methods=["GET"])

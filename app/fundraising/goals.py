@@ -15,7 +15,15 @@ from app.core.actor import Actor
 from app.core.errors import NotFound, ValidationError
 from app.extensions import db
 from app.fundraising.models import FundraisingGoal, SourceKind
-from app.fundraising.totals import MAX_DAYS, Period, by_day, by_region, by_source, raised
+from app.fundraising.totals import (
+    MAX_DAYS,
+    Period,
+    by_day,
+    by_election,
+    by_region,
+    by_source,
+    raised,
+)
 
 
 def _check(goal: FundraisingGoal) -> None:
@@ -127,7 +135,7 @@ def progress_by_day(goal: FundraisingGoal, today: date) -> list[dict[str, Any]]:
 def money_report(
     organization_id: int, args: Mapping[str, Any], today: date, *, min_donors: int
 ) -> dict[str, Any]:
-    """Totals ``by`` day, source or region, in a period (default: the last 30 days) or a
+    """Totals ``by`` day, source, election or region, in a period (default: the last 30 days) or a
     goal's (with its source and its progress)."""
     goal, source = None, None
     if "goal_id" in args:
@@ -144,6 +152,8 @@ def money_report(
         rows = by_day(organization_id, period, source)
     elif args["by"] == "source":
         rows = by_source(organization_id, period, SourceKind(args["source_kind"]), source)
+    elif args["by"] == "election":
+        rows = by_election(organization_id, period, source)
     else:
         rows = by_region(organization_id, period, args["region"], source, min_donors=min_donors)
     return {

@@ -19,6 +19,7 @@ from app.donations.models import Donation, Donor
 from app.extensions import db
 from app.fundraising.messages import committee_lines, compose
 from app.fundraising.models import (
+    COMPLIANCE_KINDS,
     Acknowledgement,
     AcknowledgementChannel,
     AcknowledgementKind,
@@ -44,7 +45,7 @@ def _pending(organization_id: int):
             Acknowledgement.letter_batch_id.is_(None),
             Donation.voided_at.is_(None),
             Person.is_deceased.is_(False),
-            Person.do_not_contact.is_(False),
+            Person.do_not_contact.is_(False) | Acknowledgement.kind.in_(COMPLIANCE_KINDS),
         )
     )
 

@@ -17,6 +17,7 @@ from app.core.errors import ValidationError
 from app.donations.committee import committee_settings
 from app.donations.models import Donation
 from app.extensions import db
+from app.fundraising.cure_words import WORDS, cure_context
 from app.fundraising.models import AcknowledgementKind, FundraisingSettings
 
 log = logging.getLogger(__name__)
@@ -147,8 +148,12 @@ def compose(
     settings: FundraisingSettings, kind: AcknowledgementKind, donation: Donation, first_name: str
 ) -> Letter:
     """The message of ``kind`` about ``donation``. A template that fails on this gift's values
-    (it was checked against sample values when saved) falls back to the default words."""
+    (it was checked against sample values when saved) falls back to the default words. The
+    letters about an excess speak of the contribution a correction corrects, in fixed words."""
     committee, disclaimer, paid_for_by = committee_lines(donation.organization_id)
+    extra: dict[str, Any] = {}
+    if kind in WORDS:
+        donation, extra = cure_context(kind, donation, format_cents)
     context = {
         **{key: "" for key in SAMPLE_CONTEXT},
         "first_name": first_name or "",
@@ -162,12 +167,13 @@ def compose(
         "method": donation.method.value.replace("_", "-"),
         "check_number": donation.check_number or "",
         "missing": missing_details(donation.employer, donation.occupation),
+        **extra,
     }
-    subject_field, body_field = _FIELDS[kind]
-    default_subject, default_body = DEFAULTS[kind]
+    subject_field, body_field = _FIELDS.get(kind, ("", ""))
+    default_subject, default_body = DEFAULTS.get(kind) or WORDS[kind]
     try:
-        subject = _render(getattr(settings, subject_field) or default_subject, context)
-        body = _render(getattr(settings, body_field) or default_body, context)
+        subject = _render(getattr(settings, subject_field, None) or default_subject, context)
+        body = _render(getattr(settings, body_field, None) or default_body, context)
     except TemplateError:
         log.exception("the campaign's %s template failed; the default words are used", kind)
         subject, body = _render(default_subject, context), _render(default_body, context)

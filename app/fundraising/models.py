@@ -62,6 +62,24 @@ class FundraisingSettings(TimestampMixin, db.Model):
 class AcknowledgementKind(StrEnum):
     THANK_YOU = "thank_you"
     INFO_REQUEST = "info_request"  # best efforts: employer and occupation
+    # Excess contributions (app.fundraising.cures): the donor is asked to choose a cure, and
+    # told of the one made, with the offer of a refund where the law requires it.
+    EXCESS_REQUEST = "excess_request"
+    REDESIGNATION_NOTICE = "redesignation_notice"  # 11 CFR 110.1(b)(5)(ii)(B)
+    REATTRIBUTION_NOTICE = "reattribution_notice"  # 11 CFR 110.1(k)(3)(ii)(B)
+    REFUND_NOTICE = "refund_notice"  # 11 CFR 103.3(b)(3)
+
+
+#: Notices the law requires: they go on paper to a person who asked not to be contacted (the
+#: email still honours their opt-out), and need no consent to campaign email.
+COMPLIANCE_KINDS = frozenset(
+    {
+        AcknowledgementKind.EXCESS_REQUEST,
+        AcknowledgementKind.REDESIGNATION_NOTICE,
+        AcknowledgementKind.REATTRIBUTION_NOTICE,
+        AcknowledgementKind.REFUND_NOTICE,
+    }
+)
 
 
 class AcknowledgementChannel(StrEnum):

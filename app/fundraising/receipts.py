@@ -21,6 +21,7 @@ from app.donations.models import Donation, Donor, EntryKind, Method
 from app.extensions import db
 from app.fundraising.messages import compose
 from app.fundraising.models import (
+    COMPLIANCE_KINDS,
     Acknowledgement,
     AcknowledgementChannel,
     AcknowledgementKind,
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 HISTORY_SUMMARY = {
     AcknowledgementKind.THANK_YOU: "Thank-you for a donation",
     AcknowledgementKind.INFO_REQUEST: "Best-efforts request: employer and occupation",
+    AcknowledgementKind.EXCESS_REQUEST: "Excess contribution: asked to choose a cure",
+    AcknowledgementKind.REDESIGNATION_NOTICE: "Excess contribution: redesignation notice",
+    AcknowledgementKind.REATTRIBUTION_NOTICE: "Excess contribution: reattribution notice",
+    AcknowledgementKind.REFUND_NOTICE: "Excess contribution: refund notice",
 }
 
 
@@ -91,11 +96,13 @@ def _series_thanked(donation: Donation) -> bool:
 
 def email_for(person: Person, donation: Donation) -> str | None:
     """The address to write to: the gift's own unless the person opted it out, else the
-    person's first (primary first) that has not opted out."""
+    person's first (primary first) that has not opted out. A part reattributed to someone
+    carries the giver's email, not theirs: only their own addresses are theirs."""
     if person.is_deceased or person.do_not_contact:
         return None
     opted_out = {e.address for e in person.emails if e.do_not_contact}
-    given = (donation.email or "").strip().lower()
+    moved_in = donation.kind == EntryKind.REATTRIBUTION and donation.amount_cents > 0
+    given = "" if moved_in else (donation.email or "").strip().lower()
     if given and given not in opted_out:
         return given
     usable = sorted(
@@ -125,9 +132,10 @@ def acknowledge(
 ) -> list[Acknowledgement]:
     """Send ``kind`` about ``donation`` to its donor: email when we may write to them, and a
     letter when there is no email (a check's thank-you: a letter as well). Each (gift, kind,
-    channel) goes once."""
+    channel) goes once. A notice the law requires reaches a do-not-contact person on paper."""
     person = db.session.get(Person, donation.person_id)
-    if person is None or person.is_deceased or person.do_not_contact:
+    required = kind in COMPLIANCE_KINDS
+    if person is None or person.is_deceased or (person.do_not_contact and not required):
         return []
     email = email_for(person, donation)
     channels = []

@@ -215,7 +215,9 @@ class GoalSchema(ma.Schema):
 class GroupSchema(ma.Schema):
     key = ma.fields.String(allow_none=True)
     label = ma.fields.String()
-    amount_cents = ma.fields.Integer()
+    amount_cents = ma.fields.Integer(metadata={"description": "Net: gross less refunded"})
+    gross_cents = ma.fields.Integer(metadata={"description": "Contributions"})
+    refunded_cents = ma.fields.Integer(metadata={"description": "Refunds and chargebacks"})
     gifts = ma.fields.Integer()
     donors = ma.fields.Integer()
 
@@ -247,7 +249,7 @@ class GoalTotalsArgsSchema(StrictSchema):
     to = ma.fields.Date(metadata={"description": "Default: today"})
     goal_id = ma.fields.Integer(validate=ID, metadata={"description": "The goal's period, source"})
     by = ma.fields.String(
-        load_default="day", validate=ma.validate.OneOf(("day", "source", "region"))
+        load_default="day", validate=ma.validate.OneOf(("day", "source", "election", "region"))
     )
     source_kind = ma.fields.Enum(SourceKind, by_value=True, load_default=SourceKind.METHOD)
     region = ma.fields.String(load_default="state", validate=ma.validate.OneOf(REGION_KINDS))

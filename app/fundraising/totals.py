@@ -1,13 +1,15 @@
-"""The money raised, live from the ledger: by day, by source, by region, and against goals.
+"""The money raised, live from the ledger: by day, source, election or region, and against goals.
+This is the campaign's one place for totals (``GET /fundraising/totals``).
 
-Raised means every entry received in the period that is not voided: contributions less the
-refunds and chargebacks dated in it (a redesignation or reattribution moves money between
-elections or signers and adds nothing). ``gifts`` counts contributions, ``donors`` the people
-who made them. These are totals: no row names a person. Where a row stands for a place (a
-region), a role that may not read one person's giving (directors) never sees a row of fewer
-than ``MIN_DONORS`` donors: such rows are folded into one "other" row, and while that row
-itself holds fewer, the smallest shown row joins it (else the total less the rows shown
-would give the small ones away).
+Raised (``amount_cents``, the net) means every entry received in the period that is not voided:
+contributions (``gross_cents``) less the refunds and chargebacks dated in it
+(``refunded_cents``); a redesignation or reattribution moves money between elections or signers
+and adds nothing overall (by election, it leaves one and lands in the other). ``gifts`` counts
+contributions, ``donors`` the people who made them. These are totals: no row names a person.
+Where a row stands for a place (a region), a role that may not read one person's giving
+(directors) never sees a row of fewer than ``MIN_DONORS`` donors: such rows are folded into one
+"other" row, and while that row itself holds fewer, the smallest shown row joins it (else the
+total less the rows shown would give the small ones away).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, any_, cast, distinct, func, select
 
 from app.areas.models import Area
-from app.donations.models import Donation, EntryKind
+from app.donations.models import CandidateElection, Donation, EntryKind
 from app.events.models import Event
 from app.extensions import db
 from app.fundraising.models import SourceKind
@@ -60,8 +62,12 @@ def _ledger(organization_id: int, period: Period, source: tuple[SourceKind, str]
     return query
 
 
+_IS_GIFT = Donation.kind == EntryKind.CONTRIBUTION
+_TAKEN_BACK = Donation.kind.in_((EntryKind.REFUND, EntryKind.CHARGEBACK))
 _SUMS = (
     func.coalesce(func.sum(Donation.amount_cents), 0).label("amount_cents"),
+    func.coalesce(func.sum(Donation.amount_cents).filter(_IS_GIFT), 0).label("gross_cents"),
+    func.coalesce(-func.sum(Donation.amount_cents).filter(_TAKEN_BACK), 0).label("refunded_cents"),
     func.count().filter(Donation.kind == EntryKind.CONTRIBUTION).label("gifts"),
     func.count(distinct(Donation.person_id))
     .filter(Donation.kind == EntryKind.CONTRIBUTION)
@@ -69,11 +75,19 @@ _SUMS = (
 )
 
 
+#: The figures of every row (and of the total), summed alike when rows are folded.
+FIGURES = ("amount_cents", "gross_cents", "refunded_cents", "gifts", "donors")
+
+
+def _figures(row) -> dict[str, int]:
+    return {name: int(getattr(row, name)) if row else 0 for name in FIGURES}
+
+
 def raised(organization_id: int, period: Period, source=None) -> dict[str, int]:
     row = db.session.execute(
         _ledger(organization_id, period, source).add_columns(*_SUMS).select_from(Donation)
     ).one()
-    return {"amount_cents": int(row.amount_cents), "gifts": row.gifts, "donors": row.donors}
+    return _figures(row)
 
 
 def by_day(organization_id: int, period: Period, source=None) -> list[dict[str, Any]]:
@@ -89,15 +103,7 @@ def by_day(organization_id: int, period: Period, source=None) -> list[dict[str, 
     for offset in range(period.days):
         day = period.starts_on + timedelta(days=offset)
         row = found.get(day)
-        days.append(
-            {
-                "key": day.isoformat(),
-                "label": day.isoformat(),
-                "amount_cents": int(row.amount_cents) if row else 0,
-                "gifts": row.gifts if row else 0,
-                "donors": row.donors if row else 0,
-            }
-        )
+        days.append({"key": day.isoformat(), "label": day.isoformat(), **_figures(row)})
     return days
 
 
@@ -114,6 +120,19 @@ def by_source(organization_id: int, period: Period, kind: SourceKind, source=Non
         _event_names(organization_id, [r.key for r in rows]) if kind == SourceKind.EVENT else {}
     )
     return [_group(row.key, labels.get(row.key, row.key), row) for row in rows]
+
+
+def by_election(organization_id: int, period: Period, source=None) -> list[dict[str, Any]]:
+    """By the election each entry is designated to, in the order they are held."""
+    rows = db.session.execute(
+        _ledger(organization_id, period, source)
+        .add_columns(CandidateElection.code.label("key"), CandidateElection.name, *_SUMS)
+        .select_from(Donation)
+        .join(CandidateElection, CandidateElection.id == Donation.election_id)
+        .group_by(CandidateElection.id)
+        .order_by(CandidateElection.held_on, CandidateElection.id)
+    ).all()
+    return [_group(row.key, row.name, row) for row in rows]
 
 
 def by_region(organization_id: int, period: Period, kind: str, source=None, *, min_donors=1):
@@ -142,19 +161,14 @@ def by_region(organization_id: int, period: Period, kind: str, source=None, *, m
 
 
 def _group(key: Any, label: Any, row) -> dict[str, Any]:
-    return {
-        "key": key,
-        "label": label if label is not None else "(none)",
-        "amount_cents": int(row.amount_cents),
-        "gifts": row.gifts,
-        "donors": row.donors,
-    }
+    return {"key": key, "label": label if label is not None else "(none)", **_figures(row)}
 
 
 def fold_small(groups: list[dict[str, Any]], min_donors: int) -> list[dict[str, Any]]:
     """Rows of fewer than ``min_donors`` donors folded into one "other" row (see the module).
 
-    >>> rows = [{"key": k, "label": k, "amount_cents": c, "gifts": d, "donors": d}
+    >>> rows = [{"key": k, "label": k, "amount_cents": c, "gross_cents": c,
+    ...          "refunded_cents": 0, "gifts": d, "donors": d}
     ...         for k, c, d in (("A", 900, 5), ("B", 500, 4), ("C", 70, 1))]
     >>> [(g["key"], g["donors"]) for g in fold_small(rows, 3)]
     [('A', 5), (None, 5)]
@@ -174,9 +188,7 @@ def fold_small(groups: list[dict[str, Any]], min_donors: int) -> list[dict[str, 
     other = {
         "key": None,
         "label": f"Other (places of fewer than {min_donors} donors)",
-        "amount_cents": sum(g["amount_cents"] for g in folded),
-        "gifts": sum(g["gifts"] for g in folded),
-        "donors": sum(g["donors"] for g in folded),
+        **{name: sum(g[name] for g in folded) for name in FIGURES},
     }
     return [*shown, other]
 

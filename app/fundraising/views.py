@@ -14,9 +14,11 @@ from app.core.errors import ValidationError
 from app.core.pagination import PageArgsSchema, page_schema
 from app.core.schemas import BINARY
 from app.events.queries import get_event
-from app.fundraising import attendees, calltime, goals, letters, pledges, totals
+from app.fundraising import attendees, calltime, cures, goals, letters, pledges, totals
 from app.fundraising.calls import record_call
 from app.fundraising.callsheet_pdf import call_sheet_pdf
+from app.fundraising.cure_schemas import CureArgsSchema, CurePageSchema, PersonLettersSchema
+from app.fundraising.models import Acknowledgement
 from app.fundraising.schemas import (
     CallResultSchema,
     CallSchema,
@@ -44,7 +46,7 @@ from app.fundraising.settings import (
     fundraising_settings,
     update_fundraising_settings,
 )
-from app.people.queries import get_person
+from app.people.queries import follow_merges, get_person
 from app.universes.queries import get_universe
 
 blp = Blueprint(
@@ -114,6 +116,32 @@ def letter_batch_pdf(letter_batch_id):
     record_bulk_read("fundraising.letters", entity=batch, filter={}, rows=len(rows))
     header = letters.committee_header(organization_id)
     return _pdf(letters.letters_pdf(rows, header, _today()), f"letters-{batch.id}")
+
+
+@blp.route("/excess-cures", methods=["GET"])
+@require(Permission.FUNDRAISING_MANAGE)
+@blp.arguments(CureArgsSchema, location="query")
+@blp.response(200, CurePageSchema)
+def excess_cures(args):
+    """Each excess contribution, soonest due first: its corrections, the letters about it
+    (queued and sent), and its state (open, overdue, notice_due, cured, cured_late);
+    audited."""
+    organization_id = current_user().organization_id
+    answer = cures.cure_rows(organization_id, args, _today())
+    if answer["items"]:
+        record_bulk_read("fundraising.excess_cures", filter=args, rows=len(answer["items"]))
+    return answer
+
+
+@blp.route("/people/<id:person_id>/letters", methods=["GET"])
+@require(Permission.FUNDRAISING_MANAGE)
+@blp.response(200, PersonLettersSchema)
+def person_letters(person_id):
+    """Every thank-you, request and notice about a person's gifts, oldest first (at most 200),
+    with when each was queued and sent (a merged-away id answers for the person it lives on)."""
+    person = follow_merges(get_person(current_user().organization_id, person_id))
+    items = cures.letters_of(Acknowledgement.person_id == person.id, limit=200)
+    return {"items": items}
 
 
 def _call_sheet(body) -> calltime.CallSheet:

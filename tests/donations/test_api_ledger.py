@@ -251,6 +251,8 @@ def test_redesignation_and_reattribution_move_money_and_cure_the_excess(money):
     assert given["remaining_cents"] == 350_000
     bobs = money.call("GET", f"/api/v1/people/{bob.id}/giving", 200)
     assert bobs["elections"][0]["amount_cents"] == 50_000 and bobs["is_donor"] is True
+    # The move landed today: this calendar year's net, whatever the year.
+    assert (bobs["full_name"], bobs["year_to_date_cents"]) == (bob.full_name, 50_000)
     nobody = money.call(
         "POST", f"{url}/reattribute", 422, json={"person_id": 2**40, "amount_cents": 1}
     )

@@ -11,11 +11,13 @@ from sqlalchemy import select
 
 from app.core.actor import Actor
 from app.core.errors import Conflict, ValidationError
+from app.donations.committee import add_election
 from app.donations.fec_ledger import Period
 from app.donations.fec_reports import ReportRequest, write_report
 from app.donations.models import CandidateElection, Donation, EntryKind, MatchStatus, Method
 from app.extensions import db
-from tests.donations.fec_world import COMMITTEE, Q1, build_quarter
+from tests.donations.fec_world import COMMITTEE, Q1, build_quarter, committee, donor
+from tests.factories import create_organization
 
 pytestmark = pytest.mark.usefixtures("db_session")
 
@@ -263,3 +265,31 @@ def test_a_period_that_is_no_quarter_names_its_report(quarter):
     assert "report_code" in refused.value.fields
     report, _ = write(quarter, Period(date(2026, 4, 1), date(2026, 4, 29)), report_code="12P")
     assert (report.report_code, report.form_type) == ("12P", "F3N")
+
+
+def test_a_leap_day_gift_is_in_its_quarter_on_its_day(tmp_path):
+    """February 29th, 2028: in Q1 2028's report, itemised with its date and the cycle's
+    aggregate; the quarter before (the 2027 year-end) has none of it."""
+    actor = Actor.system(create_organization().id, "test")
+    committee(actor)
+    primary = add_election(actor, {"kind": "P", "held_on": date(2028, 4, 25)})
+    first = donor(actor, primary, 5_000, "Lea", date(2028, 1, 1))  # the quarter's first day
+    leap = donor(actor, primary, 25_000, "Lea", date(2028, 2, 29))  # $300: itemised
+    q1 = Period(date(2028, 1, 1), date(2028, 3, 31))
+    report, content = write_report(
+        actor, ReportRequest(committee_id=COMMITTEE, period=q1), today=date(2028, 4, 10)
+    )
+    parsed = parse(tmp_path, content)
+    assert cents(parsed["filing"]["col_a_total_receipts"]) == 30_000 == report.receipts_cents
+    lines = {line["transaction_id"]: line for line in parsed["itemizations"]["Schedule A"]}
+    [line] = [
+        line for line in lines.values() if line["contribution_date"].date() == leap.received_on
+    ]
+    assert cents(line["contribution_amount"]) == 25_000
+    assert cents(line["contribution_aggregate"]) == 30_000
+    assert first.received_on == date(2028, 1, 1)
+    year_end = Period(date(2027, 10, 1), date(2027, 12, 31))
+    before, _ = write_report(
+        actor, ReportRequest(committee_id=COMMITTEE, period=year_end), today=date(2028, 1, 20)
+    )
+    assert before.receipts_cents == 0

@@ -126,6 +126,8 @@ def test_totals_by_day_count_refunds_on_their_day(client, world):
         "key": None,
         "label": "Total",
         "amount_cents": 164_000,
+        "gross_cents": 264_000,
+        "refunded_cents": 100_000,
         "gifts": 9,
         "donors": 8,
     }

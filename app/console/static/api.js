@@ -80,9 +80,9 @@ export async function call(method, path, body, { raw = false } = {}) {
   throw new ApiError(401, { message: "Signed out." });
 }
 
-// Download a file the API serves only with the token (walk sheets).
-export async function download(path, filename) {
-  const response = await call("GET", path, undefined, { raw: true });
+// Download a file the API serves only with the token (walk sheets; a call sheet is a POST).
+export async function download(path, filename, { method = "GET", body } = {}) {
+  const response = await call(method, path, body, { raw: true });
   const url = URL.createObjectURL(await response.blob());
   const link = Object.assign(document.createElement("a"), { href: url, download: filename });
   document.body.append(link);

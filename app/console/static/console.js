@@ -41,7 +41,7 @@ const SCREENS = {
   volunteers: { permission: "volunteers.manage", ...volunteers },
   review: { permission: "canvass.review", ...review },
   paper: { permission: "canvass.key", ...paper },
-  money: { permission: "donations.read", ...money },
+  money: { permission: "donations.totals", ...money },
   texting: { permission: "texting.send", ...texting },
   rules: { permission: "automation.manage", ...rules },
   email: { permission: "outreach.manage", ...email },

@@ -1,24 +1,35 @@
-// The Money screen, for finance (donations.read): the desk (deposit batches, gifts typed
+// The Money screen, for finance (donations.read; directors: goals and totals only): the desk (deposit batches, gifts typed
 // against the slip), the review queue, the flags to act on (compliance.manage) and the list of
-// donations. #/money/desk, #/money/review, #/money/flags, #/money/list. The parts are
-// money-desk.js and money-review.js (what they share: money-common.js); this file is the
-// shell and the list.
+// donations, and one donor's giving with corrections. #/money/desk, #/money/review,
+// #/money/flags, #/money/list, #/money/donor[/PERSON[/DONATION]], #/money/cures, #/money/calls,
+// #/money/goals. The parts are money-desk.js, money-review.js, money-donor.js, money-cures.js,
+// money-calls.js and money-goals.js (what they share: money-common.js); this file is the shell
+// and the list.
 import { call } from "./api.js";
 import { $, h, say, setChildren } from "./dom.js";
 import { dateOnly, dollars, label } from "./format.js";
 import { donorName, elections, flagChips, forgetElections } from "./money-common.js";
+import * as calls from "./money-calls.js";
+import * as cures from "./money-cures.js";
 import * as desk from "./money-desk.js";
+import * as donor from "./money-donor.js";
+import * as goals from "./money-goals.js";
 import * as review from "./money-review.js";
 
+// Directors (donations.totals) have goals and totals only; the rest is finance's.
 const PARTS = {
-  desk: { show: desk.show },
-  review: { show: review.showQueue },
+  desk: { show: desk.show, permission: "donations.read" },
+  review: { show: review.showQueue, permission: "donations.read" },
   flags: { show: review.showFlags, permission: "compliance.manage" },
-  list: { show: showList },
+  list: { show: showList, permission: "donations.read" },
+  donor: { show: donor.show, permission: "donations.read" },
+  cures: { show: cures.show, permission: "fundraising.manage" },
+  calls: { show: calls.show, permission: "fundraising.manage" },
+  goals: { show: goals.show, permission: "donations.totals" },
 };
 const view = { can: () => false, userId: null, page: 1 };
 
-export async function show({ can, me }, [part]) {
+export async function show({ can, me }, [part, ...rest]) {
   view.can = can;
   if (view.userId !== me.id) {
     forgetElections();
@@ -30,14 +41,14 @@ export async function show({ can, me }, [part]) {
   }
   const allowed = Object.keys(PARTS).filter((name) => !PARTS[name].permission
     || can(PARTS[name].permission));
-  const shown = allowed.includes(part) ? part : "desk";
+  const shown = allowed.includes(part) ? part : allowed[0];
   if (shown !== part) history.replaceState(null, "", `#/money/${shown}`);
   for (const name of Object.keys(PARTS)) $(`money-${name}`).hidden = name !== shown;
   for (const tab of $("money-parts").querySelectorAll("a")) {
     if (tab.dataset.part === shown) tab.setAttribute("aria-current", "page");
     else tab.removeAttribute("aria-current");
   }
-  await PARTS[shown].show({ can });
+  await PARTS[shown].show({ can }, shown === part ? rest : []);
 }
 
 export function hide() {}
@@ -74,7 +85,8 @@ function donationRow(d) {
   const kind = d.kind === "contribution" ? "" : ` (${label(d.kind)})`;
   return h("tr", { "data-donation-id": d.id, class: d.amount_cents < 0 ? "money-out" : "" },
     h("td", {}, dateOnly(d.received_on)),
-    h("td", {}, donorName(d), d.match_status === "review"
+    h("td", {}, d.person_id ? h("a", { href: `#/money/donor/${d.person_id}/${d.id}` }, donorName(d))
+      : donorName(d), d.match_status === "review"
       ? h("div", { class: "muted" }, "Donor to review") : null),
     h("td", { class: "amount" }, dollars(d.amount_cents), kind),
     h("td", {}, label(d.method), d.check_number ? ` ${d.check_number}` : ""),
