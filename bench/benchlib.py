@@ -85,11 +85,11 @@ def import_divisions(organization_id: int) -> tuple[ImportJob, float]:
     )
 
 
-def import_voter_file(organization_id: int) -> tuple[ImportJob, float]:
+def import_voter_file(organization_id: int, path: Path = VOTER_FILE) -> tuple[ImportJob, float]:
     return run_import(
         organization_id,
         ImportKind.VOTERS,
-        VOTER_FILE,
+        path,
         layout="pa",
         options={"elections": str(ELECTIONS)},
     )
