@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchlib import cpu_seconds
 from sqlalchemy import text
 
 from app.extensions import db
@@ -79,8 +80,11 @@ def _select(
     )
 
 
-def measure_floor(source_org: int, target_org: int) -> tuple[dict[str, int], float]:
-    """Copy the source campaign's import output into the target one; (rows per table, s)."""
+def measure_floor(source_org: int, target_org: int) -> tuple[dict[str, int], float, float]:
+    """Copy the source campaign's import output into the target one.
+
+    Returns the rows per table, the seconds and the CPU seconds (see benchlib.cpu_seconds).
+    """
     offsets = _offsets()
     folder = Path(tempfile.mkdtemp(prefix="doorstep-floor-"))
     plans = []
@@ -98,6 +102,7 @@ def measure_floor(source_org: int, target_org: int) -> tuple[dict[str, int], flo
     db.session.commit()
 
     rows: dict[str, int] = {}
+    cpu = cpu_seconds()
     started = time.perf_counter()
     table_started = started
     cursor = db.session.connection().connection.driver_connection.cursor()
@@ -114,6 +119,7 @@ def measure_floor(source_org: int, target_org: int) -> tuple[dict[str, int], flo
         table_started = now
     db.session.commit()
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu
 
     for _, _, path in plans:
         path.unlink()
@@ -126,4 +132,4 @@ def measure_floor(source_org: int, target_org: int) -> tuple[dict[str, int], flo
             )
         )
     db.session.commit()
-    return rows, seconds
+    return rows, seconds, cpu

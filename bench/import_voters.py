@@ -29,6 +29,7 @@ import flask_migrate
 from benchlib import (
     VOTER_FILE,
     bench_database,
+    cpu_seconds,
     import_divisions,
     import_voter_file,
     shared_files_present,
@@ -128,11 +129,15 @@ def main() -> None:
 
             raw_rows, raw_seconds = raw_copy(voter_file)
             checkpoint()
+            cpu = cpu_seconds()
             job, seconds = import_voter_file(org, voter_file)
+            cpu_first = cpu_seconds() - cpu
             checkpoint()
+            cpu = cpu_seconds()
             again, again_seconds = import_voter_file(org, voter_file)
+            cpu_again = cpu_seconds() - cpu
             checkpoint()
-            floor_rows, floor_seconds = measure_floor(org, floor_org)
+            floor_rows, floor_seconds, cpu_floor = measure_floor(org, floor_org)
 
             print()
             print(line("raw COPY (gunzip+copy)", raw_rows, raw_seconds))
@@ -147,6 +152,10 @@ def main() -> None:
             print(
                 f"ratio import s / floor s: {ratio:.2f}"
                 f"  (goal <= {GOAL_FIRST:.1f}: {'met' if ratio <= GOAL_FIRST else 'NOT met'})"
+            )
+            print(
+                f"  CPU seconds (PostgreSQL + importer): import {cpu_first:.1f},"
+                f" floor {cpu_floor:.1f}, ratio {cpu_first / cpu_floor:.2f}"
             )
             print(
                 f"  rows: {job.rows_inserted:,} inserted, {job.rows_updated:,} updated,"
@@ -175,6 +184,10 @@ def main() -> None:
             print(
                 f"ratio re-import s / first import s: {again_ratio:.2f}"
                 f"  (goal <= {GOAL_AGAIN:.1f}: {'met' if again_ratio <= GOAL_AGAIN else 'NOT met'})"
+            )
+            print(
+                f"  CPU seconds: re-import {cpu_again:.1f}, ratio to the first"
+                f" {cpu_again / cpu_first:.2f}"
             )
             idempotent = again.rows_inserted == again.rows_updated == 0
             print(
