@@ -132,6 +132,12 @@ def main() -> None:
             cpu = cpu_seconds()
             job, seconds = import_voter_file(org, voter_file)
             cpu_first = cpu_seconds() - cpu
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(  # early, for a long run on a big file
+                f"{line('import, first run', job.rows_read, seconds)}, CPU {cpu_first:.1f} s,"
+                f" peak RSS so far {peak:,.0f} MiB",
+                flush=True,
+            )
             checkpoint()
             cpu = cpu_seconds()
             again, again_seconds = import_voter_file(org, voter_file)
