@@ -85,11 +85,11 @@ def import_divisions(organization_id: int) -> tuple[ImportJob, float]:
     )
 
 
-def import_voter_file(organization_id: int) -> tuple[ImportJob, float]:
+def import_voter_file(organization_id: int, path: Path = VOTER_FILE) -> tuple[ImportJob, float]:
     return run_import(
         organization_id,
         ImportKind.VOTERS,
-        VOTER_FILE,
+        path,
         layout="pa",
         options={"elections": str(ELECTIONS)},
     )
@@ -114,3 +114,31 @@ def vacuum_analyze(*tables: str) -> None:
             if not behind:
                 return
             time.sleep(2)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and by the PostgreSQL cluster it talks to.
+
+    The cluster's: its postmaster, the children it has reaped (backends that ended) and the
+    live ones. Unlike wall-clock time, this hardly moves when other work shares the cores,
+    so ratios of it are steadier on a busy machine. Needs the cluster on this machine.
+    """
+    backend = db.session.scalar(text("SELECT pg_backend_pid()"))
+
+    def fields(pid: int | str) -> list[str]:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()
+
+    tick = os.sysconf("SC_CLK_TCK")
+    postmaster = fields(backend)[1]
+    own = fields(postmaster)
+    total = sum(int(own[i]) for i in (11, 12, 13, 14))  # utime, stime, cutime, cstime
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                child = fields(entry.name)
+            except OSError:
+                continue
+            if child[1] == postmaster:
+                total += int(child[11]) + int(child[12])
+    return total / tick + time.process_time()

@@ -11,6 +11,7 @@ from app.accounts.cli import ORG, organization_id_for
 from app.audit.context import acting_as
 from app.core.transactions import commit
 from app.imports.models import ImportKind, JobStatus
+from app.imports.progress import VOTER_PHASES, voter_import_done
 
 
 @click.group("import")
@@ -36,24 +37,25 @@ def run_import(
         commit()
         claim_job(db.engine, job.id)
         db.session.expire(job)
-        total = max(job.file_size, 1)
+        label = f"{kind.value} {path.name}"
         with click.progressbar(
-            length=total,
-            label=f"{kind.value} {path.name}",
-            hidden=quiet,
-            show_pos=False,
-            show_percent=True,
+            length=1000, label=label, hidden=quiet, show_pos=False, show_percent=True
         ) as bar:
-            done = {"bytes": 0}
+            done = {"steps": 0}
 
             def on_change(progress) -> None:
-                step = min(progress.bytes_read, total) - done["bytes"]
+                total = max(progress.total_bytes or job.file_size, 1)
+                read = min(progress.bytes_read, total) / total
+                phased = voter_import_done(progress.phase, read)
+                if phased is not None:
+                    bar.label = f"{label}: {progress.phase} ({phased[1]}/{len(VOTER_PHASES)})"
+                step = round(1000 * (phased[0] if phased else read)) - done["steps"]
                 if step > 0:
                     bar.update(step)
-                    done["bytes"] += step
+                    done["steps"] += step
 
             job = run_job(job, engine=db.engine, on_change=on_change)
-            bar.update(total - done["bytes"])
+            bar.update(1000 - done["steps"])
         commit()
     click.echo(summary_line(job))
     if job.status == JobStatus.FAILED:

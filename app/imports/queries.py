@@ -12,7 +12,8 @@ from sqlalchemy import select
 from app.core.errors import NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db
-from app.imports.models import ImportJob, ImportMapping, ImportReject, JobStatus
+from app.imports.models import ImportJob, ImportKind, ImportMapping, ImportReject, JobStatus
+from app.imports.progress import VOTER_PHASES, voter_import_done
 
 JOB_SORTS = {"created_at": ImportJob.created_at, "id": ImportJob.id}
 
@@ -33,12 +34,21 @@ def list_jobs(organization_id: int, args: Mapping[str, Any]) -> Page:
 
 
 def job_progress(job: ImportJob) -> dict[str, Any]:
-    """Percent (of bytes), rows per second and the ETA of a running job."""
-    percent = rows_per_second = eta = None
+    """Percent done, rows per second and the ETA of a running job.
+
+    A voter import's percent counts its phases (app.imports.progress.VOTER_PHASES): the file
+    read is its first seventh, the writes after it the rest. Other imports: bytes read.
+    """
+    percent = rows_per_second = eta = phase_number = phase_count = None
+    read = min(job.bytes_read, job.file_size) / job.file_size if job.file_size else 0.0
+    voter_phase = voter_import_done(job.phase, read) if job.kind == ImportKind.VOTERS else None
     if job.status == JobStatus.SUCCEEDED:
         percent = 100.0
+    elif voter_phase is not None:
+        percent = round(100 * voter_phase[0], 1)
+        phase_number, phase_count = voter_phase[1], len(VOTER_PHASES)
     elif job.file_size:
-        percent = round(100 * min(job.bytes_read, job.file_size) / job.file_size, 1)
+        percent = round(100 * read, 1)
     if job.started_at is not None:
         end = job.finished_at or job.heartbeat_at or job.started_at
         seconds = (end - job.started_at).total_seconds()
@@ -46,7 +56,13 @@ def job_progress(job: ImportJob) -> dict[str, Any]:
             rows_per_second = round(job.rows_read / seconds, 1)
             if job.status == JobStatus.RUNNING and percent and percent < 100:
                 eta = round(seconds * (100 - percent) / percent, 1)
-    return {"percent": percent, "rows_per_second": rows_per_second, "eta_seconds": eta}
+    return {
+        "percent": percent,
+        "rows_per_second": rows_per_second,
+        "eta_seconds": eta,
+        "phase_number": phase_number,
+        "phase_count": phase_count,
+    }
 
 
 def iter_rejects_csv(job_id: int) -> Iterator[str]:

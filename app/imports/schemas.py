@@ -93,7 +93,14 @@ class ImportJobSchema(ma.Schema):
     rows_unchanged = ma.fields.Integer()
     rows_rejected = ma.fields.Integer()
     rows_removed = ma.fields.Integer(metadata={"description": "No longer on the file"})
-    percent = ma.fields.Float(allow_none=True)
+    percent = ma.fields.Float(
+        allow_none=True,
+        metadata={"description": "Done so far: a voter import counts its phases, others bytes"},
+    )
+    phase_number = ma.fields.Integer(
+        allow_none=True, metadata={"description": "A voter import's phase: 1 to phase_count"}
+    )
+    phase_count = ma.fields.Integer(allow_none=True)
     rows_per_second = ma.fields.Float(allow_none=True)
     eta_seconds = ma.fields.Float(allow_none=True)
     summary = ma.fields.Dict()

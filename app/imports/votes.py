@@ -88,14 +88,19 @@ def unpack_votes(layout: VoterLayout, params: dict) -> None:
         # Ohio: X (voted) or the primary ballot's party letter; the method is not recorded.
         method_cell = "CASE WHEN r.cells[e.position] <> '' THEN 'X' END"
         party_cell = "CASE WHEN r.cells[e.position] <> 'X' THEN r.cells[e.position] END"
+    # The cells split once per row (a CTE kept apart), not once per row and election.
     db.session.execute(
         text(f"""
+        WITH r AS MATERIALIZED (
+            SELECT r.registration_id, string_to_array(s.history, E'\\x1f') AS cells
+            FROM import_rows r JOIN import_stage s ON s.line_no = r.line_no
+            WHERE (r.is_new OR r.is_changed) AND s.history <> ''
+        )
         INSERT INTO import_votes
         SELECT r.registration_id, e.election_id, m.method, nullif({party_cell}, '')
-        FROM import_rows r
+        FROM r
         CROSS JOIN import_elections e
         JOIN (VALUES {methods}) AS m(code, method) ON m.code = {method_cell}
-        WHERE (r.is_new OR r.is_changed) AND r.cells IS NOT NULL
         """),
         params,
     )

@@ -114,7 +114,7 @@ def test_a_job_failing_midway_keeps_nothing(
         assert count(Person, organization_id=org.id) == 1
         raise raised
 
-    monkeypatch.setattr("app.imports.voters._record_interactions", fail)
+    monkeypatch.setattr("app.imports.voters.record_interactions", fail)
     if isinstance(raised, RuntimeError):
         with pytest.raises(RuntimeError):
             jobs.run_job(db.session.get(ImportJob, job_id))

@@ -156,3 +156,38 @@ def test_votes_in_elections_that_left_the_file_are_kept(org, tmp_path):
     )
     assert names == {"2020 GENERAL PRIMARY", "2020 GENERAL ELECTION", "2024 GENERAL ELECTION"}
     assert len(person_of(org, "200001-51").vote_codes) == 3
+
+
+def test_an_unchanged_line_repeated_is_still_a_duplicate_on_reimport(org, tmp_path):
+    """Lines the campaign already has exactly are not checked again; a second copy of one is."""
+    import_pa(org, tmp_path, FIRST)
+    before = row_versions(org)
+    second = import_pa(org, tmp_path, [*FIRST, FIRST[0]], name="again.csv")
+    assert (second.rows_read, second.rows_unchanged, second.rows_rejected) == (4, 3, 1)
+    assert (second.rows_inserted, second.rows_updated, second.rows_removed) == (0, 0, 0)
+    reasons = db.session.execute(
+        text("SELECT line_no, reason FROM import_rejects WHERE job_id = :job"), {"job": second.id}
+    ).all()
+    assert reasons == [(5, "duplicate voter id (an earlier line has it)")]
+    assert row_versions(org) == before
+
+
+def test_a_home_placed_later_moves_its_people_and_only_theirs(org, tmp_path):
+    """A known address given a point by a newer file: its people follow it, no one else."""
+    import_pa(org, tmp_path, FIRST)
+    before = person_of(org, "200001-51").location
+    placed = [FIRST[0], FIRST[1], FIRST[2].copy()]
+    placed[2][PA_COLUMNS.index("TIGER/Line Lng/Lat")] = "-75.2101,39.9601"
+    job = import_pa(org, tmp_path, placed, name="placed.csv")
+    assert (job.rows_updated, job.rows_unchanged, job.summary["addresses_changed"]) == (1, 2, 1)
+    located = dict(
+        db.session.execute(
+            text(
+                "SELECT r.state_key, ST_AsText(p.location) FROM people p"
+                " JOIN registrations r ON r.person_id = p.id WHERE p.organization_id = :org"
+            ),
+            {"org": org.id},
+        ).all()
+    )
+    assert located["200003-51"] == "POINT(-75.2101 39.9601)"
+    assert person_of(org, "200001-51").location == before
