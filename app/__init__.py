@@ -43,6 +43,7 @@ CONNECTED_MODULES = (
     "app.phones.sync",
     "app.phones.merging",
     "app.mailings.sending",
+    "app.universes.targeting_build",
 )
 
 

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Identity,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, BIT
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import OrganizationOwnedMixin, TimestampMixin, text_enum
@@ -40,3 +52,46 @@ class Universe(TimestampMixin, OrganizationOwnedMixin, db.Model):
 
     def is_visible_to(self, user_id: int) -> bool:
         return self.is_shared or self.created_by_id == user_id
+
+
+class TargetingBuild(OrganizationOwnedMixin, db.Model):
+    """When a campaign's targeting sets were last built (app.universes.targeting_build), and
+    their layout: ``layer_sizes[n]`` is how many doors have an (n+1)-th person."""
+
+    __tablename__ = "targeting_builds"
+    __organization_index__ = False  # the primary key
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    people: Mapped[int]
+    layer_sizes: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    seconds: Mapped[float]
+    built_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class TargetingSet(OrganizationOwnedMixin, db.Model):
+    """The people who have ``key`` ("party:D", "vote:123", "reachable" ...), one bit each,
+    in the build's layout: a count is bit-string algebra over these."""
+
+    __tablename__ = "targeting_sets"
+    __organization_index__ = False  # the primary key
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    bits: Mapped[str] = mapped_column(BIT(varying=True))
+
+
+class TargetingChange(OrganizationOwnedMixin, db.Model):
+    """A change to the people columns the sets hold, logged by a trigger on people (migration
+    0038); while one is visible, counts read people itself. A build deletes those it saw."""
+
+    __tablename__ = "targeting_changes"
+    __organization_index__ = False  # the primary key
+    __organization_fk__ = False  # appended by a trigger on every write of people
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    changed_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -1,0 +1,229 @@
+"""How a universe is counted: set algebra over the targeting sets, when they can answer.
+
+``count_targeted`` answers the keys held as sets (party, gender, registration status, birth
+year and age, areas, tags, vote history without a ballot party, include_suppressed), in every
+household mode, from the campaign's sets (app.universes.targeting_build). It returns None, and
+the caller runs the filter's SQL over people, when the filter has any other key (a polygon,
+precincts, contacts, calls, survey answers, giving, email engagement, a ballot party) or when
+the sets are not exactly the people the transaction sees: not built yet, or a change to
+people is visible that the last build did not see. The answer is the same as the SQL's
+(tests/universes/test_targeting.py compares them over a grid of filters).
+
+The filter becomes a chain of steps, each one bit-string expression over earlier steps
+(LATERAL subqueries, fenced so that no expression is copied into the next); people are the
+bits set, doors those of ``targeting_doors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+
+from app.extensions import db
+from app.universes.filters import VOTE_CODE_SLOTS, FilterContext, vote_count_bounds
+from app.universes.models import HouseholdMode
+from app.voters.models import VOTE_METHOD_CODES
+
+#: The filter keys the sets answer; a filter with any other key is counted over people.
+SET_KEYS = frozenset(
+    {"party", "gender", "registration_status", "birth_year", "age", "areas", "tags",
+     "vote_history", "include_suppressed"}
+)  # fmt: skip
+#: Past this many steps (vote history over many elections, methods and a high minimum) the
+#: statement costs more to plan than people's SQL costs to run.
+MAX_STEPS = 400
+
+
+def can_answer(filter: Mapping[str, Any]) -> bool:
+    """Whether the sets can count ``filter`` (its keys, not the sets' freshness)."""
+    if not set(filter) <= SET_KEYS:
+        return False
+    return not filter.get("vote_history", {}).get("ballot_party")
+
+
+@dataclass
+class _Plan:
+    """The steps of one count, with their bind parameters."""
+
+    params: dict[str, Any] = field(default_factory=dict)
+    steps: list[str] = field(default_factory=list)
+
+    def step(self, sql: str) -> str:
+        """Add a step; its value as SQL for later steps."""
+        self.steps.append(sql)
+        return f"s{len(self.steps)}.v"
+
+    def keys(self, keys: list[str]) -> str:
+        """The people who have any of ``keys`` (nobody when none has a set)."""
+        name = f"k{len(self.params)}"
+        self.params[name] = sorted(set(keys))
+        # Only the parameter's name is formatted in; the keys themselves are bound.
+        return self.step(
+            "SELECT coalesce(bit_or(t.bits), nobody.v) FROM targeting_sets t"  # noqa: S608
+            f" WHERE t.organization_id = :org AND t.key = ANY(:{name})"
+        )
+
+    def both(self, a: str, b: str) -> str:
+        return self.step(f"SELECT {a} & {b}")
+
+    def either(self, a: str, b: str) -> str:
+        return self.step(f"SELECT {a} | {b}")
+
+    def minus(self, a: str, b: str) -> str:
+        return self.step(f"SELECT {a} & ~{b}")
+
+
+def _years(bounds: Mapping[str, int], known: list[int]) -> list[str]:
+    low, high = bounds.get("min", -(2**15)), bounds.get("max", 2**15)
+    return [f"birth_year:{year}" for year in known if low <= year <= high]
+
+
+def _age_years(bounds: Mapping[str, int], ctx: FilterContext) -> dict[str, int]:
+    """The birth years of an age range, as app.universes.filters counts age."""
+    year, years = ctx.today.year, {}
+    if "max" in bounds:
+        years["min"] = year - bounds["max"]
+    if "min" in bounds:
+        years["max"] = year - bounds["min"]
+    return years
+
+
+def _vote_codes(spec: Mapping[str, Any]) -> list[int]:
+    methods = spec.get("methods") or list(VOTE_METHOD_CODES)
+    return sorted(
+        {e * VOTE_CODE_SLOTS + VOTE_METHOD_CODES[m] for e in spec["elections"] for m in methods}
+    )
+
+
+def _vote_history(plan: _Plan, spec: Mapping[str, Any], matched: str, known: set[int]) -> str:
+    """People with between min and max of the codes (as the SQL counts them: distinct
+    codes, so two methods in one election count twice), by a running count: ``at_least[j]``
+    is who has j or more of the codes seen so far."""
+    low, high = vote_count_bounds(spec)
+    needed = high + 1 if high is not None else low
+    codes = [code for code in _vote_codes(spec) if code in known]
+    at_least: list[str | None] = [None] * (needed + 1)  # None: nobody; [0] is everybody
+    for code in codes:
+        has = plan.keys([f"vote:{code}"])
+        for j in range(min(needed, len(codes)), 0, -1):
+            if j == 1:
+                gained = has
+            elif at_least[j - 1] is None:
+                continue
+            else:
+                gained = plan.both(at_least[j - 1], has)
+            at_least[j] = gained if at_least[j] is None else plan.either(at_least[j], gained)
+    if low >= 1:
+        matched = plan.both(matched, at_least[low]) if at_least[low] else "nobody.v"
+    if high is not None and at_least[high + 1] is not None:
+        matched = plan.minus(matched, at_least[high + 1])
+    return matched
+
+
+def _plan(organization_id: int, filter: Mapping[str, Any], ctx: FilterContext, known) -> _Plan:
+    plan = _Plan()
+    population = plan.keys(["listable"])
+    if not filter.get("include_suppressed"):
+        population = plan.both(population, plan.keys(["reachable"]))
+    plan.params["population_step"] = population
+    matched = population
+    for key in ("party", "gender", "registration_status"):
+        if key in filter:
+            matched = plan.both(matched, plan.keys([f"{key}:{code}" for code in filter[key]]))
+    for bounds in (filter.get("birth_year"), filter.get("age") and _age_years(filter["age"], ctx)):
+        if bounds is not None:
+            matched = plan.both(matched, plan.keys(_years(bounds, known["years"])))
+    if "areas" in filter:
+        matched = plan.both(matched, plan.keys([f"area:{area}" for area in filter["areas"]]))
+    tags = filter.get("tags") or {}
+    if tags.get("any"):
+        matched = plan.both(matched, plan.keys([f"tag:{tag}" for tag in tags["any"]]))
+    for tag in tags.get("all") or ():
+        matched = plan.both(matched, plan.keys([f"tag:{tag}"]))
+    if tags.get("none"):
+        matched = plan.minus(matched, plan.keys([f"tag:{tag}" for tag in tags["none"]]))
+    if "vote_history" in filter:
+        matched = _vote_history(plan, filter["vote_history"], matched, known["codes"])
+    plan.params["matched_step"] = matched
+    return plan
+
+
+def _known_keys(organization_id: int, filter: Mapping[str, Any]):
+    """The build's version, and the birth years and vote codes that have sets in it."""
+    codes = _vote_codes(filter["vote_history"]) if "vote_history" in filter else []
+    rows = db.session.execute(
+        text(
+            "SELECT b.built_at, b.people, array(SELECT t.key FROM targeting_sets t"
+            "   WHERE t.organization_id = b.organization_id"
+            "     AND (t.key LIKE 'birth_year:%' OR t.key = ANY(:codes)))"
+            " FROM targeting_builds b WHERE b.organization_id = :org"
+        ),
+        {"org": organization_id, "codes": [f"vote:{code}" for code in codes]},
+    ).first()
+    if rows is None:
+        return None, None
+    built_at, people, keys = rows
+    if not people:  # nothing to count: people's SQL costs nothing either
+        return None, None
+    return built_at, {
+        "years": sorted(int(k.split(":", 1)[1]) for k in keys if k.startswith("birth_year:")),
+        "codes": {int(k.split(":", 1)[1]) for k in keys if k.startswith("vote:")},
+    }
+
+
+COUNT = """
+SELECT bit_count(matched) AS targets,
+       bit_count(doors.v & ~substring(no_household.v FROM 1 FOR b.layer_sizes[1])) AS households,
+       bit_count(doors.v) AS doors,
+       {whole} AS whole
+FROM targeting_builds b
+CROSS JOIN LATERAL (SELECT t.bits # t.bits FROM targeting_sets t
+                    WHERE t.organization_id = :org AND t.key = 'all' OFFSET 0) AS nobody(v)
+CROSS JOIN LATERAL (SELECT coalesce(bit_or(t.bits), nobody.v) FROM targeting_sets t
+                    WHERE t.organization_id = :org AND t.key = 'no_household') AS no_household(v)
+{laterals}
+CROSS JOIN LATERAL (SELECT {matched} AS matched, {population} AS population OFFSET 0) AS f
+CROSS JOIN LATERAL (SELECT targeting_doors(f.matched, b.layer_sizes) OFFSET 0) AS doors(v)
+WHERE b.organization_id = :org AND b.built_at = :built_at
+  AND NOT EXISTS (SELECT FROM targeting_changes c WHERE c.organization_id = :org)
+"""
+WHOLE = "targeting_residents(population, doors.v, b.layer_sizes)"
+
+
+def count_targeted(
+    organization_id: int,
+    filter: Mapping[str, Any],
+    household_mode: HouseholdMode,
+    ctx: FilterContext,
+) -> dict[str, int] | None:
+    """count_search's answer from the sets, or None when they cannot give it exactly."""
+    if not can_answer(filter):
+        return None
+    built_at, known = _known_keys(organization_id, filter)
+    if built_at is None:
+        return None
+    plan = _plan(organization_id, filter, ctx, known)
+    if len(plan.steps) > MAX_STEPS:
+        return None
+    laterals = "\n".join(
+        f"CROSS JOIN LATERAL ({sql} OFFSET 0) AS s{n}(v)" for n, sql in enumerate(plan.steps, 1)
+    )
+    whole = WHOLE if household_mode == HouseholdMode.WHOLE_HOUSEHOLD else "0"
+    matched = plan.params.pop("matched_step")
+    population = plan.params.pop("population_step")
+    statement = COUNT.format(matched=matched, population=population, laterals=laterals, whole=whole)
+    row = db.session.execute(
+        text(statement), {**plan.params, "org": organization_id, "built_at": built_at}
+    ).first()
+    if row is None:  # changed since the build (or rebuilt since _known_keys): people's SQL
+        return None
+    if household_mode == HouseholdMode.ONE_PER_HOUSEHOLD:
+        people = row.doors
+    elif household_mode == HouseholdMode.WHOLE_HOUSEHOLD:
+        people = row.whole
+    else:
+        people = row.targets
+    return {"people": people, "households": row.households, "targets": row.targets}
