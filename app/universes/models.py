@@ -6,10 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
     ForeignKey,
     Identity,
+    Index,
     Integer,
     String,
     Text,
@@ -82,6 +84,39 @@ class TargetingSet(OrganizationOwnedMixin, db.Model):
     )
     key: Mapped[str] = mapped_column(Text, primary_key=True)
     bits: Mapped[str] = mapped_column(BIT(varying=True))
+
+
+class TargetingCell(OrganizationOwnedMixin, db.Model):
+    """A row of doors in the build's numbering: ``doors`` doors of ``size`` people each, from
+    ``first_door``, all in grid ``cell`` (app.people.grid)."""
+
+    __tablename__ = "targeting_cells"
+    __organization_index__ = False  # the primary key
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    cell: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    first_door: Mapped[int] = mapped_column(primary_key=True)
+    doors: Mapped[int]
+    size: Mapped[int]
+
+
+class TargetingPlace(OrganizationOwnedMixin, db.Model):
+    """A person's bit ``position`` with their own point, for the edges of a drawn polygon;
+    ``stray``: not in their door's cell."""
+
+    __tablename__ = "targeting_places"
+    __table_args__ = (Index("ix_targeting_places_organization_id_cell", "organization_id", "cell"),)
+    __organization_index__ = False  # the primary key
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    cell: Mapped[int] = mapped_column(BigInteger)
+    stray: Mapped[bool]
+    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)
 
 
 class TargetingChange(OrganizationOwnedMixin, db.Model):

@@ -1,10 +1,12 @@
 """How a universe is counted: set algebra over the targeting sets, when they can answer.
 
 ``count_targeted`` answers the keys held as sets (party, gender, registration status, birth
-year and age, areas, tags, vote history without a ballot party, include_suppressed), in every
+year and age, areas, tags, vote history without a ballot party, include_suppressed) and drawn
+polygons (from the doors of the grid cells they cover and the points of the rest), in every
 household mode, from the campaign's sets (app.universes.targeting_build). It returns None, and
-the caller runs the filter's SQL over people, when the filter has any other key (a polygon,
-precincts, contacts, calls, survey answers, giving, email engagement, a ballot party) or when
+the caller runs the filter's SQL over people, when the filter has any other key (precincts,
+contacts, calls, survey answers, giving, email engagement, a ballot party, a polygon over more
+than MAX_POLYGON_CELLS cells) or when
 the sets are not exactly the people the transaction sees: not built yet, or a change to
 people is visible that the last build did not see. The answer is the same as the SQL's
 (tests/universes/test_targeting.py compares them over a grid of filters).
@@ -20,9 +22,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from shapely.geometry import shape
 from sqlalchemy import text
 
 from app.extensions import db
+from app.people.grid import cover
 from app.universes.filters import VOTE_CODE_SLOTS, FilterContext, vote_count_bounds
 from app.universes.models import HouseholdMode
 from app.voters.models import VOTE_METHOD_CODES
@@ -30,8 +34,10 @@ from app.voters.models import VOTE_METHOD_CODES
 #: The filter keys the sets answer; a filter with any other key is counted over people.
 SET_KEYS = frozenset(
     {"party", "gender", "registration_status", "birth_year", "age", "areas", "tags",
-     "vote_history", "include_suppressed"}
+     "vote_history", "include_suppressed", "polygon"}
 )  # fmt: skip
+#: A polygon over more grid cells than this (about 500 km2) is counted over people.
+MAX_POLYGON_CELLS = 50_000
 #: Past this many steps (vote history over many elections, methods and a high minimum) the
 #: statement costs more to plan than people's SQL costs to run.
 MAX_STEPS = 400
@@ -74,6 +80,64 @@ class _Plan:
 
     def minus(self, a: str, b: str) -> str:
         return self.step(f"SELECT {a} & ~{b}")
+
+    def bind(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+
+# The people of the doors numbered in the polygon's inner cells: runs of bits, as text.
+INNER_CELLS = """
+SELECT substring(CAST(coalesce(string_agg(repeat('0', r.start - r.previous)
+                                          || repeat('1', r.doors), '' ORDER BY r.start), '')
+                      || repeat('0', b.people) AS varbit) FROM 1 FOR b.people)
+FROM (
+    SELECT x.start, x.doors,
+           coalesce(lag(x.start + x.doors) OVER (ORDER BY x.start), 0) AS previous
+    FROM (
+        SELECT l.start + c.first_door AS start, c.doors
+        FROM targeting_cells c
+        JOIN (SELECT (u.n - 1)::int AS layer, (sum(u.size) OVER (ORDER BY u.n) - u.size)::int
+                     AS start
+              FROM unnest(b.layer_sizes) WITH ORDINALITY AS u(size, n)) l ON l.layer < c.size
+        WHERE c.organization_id = :org AND c.cell = ANY(CAST({inside} AS bigint[]))
+    ) x
+) r"""
+# People tested on their own point (the boundary's cells, and strays): bytes, as hex.
+EDGE_PEOPLE = """
+SELECT substring(CAST('x' || coalesce(string_agg(repeat('00', f.byte - f.previous - 1)
+                                                 || lpad(to_hex(f.value), 2, '0'), ''
+                                                 ORDER BY f.byte), '')
+                      || repeat('00', (b.people + 7) / 8) AS varbit) FROM 1 FOR b.people)
+FROM (
+    SELECT byte, value, coalesce(lag(byte) OVER (ORDER BY byte), -1) AS previous
+    FROM (
+        SELECT t.position / 8 AS byte, bit_or(128 >> (t.position % 8)) AS value
+        FROM targeting_places t
+        WHERE t.organization_id = :org AND t.cell = ANY(CAST({touched} AS bigint[]))
+          AND (t.stray OR t.cell <> ALL(CAST({inside} AS bigint[])))
+          AND (t.cell = ANY(CAST({inside} AS bigint[]))
+               OR ST_Intersects(t.location, ST_GeomFromWKB(decode({wkb}, 'hex'), 4326)))
+        GROUP BY 1
+    ) bytes
+) f"""
+
+
+def _polygon(plan: _Plan, geometry: Mapping[str, Any]) -> str | None:
+    """Who lives in the polygon, as app.universes.filters' cell test finds them: the people
+    of doors in cells it covers whole (but strays), and the rest of the cells it touches
+    tested point by point. None when it covers too many cells."""
+    polygon = shape(geometry)
+    cells = cover(polygon, max_cells=MAX_POLYGON_CELLS)
+    if cells is None:
+        return None
+    inside, touched = plan.bind(cells.inside), plan.bind(cells.touched)
+    inner = plan.step(INNER_CELLS.format(inside=inside))
+    edge = plan.step(
+        EDGE_PEOPLE.format(inside=inside, touched=touched, wkb=plan.bind(polygon.wkb_hex))
+    )
+    return plan.either(plan.minus(inner, plan.keys(["stray"])), edge)
 
 
 def _years(bounds: Mapping[str, int], known: list[int]) -> list[str]:
@@ -123,7 +187,7 @@ def _vote_history(plan: _Plan, spec: Mapping[str, Any], matched: str, known: set
     return matched
 
 
-def _plan(organization_id: int, filter: Mapping[str, Any], ctx: FilterContext, known) -> _Plan:
+def _plan(organization_id: int, filter: Mapping[str, Any], ctx: FilterContext, known):
     plan = _Plan()
     population = plan.keys(["listable"])
     if not filter.get("include_suppressed"):
@@ -147,6 +211,11 @@ def _plan(organization_id: int, filter: Mapping[str, Any], ctx: FilterContext, k
         matched = plan.minus(matched, plan.keys([f"tag:{tag}" for tag in tags["none"]]))
     if "vote_history" in filter:
         matched = _vote_history(plan, filter["vote_history"], matched, known["codes"])
+    if "polygon" in filter:
+        inside = _polygon(plan, filter["polygon"])
+        if inside is None:
+            return None
+        matched = plan.both(matched, inside)
     plan.params["matched_step"] = matched
     return plan
 
@@ -206,7 +275,7 @@ def count_targeted(
     if built_at is None:
         return None
     plan = _plan(organization_id, filter, ctx, known)
-    if len(plan.steps) > MAX_STEPS:
+    if plan is None or len(plan.steps) > MAX_STEPS:
         return None
     laterals = "\n".join(
         f"CROSS JOIN LATERAL ({sql} OFFSET 0) AS s{n}(v)" for n, sql in enumerate(plan.steps, 1)

@@ -35,6 +35,7 @@ KEY_FAMILIES = (
     "SELECT position, 'reachable' FROM targeting_people"
     " WHERE is_deceased IS FALSE AND do_not_contact IS FALSE AND has_moved IS FALSE",
     "SELECT position, 'no_household' FROM targeting_people WHERE household_id IS NULL",
+    "SELECT position, 'stray' FROM targeting_people WHERE stray",
     "SELECT position, 'party:' || party FROM targeting_people WHERE party IS NOT NULL",
     "SELECT position, 'gender:' || gender FROM targeting_people WHERE gender IS NOT NULL",
     "SELECT position, 'registration_status:' || registration_status FROM targeting_people"
@@ -48,15 +49,16 @@ KEY_FAMILIES = (
 
 NUMBER_PEOPLE = """
 CREATE TEMP TABLE targeting_door_numbers ON COMMIT DROP AS
-SELECT door, (row_number() OVER (ORDER BY size DESC, door) - 1)::int AS ordinal
-FROM (SELECT coalesce(household_id, -id) AS door, count(*) AS size
+SELECT door, size, cell,
+       (row_number() OVER (ORDER BY size DESC, cell NULLS LAST, door) - 1)::int AS ordinal
+FROM (SELECT coalesce(household_id, -id) AS door, count(*)::int AS size, min(cell) AS cell
       FROM people WHERE organization_id = :org GROUP BY 1) doors;
 
 CREATE TEMP TABLE targeting_layered ON COMMIT DROP AS
 SELECT d.ordinal, (row_number() OVER (PARTITION BY d.door ORDER BY p.id) - 1)::int AS layer,
        p.household_id, p.party, p.gender, p.registration_status, p.birth_year, p.confidential,
        p.merged_into_id, p.is_deceased, p.do_not_contact, p.has_moved, p.vote_codes,
-       p.area_ids, p.tags
+       p.area_ids, p.tags, p.cell, p.location, p.cell IS DISTINCT FROM d.cell AS stray
 FROM people p JOIN targeting_door_numbers d ON d.door = coalesce(p.household_id, -p.id)
 WHERE p.organization_id = :org;
 
@@ -67,6 +69,24 @@ FROM targeting_layered GROUP BY layer;
 CREATE TEMP TABLE targeting_people ON COMMIT DROP AS
 SELECT l.start + p.ordinal AS position, p.*
 FROM targeting_layered p JOIN targeting_layers l USING (layer)
+"""
+
+CLEAR = """
+DELETE FROM targeting_sets WHERE organization_id = :org;
+DELETE FROM targeting_cells WHERE organization_id = :org;
+DELETE FROM targeting_places WHERE organization_id = :org;
+"""
+
+# Where people are, for a drawn polygon: each door's cell (doors of one size and cell are
+# numbered in a row), and each person's own point; "stray" people live elsewhere than their
+# door's cell (or nowhere), and are always tested on their own point.
+WRITE_PLACES = """
+INSERT INTO targeting_cells (organization_id, cell, first_door, doors, size)
+SELECT :org, cell, min(ordinal), count(*), size FROM targeting_door_numbers
+WHERE cell IS NOT NULL GROUP BY size, cell;
+
+INSERT INTO targeting_places (organization_id, position, cell, stray, location)
+SELECT :org, position, cell, stray, location FROM targeting_people WHERE cell IS NOT NULL
 """
 
 # Bytes with a bit set, as hex, the gaps between them zeros: 'x...' casts to a bit string.
@@ -108,7 +128,8 @@ def build_targeting(organization_id: int) -> dict[str, float]:
                 conn.execute(text(statement), params)
             sizes = list(conn.scalars(text("SELECT size FROM targeting_layers ORDER BY layer")))
             people = sum(sizes)
-            conn.execute(text("DELETE FROM targeting_sets WHERE organization_id = :org"), params)
+            for statement in (CLEAR + WRITE_PLACES).split(";\n"):
+                conn.execute(text(statement), params)
             if people:
                 conn.execute(text(WRITE_SETS), {**params, "people": people,
                                                 "bytes": (people + 7) // 8})  # fmt: skip

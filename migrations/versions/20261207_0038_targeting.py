@@ -10,6 +10,7 @@ Create Date: 2026-12-07 12:00:00
 
 import sqlalchemy as sa
 from alembic import op
+from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
 
 revision = "0038_targeting"
@@ -21,12 +22,16 @@ depends_on = None
 TARGETED_COLUMNS = (
     "organization_id", "household_id", "party", "gender", "registration_status", "birth_year",
     "confidential", "merged_into_id", "is_deceased", "do_not_contact", "has_moved",
-    "vote_codes", "area_ids", "tags",
+    "vote_codes", "area_ids", "tags", "location",
 )  # fmt: skip
 
 
 def _row(alias: str) -> str:
-    return ", ".join(f"{alias}.{column}" for column in TARGETED_COLUMNS)
+    # A point compares as its bytes (exactly; geometry's = is about bounding boxes).
+    return ", ".join(
+        f"{alias}.{column}::bytea" if column == "location" else f"{alias}.{column}"
+        for column in TARGETED_COLUMNS
+    )
 
 
 TRIGGERS = f"""
@@ -64,6 +69,8 @@ CREATE TRIGGER people_targeting_delete AFTER DELETE ON people
 CREATE FUNCTION people_targeting_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM targeting_sets;
+    DELETE FROM targeting_cells;
+    DELETE FROM targeting_places;
     DELETE FROM targeting_builds;
     RETURN NULL;
 END $$;
@@ -153,6 +160,47 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("organization_id", "id", name=op.f("pk_targeting_changes")),
     )
+    op.create_table(
+        "targeting_cells",
+        sa.Column("organization_id", sa.BigInteger(), nullable=False),
+        sa.Column("cell", sa.BigInteger(), nullable=False),
+        sa.Column("first_door", sa.Integer(), nullable=False),
+        sa.Column("doors", sa.Integer(), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_targeting_cells_organization_id_organizations"),
+        ),
+        sa.PrimaryKeyConstraint(
+            "organization_id", "cell", "first_door", name=op.f("pk_targeting_cells")
+        ),
+    )
+    op.create_table(
+        "targeting_places",
+        sa.Column("organization_id", sa.BigInteger(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("cell", sa.BigInteger(), nullable=False),
+        sa.Column("stray", sa.Boolean(), nullable=False),
+        sa.Column(
+            "location",
+            Geometry(geometry_type="POINT", srid=4326, spatial_index=False),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_targeting_places_organization_id_organizations"),
+        ),
+        sa.PrimaryKeyConstraint("organization_id", "position", name=op.f("pk_targeting_places")),
+    )
+    op.create_index(
+        "ix_targeting_places_organization_id_cell",
+        "targeting_places",
+        ["organization_id", "cell"],
+    )
     op.execute(TRIGGERS)
 
 
@@ -165,6 +213,9 @@ def downgrade():
     op.execute("DROP FUNCTION people_targeting_changed()")
     op.execute("DROP FUNCTION targeting_residents(varbit, varbit, integer[])")
     op.execute("DROP FUNCTION targeting_doors(varbit, integer[])")
+    op.drop_index("ix_targeting_places_organization_id_cell", table_name="targeting_places")
+    op.drop_table("targeting_places")
+    op.drop_table("targeting_cells")
     op.drop_table("targeting_changes")
     op.drop_table("targeting_sets")
     op.drop_table("targeting_builds")

@@ -13,10 +13,12 @@ import random
 from datetime import date
 
 import pytest
+from shapely.geometry import Point
 from sqlalchemy import text
 
 from app.accounts.models import Organization
 from app.areas.models import Area
+from app.core.geo import to_db
 from app.extensions import db
 from app.people.models import Person
 from app.universes.filters import FilterContext
@@ -29,6 +31,7 @@ from tests.factories import create_household, create_organization, create_person
 from tests.universes.factories import create_election
 
 THIS_YEAR = date.today().year
+WEST, SOUTH = -75.20, 39.94  # the town is 0.02 degrees square: 20 by 20 grid cells
 PARTIES = ["D", "D", "D", "R", "R", "NF", "L", None]
 TAGS = ["volunteer", "yard sign", "donor prospect"]
 METHOD_CODES = (0, 1, 2)  # polls, absentee, mail
@@ -44,7 +47,9 @@ def _make_town(seed: int = 21) -> dict:
     sizes = [1] * 40 + [2] * 20 + [3] * 10 + [4, 5, 7, 12, 20]
     people = []
     for n, size in enumerate(sizes):
-        household = create_household(org, house_number=str(100 + n), street="ELM ST")
+        lon, lat = WEST + rng.random() * 0.02, SOUTH + rng.random() * 0.02
+        household = create_household(org, house_number=str(100 + n), street="ELM ST",
+                                     lon=lon, lat=lat)  # fmt: skip
         home_areas = rng.sample([a.id for a in areas], rng.randint(0, 2))
         for _ in range(size):
             people.append(_person(org, rng, elections, household=household, areas=home_areas))
@@ -81,6 +86,15 @@ def _person(org, rng, elections, *, household, areas) -> Person:
     }
     if household is not None:
         fields["area_ids"] = areas
+        where = rng.random()
+        if where < 0.04:  # lives elsewhere than the door's point: a stray
+            fields["location"] = to_db(
+                Point(WEST + rng.random() * 0.02, SOUTH + rng.random() * 0.02)
+            )
+        elif where < 0.06:
+            fields["location"] = None
+    elif rng.random() < 0.5:
+        fields["location"] = to_db(Point(WEST + rng.random() * 0.02, SOUTH + rng.random() * 0.02))
     return create_person(org, household=household, **fields)
 
 
@@ -126,7 +140,25 @@ def _grid(town) -> list[dict]:
             "vote_history": {"elections": last4, "min": 1},
         },
         {"party": ["Q"]},  # nobody
+        {"polygon": _box(0.002, 0.002, 0.015, 0.012)},
+        {"polygon": _box(0.0, 0.0, 0.02, 0.02), "party": ["D"], "age": {"min": 30}},
+        {"polygon": _box(0.0052, 0.0071, 0.0057, 0.0076)},  # within one cell
+        {"polygon": {"type": "Polygon", "coordinates": [  # a triangle with a hole
+            [[WEST, SOUTH], [WEST + 0.02, SOUTH], [WEST + 0.01, SOUTH + 0.02], [WEST, SOUTH]],
+            [[WEST + 0.008, SOUTH + 0.004], [WEST + 0.012, SOUTH + 0.004],
+             [WEST + 0.01, SOUTH + 0.008], [WEST + 0.008, SOUTH + 0.004]]]},
+         "vote_history": {"elections": last4, "min": 2}},
+    ]  # fmt: skip
+
+
+def _box(west: float, south: float, east: float, north: float) -> dict:
+    corners = [
+        (WEST + west, SOUTH + south),
+        (WEST + east, SOUTH + south),
+        (WEST + east, SOUTH + north),
+        (WEST + west, SOUTH + north),
     ]
+    return {"type": "Polygon", "coordinates": [[*map(list, corners), list(corners[0])]]}
 
 
 def _both_ways(org: int, spec: dict, mode: HouseholdMode):
@@ -161,8 +193,8 @@ def test_another_campaign_is_counted_from_its_own_sets(db_session, town):
 @pytest.mark.parametrize(
     "spec",
     [
-        {"polygon": {"type": "Polygon",
-                     "coordinates": [[[-76, 39], [-74, 39], [-74, 41], [-76, 41], [-76, 39]]]}},
+        {"polygon": {"type": "Polygon",  # too many cells for the sets
+                     "coordinates": [[[-77, 39], [-74, 39], [-74, 41], [-77, 41], [-77, 39]]]}},
         {"precinct_codes": ["001"]},
         {"contact": {"status": "not_contacted"}},
         {"calls": {"max": 0}},
