@@ -66,7 +66,7 @@ class TargetingBuild(OrganizationOwnedMixin, db.Model):
     organization_id: Mapped[int] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
     )
-    people: Mapped[int]
+    people: Mapped[int] = mapped_column(Integer)
     layer_sizes: Mapped[list[int]] = mapped_column(ARRAY(Integer))
     seconds: Mapped[float]
     built_at: Mapped[datetime] = mapped_column(server_default=func.now())
@@ -97,9 +97,9 @@ class TargetingCell(OrganizationOwnedMixin, db.Model):
         ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
     )
     cell: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    first_door: Mapped[int] = mapped_column(primary_key=True)
-    doors: Mapped[int]
-    size: Mapped[int]
+    first_door: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doors: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
 
 
 class TargetingPlace(OrganizationOwnedMixin, db.Model):
@@ -113,7 +113,7 @@ class TargetingPlace(OrganizationOwnedMixin, db.Model):
     organization_id: Mapped[int] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
     )
-    position: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
     cell: Mapped[int] = mapped_column(BigInteger)
     stray: Mapped[bool]
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)
