@@ -53,7 +53,7 @@ from app.universes.models import HouseholdMode
 from app.universes.queries import Search, count_people, count_search
 from app.universes.schemas import UniverseFilterSchema
 from app.universes.targeting import count_targeted
-from app.universes.targeting_build import build_targeting
+from app.universes.targeting_build import build_targeting, stale_campaigns
 from app.voters.search_columns import assign_areas
 
 GOAL_MS, GOAL_RATIO = 150.0, 1.5
@@ -395,6 +395,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--rebuild", action="store_true", help="Rebuild the targeting sets even when current"
+    )
     options = parser.parse_args()
     from_shared = shared_files_present()
     if not from_shared:
@@ -412,13 +415,15 @@ def main() -> None:
                 f" ({'shared PA file, replicated' if from_shared else 'synthetic'});"
                 f" {options.runs} timed runs each after one warm-up"
             )
-            started = time.perf_counter()
-            built = build_targeting(org)
-            vacuum_analyze("targeting_sets", "targeting_builds", "targeting_changes")
-            print(
-                f"targeting sets built in {time.perf_counter() - started:.1f} s"
-                f" ({built['people']:,} people, {built['layers']} layers)"
-            )
+            if org in stale_campaigns() or options.rebuild:
+                started = time.perf_counter()
+                built = build_targeting(org)
+                print(
+                    f"targeting sets built in {time.perf_counter() - started:.1f} s"
+                    f" ({built['people']:,} people, {built['layers']} layers)"
+                )
+            db.session.rollback()
+            vacuum_analyze("targeting_sets", "targeting_cells", "targeting_places")
             headline, cases = filters(org, from_shared)
             time_every_filter(org, cases, options.runs)
             cases = {k: v for k, v in cases.items() if "household_mode" not in v}

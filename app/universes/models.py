@@ -107,7 +107,13 @@ class TargetingPlace(OrganizationOwnedMixin, db.Model):
     ``stray``: not in their door's cell."""
 
     __tablename__ = "targeting_places"
-    __table_args__ = (Index("ix_targeting_places_organization_id_cell", "organization_id", "cell"),)
+    __table_args__ = (
+        Index("ix_targeting_places_organization_id_cell", "organization_id", "cell"),
+        # Strays are found in the polygon's inner cells too, where nobody else is read.
+        Index(
+            "ix_targeting_places_strays", "organization_id", "cell", postgresql_where=text("stray")
+        ),
+    )
     __organization_index__ = False  # the primary key
 
     organization_id: Mapped[int] = mapped_column(

@@ -88,6 +88,7 @@ class _Plan:
 
 
 # The people of the doors numbered in the polygon's inner cells: runs of bits, as text.
+# (Cell lists are read through a subquery: as constants the planner would estimate each one.)
 INNER_CELLS = """
 SELECT substring(CAST(coalesce(string_agg(repeat('0', r.start - r.previous)
                                           || repeat('1', r.doors), '' ORDER BY r.start), '')
@@ -95,16 +96,18 @@ SELECT substring(CAST(coalesce(string_agg(repeat('0', r.start - r.previous)
 FROM (
     SELECT x.start, x.doors,
            coalesce(lag(x.start + x.doors) OVER (ORDER BY x.start), 0) AS previous
-    FROM (
-        SELECT l.start + c.first_door AS start, c.doors
-        FROM targeting_cells c
-        JOIN (SELECT (u.n - 1)::int AS layer, (sum(u.size) OVER (ORDER BY u.n) - u.size)::int
-                     AS start
-              FROM unnest(b.layer_sizes) WITH ORDINALITY AS u(size, n)) l ON l.layer < c.size
-        WHERE c.organization_id = :org AND c.cell = ANY(CAST({inside} AS bigint[]))
+    FROM (SELECT array_agg(s.start ORDER BY s.n) AS starts
+          FROM (SELECT u.n, (sum(u.size) OVER (ORDER BY u.n) - u.size)::int AS start
+                FROM unnest(b.layer_sizes) WITH ORDINALITY AS u(size, n)) s) layers
+    CROSS JOIN LATERAL (
+        SELECT layers.starts[layer + 1] + c.first_door AS start, c.doors
+        FROM targeting_cells c CROSS JOIN generate_series(0, c.size - 1) AS layer
+        WHERE c.organization_id = :org
+          AND c.cell = ANY(CAST((SELECT CAST({inside} AS bigint[])) AS bigint[]))
     ) x
 ) r"""
-# People tested on their own point (the boundary's cells, and strays): bytes, as hex.
+# People tested on their own point (the cells on the polygon's edge, and strays): bytes, as
+# hex.
 EDGE_PEOPLE = """
 SELECT substring(CAST('x' || coalesce(string_agg(repeat('00', f.byte - f.previous - 1)
                                                  || lpad(to_hex(f.value), 2, '0'), ''
@@ -115,9 +118,10 @@ FROM (
     FROM (
         SELECT t.position / 8 AS byte, bit_or(128 >> (t.position % 8)) AS value
         FROM targeting_places t
-        WHERE t.organization_id = :org AND t.cell = ANY(CAST({touched} AS bigint[]))
-          AND (t.stray OR t.cell <> ALL(CAST({inside} AS bigint[])))
-          AND (t.cell = ANY(CAST({inside} AS bigint[]))
+        WHERE t.organization_id = :org
+          AND (t.cell = ANY(CAST((SELECT CAST({edge} AS bigint[])) AS bigint[]))
+               OR t.stray AND t.cell = ANY(CAST((SELECT CAST({inside} AS bigint[])) AS bigint[])))
+          AND (t.stray AND t.cell = ANY(CAST((SELECT CAST({inside} AS bigint[])) AS bigint[]))
                OR ST_Intersects(t.location, ST_GeomFromWKB(decode({wkb}, 'hex'), 4326)))
         GROUP BY 1
     ) bytes
@@ -132,11 +136,10 @@ def _polygon(plan: _Plan, geometry: Mapping[str, Any]) -> str | None:
     cells = cover(polygon, max_cells=MAX_POLYGON_CELLS)
     if cells is None:
         return None
-    inside, touched = plan.bind(cells.inside), plan.bind(cells.touched)
+    inside = plan.bind(cells.inside)
+    edge = plan.bind(sorted(set(cells.touched) - set(cells.inside)))
     inner = plan.step(INNER_CELLS.format(inside=inside))
-    edge = plan.step(
-        EDGE_PEOPLE.format(inside=inside, touched=touched, wkb=plan.bind(polygon.wkb_hex))
-    )
+    edge = plan.step(EDGE_PEOPLE.format(inside=inside, edge=edge, wkb=plan.bind(polygon.wkb_hex)))
     return plan.either(plan.minus(inner, plan.keys(["stray"])), edge)
 
 

@@ -201,6 +201,12 @@ def upgrade():
         "targeting_places",
         ["organization_id", "cell"],
     )
+    op.create_index(
+        "ix_targeting_places_strays",
+        "targeting_places",
+        ["organization_id", "cell"],
+        postgresql_where=sa.text("stray"),
+    )
     op.execute(TRIGGERS)
 
 
@@ -213,6 +219,7 @@ def downgrade():
     op.execute("DROP FUNCTION people_targeting_changed()")
     op.execute("DROP FUNCTION targeting_residents(varbit, varbit, integer[])")
     op.execute("DROP FUNCTION targeting_doors(varbit, integer[])")
+    op.drop_index("ix_targeting_places_strays", table_name="targeting_places")
     op.drop_index("ix_targeting_places_organization_id_cell", table_name="targeting_places")
     op.drop_table("targeting_places")
     op.drop_table("targeting_cells")
