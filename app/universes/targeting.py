@@ -87,27 +87,23 @@ class _Plan:
         return f":{name}"
 
 
-# The people of the doors numbered in the polygon's inner cells: runs of bits, as text.
-# (Cell lists are read through a subquery: as constants the planner would estimate each one.)
+# The doors numbered in the polygon's inner cells (runs of door numbers, as text), then
+# their people (targeting_spread). Cell lists are read through a subquery: as constants the
+# planner would estimate each one.
 INNER_CELLS = """
-SELECT substring(CAST(coalesce(string_agg(repeat('0', r.start - r.previous)
-                                          || repeat('1', r.doors), '' ORDER BY r.start), '')
-                      || repeat('0', b.people) AS varbit) FROM 1 FOR b.people)
+SELECT targeting_spread(substring(
+           CAST(coalesce(string_agg(repeat('0', r.first_door - r.previous)
+                                    || repeat('1', r.doors), '' ORDER BY r.first_door), '')
+                || repeat('0', b.layer_sizes[1]) AS varbit)
+           FROM 1 FOR b.layer_sizes[1]), b.layer_sizes)
 FROM (
-    SELECT x.start, x.doors,
-           coalesce(lag(x.start + x.doors) OVER (ORDER BY x.start), 0) AS previous
-    FROM (SELECT array_agg(s.start ORDER BY s.n) AS starts
-          FROM (SELECT u.n, (sum(u.size) OVER (ORDER BY u.n) - u.size)::int AS start
-                FROM unnest(b.layer_sizes) WITH ORDINALITY AS u(size, n)) s) layers
-    CROSS JOIN LATERAL (
-        SELECT layers.starts[layer + 1] + c.first_door AS start, c.doors
-        FROM targeting_cells c CROSS JOIN generate_series(0, c.size - 1) AS layer
-        WHERE c.organization_id = :org
-          AND c.cell = ANY(CAST((SELECT CAST({inside} AS bigint[])) AS bigint[]))
-    ) x
+    SELECT c.first_door, c.doors,
+           coalesce(lag(c.first_door + c.doors) OVER (ORDER BY c.first_door), 0) AS previous
+    FROM unnest(CAST({low} AS bigint[]), CAST({high} AS bigint[])) AS run(low, high)
+    JOIN targeting_cells c ON c.organization_id = :org AND c.cell BETWEEN run.low AND run.high
 ) r"""
-# People tested on their own point (the cells on the polygon's edge, and strays): bytes, as
-# hex.
+# People tested on their own point (in the cells on the polygon's edge), and strays in its
+# inner cells: bytes, as hex.
 EDGE_PEOPLE = """
 SELECT substring(CAST('x' || coalesce(string_agg(repeat('00', f.byte - f.previous - 1)
                                                  || lpad(to_hex(f.value), 2, '0'), ''
@@ -116,16 +112,34 @@ SELECT substring(CAST('x' || coalesce(string_agg(repeat('00', f.byte - f.previou
 FROM (
     SELECT byte, value, coalesce(lag(byte) OVER (ORDER BY byte), -1) AS previous
     FROM (
-        SELECT t.position / 8 AS byte, bit_or(128 >> (t.position % 8)) AS value
-        FROM targeting_places t
-        WHERE t.organization_id = :org
-          AND (t.cell = ANY(CAST((SELECT CAST({edge} AS bigint[])) AS bigint[]))
-               OR t.stray AND t.cell = ANY(CAST((SELECT CAST({inside} AS bigint[])) AS bigint[])))
-          AND (t.stray AND t.cell = ANY(CAST((SELECT CAST({inside} AS bigint[])) AS bigint[]))
-               OR ST_Intersects(t.location, ST_GeomFromWKB(decode({wkb}, 'hex'), 4326)))
+        SELECT e.position / 8 AS byte, bit_or(128 >> (e.position % 8)) AS value
+        FROM (
+            SELECT t.position FROM targeting_places t
+            WHERE t.organization_id = :org
+              AND t.cell = ANY(CAST((SELECT CAST({edge} AS bigint[])) AS bigint[]))
+              AND ST_Intersects(t.location, ST_GeomFromWKB(decode({wkb}, 'hex'), 4326))
+            UNION ALL
+            SELECT t.position
+            FROM unnest(CAST({low} AS bigint[]), CAST({high} AS bigint[])) AS run(low, high)
+            JOIN targeting_places t ON t.organization_id = :org AND t.stray
+                                   AND t.cell BETWEEN run.low AND run.high
+        ) e
         GROUP BY 1
     ) bytes
 ) f"""
+
+
+def _runs(cells: list[int]) -> tuple[list[int], list[int]]:
+    """Sorted cells as runs of consecutive numbers (a row of the grid is one run)."""
+    low: list[int] = []
+    high: list[int] = []
+    for cell in sorted(cells):
+        if high and cell == high[-1] + 1:
+            high[-1] = cell
+        else:
+            low.append(cell)
+            high.append(cell)
+    return low, high
 
 
 def _polygon(plan: _Plan, geometry: Mapping[str, Any]) -> str | None:
@@ -136,10 +150,12 @@ def _polygon(plan: _Plan, geometry: Mapping[str, Any]) -> str | None:
     cells = cover(polygon, max_cells=MAX_POLYGON_CELLS)
     if cells is None:
         return None
-    inside = plan.bind(cells.inside)
+    low, high = (plan.bind(bounds) for bounds in _runs(cells.inside))
     edge = plan.bind(sorted(set(cells.touched) - set(cells.inside)))
-    inner = plan.step(INNER_CELLS.format(inside=inside))
-    edge = plan.step(EDGE_PEOPLE.format(inside=inside, edge=edge, wkb=plan.bind(polygon.wkb_hex)))
+    inner = plan.step(INNER_CELLS.format(low=low, high=high))
+    edge = plan.step(
+        EDGE_PEOPLE.format(low=low, high=high, edge=edge, wkb=plan.bind(polygon.wkb_hex))
+    )
     return plan.either(plan.minus(inner, plan.keys(["stray"])), edge)
 
 
@@ -287,9 +303,12 @@ def count_targeted(
     matched = plan.params.pop("matched_step")
     population = plan.params.pop("population_step")
     statement = COUNT.format(matched=matched, population=population, laterals=laterals, whole=whole)
+    # Worker processes cost more to start than these few reads save.
+    db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     row = db.session.execute(
         text(statement), {**plan.params, "org": organization_id, "built_at": built_at}
     ).first()
+    db.session.execute(text("RESET max_parallel_workers_per_gather"))
     if row is None:  # changed since the build (or rebuilt since _known_keys): people's SQL
         return None
     if household_mode == HouseholdMode.ONE_PER_HOUSEHOLD:

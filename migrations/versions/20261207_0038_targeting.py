@@ -98,6 +98,19 @@ BEGIN
     RETURN doors;
 END $$;
 
+-- The people of ``doors``: layer 0's bits are the doors themselves, layer n's the first
+-- sizes[n] of them (built from the last layer up, so that only small strings are copied often).
+CREATE FUNCTION targeting_spread(doors varbit, sizes integer[]) RETURNS varbit
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+    rest varbit := B'';
+BEGIN
+    FOR layer IN REVERSE coalesce(array_length(sizes, 1), 0) .. 2 LOOP
+        rest := substring(doors FROM 1 FOR sizes[layer]) || rest;
+    END LOOP;
+    RETURN doors || rest;
+END $$;
+
 -- How many of ``people`` live at ``doors`` (the inverse of targeting_doors, counted).
 CREATE FUNCTION targeting_residents(people varbit, doors varbit, sizes integer[])
 RETURNS bigint LANGUAGE plpgsql IMMUTABLE STRICT AS $$
@@ -218,6 +231,7 @@ def downgrade():
     op.execute("DROP FUNCTION people_targeting_truncated()")
     op.execute("DROP FUNCTION people_targeting_changed()")
     op.execute("DROP FUNCTION targeting_residents(varbit, varbit, integer[])")
+    op.execute("DROP FUNCTION targeting_spread(varbit, integer[])")
     op.execute("DROP FUNCTION targeting_doors(varbit, integer[])")
     op.drop_index("ix_targeting_places_strays", table_name="targeting_places")
     op.drop_index("ix_targeting_places_organization_id_cell", table_name="targeting_places")
