@@ -43,7 +43,6 @@ CONNECTED_MODULES = (
     "app.phones.sync",
     "app.phones.merging",
     "app.mailings.sending",
-    "app.universes.targeting_build",
 )
 
 

@@ -5,8 +5,8 @@ year and age, areas, tags, vote history without a ballot party, include_suppress
 polygons (from the doors of the grid cells they cover and the points of the rest), in every
 household mode, from the campaign's sets (app.universes.targeting_build). It returns None, and
 the caller runs the filter's SQL over people, when the filter has any other key (precincts,
-contacts, calls, survey answers, giving, email engagement, a ballot party, a polygon over more
-than MAX_POLYGON_CELLS cells) or when
+contacts, calls, survey answers, giving, email engagement, a ballot party, a polygon over
+fewer grid cells than people's SQL reads by index or more than MAX_POLYGON_CELLS) or when
 the sets are not exactly the people the transaction sees: not built yet, or a change to
 people is visible that the last build did not see. The answer is the same as the SQL's
 (tests/universes/test_targeting.py compares them over a grid of filters).
@@ -26,7 +26,7 @@ from shapely.geometry import shape
 from sqlalchemy import text
 
 from app.extensions import db
-from app.people.grid import cover
+from app.people.grid import MAX_COVER_CELLS, cover
 from app.universes.filters import VOTE_CODE_SLOTS, FilterContext, vote_count_bounds
 from app.universes.models import HouseholdMode
 from app.voters.models import VOTE_METHOD_CODES
@@ -38,6 +38,9 @@ SET_KEYS = frozenset(
 )  # fmt: skip
 #: A polygon over more grid cells than this (about 500 km2) is counted over people.
 MAX_POLYGON_CELLS = 50_000
+#: Nor is one of fewer cells: people's SQL reads those cells' people by index and tests only
+#: the edge's, faster than any set of a whole campaign; past this it tests every point.
+MIN_POLYGON_CELLS = MAX_COVER_CELLS
 #: Past this many steps (vote history over many elections, methods and a high minimum) the
 #: statement costs more to plan than people's SQL costs to run.
 MAX_STEPS = 400
@@ -145,10 +148,10 @@ def _runs(cells: list[int]) -> tuple[list[int], list[int]]:
 def _polygon(plan: _Plan, geometry: Mapping[str, Any]) -> str | None:
     """Who lives in the polygon, as app.universes.filters' cell test finds them: the people
     of doors in cells it covers whole (but strays), and the rest of the cells it touches
-    tested point by point. None when it covers too many cells."""
+    tested point by point. None when it covers too many cells, or too few."""
     polygon = shape(geometry)
     cells = cover(polygon, max_cells=MAX_POLYGON_CELLS)
-    if cells is None:
+    if cells is None or len(cells.touched) <= MIN_POLYGON_CELLS:
         return None
     low, high = (plan.bind(bounds) for bounds in _runs(cells.inside))
     edge = plan.bind(sorted(set(cells.touched) - set(cells.inside)))

@@ -11,21 +11,25 @@ people are the bits set, doors those set in layer 0 once each layer is OR-ed ont
 
 The build is set-based and reads one snapshot: it runs in a REPEATABLE READ transaction of its
 own that also deletes the change-log rows it saw, so a count that sees no change row sees sets
-that are exactly its own people. The worker rebuilds every campaign with changes on each turn.
+that are exactly its own people. The worker's import loop rebuilds, whenever no import is
+waiting, each campaign with changes (app/worker.py), but not sooner after a build than
+REBUILD_PAUSE times that build took: rebuilding costs the machine at most about a sixth of its
+time while canvassers keep changing people, and counts read people's rows meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timedelta
 
 from sqlalchemy import text
 
-from app.core.tasks import periodic_task
 from app.extensions import db
 
 log = logging.getLogger(__name__)
+
+#: After a build, wait this many times its duration before the next one.
+REBUILD_PAUSE = 5
 
 # Each key family: the people (rows of targeting_people) that have the key.
 KEY_FAMILIES = (
@@ -153,26 +157,30 @@ def build_targeting(organization_id: int) -> dict[str, float]:
     return {"people": people, "layers": len(sizes), "seconds": seconds}
 
 
-def stale_campaigns() -> list[int]:
-    """Campaigns with a change their sets lack, or with people and no sets yet."""
+def stale_campaigns(*, pause: float = 0) -> list[int]:
+    """Campaigns with a change their sets lack (and, with ``pause``, whose last build ended
+    at least ``pause`` times its duration ago), or with people and no sets yet."""
     return list(
         db.session.scalars(
             text(
-                "SELECT organization_id FROM targeting_changes"
+                "SELECT DISTINCT c.organization_id FROM targeting_changes c"
+                " LEFT JOIN targeting_builds b ON b.organization_id = c.organization_id"
+                " WHERE b.built_at IS NULL OR b.built_at"
+                "   + make_interval(secs => b.seconds * (1 + :pause)) < now()"
                 " UNION SELECT o.id FROM organizations o"
                 " WHERE NOT EXISTS (SELECT FROM targeting_builds b WHERE b.organization_id = o.id)"
                 "   AND EXISTS (SELECT FROM people p WHERE p.organization_id = o.id)"
                 " ORDER BY 1"
-            )
+            ),
+            {"pause": pause},
         )
     )
 
 
-@periodic_task("targeting", every=timedelta(0))
-def rebuild_stale_targeting(now: datetime) -> dict[str, int]:
-    """On every worker turn: rebuild the sets of each campaign whose people changed."""
-    campaigns = stale_campaigns()
+def rebuild_stale_targeting() -> int:
+    """Rebuild the sets of each campaign whose people changed (the worker, when idle)."""
+    campaigns = stale_campaigns(pause=REBUILD_PAUSE)
     db.session.rollback()  # the builds run in connections of their own
     for organization_id in campaigns:
         build_targeting(organization_id)
-    return {"campaigns": len(campaigns)}
+    return len(campaigns)

@@ -21,7 +21,7 @@ NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
 def test_create_app_registers_every_periodic_task(app):
     assert set(tasks.PERIODIC_TASKS) == {"reminders", "sign-in-cleanup", "upload-cleanup",
                                          "backup", "best-efforts", "texting-broadcasts",
-                                         "follow-ups", "mailings", "targeting"}  # fmt: skip
+                                         "follow-ups", "mailings"}  # fmt: skip
 
 
 @pytest.fixture
