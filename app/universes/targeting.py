@@ -184,17 +184,25 @@ def _vote_codes(spec: Mapping[str, Any]) -> list[int]:
     )
 
 
-def _vote_history(plan: _Plan, spec: Mapping[str, Any], matched: str, known: set[int]) -> str:
+def _vote_history(plan: _Plan, spec: Mapping[str, Any], matched: str, known) -> str:
     """People with between min and max of the codes (as the SQL counts them: distinct
     codes, so two methods in one election count twice), by a running count: ``at_least[j]``
-    is who has j or more of the codes seen so far."""
+    is who has j or more of the codes seen so far. Where nobody has two codes in one of the
+    elections (no "multi:" set), an election's codes are counted as one."""
     low, high = vote_count_bounds(spec)
     needed = high + 1 if high is not None else low
-    codes = [code for code in _vote_codes(spec) if code in known]
+    codes = [code for code in _vote_codes(spec) if code in known["codes"]]
+    if any(code // VOTE_CODE_SLOTS in known["multi"] for code in codes):
+        counted = [[code] for code in codes]
+    else:
+        by_election: dict[int, list[int]] = {}
+        for code in codes:
+            by_election.setdefault(code // VOTE_CODE_SLOTS, []).append(code)
+        counted = list(by_election.values())
     at_least: list[str | None] = [None] * (needed + 1)  # None: nobody; [0] is everybody
-    for code in codes:
-        has = plan.keys([f"vote:{code}"])
-        for j in range(min(needed, len(codes)), 0, -1):
+    for seen, group in enumerate(counted, start=1):
+        has = plan.keys([f"vote:{code}" for code in group])
+        for j in range(min(needed, seen), 0, -1):
             if j == 1:
                 gained = has
             elif at_least[j - 1] is None:
@@ -232,7 +240,7 @@ def _plan(organization_id: int, filter: Mapping[str, Any], ctx: FilterContext, k
     if tags.get("none"):
         matched = plan.minus(matched, plan.keys([f"tag:{tag}" for tag in tags["none"]]))
     if "vote_history" in filter:
-        matched = _vote_history(plan, filter["vote_history"], matched, known["codes"])
+        matched = _vote_history(plan, filter["vote_history"], matched, known)
     if "polygon" in filter:
         inside = _polygon(plan, filter["polygon"])
         if inside is None:
@@ -245,14 +253,16 @@ def _plan(organization_id: int, filter: Mapping[str, Any], ctx: FilterContext, k
 def _known_keys(organization_id: int, filter: Mapping[str, Any]):
     """The build's version, and the birth years and vote codes that have sets in it."""
     codes = _vote_codes(filter["vote_history"]) if "vote_history" in filter else []
+    keys = [f"vote:{code}" for code in codes]
+    keys += [f"multi:{election}" for election in {code // VOTE_CODE_SLOTS for code in codes}]
     rows = db.session.execute(
         text(
             "SELECT b.built_at, b.people, array(SELECT t.key FROM targeting_sets t"
             "   WHERE t.organization_id = b.organization_id"
-            "     AND (t.key LIKE 'birth_year:%' OR t.key = ANY(:codes)))"
+            "     AND (t.key LIKE 'birth_year:%' OR t.key = ANY(:keys)))"
             " FROM targeting_builds b WHERE b.organization_id = :org"
         ),
-        {"org": organization_id, "codes": [f"vote:{code}" for code in codes]},
+        {"org": organization_id, "keys": keys},
     ).first()
     if rows is None:
         return None, None
@@ -262,6 +272,7 @@ def _known_keys(organization_id: int, filter: Mapping[str, Any]):
     return built_at, {
         "years": sorted(int(k.split(":", 1)[1]) for k in keys if k.startswith("birth_year:")),
         "codes": {int(k.split(":", 1)[1]) for k in keys if k.startswith("vote:")},
+        "multi": {int(k.split(":", 1)[1]) for k in keys if k.startswith("multi:")},
     }
 
 

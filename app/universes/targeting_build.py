@@ -25,6 +25,7 @@ import time
 from sqlalchemy import text
 
 from app.extensions import db
+from app.universes.filters import VOTE_CODE_SLOTS
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,10 @@ KEY_FAMILIES = (
     "SELECT position, 'birth_year:' || birth_year FROM targeting_people"
     " WHERE birth_year IS NOT NULL",
     "SELECT position, 'vote:' || code FROM targeting_people, unnest(vote_codes) code",
+    # People with two codes (methods) in one election: rare, and they count twice there.
+    "SELECT position, 'multi:' || election FROM targeting_people, LATERAL ("
+    " SELECT code / :slots AS election FROM unnest(vote_codes) code"
+    " GROUP BY 1 HAVING count(DISTINCT code) > 1) twice",
     "SELECT position, 'area:' || area FROM targeting_people, unnest(area_ids) area",
     "SELECT position, 'tag:' || tag FROM targeting_people, unnest(tags) tag",
 )
@@ -135,8 +140,8 @@ def build_targeting(organization_id: int) -> dict[str, float]:
             for statement in (CLEAR + WRITE_PLACES).split(";\n"):
                 conn.execute(text(statement), params)
             if people:
-                conn.execute(text(WRITE_SETS), {**params, "people": people,
-                                                "bytes": (people + 7) // 8})  # fmt: skip
+                sizes_params = {"people": people, "bytes": (people + 7) // 8}
+                conn.execute(text(WRITE_SETS), {**params, **sizes_params, "slots": VOTE_CODE_SLOTS})
             seconds = time.perf_counter() - started
             conn.execute(
                 text(
