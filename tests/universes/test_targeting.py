@@ -21,13 +21,17 @@ from app.areas.models import Area
 from app.core.geo import to_db
 from app.extensions import db
 from app.people.models import Person
-from app.universes import targeting
+from app.universes import targeting, targeting_build
 from app.universes.filters import FilterContext
 from app.universes.models import HouseholdMode
 from app.universes.queries import Search, count_people, count_search
 from app.universes.schemas import UniverseFilterSchema
 from app.universes.targeting import count_targeted
-from app.universes.targeting_build import build_targeting, stale_campaigns
+from app.universes.targeting_build import (
+    build_targeting,
+    rebuild_stale_targeting,
+    stale_campaigns,
+)
 from tests.factories import create_household, create_organization, create_person
 from tests.universes.factories import create_election
 
@@ -250,7 +254,9 @@ def test_an_insert_is_logged_for_its_campaign_only(db_session, town):
     assert _both_ways(town["org"], {}, HouseholdMode.PERSON)[0] is not None
 
 
-def test_a_build_takes_in_committed_changes(app, committed_world, town):
+def test_the_worker_rebuilds_a_campaign_with_committed_changes(
+    app, committed_world, town, monkeypatch
+):
     org = committed_world(lambda: _make_town(seed=7)["org"])
     with app.app_context():
         build_targeting(org)
@@ -263,9 +269,10 @@ def test_a_build_takes_in_committed_changes(app, committed_world, town):
         )  # fmt: skip
 
     committed_world(change)
+    monkeypatch.setattr(targeting_build, "REBUILD_PAUSE", 0)  # the last build was just now
     with app.app_context():
         assert org in stale_campaigns()
-        build_targeting(org)
+        assert rebuild_stale_targeting() >= 1  # as the worker's idle loop does
         assert org not in stale_campaigns()
         for spec in ({}, {"party": ["D"]}, {"include_suppressed": True}):
             fast, rows = _both_ways(org, spec, HouseholdMode.WHOLE_HOUSEHOLD)
