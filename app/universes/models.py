@@ -126,7 +126,7 @@ class TargetingPlace(OrganizationOwnedMixin, db.Model):
 
 
 class TargetingChange(OrganizationOwnedMixin, db.Model):
-    """A change to the people columns the sets hold, logged by a trigger on people (migration
+    """A write of people (one row per statement and campaign), logged by a trigger (migration
     0038); while one is visible, counts read people itself. A build deletes those it saw."""
 
     __tablename__ = "targeting_changes"

@@ -1,7 +1,7 @@
 """Targeting sets: each campaign's people as bit strings (one per party, gender, status,
 birth year, vote code, area, tag and suppression), rebuilt set-based by
-app.universes.targeting_build; a statement-level trigger on people logs every change that
-could alter a count, and a count uses the sets only while no such change is visible
+app.universes.targeting_build; a statement-level trigger on people logs every write of it,
+and a count uses the sets only while no write newer than the last build is visible
 
 Revision ID: 0038_targeting
 Revises: 0031_mail_links
@@ -18,40 +18,20 @@ down_revision = "0031_mail_links"
 branch_labels = None
 depends_on = None
 
-# The people columns a universe count reads through the sets (app.universes.targeting).
-TARGETED_COLUMNS = (
-    "organization_id", "household_id", "party", "gender", "registration_status", "birth_year",
-    "confidential", "merged_into_id", "is_deceased", "do_not_contact", "has_moved",
-    "vote_codes", "area_ids", "tags", "location",
-)  # fmt: skip
-
-
-def _row(alias: str) -> str:
-    # A point compares as its bytes (exactly; geometry's = is about bounding boxes).
-    return ", ".join(
-        f"{alias}.{column}::bytea" if column == "location" else f"{alias}.{column}"
-        for column in TARGETED_COLUMNS
-    )
-
-
-TRIGGERS = f"""
+TRIGGERS = """
 CREATE FUNCTION people_targeting_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- One row per statement and campaign, and only when a column the sets hold changed:
-    -- an update of names, email keys or timestamps leaves the sets current.
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO targeting_changes (organization_id)
-        SELECT DISTINCT organization_id FROM new_rows;
-    ELSIF TG_OP = 'DELETE' THEN
+    -- One row per statement and campaign. Updates are not compared column by column: the
+    -- join of old and new rows cost an import's update of 167,000 people 3 s, this 0.15 s.
+    IF TG_OP = 'DELETE' THEN
         INSERT INTO targeting_changes (organization_id)
         SELECT DISTINCT organization_id FROM old_rows;
+    ELSIF TG_OP = 'INSERT' THEN
+        INSERT INTO targeting_changes (organization_id)
+        SELECT DISTINCT organization_id FROM new_rows;
     ELSE
         INSERT INTO targeting_changes (organization_id)
-        SELECT DISTINCT n.organization_id FROM new_rows n JOIN old_rows o ON o.id = n.id
-        WHERE ({_row("n")}) IS DISTINCT FROM ({_row("o")})
-        UNION
-        SELECT DISTINCT o.organization_id FROM new_rows n JOIN old_rows o ON o.id = n.id
-        WHERE o.organization_id IS DISTINCT FROM n.organization_id;
+        SELECT organization_id FROM new_rows UNION SELECT organization_id FROM old_rows;
     END IF;
     RETURN NULL;
 END $$;
