@@ -105,8 +105,9 @@ FROM (
     FROM unnest(CAST({low} AS bigint[]), CAST({high} AS bigint[])) AS run(low, high)
     JOIN targeting_cells c ON c.organization_id = :org AND c.cell BETWEEN run.low AND run.high
 ) r"""
-# People tested on their own point (in the cells on the polygon's edge), and strays in its
-# inner cells: bytes, as hex.
+# People tested on their own point (in the cells on the polygon's edge, and only those the
+# other keys kept: the point test is the dear part), and strays in its inner cells: bytes, as
+# hex.
 EDGE_PEOPLE = """
 SELECT substring(CAST('x' || coalesce(string_agg(repeat('00', f.byte - f.previous - 1)
                                                  || lpad(to_hex(f.value), 2, '0'), ''
@@ -120,6 +121,7 @@ FROM (
             SELECT t.position FROM targeting_places t
             WHERE t.organization_id = :org
               AND t.cell = ANY(CAST((SELECT CAST({edge} AS bigint[])) AS bigint[]))
+              AND get_bit({matched}, t.position) = 1
               AND ST_Intersects(t.location, ST_GeomFromWKB(decode({wkb}, 'hex'), 4326))
             UNION ALL
             SELECT t.position
@@ -145,7 +147,7 @@ def _runs(cells: list[int]) -> tuple[list[int], list[int]]:
     return low, high
 
 
-def _polygon(plan: _Plan, geometry: Mapping[str, Any]) -> str | None:
+def _polygon(plan: _Plan, geometry: Mapping[str, Any], matched: str) -> str | None:
     """Who lives in the polygon, as app.universes.filters' cell test finds them: the people
     of doors in cells it covers whole (but strays), and the rest of the cells it touches
     tested point by point. None when it covers too many cells, or too few."""
@@ -157,7 +159,9 @@ def _polygon(plan: _Plan, geometry: Mapping[str, Any]) -> str | None:
     edge = plan.bind(sorted(set(cells.touched) - set(cells.inside)))
     inner = plan.step(INNER_CELLS.format(low=low, high=high))
     edge = plan.step(
-        EDGE_PEOPLE.format(low=low, high=high, edge=edge, wkb=plan.bind(polygon.wkb_hex))
+        EDGE_PEOPLE.format(
+            low=low, high=high, edge=edge, wkb=plan.bind(polygon.wkb_hex), matched=matched
+        )
     )
     return plan.either(plan.minus(inner, plan.keys(["stray"])), edge)
 
@@ -242,7 +246,7 @@ def _plan(organization_id: int, filter: Mapping[str, Any], ctx: FilterContext, k
     if "vote_history" in filter:
         matched = _vote_history(plan, filter["vote_history"], matched, known)
     if "polygon" in filter:
-        inside = _polygon(plan, filter["polygon"])
+        inside = _polygon(plan, filter["polygon"], matched)
         if inside is None:
             return None
         matched = plan.both(matched, inside)
