@@ -359,8 +359,9 @@ def answered_by(org: int, spec: dict) -> str:
     return "sets" if fast is not None else "rows"
 
 
-def time_every_filter(org: int, cases: dict[str, dict], runs: int) -> dict[str, float]:
-    """Each filter through count_search and through people's rows alone, against the goal."""
+def time_every_filter(org: int, cases: dict[str, dict], runs: int) -> dict[str, tuple]:
+    """Each filter through count_search and through people's rows alone, against the goal;
+    the (median, p95) of each through count_search."""
     print(f"\n{'filter':<30} {'by':>4} {'median':>9} {'p95':>9} {'goal':>8}"
           f" {'rows p95':>9}  counts")  # fmt: skip
     p95s = {}
@@ -371,11 +372,11 @@ def time_every_filter(org: int, cases: dict[str, dict], runs: int) -> dict[str, 
         median, p95, counts = time_count(org, spec, runs, _in_mode(count_search, mode))
         _, rows_p95, rows = time_count(org, spec, runs, _in_mode(count_people, mode))
         assert counts == rows, (name, counts, rows)  # the sets answer what the rows answer
-        p95s[name] = p95
+        p95s[name] = median, p95
         verdict = "met" if p95 < GOAL_MS else "NOT met"
         print(f"{name:<30} {by:>4} {median:7.1f}ms {p95:7.1f}ms {verdict:>8} {rows_p95:7.1f}ms"
               f"  {counts}")  # fmt: skip
-    missed = [name for name, p95 in p95s.items() if p95 >= GOAL_MS]
+    missed = [name for name, (_, p95) in p95s.items() if p95 >= GOAL_MS]
     print(
         f"every filter under {GOAL_MS:.0f} ms at p95: "
         + ("met" if not missed else f"NOT met ({', '.join(missed)})")
@@ -425,7 +426,7 @@ def main() -> None:
             db.session.rollback()
             vacuum_analyze("targeting_sets", "targeting_cells", "targeting_places")
             headline, cases = filters(org, from_shared)
-            time_every_filter(org, cases, options.runs)
+            timed = time_every_filter(org, cases, options.runs)
             cases = {k: v for k, v in cases.items() if "household_mode" not in v}
             year = date.today().year
             print(f"\n{'query':<38} {'median':>9} {'p95':>9}  counts (age counted from {year})")
@@ -449,16 +450,14 @@ def main() -> None:
             median, p95, value = time_scalar(people_count_of(org, {}), {}, options.runs)
             times[EMPTY] = median
             show(EMPTY, median, p95, f"{value:,}")
-            for name, spec in cases.items():
-                median, p95, counts = time_count(org, spec, options.runs)
-                times[name] = median
-                show(name, median, p95, counts)
-                if name == headline:
-                    headline_p95 = p95
-                    # count_search also counts distinct households: the people count alone.
-                    median, p95, value = time_scalar(people_count_of(org, spec), {}, options.runs)
-                    times[PEOPLE_ONLY] = median
-                    show(PEOPLE_ONLY, median, p95, f"{value:,}")
+            times.update({name: median for name, (median, _) in timed.items()})
+            headline_p95 = timed[headline][1]
+            # count_search also counts distinct households: the people count alone.
+            median, p95, value = time_scalar(
+                people_count_of(org, cases[headline]), {}, options.runs
+            )
+            times[PEOPLE_ONLY] = median
+            show(f"{headline}, people only", median, p95, f"{value:,}")
 
             median = times[headline]
             ratio = median / times[CAMPAIGN]
