@@ -22,6 +22,7 @@ from app.audit.context import acting_as
 from app.core.tasks import WORKER_APPLICATION_NAME, run_due_tasks
 from app.extensions import db
 from app.imports.jobs import run_next_job, summary_line
+from app.universes.targeting_build import rebuild_stale_targeting
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ def worker_command(once: bool, poll_seconds: float) -> None:
             if job is not None:
                 click.echo(summary_line(job))
                 continue
+            # Idle: the universes' targeting sets of campaigns whose people changed.
+            rebuild_stale_targeting()
             if once:
                 return
             time.sleep(poll_seconds)

@@ -33,6 +33,7 @@ from app.people.models import Person
 from app.people.visibility import is_listable
 from app.universes.filters import FilterContext, match_clause, suppression_clauses
 from app.universes.models import HouseholdMode, Universe
+from app.universes.targeting import count_targeted
 from app.voters.models import Address, Household
 
 UNIVERSE_SORTS = {
@@ -137,7 +138,16 @@ def _door():
 
 
 def count_search(search: Search) -> dict[str, int]:
-    """People on the list, doors (households), and targets, in one scan where possible."""
+    """People on the list, doors (households), and targets: from the targeting sets when
+    they can answer exactly (app.universes.targeting), else in one scan of people."""
+    counted = count_targeted(
+        search.organization_id, search.filter, search.household_mode, FilterContext(search.now)
+    )
+    return counted if counted is not None else count_people(search)
+
+
+def count_people(search: Search) -> dict[str, int]:
+    """count_search over people's rows: any filter, in one scan where possible."""
     matched = search.population.where(search.match)
     columns = [func.count(), func.count(distinct(Person.household_id))]
     if search.household_mode == HouseholdMode.ONE_PER_HOUSEHOLD:
