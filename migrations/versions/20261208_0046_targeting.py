@@ -3,8 +3,8 @@ birth year, vote code, area, tag and suppression), rebuilt set-based by
 app.universes.targeting_build; a statement-level trigger on people logs every write of it,
 and a count uses the sets only while no write newer than the last build is visible
 
-Revision ID: 0038_targeting
-Revises: 0031_mail_links
+Revision ID: 0046_targeting
+Revises: 0045_money_letters
 Create Date: 2026-12-07 12:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
 
-revision = "0038_targeting"
-down_revision = "0031_mail_links"
+revision = "0046_targeting"
+down_revision = "0045_money_letters"
 branch_labels = None
 depends_on = None
 
