@@ -18,7 +18,7 @@ from app.turfs.models import Turf
 from app.turfs.operations import commit_cut
 from app.universes.queries import Search
 from app.walklists.operations import create_turf_list
-from tests.browsers import browser, serve  # noqa: F401 - the browser fixture
+from tests.browsers import browser, claim_on_phone, serve  # noqa: F401 - the browser fixture
 from tests.factories import PASSWORD, create_organization, create_user
 from tests.turfs.conftest import build_town
 
@@ -100,15 +100,7 @@ def test_the_phone_list_map_draws_the_kept_streets_offline(live, browser):  # no
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{server.url}/app/")
-    page.fill("input[name=email]", "kim@streets.test")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("input[name=code]")
-    page.fill("input[name=code]", ids["code"])
-    page.click("form button[type=submit]")
-    page.wait_for_selector(".stops li")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    claim_on_phone(page, server.url, "kim@streets.test", PASSWORD, ids["code"])
 
     context.set_offline(True)  # the streets come from what the phone kept with the list
     page.click(".tools button:has-text('Map')")
