@@ -23,7 +23,8 @@ DEMO_SEED = 2026
 @dataclass
 class DemoActivity:
     field: DemoField
-    organising: DemoOrganising
+    organising: DemoOrganising | None
+    today: date
 
 
 def load_demo_activity(
@@ -47,4 +48,4 @@ def load_demo_activity(
         load_demo_organising(organization_id, seed, today, canvassers, organizer, upcoming)
         if organizer is not None and canvassers else None
     )  # fmt: skip
-    return DemoActivity(field, organising)
+    return DemoActivity(field, organising, today)
