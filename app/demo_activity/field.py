@@ -46,7 +46,7 @@ CANVASSERS = (
 )
 #: Lists handed out in three waves (days after the start); the last wave is still out.
 WAVES = (0, 12, 24)
-LISTS_PER_WAVE = 6
+LISTS_PER_WAVE = 5
 #: A phone syncs its outbox when it finds signal: here, after a shift or two (the sync's
 #: largest batch is 200 records).
 BATCH = 200

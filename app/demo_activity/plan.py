@@ -24,7 +24,7 @@ HOURLY_CONTACT = {
 #: The shifts canvassers walk: (weekday 0=Monday, start hour, hours).
 SHIFTS = ((1, 17, 3), (2, 10, 2), (3, 17, 3), (5, 10, 3), (5, 14, 3), (6, 13, 3))
 #: A door that did not answer is tried again, at most this many visits in all.
-MAX_VISITS = 3
+MAX_VISITS = 2
 #: What doors say when nobody talks (result, weight) ...
 NO_CONTACT = (("not_home", 84), ("come_back_later", 6), ("inaccessible", 5),
               ("moved", 3), ("language_barrier", 2))  # fmt: skip
