@@ -1,8 +1,9 @@
 """The demo's field work: the ward cut into turfs, walk lists handed out over five weeks to
 six canvassers, and their knocks, synced through the canvass sync as the phones send them
 (``sync_batch``: the same knocks, histories, answers, tags and sticky flags as a real
-canvass), one batch per canvasser and shift. Only the times are then put back to when the
-knocks happened (the sync stamps them with the clock at load)."""
+canvass), a batch of up to 200 records per canvasser after a shift or two. Only the times
+are then put back to when the knocks happened (the sync stamps them with the clock at
+load)."""
 
 from __future__ import annotations
 
