@@ -104,10 +104,29 @@ def demo() -> None:
         commit()
         emailed = load_demo_email(demo_organization_id())
         commit()
+        from app.demo import DEMO_PASSWORD
+        from app.demo_activity import DEMO_SEED, load_demo_activity
+        from app.demo_activity.money import load_demo_gifts
+
+        activity = load_demo_activity(demo_organization_id(), password=DEMO_PASSWORD,
+                                      upcoming=event)  # fmt: skip
+        commit()
+        gifts = load_demo_gifts(demo_organization_id(), DEMO_SEED, activity.today)
+        commit()
+        money = load_demo_money(demo_organization_id())  # the figures with the online gifts
     click.echo(
         f"  money: {money.donations} donations from {money.donors} donors, "
         f"{money.open_flags} flags to act on, {money.to_review} in the review queue"
     )
+    click.echo(
+        f"  field: {activity.field.knocks} knocks by {activity.field.canvassers} canvassers "
+        f"on {activity.field.lists} walk lists in {activity.field.turfs} turfs"
+    )
+    click.echo(f"  online gifts: {gifts.gifts} from {gifts.donors} donors over five weeks")
+    if activity.organising is not None:
+        o = activity.organising
+        click.echo(f"  organising: {o.volunteers} volunteers, {o.events} events, {o.signups} "
+                   f"sign-ups, {o.attended} came, {o.no_shows} no-shows")  # fmt: skip
     click.echo(f"Demo event sign-up page (public): {public_url(f'/events/{event.code}')}")
     if emailed is not None:
         click.echo(f"Demo email campaign (sent, with results): {public_url('/console#/email')}")

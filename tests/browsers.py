@@ -115,3 +115,17 @@ def browser():
         )  # fmt: skip
         yield browser
         browser.close()
+
+
+def claim_on_phone(page, url: str, email: str, password: str, code: str) -> None:
+    """In the canvassing app at ``url``: sign in, claim the list with ``code``, wait for its
+    doors and for the service worker to control the page (it works offline from then on)."""
+    page.goto(f"{url}/app/")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("input[name=code]")
+    page.fill("input[name=code]", code)
+    page.click("form button[type=submit]")
+    page.wait_for_selector(".stops li")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")

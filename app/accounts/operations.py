@@ -44,8 +44,10 @@ def create_user(
     role: Role,
     password: str,
     phone: str | None = None,
+    password_hash: str | None = None,
 ) -> User:
-    """Create an account directly (CLI, demo data, accepted invitations)."""
+    """Create an account directly (CLI, demo data, accepted invitations). ``password_hash``:
+    one made already for ``password`` (the demo's many accounts share one, hashed once)."""
     email = normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(
@@ -60,7 +62,7 @@ def create_user(
         name=name,
         role=role,
         phone=normalise_phone(phone) if phone else None,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         is_active=True,
         token_version=1,
     )

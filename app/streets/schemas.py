@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from app.core.geo import BBox
 from app.core.schemas import StrictSchema
+from app.streets.basemap import MAX_ZOOM, MIN_ZOOM
 
 
 class StreetsArgsSchema(StrictSchema):
@@ -28,3 +29,21 @@ class BarriersSchema(StrictSchema):
 
 class BarriersResultSchema(ma.Schema):
     changed = ma.fields.Integer()
+
+
+class BaseMapArgsSchema(StrictSchema):
+    bbox = BBox(required=True)
+    zoom = ma.fields.Integer(
+        required=True,
+        validate=ma.validate.Range(min=MIN_ZOOM, max=MAX_ZOOM),
+        metadata={
+            "description": f"the map's zoom ({MIN_ZOOM}-{MAX_ZOOM}): lines simplified for it"
+        },
+    )
+
+
+class BaseMapSchema(ma.Schema):
+    type = ma.fields.String()
+    zoom = ma.fields.Integer()
+    count = ma.fields.Integer()
+    features = ma.fields.List(ma.fields.Dict())

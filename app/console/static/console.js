@@ -128,11 +128,13 @@ function buildMap() {
     L.tileLayer(tiles, { maxZoom: 20, attribution: document.body.dataset.tileAttribution })
       .addTo(map);
   }
-  // Without tiles the campaign's own streets are the base map.
+  // The campaign's own streets: a light base map, readable with no tile server. In a pane
+  // of their own under the areas (SVG: a path per street), drawn only zoomed in.
+  map.createPane("streets").style.zIndex = 350;
   state.streets = L.geoJSON(null, {
-    interactive: false,
-    style: (f) => ({ color: f.properties.is_barrier ? "#7f1d1d" : "#9ca3af",
-      weight: f.properties.is_barrier ? 3 : 1.5 }),
+    pane: "streets", renderer: L.svg({ pane: "streets" }), interactive: false,
+    style: (f) => ({ color: f.properties.is_barrier ? "#7f1d1d" : "#a8a29e",
+      weight: f.properties.is_barrier ? 3 : 2, opacity: 0.9 }),
   }).addTo(map);
   state.precincts = L.geoJSON(null, { style: precinctStyle, onEachFeature: onPrecinct }).addTo(map);
   state.doors = L.layerGroup().addTo(map);
@@ -199,14 +201,29 @@ function viewBox() {
     .map((v) => Math.max(-180, Math.min(180, v)).toFixed(6)).join(",");
 }
 
+// Streets from this zoom in; the box is widened to a 0.005° grid, so panning a little asks
+// the same URL again (answered 304 from the browser's cache with the server's ETag).
+const STREETS_MIN_ZOOM = 15;
+const STREETS_GRID = 0.005;
+let streetsAsked = 0;
+
 async function loadStreets() {
-  if (state.map.getZoom() < 14) { state.streets.clearLayers(); return; }
+  const zoom = Math.floor(state.map.getZoom());
+  const asked = ++streetsAsked;
+  if (zoom < STREETS_MIN_ZOOM) { state.streets.clearLayers(); return; }
+  const b = state.map.getBounds();
+  const snap = (v, up) => (up ? Math.ceil(v / STREETS_GRID) : Math.floor(v / STREETS_GRID))
+    * STREETS_GRID;
+  const bbox = [snap(b.getWest()), snap(b.getSouth()), snap(b.getEast(), true),
+    snap(b.getNorth(), true)].map((v) => v.toFixed(3)).join(",");
   try {
-    const collection = await call("GET", `/api/v1/streets?bbox=${viewBox()}`);
+    const collection = await call("GET", `/api/v1/streets/base-map?bbox=${bbox}&zoom=${zoom}`);
+    if (asked !== streetsAsked) return; // the map moved on meanwhile
     state.streets.clearLayers();
     state.streets.addData(collection);
   } catch (error) {
-    say("cut-status", error.message, true);
+    if (asked === streetsAsked) state.streets.clearLayers();
+    if (error.status !== 422) say("cut-status", error.message, true); // 422: zoom in
   }
 }
 

@@ -4,6 +4,7 @@
 /* global DoorstepStore, L */
 import { loadScript, loadStyle } from "./dom.js";
 import { t } from "./i18n.js";
+import { drawStreets, keepStreets, keptStreets } from "./streets.js";
 
 const store = DoorstepStore;
 
@@ -19,6 +20,7 @@ export async function refreshLists() {
     for (const summary of page.items) {
       const detail = await store.api("GET", `/api/v1/walk-lists/${summary.id}`);
       await database.put("lists", detail);
+      await keepStreets(detail);
     }
     return true;
   } catch {
@@ -33,6 +35,7 @@ export async function claimList(code, ui) {
     const database = await store.db();
     await database.put("lists", detail);
     await store.put("setup", await store.api("GET", "/api/v1/canvass/setup"));
+    await keepStreets(detail);
     history.replaceState(null, "", `#/list/${detail.id}`);
     renderList(detail.id, ui, t("claimed", { name: detail.name }));
   } catch (error) {
@@ -251,6 +254,7 @@ async function drawMap(node, list, homes, numbers, go) {
   }
   if (points.length > 1) L.polyline(points, { color: "#b45309", weight: 2, opacity: 0.6 }).addTo(map);
   if (points.length) map.fitBounds(points, { padding: [20, 20] });
+  if (!tiles && points.length) drawStreets(map, await keptStreets(list)); // kept offline too
   if (navigator.geolocation) {
     const me = L.circleMarker([0, 0], { radius: 7, color: "#1d4ed8", fillOpacity: 1 });
     navigator.geolocation.getCurrentPosition((where) => {
