@@ -59,6 +59,7 @@ class Permission(StrEnum):
     TASKS_WORK = "tasks.work"  # the follow-up tasks and call lists rules make for organisers
     OUTREACH_MANAGE = "outreach.manage"  # email templates, draft campaigns, preview, results
     OUTREACH_SEND = "outreach.send"  # send, schedule, test-send, pause, resume, cancel
+    DASHBOARD_READ = "dashboard.read"  # field, volunteers and outreach panels (money: totals)
 
 
 class Access(StrEnum):
@@ -106,6 +107,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TASKS_WORK,
             Permission.OUTREACH_MANAGE,
             Permission.OUTREACH_SEND,
+            Permission.DASHBOARD_READ,
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -131,6 +133,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TEXTING_SEND,
             Permission.TEXTING_MANAGE,
             Permission.TASKS_WORK,
+            Permission.DASHBOARD_READ,  # the organiser's view: no money
         }
     ),
     # Canvassers see voters only through the walk lists they hold, as volunteer texters

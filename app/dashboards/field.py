@@ -1,0 +1,169 @@
+"""The field panel: doors knocked, contacts and the contact rate by day, hour of day, area,
+team and canvasser; support IDs by score; doors left in active turfs; the pace to the goal."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.areas.models import Area
+from app.dashboards.models import ALL_AREAS, FieldGoal, FieldRollup
+from app.dashboards.scope import Scope
+from app.dashboards.sources import field_rows, support_rows
+from app.extensions import db
+from app.knocks.models import DoorKnock, KnockStatus
+from app.turfs.models import Turf, TurfDoor, TurfStatus
+from app.volunteers.models import Team, TeamMember, VolunteerProfile
+from app.voters.models import Address
+
+SCORES = ("1", "2", "3", "4", "5")
+
+
+def rate(contacts: int, knocks: int) -> float | None:
+    return round(contacts / knocks, 4) if knocks else None
+
+
+def _figures(knocks, contacts) -> dict[str, Any]:
+    knocks, contacts = int(knocks or 0), int(contacts or 0)
+    return {"doors": knocks, "contacts": contacts, "contact_rate": rate(contacts, knocks)}
+
+
+def _sum(rows, *keys):
+    src = rows.subquery()
+    columns = [src.c[k] for k in keys]
+    return db.session.execute(
+        select(*columns, func.sum(src.c.knocks), func.sum(src.c.contacts))
+        .group_by(*columns)
+        .order_by(*columns)
+    ).all()
+
+
+def field_panel(scope: Scope, area_kind: str, today: date) -> dict[str, Any]:
+    rows = field_rows(scope)
+    total = _sum(rows)[0]
+    days = {day: (k, c) for day, k, c in _sum(rows, "day")}
+    hours = {hour: (k, c) for hour, k, c in _sum(rows, "hour")}
+    users = _sum(rows, "user_id")
+    return {
+        "total": _figures(*total),
+        "by_day": [{"day": d, **_figures(*days.get(d, (0, 0)))} for d in scope.days],
+        "by_hour": [{"hour": h, **_figures(*hours.get(h, (0, 0)))} for h in range(24)],
+        "by_area": by_area(scope, area_kind),
+        "by_canvasser": _canvassers(users),
+        "by_team": _teams(rows),
+        "support": support(scope),
+        "doors_left": doors_left(scope),
+        "pace": pace(scope.organization_id, today),
+    }
+
+
+def by_area(scope: Scope, area_kind: str) -> list[dict[str, Any]]:
+    figures = _sum(field_rows(scope, area_kind), "area_id")
+    areas = {
+        a.id: a
+        for a in db.session.scalars(select(Area).where(Area.id.in_([f[0] for f in figures])))
+    }
+    out = [
+        {"area_id": area_id, "code": areas[area_id].code, "name": areas[area_id].name,
+         **_figures(k, c)}
+        for area_id, k, c in figures
+    ]  # fmt: skip
+    return sorted(out, key=lambda row: (-row["doors"], row["code"]))
+
+
+def _canvassers(users) -> list[dict[str, Any]]:
+    names = dict(
+        db.session.execute(
+            select(User.id, func.coalesce(User.name, User.email)).where(
+                User.id.in_([u[0] for u in users])
+            )
+        ).all()
+    )
+    out = [{"user_id": u, "name": names.get(u, ""), **_figures(k, c)} for u, k, c in users]
+    return sorted(out, key=lambda row: (-row["doors"], row["name"]))
+
+
+def _teams(rows) -> list[dict[str, Any]]:
+    """A canvasser on two teams counts for each (the teams' rows do not add up to the total)."""
+    src = rows.subquery()
+    found = db.session.execute(
+        select(Team.id, Team.name, func.sum(src.c.knocks), func.sum(src.c.contacts))
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .join(VolunteerProfile, VolunteerProfile.id == TeamMember.profile_id)
+        .join(src, src.c.user_id == VolunteerProfile.user_id)
+        .group_by(Team.id, Team.name)
+        .order_by(func.sum(src.c.knocks).desc(), Team.name)
+    ).all()
+    return [{"team_id": t, "name": n, **_figures(k, c)} for t, n, k, c in found]
+
+
+def support(scope: Scope) -> dict[str, Any]:
+    src = support_rows(scope).subquery()
+    found = db.session.execute(
+        select(src.c.day, src.c.answer, func.sum(src.c.answers)).group_by(src.c.day, src.c.answer)
+    ).all()
+    by_score = dict.fromkeys(SCORES, 0)
+    by_day = {d: dict.fromkeys(SCORES, 0) for d in scope.days}
+    for day, answer, count in found:
+        by_score[answer] = by_score.get(answer, 0) + int(count)
+        by_day[day][answer] = by_day[day].get(answer, 0) + int(count)
+    return {
+        "by_score": [{"score": s, "people": n} for s, n in by_score.items()],
+        "by_day": [
+            {"day": d, **{f"score_{s}": n for s, n in v.items()}} for d, v in by_day.items()
+        ],
+    }
+
+
+def doors_left(scope: Scope) -> dict[str, int]:
+    """Doors of active turfs with no knock that stands since the turf was made."""
+    knocked = (
+        select(DoorKnock.id)
+        .where(
+            DoorKnock.address_id == TurfDoor.address_id,
+            DoorKnock.status == KnockStatus.APPLIED,
+            DoorKnock.occurred_at >= Turf.created_at,
+        )
+        .exists()
+    )
+    query = (
+        select(func.count(), func.count().filter(~knocked))
+        .select_from(TurfDoor)
+        .join(Turf, Turf.id == TurfDoor.turf_id)
+        .where(Turf.organization_id == scope.organization_id, Turf.status == TurfStatus.ACTIVE)
+    )
+    if scope.area_id is not None:
+        query = query.join(Address, Address.id == TurfDoor.address_id).where(
+            Address.area_ids.any(scope.area_id)
+        )
+    doors, left = db.session.execute(query).one()
+    return {"doors": doors, "left": left, "knocked": doors - left}
+
+
+def pace(organization_id: int, today: date) -> dict[str, Any] | None:
+    """Doors knocked to date against the goal, and the doors a day it now takes."""
+    goal = db.session.get(FieldGoal, organization_id)
+    if goal is None:
+        return None
+    done = int(
+        db.session.scalar(
+            select(func.coalesce(func.sum(FieldRollup.knocks), 0)).where(
+                FieldRollup.organization_id == organization_id,
+                FieldRollup.area_id == ALL_AREAS,
+                FieldRollup.day <= min(today, goal.goal_on),
+            )
+        )
+    )
+    days_left = max((goal.goal_on - today).days + 1, 0)  # today and election day too
+    left = max(goal.doors - done, 0)
+    return {
+        "goal_doors": goal.doors,
+        "goal_on": goal.goal_on,
+        "doors": done,
+        "doors_to_go": left,
+        "days_left": days_left,
+        "needed_per_day": -(-left // days_left) if days_left else left,
+    }
