@@ -19,7 +19,7 @@ ROLLUPS = {
 def rollup_rows(table: str, organization_id: int) -> set[tuple]:
     """The table's rows of the campaign that count something (a zero row counts nothing)."""
     rows = db.session.execute(
-        sa.text(f"SELECT * FROM {table} WHERE organization_id = :org"),  # noqa: S608
+        sa.text(f"SELECT * FROM {table} WHERE organization_id = :org"),
         {"org": organization_id},
     ).all()
     return {tuple(r) for r in rows if any(v != 0 for v in r[-2:] if isinstance(v, int))}

@@ -77,7 +77,7 @@ def shown_field(client, headers, first: str, last: str) -> dict:
         "by_area": sorted((a["code"], *(a[k] for k in three)) for a in panel["by_area"]),
         "by_canvasser": sorted(
             (c["user_id"], *(c[k] for k in three)) for c in panel["by_canvasser"]
-        ),  # fmt: skip
+        ),
         "support": [(s["score"], s["people"]) for s in panel["support"]["by_score"] if s["people"]],
         "support_by_area": support_by_area,
     }
