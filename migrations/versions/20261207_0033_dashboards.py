@@ -172,8 +172,7 @@ def rebuild_function(rollup: str) -> str:
         }[rollup]
         alias = "s" if rollup == "support" else "d"
         source = (
-            WITH_AREAS[rollup].format(t=raw)[:-1]
-            + f" WHERE {alias}.organization_id = p_org{extra}"
+            WITH_AREAS[rollup].format(t=raw)[:-1] + f" WHERE {alias}.organization_id = p_org{extra}"
             f" AND (p_first IS NULL OR {alias}.{day} >= p_first)"
             f" AND (p_last IS NULL OR {alias}.{day} <= p_last))"
         )
