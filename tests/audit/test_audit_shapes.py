@@ -290,6 +290,11 @@ DRIVERS: dict[str, Callable[[World], object]] = {
         "POST", "/api/v1/call-lists/claim", 200, json={"code": _call_list(w)["code"]}),
     "call_lists.close": lambda w: w.call(
         "POST", f"/api/v1/call-lists/{_call_list(w)['id']}/close", 200),
+    "dashboard.field_goal": lambda w: w.call(
+        "PUT", "/api/v1/dashboards/field-goal", 200,
+        json={"doors": 60000, "goal_on": "2026-11-03"}),
+    "dashboard.people": lambda w: w.call(
+        "GET", "/api/v1/dashboards/people?measure=doors", 200),
 }  # fmt: skip
 
 #: Audited actions not yet driven here, and why (each needs a cut town, a walk list, a sync
