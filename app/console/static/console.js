@@ -11,6 +11,7 @@ import * as review from "./review.js";
 import * as rules from "./rules.js";
 import * as texting from "./texting.js";
 import * as email from "./mailings.js";
+import * as dashboard from "./dashboard.js";
 import * as volunteers from "./volunteers.js";
 
 const state = {
@@ -29,7 +30,8 @@ function progressColour(share) {
 }
 
 // ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID], #/review,
-// #/paper, #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules, #/email[/new|/ID] ----
+// #/paper, #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules, #/email[/new|/ID],
+// #/dashboard ----
 const SCREENS = {
   map: { permission: "turfs.read", show: showMap, hide() {} },
   events: { permission: "events.manage", ...events },
@@ -40,9 +42,12 @@ const SCREENS = {
   texting: { permission: "texting.send", ...texting },
   rules: { permission: "automation.manage", ...rules },
   email: { permission: "outreach.manage", ...email },
+  dashboard: { permission: ["dashboard.read", "donations.totals"], ...dashboard },
 };
 const shell = { me: null, shown: null };
-const can = (permission) => Boolean(shell.me && shell.me.permissions.includes(permission));
+// Any of the permissions given (a screen some roles see part of: the dashboard).
+const can = (permission) => Boolean(shell.me
+  && [permission].flat().some((one) => shell.me.permissions.includes(one)));
 
 async function start() {
   if (!session()) return showLogin();
