@@ -94,10 +94,10 @@ def post(base: str, path: str, body: dict, token: str | None = None) -> dict:
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 - the test's own server, over http
         base + path, data=json.dumps(body).encode(), headers=headers, method="POST"
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our server
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         return json.loads(response.read())
 
 
