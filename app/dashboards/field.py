@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import any_, func, literal, select
 
 from app.accounts.models import User
 from app.areas.models import Area
@@ -118,9 +118,9 @@ def support(scope: Scope) -> dict[str, Any]:
     }
 
 
-def doors_left(scope: Scope) -> dict[str, int]:
-    """Doors of active turfs with no knock that stands since the turf was made."""
-    knocked = (
+def is_knocked():
+    """A turf's door has a knock that stands since the turf was made (with TurfDoor, Turf)."""
+    return (
         select(DoorKnock.id)
         .where(
             DoorKnock.address_id == TurfDoor.address_id,
@@ -129,6 +129,11 @@ def doors_left(scope: Scope) -> dict[str, int]:
         )
         .exists()
     )
+
+
+def doors_left(scope: Scope) -> dict[str, int]:
+    """Doors of active turfs with no knock that stands since the turf was made."""
+    knocked = is_knocked()
     query = (
         select(func.count(), func.count().filter(~knocked))
         .select_from(TurfDoor)
@@ -137,7 +142,7 @@ def doors_left(scope: Scope) -> dict[str, int]:
     )
     if scope.area_id is not None:
         query = query.join(Address, Address.id == TurfDoor.address_id).where(
-            Address.area_ids.any(scope.area_id)
+            literal(scope.area_id) == any_(Address.area_ids)
         )
     doors, left = db.session.execute(query).one()
     return {"doors": doors, "left": left, "knocked": doors - left}

@@ -8,11 +8,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.areas.models import Area
-from app.dashboards.field import rate
+from app.dashboards.field import is_knocked, rate
 from app.dashboards.scope import Scope
 from app.dashboards.sources import field_rows, money_rows, support_rows
 from app.extensions import db
-from app.knocks.models import DoorKnock, KnockStatus
 from app.turfs.models import Turf, TurfDoor, TurfStatus
 from app.voters.models import Address
 
@@ -53,15 +52,7 @@ def _raised(scope: Scope, kind: str) -> dict[int, dict[str, Any]]:
 
 
 def _doors_left(scope: Scope, kind: str) -> dict[int, dict[str, Any]]:
-    knocked = (
-        select(DoorKnock.id)
-        .where(
-            DoorKnock.address_id == TurfDoor.address_id,
-            DoorKnock.status == KnockStatus.APPLIED,
-            DoorKnock.occurred_at >= Turf.created_at,
-        )
-        .exists()
-    )
+    knocked = is_knocked()
     area = func.unnest(Address.area_ids).label("area_id")
     inner = (
         select(area, knocked.label("knocked"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, any_, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from app.areas.models import Area
@@ -107,7 +107,7 @@ def _gifts(scope: Scope) -> Select:
     )
     if scope.area_id is not None:
         query = query.join(Person, Person.id == Donation.person_id).where(
-            Person.area_ids.any(scope.area_id)
+            literal(scope.area_id) == any_(Person.area_ids)
         )
     universe = scope.universe_people()
     if universe is not None:

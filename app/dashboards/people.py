@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Date, Select, cast, func, select
+from sqlalchemy import Date, Select, any_, cast, func, literal, select
 
 from app.auth.permissions import Permission
 from app.core.errors import ValidationError
@@ -41,7 +41,7 @@ def _knocked(scope: Scope, *, contacts: bool) -> Select:
         knocks = knocks.where(DoorKnock.is_contact)
     if scope.area_id is not None:
         knocks = knocks.join(Address, Address.id == DoorKnock.address_id).where(
-            Address.area_ids.any(scope.area_id)
+            literal(scope.area_id) == any_(Address.area_ids)
         )
     if scope.user_id is not None:
         knocks = knocks.where(DoorKnock.user_id == scope.user_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Date, Select, cast, extract, func, select
+from sqlalchemy import Date, Select, any_, cast, extract, func, literal, select
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
@@ -53,7 +53,7 @@ def signups(scope: Scope) -> Select:
 def people_filter(query: Select, person_id, scope: Scope) -> Select:
     if scope.area_id is not None:
         query = query.where(
-            person_id.in_(select(Person.id).where(Person.area_ids.any(scope.area_id)))
+            person_id.in_(select(Person.id).where(literal(scope.area_id) == any_(Person.area_ids)))
         )
     for people in (scope.team_people(), scope.universe_people()):
         if people is not None:

@@ -131,3 +131,51 @@ def test_every_field_figure_equals_plain_sql_through_rollback_and_merge(
     )
     assert response.status_code == 200, response.get_json()
     check()
+
+
+def test_filters_doors_left_and_pace_equal_plain_sql(client, headers, phone, walk_list, org, town):
+    """An area, a canvasser and a universe narrow the panel as plain SQL does; doors left
+    and the pace to the goal count the raw rows."""
+    now = datetime.now(UTC)
+    stops = walk_list["stops"]
+    sync(client, phone, *[knock(walk_list, n, result="not_home") for n in range(len(stops))])
+    days = f"from={(now - timedelta(days=2)).date()}&to={(now + timedelta(days=1)).date()}"
+    precinct = town.precinct_ids[0]
+    in_area = raw(f"SELECT count(*) {RAW_KNOCKS} AND {precinct} = ANY(ad.area_ids)", org.id)[0][0]
+    panel = client.get(f"/api/v1/dashboards/field?{days}&area_id={precinct}", headers=headers)
+    assert panel.get_json()["total"]["doors"] == in_area
+    kim = client.get("/api/v1/auth/me", headers=phone).get_json()["id"]
+    panel = client.get(f"/api/v1/dashboards/field?{days}&user_id={kim}", headers=headers)
+    assert panel.get_json()["total"]["doors"] == len(stops)
+    # A universe of the first two stops' people: the knocks at their doors.
+    people = [stop["people"][0]["person_id"] for stop in stops[:2]]
+    universe = client.post(
+        "/api/v1/universes", json={"name": "Two", "filter": {"people": people}}, headers=headers
+    ).get_json()
+    panel = client.get(f"/api/v1/dashboards/field?{days}&universe_id={universe['id']}",
+                       headers=headers).get_json()  # fmt: skip
+    at_their_doors = raw(
+        f"SELECT count(*) {RAW_KNOCKS} AND k.household_id IN (SELECT household_id FROM people "
+        f"WHERE id IN ({', '.join(map(str, people))}))",
+        org.id,
+    )[0][0]
+    assert panel["total"]["doors"] == at_their_doors == 2
+
+    doors, left = raw(
+        "SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM door_knocks k "
+        "WHERE k.address_id = d.address_id AND k.status = 'applied' "
+        "AND k.occurred_at >= t.created_at)) FROM turf_doors d JOIN turfs t ON t.id = d.turf_id "
+        "WHERE t.organization_id = :org AND t.status = 'active'",
+        org.id,
+    )[0]
+    assert panel["doors_left"] == {"doors": doors, "left": left, "knocked": doors - left}
+
+    goal_on = (now + timedelta(days=9)).date()
+    goal = {"doors": 1000, "goal_on": goal_on.isoformat()}
+    response = client.put("/api/v1/dashboards/field-goal", json=goal, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    pace = client.get(f"/api/v1/dashboards/field?{days}", headers=headers).get_json()["pace"]
+    knocked = raw(f"SELECT count(*) {RAW_KNOCKS}", org.id)[0][0]
+    days_left = pace["days_left"]
+    assert pace["doors"] == knocked and pace["doors_to_go"] == 1000 - knocked
+    assert pace["needed_per_day"] == -(-(1000 - knocked) // days_left)
