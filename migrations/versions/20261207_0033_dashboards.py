@@ -156,7 +156,7 @@ CREATE TRIGGER dash_{table}_areas_changed AFTER UPDATE ON {table}
 
 def rebuild_function(rollup: str) -> str:
     """dash_rebuild_X(campaign, first day, last day): recount those days from the raw tables
-    (NULL days: all). The bench and ``doorstep dashboards rebuild`` use it too."""
+    (NULL days: all). The bench uses it too, after loading with the triggers off."""
     table, keys, sums, rows_sql = ROLLUPS[rollup]
     if rollup == "field":
         source = (
