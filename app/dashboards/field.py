@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import any_, func, literal, select
+from sqlalchemy import Integer, any_, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.accounts.models import User
 from app.areas.models import Area
@@ -62,10 +63,14 @@ def field_panel(scope: Scope, area_kind: str, today: date) -> dict[str, Any]:
 
 def by_area(scope: Scope, area_kind: str) -> list[dict[str, Any]]:
     figures = _sum(field_rows(scope, area_kind), "area_id")
-    areas = {
-        a.id: a
-        for a in db.session.scalars(select(Area).where(Area.id.in_([f[0] for f in figures])))
-    }
+    ids = [f[0] for f in figures]
+    areas = {  # codes and names only: a precinct's outline is no part of a table
+        a.id: a for a in db.session.execute(
+            select(Area.id, Area.code, Area.name).where(
+                Area.id == any_(literal(ids, ARRAY(Integer)))
+            )
+        )
+    }  # fmt: skip
     out = [
         {"area_id": area_id, "code": areas[area_id].code, "name": areas[area_id].name,
          **_figures(k, c)}

@@ -75,6 +75,31 @@ class MoneyRollup(db.Model):
     amount_cents: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
+class FieldAreaDay(db.Model):
+    """The field rollup per area and day only: "by area" and the map read this."""
+
+    __tablename__ = "dash_field_area_days"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    knocks: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    contacts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class MoneyAreaDay(db.Model):
+    """The money rollup per area, day and kind only: money by region and the map read this."""
+
+    __tablename__ = "dash_money_area_days"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+
+
 class FieldGoal(db.Model):
     """Doors to knock by a day ("60,000 doors by election day"): the pace the panel shows."""
 

@@ -3,6 +3,8 @@ documented field by field in docs/dashboards.md)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import marshmallow as ma
 
 from app.core.pagination import PageArgsSchema
@@ -14,9 +16,14 @@ MAP_MEASURES = ("doors", "contacts", "contact_rate", "support", "doors_left", "r
 MAP_MEASURES = ("doors", "contacts", "contact_rate", "support", "doors_left", "raised")
 
 
+DAY = ma.validate.Range(min=date(1900, 1, 1), max=date(2999, 12, 31))
+
+
 class ScopeArgsSchema(StrictSchema):
-    from_ = ma.fields.Date(data_key="from", metadata={"description": "Default: 29 days before to"})
-    to = ma.fields.Date(metadata={"description": "Default: the campaign's today"})
+    from_ = ma.fields.Date(
+        data_key="from", validate=DAY, metadata={"description": "Default: 29 days before to"}
+    )
+    to = ma.fields.Date(validate=DAY, metadata={"description": "Default: the campaign's today"})
     area_id = ma.fields.Integer(validate=ID, metadata={"description": "One area (any kind)"})
     team_id = ma.fields.Integer(validate=ID)
     user_id = ma.fields.Integer(validate=ID, metadata={"description": "One canvasser"})
@@ -57,14 +64,62 @@ class FieldGoalOutSchema(ma.Schema):
     goal_on = ma.fields.Date()
 
 
-class DashboardPanelSchema(ma.Schema):
+def _rows():
+    return ma.fields.List(ma.fields.Dict())
+
+
+class FieldPanelSchema(ma.Schema):
+    total = ma.fields.Dict(metadata={"description": "doors, contacts, contact_rate"})
+    by_day = _rows()
+    by_hour = _rows()
+    by_area = _rows()
+    by_team = _rows()
+    by_canvasser = _rows()
+    support = ma.fields.Dict(metadata={"description": "by_score, by_day"})
+    doors_left = ma.fields.Dict()
+    pace = ma.fields.Dict(allow_none=True)
+
+
+class VolunteersPanelSchema(ma.Schema):
     total = ma.fields.Dict()
-    by_day = ma.fields.List(ma.fields.Dict())
-    by_week = ma.fields.List(ma.fields.Dict())
+    by_week = _rows()
+    retention = ma.fields.Dict()
+    top_recruiters = _rows()
+
+
+class MoneyPanelSchema(ma.Schema):
+    total = ma.fields.Dict()
+    by_day = _rows()
+    by_source = _rows()
+    by_region = _rows()
+    goals = _rows()
+
+
+class OutreachPanelSchema(ma.Schema):
+    total = ma.fields.Dict()
+    email_campaigns = _rows()
+    text_campaigns = _rows()
+    by_week = _rows()
+
+
+def panel_responses(schema_name: str) -> dict:
+    """``blp.doc`` keywords: the panel as JSON (its schema) or, ``format=csv``, as CSV."""
+    return {
+        "responses": {
+            "200": {
+                "description": "The panel (JSON, with an ETag), or its tables as CSV",
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            },
+            "304": {"description": "Unchanged since the ETag given in If-None-Match"},
+        }
+    }
 
 
 class DashboardMapSchema(ma.Schema):
-    type = ma.fields.String()
+    kind = ma.fields.String()
     measure = ma.fields.String()
     breaks = ma.fields.List(ma.fields.Float())
     features = ma.fields.List(ma.fields.Dict())

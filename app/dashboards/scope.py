@@ -9,7 +9,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, select
 
-from app.core.errors import ValidationError
+from app.areas.models import Area
+from app.core.errors import NotFound, ValidationError
 from app.extensions import db
 from app.people.models import Person
 from app.universes.queries import Search, get_universe
@@ -94,9 +95,6 @@ def make_scope(organization_id: int, viewer_id: int, args: dict, today: date) ->
 
 
 def _check_area(organization_id: int, area_id: int) -> None:
-    from app.areas.models import Area
-    from app.core.errors import NotFound
-
     found = db.session.scalar(
         select(Area.id).where(Area.id == area_id, Area.organization_id == organization_id)
     )

@@ -8,7 +8,14 @@ from sqlalchemy import Date, Integer, Select, String, case, cast, extract, func,
 
 from app.accounts.models import Organization
 from app.areas.models import Area
-from app.dashboards.models import ALL_AREAS, FieldRollup, MoneyRollup, SupportRollup
+from app.dashboards.models import (
+    ALL_AREAS,
+    FieldAreaDay,
+    FieldRollup,
+    MoneyAreaDay,
+    MoneyRollup,
+    SupportRollup,
+)
 from app.dashboards.scope import Scope
 from app.donations.models import Donation
 from app.extensions import db
@@ -40,6 +47,13 @@ def area_filter(column, scope: Scope, area_kind: str | None):
 def field_rows(scope: Scope, area_kind: str | None = None) -> Select:
     """Columns area_id, day, hour, user_id, knocks, contacts of the scope's door knocks."""
     universe = scope.universe_people()
+    if universe is None and area_kind is not None and scope.user_id is scope.team_id is None:
+        a = FieldAreaDay  # by area, nobody's in particular: the coarse rollup
+        return select(a.area_id, a.day, a.knocks, a.contacts).where(
+            a.organization_id == scope.organization_id,
+            a.day.between(scope.first, scope.last),
+            area_filter(a.area_id, scope, area_kind),
+        )
     if universe is None:
         r = FieldRollup
         query = select(r.area_id, r.day, r.hour, r.user_id, r.knocks, r.contacts).where(
@@ -122,6 +136,13 @@ def support_rows(scope: Scope, area_kind: str | None = None) -> Select:
 def money_rows(scope: Scope, area_kind: str | None = None) -> Select:
     """Columns area_id, day, kind, processor, page, is_recurring, entries, amount_cents."""
     universe = scope.universe_people()
+    if universe is None and area_kind is not None:
+        a = MoneyAreaDay  # by area: the coarse rollup (kind, entries and amounts)
+        return select(a.area_id, a.day, a.kind, a.entries, a.amount_cents).where(
+            a.organization_id == scope.organization_id,
+            a.day.between(scope.first, scope.last),
+            area_filter(a.area_id, scope, area_kind),
+        )
     if universe is None:
         r = MoneyRollup
         return select(

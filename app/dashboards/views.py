@@ -19,15 +19,19 @@ from app.dashboards.operations import save_as_universe, set_field_goal
 from app.dashboards.people import MEASURES, people_behind
 from app.dashboards.schemas import (
     DashboardMapSchema,
-    DashboardPanelSchema,
     DashboardPeopleSchema,
     DashboardUniverseSchema,
     FieldGoalOutSchema,
     FieldGoalSchema,
+    FieldPanelSchema,
     MapArgsSchema,
+    MoneyPanelSchema,
+    OutreachPanelSchema,
     PanelArgsSchema,
     PeopleArgsSchema,
     SaveUniverseSchema,
+    VolunteersPanelSchema,
+    panel_responses,
 )
 from app.dashboards.scope import make_scope
 from app.extensions import db
@@ -57,7 +61,8 @@ def _out(panel, args, name):
 @blp.route("/field", methods=["GET"])
 @require(Permission.DASHBOARD_READ)
 @blp.arguments(PanelArgsSchema, location="query")
-@blp.response(200, DashboardPanelSchema)
+@blp.response(200, FieldPanelSchema)
+@blp.doc(**panel_responses("FieldPanel"))
 def field_panel(args):
     """Doors, contacts, contact rate by day, hour, area, team and canvasser; support IDs;
     doors left in active turfs; the pace to the goal. ``format=csv`` downloads it."""
@@ -68,7 +73,8 @@ def field_panel(args):
 @blp.route("/volunteers", methods=["GET"])
 @require(Permission.DASHBOARD_READ)
 @blp.arguments(PanelArgsSchema, location="query")
-@blp.response(200, DashboardPanelSchema)
+@blp.response(200, VolunteersPanelSchema)
+@blp.doc(**panel_responses("VolunteersPanel"))
 def volunteers_panel(args):
     """Active volunteers per week (new, returning), shifts filled, no-shows, hours,
     retention within 30 days, top recruiters."""
@@ -79,7 +85,8 @@ def volunteers_panel(args):
 @blp.route("/money", methods=["GET"])
 @require(Permission.DONATIONS_TOTALS)
 @blp.arguments(PanelArgsSchema, location="query")
-@blp.response(200, DashboardPanelSchema)
+@blp.response(200, MoneyPanelSchema)
+@blp.doc(**panel_responses("MoneyPanel"))
 def money_panel(args):
     """Raised by day, source, page and region against the goals; average and median gift;
     new and repeat donors; recurring; refunds. Totals only, no giver."""
@@ -92,7 +99,8 @@ def money_panel(args):
 @blp.route("/outreach", methods=["GET"])
 @require(Permission.DASHBOARD_READ)
 @blp.arguments(PanelArgsSchema, location="query")
-@blp.response(200, DashboardPanelSchema)
+@blp.response(200, OutreachPanelSchema)
+@blp.doc(**panel_responses("OutreachPanel"))
 def outreach_panel(args):
     """Email campaigns and texting per campaign and per week: delivered, opened, clicked,
     unsubscribed, replied, opt-outs; the texting response rate."""

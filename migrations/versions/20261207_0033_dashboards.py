@@ -59,7 +59,23 @@ ROLLUPS = {
     "field": ("dash_field_rollups", FIELD_KEYS, FIELD_SUMS, FIELD_ROWS),
     "support": ("dash_support_rollups", SUPPORT_KEYS, SUPPORT_SUMS, SUPPORT_ROWS),
     "money": ("dash_money_rollups", MONEY_KEYS, MONEY_SUMS, MONEY_ROWS),
+    # The same per area and day only: what "by area" and the map read (9,000 precincts).
+    "field_areas": (
+        "dash_field_area_days",
+        "organization_id, area_id, day",
+        FIELD_SUMS,
+        FIELD_ROWS,
+    ),
+    "money_areas": (
+        "dash_money_area_days",
+        "organization_id, area_id, day, kind",
+        MONEY_SUMS,
+        MONEY_ROWS,
+    ),
 }
+#: The raw rows each rollup counts (the coarse ones count what their fine one does).
+BASE = {"field": "field", "support": "support", "money": "money", "field_areas": "field",
+        "money_areas": "money"}  # fmt: skip
 
 # The source rows with their areas: knocks by their door, answers and gifts by their person.
 WITH_AREAS = {
@@ -83,31 +99,40 @@ def upsert(rollup: str, parts: list[tuple[str, str]]) -> str:
     )
 
 
-def source_function(rollup: str, table: str) -> str:
-    """The trigger function of a raw table: insert adds, update moves, delete recounts."""
-    rows = WITH_AREAS[rollup]
-    day = {"field": None, "support": "answered_on", "money": "received_on"}[rollup]
+def source_function(base: str, table: str) -> str:
+    """The trigger function of a raw table: insert adds, update moves, delete recounts, in
+    every rollup of the rows it holds."""
+    rows = WITH_AREAS[base]
+    rollups = [name for name, of in BASE.items() if of == base]
+    day = {"field": None, "support": "answered_on", "money": "received_on"}[base]
     if day is None:
-        recount = (
-            "PERFORM dash_rebuild_field(d.organization_id, d.first_day, d.last_day) FROM ("
+        days = (
             "SELECT r.organization_id, min((r.occurred_at AT TIME ZONE o.time_zone)::date) "
             "AS first_day, max((r.occurred_at AT TIME ZONE o.time_zone)::date) AS last_day "
             "FROM old_rows r JOIN organizations o ON o.id = r.organization_id "
-            "GROUP BY r.organization_id) d;"
+            "GROUP BY r.organization_id"
         )
     else:
-        recount = (
-            f"PERFORM dash_rebuild_{rollup}(d.organization_id, d.first_day, d.last_day) FROM ("
+        days = (
             f"SELECT organization_id, min({day}) AS first_day, max({day}) AS last_day "
-            "FROM old_rows GROUP BY organization_id) d;"
+            "FROM old_rows GROUP BY organization_id"
         )
+    recount = " ".join(
+        f"PERFORM dash_rebuild_{name}(d.organization_id, d.first_day, d.last_day) FROM ({days}) d;"
+        for name in rollups
+    )
+    inserted = " ".join(upsert(name, [(rows.format(t="new_rows"), "1")]) for name in rollups)
+    moved = " ".join(
+        upsert(name, [(rows.format(t="old_rows"), "-1"), (rows.format(t="new_rows"), "1")])
+        for name in rollups
+    )
     return f"""
 CREATE FUNCTION dash_{table}_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    {upsert(rollup, [(rows.format(t="new_rows"), "1")])}
+    {inserted}
   ELSIF TG_OP = 'UPDATE' THEN
-    {upsert(rollup, [(rows.format(t="old_rows"), "-1"), (rows.format(t="new_rows"), "1")])}
+    {moved}
   ELSE
     {recount}
   END IF;
@@ -158,7 +183,8 @@ def rebuild_function(rollup: str) -> str:
     """dash_rebuild_X(campaign, first day, last day): recount those days from the raw tables
     (NULL days: all). The bench uses it too, after loading with the triggers off."""
     table, keys, sums, rows_sql = ROLLUPS[rollup]
-    if rollup == "field":
+    base = BASE[rollup]
+    if base == "field":
         source = (
             "(SELECT k.*, ad.area_ids FROM door_knocks k JOIN addresses ad ON ad.id = k.address_id"
             " JOIN organizations z ON z.id = k.organization_id WHERE k.organization_id = p_org"
@@ -169,10 +195,10 @@ def rebuild_function(rollup: str) -> str:
         raw, day, extra = {
             "support": ("survey_answers", "answered_on", " AND s.question = 'support'"),
             "money": ("donations", "received_on", ""),
-        }[rollup]
-        alias = "s" if rollup == "support" else "d"
+        }[base]
+        alias = "s" if base == "support" else "d"
         source = (
-            WITH_AREAS[rollup].format(t=raw)[:-1] + f" WHERE {alias}.organization_id = p_org{extra}"
+            WITH_AREAS[base].format(t=raw)[:-1] + f" WHERE {alias}.organization_id = p_org{extra}"
             f" AND (p_first IS NULL OR {alias}.{day} >= p_first)"
             f" AND (p_last IS NULL OR {alias}.{day} <= p_last))"
         )
@@ -193,8 +219,8 @@ END $$;
 TIME_ZONE_FUNCTION = """
 CREATE FUNCTION dash_organizations_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM dash_rebuild_field(n.id, NULL, NULL) FROM old_rows o JOIN new_rows n ON n.id = o.id
-    WHERE o.time_zone IS DISTINCT FROM n.time_zone;
+  PERFORM dash_rebuild_field(n.id, NULL, NULL), dash_rebuild_field_areas(n.id, NULL, NULL)
+    FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o.time_zone IS DISTINCT FROM n.time_zone;
   RETURN NULL;
 END $$;
 CREATE TRIGGER dash_organizations_changed AFTER UPDATE ON organizations
@@ -204,9 +230,11 @@ CREATE TRIGGER dash_organizations_changed AFTER UPDATE ON organizations
 
 SOURCES = (("field", "door_knocks"), ("support", "survey_answers"), ("money", "donations"))
 AREA_SOURCES = {
-    "addresses": [("field", "door_knocks", "address_id")],
-    "people": [("support", "survey_answers", "person_id"), ("money", "donations", "person_id")],
-}
+    "addresses": [("field", "door_knocks", "address_id"),
+                  ("field_areas", "door_knocks", "address_id")],
+    "people": [("support", "survey_answers", "person_id"), ("money", "donations", "person_id"),
+               ("money_areas", "donations", "person_id")],
+}  # fmt: skip
 
 
 def upgrade():
@@ -253,6 +281,29 @@ def upgrade():
             name=op.f("pk_dash_money_rollups"),
         ),
     )  # fmt: skip
+    op.create_table(
+        "dash_field_area_days",
+        sa.Column("organization_id", sa.BigInteger(), nullable=False),
+        sa.Column("area_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("knocks", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.Column("contacts", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "organization_id", "area_id", "day", name=op.f("pk_dash_field_area_days")
+        ),
+    )
+    op.create_table(
+        "dash_money_area_days",
+        sa.Column("organization_id", sa.BigInteger(), nullable=False),
+        sa.Column("area_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("entries", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.Column("amount_cents", sa.BigInteger(), server_default=sa.text("0"), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "organization_id", "area_id", "day", "kind", name=op.f("pk_dash_money_area_days")
+        ),
+    )
     op.create_table(
         "dash_field_goals",
         sa.Column("organization_id", sa.BigInteger(), nullable=False),
@@ -306,6 +357,8 @@ def downgrade():
     op.drop_index("ix_door_knocks_address_id", table_name="door_knocks")
     op.drop_index("ix_door_knocks_organization_id_occurred_at", table_name="door_knocks")
     op.drop_table("dash_field_goals")
+    op.drop_table("dash_money_area_days")
+    op.drop_table("dash_field_area_days")
     op.drop_table("dash_money_rollups")
     op.drop_table("dash_support_rollups")
     op.drop_table("dash_field_rollups")

@@ -13,6 +13,8 @@ ROLLUPS = {
     "field": "dash_field_rollups",
     "support": "dash_support_rollups",
     "money": "dash_money_rollups",
+    "field_areas": "dash_field_area_days",
+    "money_areas": "dash_money_area_days",
 }
 
 
