@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, any_, func, literal, select
+from sqlalchemy import Integer, any_, func, literal, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.accounts.models import User
@@ -42,12 +42,31 @@ def _sum(rows, *keys):
     ).all()
 
 
+def _sum_sets(rows) -> tuple:
+    """The total, and the sums by day, by hour and by canvasser, in one pass (grouping sets)."""
+    src = rows.subquery()
+    keys = (src.c.day, src.c.hour, src.c.user_id)
+    found = db.session.execute(
+        select(
+            *keys, func.grouping(*keys), func.sum(src.c.knocks), func.sum(src.c.contacts)
+        ).group_by(func.grouping_sets(text("()"), *keys))
+    ).all()
+    total, days, hours, users = (0, 0), {}, {}, []
+    for day, hour, user_id, unused, knocks, contacts in found:
+        if unused == 0b111:
+            total = (knocks, contacts)
+        elif unused == 0b011:
+            days[day] = (knocks, contacts)
+        elif unused == 0b101:
+            hours[hour] = (knocks, contacts)
+        else:
+            users.append((user_id, knocks, contacts))
+    return total, days, hours, sorted(users)
+
+
 def field_panel(scope: Scope, area_kind: str, today: date) -> dict[str, Any]:
     rows = field_rows(scope)
-    total = _sum(rows)[0]
-    days = {day: (k, c) for day, k, c in _sum(rows, "day")}
-    hours = {hour: (k, c) for hour, k, c in _sum(rows, "hour")}
-    users = _sum(rows, "user_id")
+    total, days, hours, users = _sum_sets(rows)
     return {
         "total": _figures(*total),
         "by_day": [{"day": d, **_figures(*days.get(d, (0, 0)))} for d in scope.days],
