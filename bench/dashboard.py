@@ -160,12 +160,13 @@ def main() -> None:
             seed(org.id, n)
             for table in SOURCES:
                 db.session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
-            for rollup in ("field", "support", "money"):
+            for rollup in ("field", "support", "money", "field_areas", "money_areas"):
                 started = time.perf_counter()
                 db.session.execute(text(f"SELECT dash_rebuild_{rollup}({org.id}, NULL, NULL)"))
                 print(f"  rebuild {rollup:<14} {time.perf_counter() - started:7.1f} s", flush=True)
             db.session.commit()
             vacuum_analyze("dash_field_rollups", "dash_support_rollups", "dash_money_rollups",
+                           "dash_field_area_days", "dash_money_area_days",
                            "door_knocks", "donations", "people", "addresses", "areas")  # fmt: skip
             figures(app, org.id, admin, args.runs)
 
