@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.donations.models import Donation
 from app.extensions import db
 from app.knocks.models import DoorKnock
 
@@ -122,3 +123,10 @@ Index(
     "ix_door_knocks_organization_id_occurred_at", DoorKnock.organization_id, DoorKnock.occurred_at
 )
 Index("ix_door_knocks_address_id", DoorKnock.address_id)
+# New or repeat donor: a gift that stands before the period, found without the heap.
+Index(
+    "ix_donations_person_id_gift_on",
+    Donation.person_id,
+    Donation.received_on,
+    postgresql_where=text("kind = 'contribution' AND voided_at IS NULL"),
+)

@@ -330,6 +330,12 @@ def upgrade():
         ["organization_id", "occurred_at"],
     )
     op.create_index("ix_door_knocks_address_id", "door_knocks", ["address_id"])
+    op.create_index(
+        "ix_donations_person_id_gift_on",
+        "donations",
+        ["person_id", "received_on"],
+        postgresql_where=sa.text("kind = 'contribution' AND voided_at IS NULL"),
+    )
     for rollup in ROLLUPS:
         op.execute(rebuild_function(rollup))
     for rollup, table in SOURCES:
@@ -354,6 +360,7 @@ def downgrade():
         op.execute(f"DROP FUNCTION dash_{table}_changed()")
     for rollup in ROLLUPS:
         op.execute(f"DROP FUNCTION dash_rebuild_{rollup}(bigint, date, date)")
+    op.drop_index("ix_donations_person_id_gift_on", table_name="donations")
     op.drop_index("ix_door_knocks_address_id", table_name="door_knocks")
     op.drop_index("ix_door_knocks_organization_id_occurred_at", table_name="door_knocks")
     op.drop_table("dash_field_goals")
