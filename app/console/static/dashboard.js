@@ -31,6 +31,7 @@ export async function show({ can, me }) {
     await loadChoices();
   }
   view.etags = {};
+  hide();  // shown again (the same hash): one poll, not two
   await refresh();
   view.timer = setInterval(refresh, POLL_MS);
 }
