@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, any_, exists, func, literal, select
+from sqlalchemy import Integer, Select, any_, exists, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from app.areas.models import Area
@@ -80,7 +81,9 @@ def by_region(scope: Scope, area_kind: str, *, small_regions: bool) -> list[dict
     found = _grouped(money_rows(scope, area_kind), "area_id")
     names = dict(
         db.session.execute(
-            select(Area.id, Area.code).where(Area.id.in_([f[0] for f in found]))
+            select(Area.id, Area.code).where(
+                Area.id == any_(literal([f[0] for f in found], ARRAY(Integer)))
+            )
         ).all()
     )
     out = [{"area_id": a, "code": names.get(a, ""), **_figures(*f)} for a, *f in found]
