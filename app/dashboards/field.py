@@ -21,6 +21,8 @@ from app.volunteers.models import Team, TeamMember, VolunteerProfile
 from app.voters.models import Address
 
 SCORES = ("1", "2", "3", "4", "5")
+#: Rows of a "by area" table; the rest are one "other" row.
+AREA_ROWS = 100
 
 
 def rate(contacts: int, knocks: int) -> float | None:
@@ -95,7 +97,26 @@ def by_area(scope: Scope, area_kind: str) -> list[dict[str, Any]]:
          **_figures(k, c)}
         for area_id, k, c in figures
     ]  # fmt: skip
-    return sorted(out, key=lambda row: (-row["doors"], row["code"]))
+    out.sort(key=lambda row: (-row["doors"], row["code"]))
+    return fold_areas(out, ("doors", "contacts"), lambda row: {
+        "contact_rate": rate(row["contacts"], row["doors"])})  # fmt: skip
+
+
+def fold_areas(rows: list[dict], sums: tuple[str, ...], then=None) -> list[dict]:
+    """The first ``AREA_ROWS`` rows, and the rest summed in one "other" row (a statewide
+    campaign has 9,000 precincts: the map shows each, a table the ones that matter).
+
+    >>> fold_areas([{"code": str(n), "doors": 1} for n in range(AREA_ROWS + 2)], ("doors",))[-1]
+    {'area_id': None, 'code': 'other', 'name': '2 more areas', 'doors': 2}
+    """
+    if len(rows) <= AREA_ROWS:
+        return rows
+    rest = rows[AREA_ROWS:]
+    other = {"area_id": None, "code": "other", "name": f"{len(rest)} more areas"}
+    other.update({key: sum(row[key] for row in rest) for key in sums})
+    if then is not None:
+        other.update(then(other))
+    return [*rows[:AREA_ROWS], other]
 
 
 def _canvassers(users) -> list[dict[str, Any]]:

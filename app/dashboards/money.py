@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from app.areas.models import Area
+from app.dashboards.field import fold_areas
 from app.dashboards.scope import Scope
 from app.dashboards.sources import money_rows
 from app.donations.models import Donation, EntryKind
@@ -89,7 +90,7 @@ def by_region(scope: Scope, area_kind: str, *, small_regions: bool) -> list[dict
     out = [{"area_id": a, "code": names.get(a, ""), **_figures(*f)} for a, *f in found]
     out.sort(key=lambda row: (-row["raised_cents"], row["code"]))
     if small_regions:
-        return out
+        return fold_areas(out, ("raised_cents", "gifts", "gifts_cents", "refunds_cents"))
     shown = [row for row in out if row["gifts"] >= MIN_GIFTS]
     folded = [row for row in out if row["gifts"] < MIN_GIFTS]
     if folded:
