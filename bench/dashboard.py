@@ -160,7 +160,14 @@ def main() -> None:
             seed(org.id, n)
             for table in SOURCES:
                 db.session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
-            for rollup in ("field", "support", "money", "field_areas", "money_areas"):
+            for rollup in (
+                "field",
+                "support",
+                "money",
+                "field_areas",
+                "money_areas",
+                "gift_amounts",
+            ):
                 started = time.perf_counter()
                 db.session.execute(text(f"SELECT dash_rebuild_{rollup}({org.id}, NULL, NULL)"))
                 print(f"  rebuild {rollup:<14} {time.perf_counter() - started:7.1f} s", flush=True)

@@ -101,6 +101,17 @@ class MoneyAreaDay(db.Model):
     amount_cents: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
+class GiftAmount(db.Model):
+    """Contributions that stand per day and amount: the median gift, from sums."""
+
+    __tablename__ = "dash_gift_amounts"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    gifts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
 class FieldGoal(db.Model):
     """Doors to knock by a day ("60,000 doors by election day"): the pace the panel shows."""
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from app.areas.models import Area
 from app.dashboards.field import fold_areas
+from app.dashboards.models import GiftAmount
 from app.dashboards.scope import Scope
 from app.dashboards.sources import money_rows
 from app.donations.models import Donation, EntryKind
@@ -120,6 +121,24 @@ def _gifts(scope: Scope) -> Select:
 
 
 def median_gift(scope: Scope) -> int | None:
+    """The middle contribution (the lower one of an even count, as percentile_disc)."""
+    if scope.area_id is None and scope.universe_id is None:
+        counts = db.session.execute(
+            select(GiftAmount.amount_cents, func.sum(GiftAmount.gifts))
+            .where(
+                GiftAmount.organization_id == scope.organization_id,
+                GiftAmount.day.between(scope.first, scope.last),
+            )
+            .group_by(GiftAmount.amount_cents)
+            .having(func.sum(GiftAmount.gifts) > 0)
+            .order_by(GiftAmount.amount_cents)
+        ).all()
+        middle, seen = -(-sum(n for _, n in counts) // 2), 0
+        for amount, gifts in counts:
+            seen += gifts
+            if seen >= middle:
+                return int(amount)
+        return None
     src = _gifts(scope).subquery()
     value = db.session.scalar(select(func.percentile_disc(0.5).within_group(src.c.amount_cents)))
     return int(value) if value is not None else None

@@ -73,9 +73,19 @@ ROLLUPS = {
         MONEY_ROWS,
     ),
 }
+# Gifts by amount (every area together): the median gift from sums.
+GIFT_ROWS = """
+SELECT r.organization_id, r.received_on AS day, r.amount_cents, {sign} AS gifts
+FROM {rows} r WHERE r.voided_at IS NULL AND r.kind = 'contribution'"""
+ROLLUPS["gift_amounts"] = (
+    "dash_gift_amounts",
+    "organization_id, day, amount_cents",
+    ("gifts",),
+    GIFT_ROWS,
+)
 #: The raw rows each rollup counts (the coarse ones count what their fine one does).
 BASE = {"field": "field", "support": "support", "money": "money", "field_areas": "field",
-        "money_areas": "money"}  # fmt: skip
+        "money_areas": "money", "gift_amounts": "money"}  # fmt: skip
 
 # The source rows with their areas: knocks by their door, answers and gifts by their person.
 WITH_AREAS = {
@@ -305,6 +315,16 @@ def upgrade():
         ),
     )
     op.create_table(
+        "dash_gift_amounts",
+        sa.Column("organization_id", sa.BigInteger(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("amount_cents", sa.BigInteger(), nullable=False),
+        sa.Column("gifts", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "organization_id", "day", "amount_cents", name=op.f("pk_dash_gift_amounts")
+        ),
+    )
+    op.create_table(
         "dash_field_goals",
         sa.Column("organization_id", sa.BigInteger(), nullable=False),
         sa.Column("doors", sa.Integer(), nullable=False),
@@ -365,6 +385,7 @@ def downgrade():
     op.drop_index("ix_door_knocks_organization_id_occurred_at", table_name="door_knocks")
     op.drop_table("dash_field_goals")
     op.drop_table("dash_money_area_days")
+    op.drop_table("dash_gift_amounts")
     op.drop_table("dash_field_area_days")
     op.drop_table("dash_money_rollups")
     op.drop_table("dash_support_rollups")
