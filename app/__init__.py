@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask, api) -> None:
     from app.automation.views import blp as automation_blp
     from app.canvass.views import blp as canvass_blp
     from app.console.views import bp as console_bp
+    from app.dashboards.views import blp as dashboards_blp
     from app.donations.views import blp as donations_blp
     from app.donations.webhook_views import blp as donation_webhooks_blp
     from app.events.views import blp as events_blp
@@ -157,6 +158,7 @@ def _register_blueprints(app: Flask, api) -> None:
         osdi_blp,
         mail_blp,
         links_blp,
+        dashboards_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)

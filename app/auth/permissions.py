@@ -64,6 +64,7 @@ class Permission(StrEnum):
     MAIL_MANAGE = "mail.manage"  # mail drops, mail files, mailing addresses, do-not-mail
     LINKS_MANAGE = "links.manage"  # tracked links and their results
     LINK_DESTINATIONS_MANAGE = "link_destinations.manage"  # pages off our site links may lead to
+    DASHBOARD_READ = "dashboard.read"  # field, volunteers and outreach panels (money: totals)
 
 
 class Access(StrEnum):
@@ -113,6 +114,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.OUTREACH_SEND,
             Permission.MAIL_MANAGE,
             Permission.LINKS_MANAGE,
+            Permission.DASHBOARD_READ,
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -140,6 +142,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TASKS_WORK,
             Permission.MAIL_MANAGE,
             Permission.LINKS_MANAGE,
+            Permission.DASHBOARD_READ,  # the organiser's view: no money
         }
     ),
     # Canvassers see voters only through the walk lists they hold, as volunteer texters

@@ -327,3 +327,9 @@ def _email_engagement(spec: Mapping[str, Any], ctx: FilterContext) -> ColumnElem
     ).correlate(Person, latest)  # fmt: skip
     with_event = select(func.count()).select_from(latest).where(event.exists()).scalar_subquery()
     return with_event == spec["last"]
+
+
+@clause("people")
+def _people(person_ids: list[int], ctx: FilterContext) -> ColumnElement[bool]:
+    """A fixed set of people (a dashboard's number saved as a universe): one array value."""
+    return Person.id == any_(_int_array(person_ids, BigInteger))

@@ -287,6 +287,11 @@ class UniverseFilterSchema(StrictSchema):
         metadata={"description": "Latest answers, all of which must match"},
     )
     donor = ma.fields.Nested(DonorFilterSchema)
+    people = ma.fields.List(
+        ma.fields.Integer(validate=ma.validate.Range(min=1)),
+        validate=ma.validate.Length(min=1, max=100_000),
+        metadata={"description": "These people only (a dashboard's number, saved)"},
+    )
     include_suppressed = ma.fields.Boolean(
         metadata={"description": "Keep deceased, moved and do-not-contact people (default no)"}
     )

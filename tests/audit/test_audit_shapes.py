@@ -368,6 +368,11 @@ DRIVERS: dict[str, Callable[[World], object]] = {
     "tracked_links.create": _tracked_link,
     "tracked_links.update": lambda w: w.call(
         "PATCH", f"/api/v1/links/{_tracked_link(w)['id']}", 200, json={"is_active": False}),
+    "dashboard.field_goal": lambda w: w.call(
+        "PUT", "/api/v1/dashboards/field-goal", 200,
+        json={"doors": 60000, "goal_on": "2026-11-03"}),
+    "dashboard.people": lambda w: w.call(
+        "GET", "/api/v1/dashboards/people?measure=doors", 200),
 }  # fmt: skip
 
 DRIVERS.update(MONEY_DRIVERS)

@@ -86,7 +86,7 @@ def test_finance_runs_the_desk_the_queue_and_the_flags(live, browser):  # noqa: 
     server, ids = live
     page, errors = signed_in(browser, server.url, "fran@money.test")
     tabs = page.locator("#tabs a:visible").all_inner_texts()
-    assert tabs == ["Money"]  # finance works with money, not the field program
+    assert tabs == ["Money", "Dashboard"]  # money, and its dashboard: not the field program
     assert page.locator("#money-desk").is_visible()
 
     # A slip of three gifts, $175.50: typed one after the other, Enter adding each.

@@ -57,10 +57,10 @@ async function refresh() {
 }
 
 // fetch() with the access token; a 401 refreshes once and retries, then signs out.
-export async function call(method, path, body, { raw = false } = {}) {
+export async function call(method, path, body, { raw = false, headers: extra = {} } = {}) {
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const current = session();
-    const headers = current ? { Authorization: `Bearer ${current.access}` } : {};
+    const headers = current ? { ...extra, Authorization: `Bearer ${current.access}` } : { ...extra };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const response = await fetch(path, {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body),
@@ -70,6 +70,7 @@ export async function call(method, path, body, { raw = false } = {}) {
       sessionStorage.removeItem(KEY);
       window.dispatchEvent(new Event("doorstep:signed-out"));
     }
+    if (response.status === 304) return raw ? response : null;  // asked with If-None-Match
     if (!response.ok) {
       const data = await response.json().catch(() => ({}));
       throw new ApiError(response.status, data.error);

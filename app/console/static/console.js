@@ -13,6 +13,7 @@ import * as texting from "./texting.js";
 import * as email from "./mailings.js";
 import * as links from "./links.js";
 import * as mail from "./mail.js";
+import * as dashboard from "./dashboard.js";
 import * as volunteers from "./volunteers.js";
 import * as people from "./people.js";
 import * as webhooks from "./webhooks.js";
@@ -36,6 +37,7 @@ function progressColour(share) {
 // ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID], #/review,
 // #/paper, #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules, #/email[/new|/ID],
 // #/mail[/ID], #/links, #/people[/ID] ----
+// #/dashboard ----
 const SCREENS = {
   map: { permission: "turfs.read", show: showMap, hide() {} },
   events: { permission: "events.manage", ...events },
@@ -52,9 +54,12 @@ const SCREENS = {
   keys: { permission: "api_keys.manage", ...apikeys },
   mail: { permission: "mail.manage", ...mail },
   links: { permission: "links.manage", ...links },
+  dashboard: { permission: ["dashboard.read", "donations.totals"], ...dashboard },
 };
 const shell = { me: null, shown: null };
-const can = (permission) => Boolean(shell.me && shell.me.permissions.includes(permission));
+// Any of the permissions given (a screen some roles see part of: the dashboard).
+const can = (permission) => Boolean(shell.me
+  && [permission].flat().some((one) => shell.me.permissions.includes(one)));
 const mayUse = ({ permission, roles }) => can(permission)
   && (!roles || roles.includes(shell.me.role));
 

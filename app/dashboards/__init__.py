@@ -1,0 +1,1 @@
+"""The campaign manager's dashboard: field, volunteers, money and outreach panels."""

@@ -1,0 +1,143 @@
+"""The dashboard's rollups and the field goal.
+
+The rollups are written by PostgreSQL triggers only (migration 0033_dashboards, and
+``app.dashboards.rollups`` for the rebuild): each sums the raw rows of one day, area and
+user, so a panel reads a few hundred rows instead of millions. ``area_id`` 0 is the row for
+every area (a door is in a precinct, a ward and a county: summing their rows would count it
+three times)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.donations.models import Donation
+from app.extensions import db
+from app.knocks.models import DoorKnock
+
+#: The ``area_id`` of the rows that count every area.
+ALL_AREAS = 0
+
+
+class FieldRollup(db.Model):
+    """Door knocks that stand (status applied) per local day, hour, canvasser and area."""
+
+    __tablename__ = "dash_field_rollups"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    hour: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    knocks: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    contacts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class SupportRollup(db.Model):
+    """Support IDs (answers to the ``support`` question, 1-5) per day, area, user, score."""
+
+    __tablename__ = "dash_support_rollups"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    #: 0: recorded by nobody (an import).
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    answer: Mapped[str] = mapped_column(String(100), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class MoneyRollup(db.Model):
+    """Ledger entries that stand (not voided) per day received, donor's area, kind and source."""
+
+    __tablename__ = "dash_money_rollups"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    processor: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: '' for none.
+    page: Mapped[str] = mapped_column(String(100), primary_key=True)
+    is_recurring: Mapped[bool] = mapped_column(primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+
+
+class FieldAreaDay(db.Model):
+    """The field rollup per area and day only: "by area" and the map read this."""
+
+    __tablename__ = "dash_field_area_days"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    knocks: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    contacts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class MoneyAreaDay(db.Model):
+    """The money rollup per area, day and kind only: money by region and the map read this."""
+
+    __tablename__ = "dash_money_area_days"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+
+
+class GiftAmount(db.Model):
+    """Contributions that stand per day and amount: the median gift, from sums."""
+
+    __tablename__ = "dash_gift_amounts"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    gifts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class FieldGoal(db.Model):
+    """Doors to knock by a day ("60,000 doors by election day"): the pace the panel shows."""
+
+    __tablename__ = "dash_field_goals"
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    doors: Mapped[int] = mapped_column(Integer)
+    goal_on: Mapped[date] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    __audit_values__ = ("doors", "goal_on")
+
+
+# The recount of a day reads its knocks by time; a door's new areas find its knocks. (The
+# knocks' room does not read by these: they are the dashboard's, declared here.)
+Index(
+    "ix_door_knocks_organization_id_occurred_at", DoorKnock.organization_id, DoorKnock.occurred_at
+)
+Index("ix_door_knocks_address_id", DoorKnock.address_id)
+# New or repeat donor: a gift that stands before the period, found without the heap.
+Index(
+    "ix_donations_person_id_gift_on",
+    Donation.person_id,
+    Donation.received_on,
+    postgresql_where=text("kind = 'contribution' AND voided_at IS NULL"),
+)

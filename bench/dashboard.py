@@ -1,0 +1,228 @@
+"""Time the dashboard's panels on a statewide campaign (goals: each panel under 200 ms p95 with
+filters; the map's colouring of 9,000 precincts under 300 ms).
+
+    .venv/bin/python bench/dashboard.py [--scale 1.0] [--runs 20]
+
+At scale 1: 1,000,000 people at 500,000 doors, 5,000,000 door knocks (each knock is the
+interaction the issue counts), 1,000,000 support IDs, 500,000 ledger entries (2% refunds), in
+9,000 precincts, 300 wards and 20 counties, over 120 days, by 200 canvassers in 10 teams.
+Everything is made set-based (generate_series) with the rollup triggers off, then the rollups
+are recounted once (dash_rebuild_*: timed and printed) and the triggers put back, as an
+existing campaign upgrading to 0033_dashboards would be. Fills BENCH_DATABASE_URL when set,
+else a throwaway cluster.
+
+Each panel is asked through the API (the Flask test client, an admin's token: parsing, the
+queries, the JSON and its ETag) with the default 30 days and with filters (a ward, a team, a
+canvasser, 120 days); the map colours every precinct by contact rate and by money raised.
+The phones' concurrent syncs are not simulated here (bench/sync_throughput.py measures them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+
+import flask_migrate
+from benchlib import bench_database, vacuum_analyze
+from sqlalchemy import text
+
+from app import create_app
+from app.accounts.operations import create_organization
+from app.audit.context import acting_as
+from app.auth.permissions import Role
+from app.auth.tokens import issue_tokens
+from app.extensions import db
+
+DAYS = 120
+PANEL_GOAL_MS, MAP_GOAL_MS = 200.0, 300.0
+SOURCES = ("door_knocks", "survey_answers", "donations", "people", "addresses", "organizations")
+
+
+def seed(org: int, n: dict[str, int]) -> None:
+    """The campaign's areas, doors, people, canvassers, knocks, answers and gifts."""
+    side = round(n["precincts"] ** 0.5)
+    steps = [
+        # 9,000 precincts on a grid of 0.01 degree squares; 30 to a ward; 450 to a county.
+        f"""INSERT INTO areas (organization_id, kind, code, name, geom)
+        SELECT {org}, 'precinct', lpad(g::text, 5, '0'), 'Precinct ' || g,
+          ST_Multi(ST_MakeEnvelope(-80 + (g % {side}) * 0.01, 40 + (g / {side}) * 0.01,
+            -80 + (g % {side}) * 0.01 + 0.01, 40 + (g / {side}) * 0.01 + 0.01, 4326))
+        FROM generate_series(0, {n["precincts"] - 1}) g""",
+        f"""INSERT INTO areas (organization_id, kind, code, name)
+        SELECT {org}, 'ward', lpad(g::text, 3, '0'), 'Ward ' || g
+        FROM generate_series(0, {n["precincts"] // 30 - 1}) g""",
+        f"""INSERT INTO areas (organization_id, kind, code, name)
+        SELECT {org}, 'county', lpad(g::text, 2, '0'), 'County ' || g
+        FROM generate_series(0, 19) g""",
+        "CREATE TEMP TABLE bench_areas AS SELECT kind, code::int AS n, id FROM areas",
+        f"""INSERT INTO addresses (organization_id, house_number, street, area_ids)
+        SELECT {org}, g::text, 'BENCH ST', ARRAY[p.id, w.id, c.id]
+        FROM generate_series(0, {n["doors"] - 1}) g
+        JOIN bench_areas p ON p.kind = 'precinct' AND p.n = g % {n["precincts"]}
+        JOIN bench_areas w ON w.kind = 'ward' AND w.n = (g % {n["precincts"]}) / 30
+        JOIN bench_areas c ON c.kind = 'county' AND c.n = (g % {n["precincts"]}) % 20""",
+        f"""INSERT INTO households (organization_id, address_id)
+        SELECT {org}, id FROM addresses WHERE organization_id = {org}""",
+        f"""INSERT INTO people (organization_id, household_id, first_name, last_name, area_ids)
+        SELECT {org}, h.id, 'Pat', 'Voter' || g, a.area_ids
+        FROM generate_series(0, {n["people"] - 1}) g
+        JOIN households h ON h.id = (SELECT min(id) FROM households) + g % {n["doors"]}
+        JOIN addresses a ON a.id = h.address_id""",
+        f"""INSERT INTO users (organization_id, email, name, role, password_hash)
+        SELECT {org}, 'walker' || g || '@bench.test', 'Walker ' || g, 'canvasser', 'x'
+        FROM generate_series(1, 200) g""",
+        f"""INSERT INTO volunteer_profiles (organization_id, person_id, user_id, feed_token)
+        SELECT {org}, p.id, u.id, left(md5(u.id::text) || md5(p.id::text), 43)
+        FROM (SELECT id, row_number() OVER (ORDER BY id) r FROM users WHERE role = 'canvasser') u
+        JOIN (SELECT id, row_number() OVER (ORDER BY id) r FROM people LIMIT 200) p USING (r)""",
+        f"""INSERT INTO teams (organization_id, name) SELECT {org}, 'Team ' || g
+        FROM generate_series(1, 10) g""",
+        f"""INSERT INTO team_members (organization_id, team_id, profile_id)
+        SELECT {org}, t.id, v.id FROM volunteer_profiles v
+        JOIN teams t ON t.name = 'Team ' || (1 + v.id % 10)""",
+        f"""INSERT INTO walk_lists (organization_id, name, code, kind, expires_at)
+        SELECT {org}, 'List ' || g, 'B' || g, 'turf', now() + interval '30 days'
+        FROM generate_series(1, 200) g""",
+        "CREATE TEMP TABLE bench_users AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id "
+        "FROM users WHERE role = 'canvasser'",
+        "CREATE TEMP TABLE bench_lists AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id "
+        "FROM walk_lists",
+        # Knocks over 120 days, 9 am to 9 pm, about 40% of them contacts.
+        f"""INSERT INTO door_knocks (organization_id, client_uuid, walk_list_id, user_id,
+          address_id, household_id, result, is_contact, occurred_at, client_at)
+        SELECT {org}, gen_random_uuid(), l.id, u.id,
+          (SELECT min(id) FROM addresses) + g % {n["doors"]},
+          (SELECT min(id) FROM households) + g % {n["doors"]},
+          CASE WHEN g % 5 < 2 THEN 'canvassed' ELSE 'not_home' END, g % 5 < 2, t, t
+        FROM generate_series(0, {n["knocks"] - 1}) g
+        JOIN bench_users u ON u.n = g % 200 JOIN bench_lists l ON l.n = g % 200
+        CROSS JOIN LATERAL (SELECT now() - ((g % {DAYS}) || ' days')::interval
+          - (((g / 7) % 12) || ' hours')::interval AS t) x""",
+        f"""INSERT INTO survey_answers (organization_id, person_id, question, answer, answered_on,
+          answered_at, user_id)
+        SELECT {org}, (SELECT min(id) FROM people) + g % {n["people"]}, 'support',
+          (1 + g % 5)::text, current_date - g % {DAYS}, now() - (g % {DAYS} || ' days')::interval,
+          u.id
+        FROM generate_series(0, {n["answers"] - 1}) g JOIN bench_users u ON u.n = g % 200
+        ON CONFLICT DO NOTHING""",
+        f"""INSERT INTO candidate_elections (organization_id, kind, code, name, held_on, cycle,
+          limit_cents) VALUES ({org}, 'G', 'G2026', 'General', '2026-11-03', 2026, 350000)""",
+        f"""INSERT INTO donations (organization_id, kind, person_id, election_id, amount_cents,
+          received_on, method, processor, page, recurring_series)
+        SELECT {org}, 'contribution', (SELECT min(id) FROM people) + (g * 7) % {n["people"]},
+          (SELECT id FROM candidate_elections WHERE organization_id = {org}),
+          (ARRAY[500, 1000, 2500, 2700, 5000, 10000, 25000, 100000])[1 + g % 8],
+          current_date - g % {DAYS}, 'card', 'actblue',
+          (ARRAY['launch', 'spring', 'gotv', NULL])[1 + g % 4],
+          CASE WHEN g % 10 = 0 THEN 'R' || g % 1000 END
+        FROM generate_series(0, {n["donations"] - 1}) g""",
+        f"""INSERT INTO donations (organization_id, kind, person_id, election_id, amount_cents,
+          received_on, method, processor, page, corrects_id)
+        SELECT organization_id, 'refund', person_id, election_id, -amount_cents,
+          received_on + 1, method, processor, page, id
+        FROM donations WHERE organization_id = {org} AND id % 50 = 0""",
+    ]
+    for sql in steps:
+        started = time.perf_counter()
+        db.session.execute(text(sql))
+        print(f"  {sql.split()[2]:<22} {time.perf_counter() - started:7.1f} s", flush=True)
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    s = args.scale
+    n = {"people": int(1_000_000 * s), "doors": int(500_000 * s), "knocks": int(5_000_000 * s),
+         "answers": int(1_000_000 * s), "donations": int(500_000 * s),
+         "precincts": max(30, int(9_000 * min(s * 5, 1)))}  # fmt: skip
+    with bench_database("dash") as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context(), acting_as("bench:dashboard"):
+            flask_migrate.upgrade()
+            org = create_organization("Bench statewide", f"bench-{int(time.time())}")
+            db.session.flush()
+            admin = db.session.execute(text(
+                "INSERT INTO users (organization_id, email, name, role, password_hash) "
+                "VALUES (:org, :email, 'Bench Admin', :role, 'x') RETURNING id"),
+                {"org": org.id, "email": f"admin{org.id}@bench.test", "role": Role.ADMIN.value},
+            ).scalar_one()  # fmt: skip
+            print(f"seeding {n} (scale {s})", flush=True)
+            for table in SOURCES:
+                db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+            seed(org.id, n)
+            for table in SOURCES:
+                db.session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+            for rollup in (
+                "field",
+                "support",
+                "money",
+                "field_areas",
+                "money_areas",
+                "gift_amounts",
+            ):
+                started = time.perf_counter()
+                db.session.execute(text(f"SELECT dash_rebuild_{rollup}({org.id}, NULL, NULL)"))
+                print(f"  rebuild {rollup:<14} {time.perf_counter() - started:7.1f} s", flush=True)
+            db.session.commit()
+            vacuum_analyze("dash_field_rollups", "dash_support_rollups", "dash_money_rollups",
+                           "dash_field_area_days", "dash_money_area_days",
+                           "door_knocks", "donations", "people", "addresses", "areas")  # fmt: skip
+            figures(app, org.id, admin, args.runs)
+
+
+def figures(app, org: int, admin_id: int, runs: int) -> None:
+    from app.accounts.models import User
+
+    with app.app_context():
+        user = db.session.get(User, admin_id)
+        headers = {"Authorization": f"Bearer {issue_tokens(user).access_token}"}
+        db.session.commit()  # the sign-in's session row
+        first = "SELECT min(id) FROM {} WHERE organization_id = :org{}"
+        ward, team, walker = (
+            db.session.scalar(text(first.format(table, where)), {"org": org})
+            for table, where in (("areas", " AND kind = 'ward'"), ("teams", ""),
+                                 ("users", " AND role = 'canvasser'"))
+        )  # fmt: skip
+    today = datetime.now(UTC).date()
+    season = f"from={today - timedelta(days=DAYS - 1)}&to={today}"
+    filters = {
+        "30 days": "", "a ward": f"area_id={ward}", "a team": f"team_id={team}",
+        "a canvasser": f"user_id={walker}", "120 days, a ward": f"{season}&area_id={ward}",
+    }  # fmt: skip
+    client = app.test_client()
+    rows = []
+    for panel in ("field", "volunteers", "money", "outreach"):
+        for name, query in filters.items():
+            rows.append((f"{panel}: {name}", time_it(client, f"/api/v1/dashboards/{panel}?{query}",
+                                                      headers, runs), PANEL_GOAL_MS))  # fmt: skip
+    for measure in ("contact_rate", "raised", "support"):
+        url = f"/api/v1/dashboards/map?area_kind=precinct&measure={measure}&{season}"
+        rows.append((f"map: precincts by {measure}", time_it(client, url, headers, runs),
+                     MAP_GOAL_MS))  # fmt: skip
+    print(f"\n{'what':<38} {'median ms':>10} {'p95 ms':>8}  goal")
+    for name, samples, goal in rows:
+        mark = "ok" if p95(samples) < goal else "OVER"
+        print(f"{name:<38} {statistics.median(samples):10.1f} {p95(samples):8.1f}  "
+              f"<{goal:.0f} {mark}")  # fmt: skip
+
+
+def time_it(client, url: str, headers: dict, runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        response = client.get(url, headers=headers)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.get_json())
+    return samples[1:]  # the first warms the caches
+
+
+if __name__ == "__main__":
+    main()
