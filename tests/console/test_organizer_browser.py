@@ -114,8 +114,8 @@ def test_an_organizer_runs_an_event_and_finds_its_volunteers(live, browser):  # 
     page.click("#login button[type=submit]")
     page.wait_for_selector("#who:has-text('Olga Organiser')")
     assert page.locator("#tabs a:visible").all_inner_texts() == [
-        "Map", "Events", "Volunteers", "Paper", "Texting", "Email", "Mail drops", "Links",
-        "Dashboard"]  # fmt: skip
+        "Map", "Events", "Volunteers", "People", "Paper", "Texting", "Email", "Mail drops",
+        "Links", "Dashboard"]  # fmt: skip
 
     # ---- a new event with two shifts ----
     page.click("#tabs a[data-screen=events]")

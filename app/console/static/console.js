@@ -15,6 +15,7 @@ import * as links from "./links.js";
 import * as mail from "./mail.js";
 import * as dashboard from "./dashboard.js";
 import * as volunteers from "./volunteers.js";
+import * as people from "./people.js";
 import * as webhooks from "./webhooks.js";
 import * as apikeys from "./apikeys.js";
 
@@ -35,12 +36,14 @@ function progressColour(share) {
 
 // ---- sign in, and the screens: #/map, #/events[/new|/ID], #/volunteers[/ID], #/review,
 // #/paper, #/money[/desk|/review|/flags|/list], #/texting[/ID], #/rules, #/email[/new|/ID],
-// #/mail[/ID], #/links ----
+// #/mail[/ID], #/links, #/people[/ID] ----
 // #/dashboard ----
 const SCREENS = {
   map: { permission: "turfs.read", show: showMap, hide() {} },
   events: { permission: "events.manage", ...events },
   volunteers: { permission: "volunteers.manage", ...volunteers },
+  // One person's history, for the field program (finance looks donors up on Money).
+  people: { permission: "people.read", roles: ["admin", "director", "organizer"], ...people },
   review: { permission: "canvass.review", ...review },
   paper: { permission: "canvass.key", ...paper },
   money: { permission: "donations.totals", ...money },
@@ -57,6 +60,8 @@ const shell = { me: null, shown: null };
 // Any of the permissions given (a screen some roles see part of: the dashboard).
 const can = (permission) => Boolean(shell.me
   && [permission].flat().some((one) => shell.me.permissions.includes(one)));
+const mayUse = ({ permission, roles }) => can(permission)
+  && (!roles || roles.includes(shell.me.role));
 
 async function start() {
   if (!session()) return showLogin();
@@ -68,7 +73,7 @@ async function start() {
   const { me } = shell;
   $("who").textContent = `${me.name} (${me.role}), ${me.organization_name}`;
   for (const tab of $("tabs").querySelectorAll("[data-screen]")) {
-    tab.hidden = !can(SCREENS[tab.dataset.screen].permission);
+    tab.hidden = !mayUse(SCREENS[tab.dataset.screen]);
   }
   $("login").hidden = true;
   $("console").hidden = false;
@@ -87,7 +92,7 @@ function showLogin() {
 async function route() {
   if (!shell.me) return;
   const [, name, ...rest] = location.hash.split("/");
-  const allowed = Object.keys(SCREENS).filter((screen) => can(SCREENS[screen].permission));
+  const allowed = Object.keys(SCREENS).filter((screen) => mayUse(SCREENS[screen]));
   $("no-screens").hidden = allowed.length > 0;
   const screen = allowed.includes(name) ? name : allowed[0];
   if (shell.shown && shell.shown !== screen) SCREENS[shell.shown].hide();
