@@ -40,7 +40,12 @@ BEGIN
    WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
      AND NOT c.relispartition
      AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
-                     AND d.objid = c.oid AND d.deptype = 'e');
+                     AND d.objid = c.oid AND d.deptype = 'e')
+     -- A serial's or an identity column's sequence goes with its table (an identity's
+     -- cannot be dropped on its own).
+     AND NOT (c.relkind = 'S' AND EXISTS (SELECT FROM pg_depend d
+                                          WHERE d.classid = 'pg_class'::regclass
+                                            AND d.objid = c.oid AND d.deptype IN ('a', 'i')));
   SELECT statements || array_agg(format('DROP ROUTINE IF EXISTS %s CASCADE', p.oid::regprocedure))
     INTO statements
     FROM pg_proc p

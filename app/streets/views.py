@@ -52,7 +52,7 @@ def mark_barriers(body):
 @blp.route("/streets/base-map", methods=["GET"])
 @require(Permission.WALKLISTS_CLAIM)
 @blp.arguments(BaseMapArgsSchema, location="query")
-@blp.response(200, BaseMapSchema)
+@blp.response(200, BaseMapSchema, content_type="application/geo+json")
 def base_map(args):
     """The campaign's street centrelines in a box, simplified for the zoom: the light base
     layer of the console's map and the phone's list map when no tile server is set. At most

@@ -112,4 +112,9 @@ def test_every_input_schema_is_strict():
     classes = [(r, loc, s if isinstance(s, type) else type(s)) for r, loc, s in found]
     loose = {(rule, location, cls.__name__) for rule, location, cls in classes
              if not issubclass(cls, StrictSchema)}  # fmt: skip
-    assert loose == set()
+    # OSDI's clients send whole documents and extra parameters, which OSDI asks servers to
+    # ignore (app/osdi/http.py); what those routes read is checked field by field
+    # (tests/osdi/test_osdi_api.py posts odd bodies to each of them).
+    osdi = {entry for entry in loose if entry[0].startswith("/api/osdi/v1/")}
+    assert {cls for _, _, cls in osdi} == {"OsdiPageArgsSchema", "OsdiBodySchema"}
+    assert loose - osdi == set()
