@@ -15,7 +15,6 @@ from app.dashboards.models import ALL_AREAS, FieldAreaDay, FieldGoal
 from app.dashboards.scope import Scope
 from app.dashboards.sources import field_rows, support_rows
 from app.extensions import db
-from app.knocks.models import DoorKnock, KnockStatus
 from app.turfs.models import Turf, TurfDoor, TurfStatus
 from app.volunteers.models import Team, TeamMember, VolunteerProfile
 from app.voters.models import Address
@@ -163,24 +162,10 @@ def support(scope: Scope) -> dict[str, Any]:
     }
 
 
-def is_knocked():
-    """A turf's door has a knock that stands since the turf was made (with TurfDoor, Turf)."""
-    return (
-        select(DoorKnock.id)
-        .where(
-            DoorKnock.address_id == TurfDoor.address_id,
-            DoorKnock.status == KnockStatus.APPLIED,
-            DoorKnock.occurred_at >= Turf.created_at,
-        )
-        .exists()
-    )
-
-
 def doors_left(scope: Scope) -> dict[str, int]:
     """Doors of active turfs with no knock that stands since the turf was made."""
-    knocked = is_knocked()
     query = (
-        select(func.count(), func.count().filter(~knocked))
+        select(func.count(), func.count().filter(~TurfDoor.knocked))
         .select_from(TurfDoor)
         .join(Turf, Turf.id == TurfDoor.turf_id)
         .where(Turf.organization_id == scope.organization_id, Turf.status == TurfStatus.ACTIVE)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.areas.models import Area
-from app.dashboards.field import is_knocked, rate
+from app.dashboards.field import rate
 from app.dashboards.scope import Scope
 from app.dashboards.sources import field_rows, money_rows, support_rows
 from app.extensions import db
@@ -52,10 +52,9 @@ def _raised(scope: Scope, kind: str) -> dict[int, dict[str, Any]]:
 
 
 def _doors_left(scope: Scope, kind: str) -> dict[int, dict[str, Any]]:
-    knocked = is_knocked()
     area = func.unnest(Address.area_ids).label("area_id")
     inner = (
-        select(area, knocked.label("knocked"))
+        select(area, TurfDoor.knocked)
         .select_from(TurfDoor)
         .join(Turf, Turf.id == TurfDoor.turf_id)
         .join(Address, Address.id == TurfDoor.address_id)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from app.accounts.models import Organization
 from app.auth.permissions import Role
 from app.extensions import db
 from app.knocks.models import DoorKnock, PlaceNote
@@ -165,6 +167,12 @@ def test_answers_tags_and_branches(client, phone, walk_list):
 def test_the_latest_answer_of_a_day_wins_even_when_synced_late(client, phone, walk_list):
     person_id = person_at(walk_list, 0)
     now = datetime.now(UTC)
+    zone = ZoneInfo(db.session.scalar(
+        select(Organization.time_zone).join(Person, Person.organization_id == Organization.id)
+        .where(Person.id == person_id)))  # fmt: skip
+    midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    if now - midnight < timedelta(minutes=31):  # the three answers must fall on one local day
+        now = midnight - timedelta(minutes=1)
 
     def answer(support, at):
         entry = {"person_id": person_id, "answers": {"support": support}}

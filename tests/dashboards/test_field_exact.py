@@ -23,6 +23,18 @@ def raw(sql: str, org: int) -> list[tuple]:
     return [tuple(r) for r in db.session.execute(sa.text(sql), {"org": org}).all()]
 
 
+def plain_doors_left(org: int) -> dict:
+    """Doors of active turfs, and those with no knock that stands since their turf was made."""
+    doors, left = raw(
+        "SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM door_knocks k "
+        "WHERE k.address_id = d.address_id AND k.status = 'applied' "
+        "AND k.occurred_at >= t.created_at)) FROM turf_doors d JOIN turfs t ON t.id = d.turf_id "
+        "WHERE t.organization_id = :org AND t.status = 'active'",
+        org,
+    )[0]
+    return {"doors": doors, "left": left, "knocked": doors - left}
+
+
 def plain_field(org: int) -> dict:
     """The field panel's questions in plain SQL over door_knocks and survey_answers."""
     sums = "count(*), count(*) FILTER (WHERE k.is_contact)"
@@ -96,6 +108,9 @@ def test_every_field_figure_equals_plain_sql_through_rollback_and_merge(
         expected = plain_field(org.id)
         assert shown_field(client, headers, *days) == expected
         assert_rollups_exact(org.id)
+        shown = client.get(f"/api/v1/dashboards/field?from={days[0]}&to={days[1]}",
+                           headers=headers).get_json()["doors_left"]  # fmt: skip
+        assert shown == plain_doors_left(org.id)
 
     fan, doubter, away = (person_at(walk_list, n) for n in range(3))
     at = lambda hours: (now - timedelta(hours=hours)).isoformat()  # noqa: E731
@@ -161,14 +176,22 @@ def test_filters_doors_left_and_pace_equal_plain_sql(client, headers, phone, wal
     )[0][0]
     assert panel["total"]["doors"] == at_their_doors == 2
 
-    doors, left = raw(
-        "SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM door_knocks k "
-        "WHERE k.address_id = d.address_id AND k.status = 'applied' "
-        "AND k.occurred_at >= t.created_at)) FROM turf_doors d JOIN turfs t ON t.id = d.turf_id "
-        "WHERE t.organization_id = :org AND t.status = 'active'",
-        org.id,
-    )[0]
-    assert panel["doors_left"] == {"doors": doors, "left": left, "knocked": doors - left}
+    assert panel["doors_left"] == plain_doors_left(org.id)
+    assert panel["doors_left"]["knocked"] >= len(stops)
+    # The batch rolled back: its doors are left again.
+    batch_id = db.session.scalar(sa.text(
+        "SELECT max(sync_batch_id) FROM door_knocks WHERE organization_id = :org"),
+        {"org": org.id})  # fmt: skip
+    response = client.post(
+        f"/api/v1/canvass/batches/{batch_id}/rollback", json={"reason": "test"}, headers=headers
+    )
+    assert response.status_code == 200, response.get_json()
+    db.session.expire_all()
+    doors_left = client.get(f"/api/v1/dashboards/field?{days}", headers=headers).get_json()[
+        "doors_left"
+    ]
+    assert doors_left == plain_doors_left(org.id)
+    assert doors_left["knocked"] == 0
 
     goal_on = (now + timedelta(days=9)).date()
     goal = {"doors": 1000, "goal_on": goal_on.isoformat()}
