@@ -210,15 +210,16 @@ def summary_pdf(args):
 
 
 def _schedule_out(settings) -> dict:
-    organization_id = settings.organization_id
+    people = staff(settings.organization_id)
     return {
         "recipients": list(settings.recipient_ids or []),
         "weekday": WEEKDAYS[settings.weekday],
         "hour": settings.hour,
         "enabled": settings.enabled,
         "time_zone": current_user().organization.time_zone,
-        "staff": [{"id": u.id, "name": u.name, "email": u.email, "role": u.role.value}
-                  for u in staff(organization_id)],  # fmt: skip
+        "staff": [
+            {"id": u.id, "name": u.name, "email": u.email, "role": u.role.value} for u in people
+        ],
     }
 
 

@@ -143,13 +143,10 @@ def _send(user: User, monday, local: datetime) -> bool:
     )
     db.session.flush()
     db.session.get(WeeklySummarySend, send_id).message_id = message.id
-    record_audit(
-        "dashboard.weekly_summary_sent",
-        entity_type="dash_weekly_summary_sends",
-        entity_id=send_id,
-        organization_id=user.organization_id,
-        changes={"week_of": monday.isoformat(), "user_id": user.id, "message_id": message.id,
-                 "role": user.role.value},  # fmt: skip
-    )
+    changes = {"week_of": monday.isoformat(), "user_id": user.id, "message_id": message.id,
+               "role": user.role.value}  # fmt: skip
+    record_audit("dashboard.weekly_summary_sent", entity_type="dash_weekly_summary_sends",
+                 entity_id=send_id, organization_id=user.organization_id,
+                 changes=changes)  # fmt: skip
     log.info("weekly summary of %s sent to user %s (message %s)", monday, user.id, message.id)
     return True

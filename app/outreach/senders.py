@@ -54,8 +54,8 @@ class LogSender:
             message.body,
         )
         if message.channel is Channel.EMAIL and message.attachments:
-            log.info("outbox message %s carries %s attachment(s): %s", message.id,
-                     len(message.attachments), [a.filename for a in message.attachments])  # fmt: skip
+            names = [a.filename for a in message.attachments]
+            log.info("outbox message %s carries attachments: %s", message.id, names)
 
     @contextmanager
     def session(self) -> Iterator[Deliver]:

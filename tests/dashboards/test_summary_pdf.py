@@ -82,7 +82,8 @@ def test_the_pdf_says_what_the_panels_say(client, headers, phone, walk_list, org
     first = last - timedelta(days=6)
     gifts(org, town, last)
     goal = {"doors": 500, "goal_on": (last + timedelta(days=30)).isoformat()}
-    assert client.put("/api/v1/dashboards/field-goal", json=goal, headers=headers).status_code == 200
+    response = client.put("/api/v1/dashboards/field-goal", json=goal, headers=headers)
+    assert response.status_code == 200
 
     text = pdf_text(
         client.get(f"/api/v1/dashboards/summary.pdf?from={first}&to={last}", headers=headers)
