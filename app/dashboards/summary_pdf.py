@@ -25,7 +25,9 @@ def render_summary(summary: Summary) -> bytes:
     pdf = Page(footer_line=f"{summary.organization}: summary of {scope.first} to {scope.last}")
     pdf.set_title(f"{summary.organization}: summary {scope.first} to {scope.last}")
     pdf.add_page()
-    pdf.write_lines(f"{summary.organization}: weekly summary", size=15, bold=True, gap=7)
+    weekly = len(scope.days) == 7
+    title = "weekly summary" if weekly else f"summary of {len(scope.days)} days"
+    pdf.write_lines(f"{summary.organization}: {title}", size=15, bold=True, gap=7)
     pdf.write_lines(_period(scope.first, scope.last), size=10.5)
     pdf.write_lines(f"Against {_period(before.first, before.last)}", size=8.5, gap=4)
     filters = [f"{name} {value}" for name, value in (
@@ -36,7 +38,7 @@ def render_summary(summary: Summary) -> bytes:
     if not summary.sections:
         pdf.write_lines("Your role sees none of the dashboard's panels.")
     for section in summary.sections:
-        _section(pdf, section, weekly=len(scope.days) == 7)
+        _section(pdf, section, weekly=weekly)
     return bytes(pdf.output())
 
 

@@ -172,3 +172,11 @@ def test_a_canvasser_gets_no_summary(client, org):
     response = client.get("/api/v1/dashboards/summary.pdf",
                           headers=auth_headers(create_user(org, Role.CANVASSER)))  # fmt: skip
     assert response.status_code == 403
+
+
+def test_a_month_for_an_admin_fits_in_three_pages(client, org):
+    response = client.get("/api/v1/dashboards/summary.pdf?from=2026-03-01&to=2026-03-31",
+                          headers=auth_headers(create_user(org, Role.ADMIN)))  # fmt: skip
+    text = pdf_text(response)  # 1-3 pages
+    assert "summary of 31 days" in text and "This period" in text
+    assert text.count("Sun 01 Mar") == 3  # the heading, the field's and the money's day tables
