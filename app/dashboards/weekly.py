@@ -108,8 +108,19 @@ def send_weekly_summaries(now: datetime | None = None) -> dict[str, int]:
             continue
         monday = week_of(local.date()) - timedelta(days=7)
         for user in staff(settings.organization_id):
-            if user.id in settings.recipient_ids and _send(user, monday, local):
-                counts["sent"] += 1
+            if user.id not in settings.recipient_ids:
+                continue
+            # One summary that fails to build is logged and tried again on the next turn
+            # (its claim goes with its savepoint); the other recipients still get theirs.
+            try:
+                with db.session.begin_nested():
+                    sent = _send(user, monday, local)
+            except Exception:
+                log.exception("weekly summary of %s for user %s failed; next turn tries again",
+                              monday, user.id)  # fmt: skip
+                counts["failed"] = counts.get("failed", 0) + 1
+                continue
+            counts["sent"] += int(sent)
     return counts
 
 

@@ -170,3 +170,23 @@ def test_the_summary_arrives_over_smtp_with_its_pdf(client, team, smtp):  # noqa
     assert "Friends of Ada: weekly summary" in pdf_text(data)
     message = db.session.scalar(select(OutboundMessage).filter_by(recipient=finance.email))
     assert message.status == MessageStatus.SENT
+
+
+def test_one_summary_that_fails_leaves_the_others_and_is_tried_again(client, team, monkeypatch):
+    from app.dashboards import weekly
+
+    chosen = [team[Role.ORGANIZER], team[Role.FINANCE]]
+    put(client, team[Role.DIRECTOR], recipients=[u.id for u in chosen])
+    real = weekly.render_summary
+
+    def broken(summary):
+        if "Raised (net)" in [row.label for s in summary.sections for row in s.rows]:
+            raise RuntimeError("the font went missing")
+        return real(summary)
+
+    monkeypatch.setattr(weekly, "render_summary", broken)
+    assert send_weekly_summaries(MONDAY) == {"sent": 1, "failed": 1}
+    assert [u for u, _, _ in sends()] == [team[Role.ORGANIZER].id]
+    monkeypatch.setattr(weekly, "render_summary", real)
+    assert send_weekly_summaries(MONDAY + timedelta(minutes=5)) == {"sent": 1}
+    assert sorted(u for u, _, _ in sends()) == sorted(u.id for u in chosen)
