@@ -5,30 +5,40 @@ filters; the map's colouring of 9,000 precincts under 300 ms).
 
 At scale 1: 1,000,000 people at 500,000 doors, 5,000,000 door knocks (each knock is the
 interaction the issue counts), 1,000,000 support IDs, 500,000 ledger entries (2% refunds), in
-9,000 precincts, 300 wards and 20 counties, over 120 days, by 200 canvassers in 10 teams.
+9,000 precincts, 300 wards and 20 counties, over 120 days, by 200 canvassers in 10 teams;
+1,000 active turfs of 100 doors (the doors left).
 Everything is made set-based (generate_series) with the rollup triggers off, then the rollups
 are recounted once (dash_rebuild_*: timed and printed) and the triggers put back, as an
-existing campaign upgrading to 0033_dashboards would be. Fills BENCH_DATABASE_URL when set,
-else a throwaway cluster.
+existing campaign upgrading to 0047_dashboards and 0048_donor_rollups would be. Fills
+BENCH_DATABASE_URL when set, else a throwaway cluster.
 
-Each panel is asked through the API (the Flask test client, an admin's token: parsing, the
+Each panel is asked over HTTP of the app under gunicorn (an admin's token: parsing, the
 queries, the JSON and its ETag) with the default 30 days and with filters (a ward, a team, a
-canvasser, 120 days); the map colours every precinct by contact rate and by money raised.
-The phones' concurrent syncs are not simulated here (bench/sync_throughput.py measures them).
+canvasser, 120 days); the map colours every precinct by contact rate, money raised and
+support. Meanwhile 64 phones sync (``--phones``): each posts a batch of 5 knocks every 10
+seconds (``--phone-every``, ``--phone-knocks``) into the same campaign, through the same
+server, so the rollups the panels read are being written while they are read; their sync
+latencies are printed too.
+
+``--reuse`` measures again on a campaign an earlier run left in BENCH_DATABASE_URL (no seeding).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import os
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
 import flask_migrate
 from benchlib import bench_database, vacuum_analyze
+from phoneslib import SECRET, PhoneLoad, seed_phones, serve
 from sqlalchemy import text
 
 from app import create_app
+from app.accounts.models import Organization
 from app.accounts.operations import create_organization
 from app.audit.context import acting_as
 from app.auth.permissions import Role
@@ -70,6 +80,16 @@ def seed(org: int, n: dict[str, int]) -> None:
         FROM generate_series(0, {n["people"] - 1}) g
         JOIN households h ON h.id = (SELECT min(id) FROM households) + g % {n["doors"]}
         JOIN addresses a ON a.id = h.address_id""",
+        # 1,000 active turfs of 100 doors, cut 60 days ago: the doors left in active turfs.
+        f"""INSERT INTO turfs (organization_id, name, door_count, created_at)
+        SELECT {org}, 'Turf ' || g, 100, now() - interval '60 days'
+        FROM generate_series(1, {n["turfs"]}) g""",
+        f"""INSERT INTO turf_doors (organization_id, address_id, turf_id)
+        SELECT {org}, a.id, t.id
+        FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM addresses
+              WHERE organization_id = {org} ORDER BY id LIMIT {n["turfs"] * 100}) a
+        JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM turfs
+              WHERE organization_id = {org}) t ON t.n = a.n / 100""",
         f"""INSERT INTO users (organization_id, email, name, role, password_hash)
         SELECT {org}, 'walker' || g || '@bench.test', 'Walker ' || g, 'canvasser', 'x'
         FROM generate_series(1, 200) g""",
@@ -138,47 +158,84 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--phones", type=int, default=64)
+    parser.add_argument("--phone-every", type=float, default=10.0)
+    parser.add_argument("--phone-knocks", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
     s = args.scale
     n = {"people": int(1_000_000 * s), "doors": int(500_000 * s), "knocks": int(5_000_000 * s),
          "answers": int(1_000_000 * s), "donations": int(500_000 * s),
-         "precincts": max(30, int(9_000 * min(s * 5, 1)))}  # fmt: skip
+         "precincts": max(30, int(9_000 * min(s * 5, 1))),
+         "turfs": max(10, int(1_000 * s))}  # fmt: skip
     with bench_database("dash") as url:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+        config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
+                  "DOORSTEP_ACCESS_TOKEN_MINUTES": 240}  # fmt: skip
+        app = create_app(config)
         with app.app_context(), acting_as("bench:dashboard"):
             flask_migrate.upgrade()
-            org = create_organization("Bench statewide", f"bench-{int(time.time())}")
-            db.session.flush()
-            admin = db.session.execute(text(
-                "INSERT INTO users (organization_id, email, name, role, password_hash) "
-                "VALUES (:org, :email, 'Bench Admin', :role, 'x') RETURNING id"),
-                {"org": org.id, "email": f"admin{org.id}@bench.test", "role": Role.ADMIN.value},
-            ).scalar_one()  # fmt: skip
-            print(f"seeding {n} (scale {s})", flush=True)
-            for table in SOURCES:
-                db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-            seed(org.id, n)
-            for table in SOURCES:
-                db.session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
-            for rollup in (
-                "field",
-                "support",
-                "money",
-                "field_areas",
-                "money_areas",
-                "gift_amounts",
-            ):
-                started = time.perf_counter()
-                db.session.execute(text(f"SELECT dash_rebuild_{rollup}({org.id}, NULL, NULL)"))
-                print(f"  rebuild {rollup:<14} {time.perf_counter() - started:7.1f} s", flush=True)
+            org = None
+            if args.reuse:
+                org = db.session.scalar(
+                    text("SELECT max(id) FROM organizations WHERE slug LIKE 'bench-%'")
+                )
+                if org is None:
+                    raise SystemExit("--reuse: no campaign of an earlier run in the database")
+                org = db.session.get(Organization, org)
+                print(f"reusing campaign {org.id}", flush=True)
+            else:
+                org = make_campaign(n, s)
+            admin = db.session.scalar(
+                text("SELECT min(id) FROM users WHERE organization_id = :org AND role = 'admin'"),
+                {"org": org.id},
+            )
+            phones = seed_phones(args.phones, org) if args.phones else []
+            org_id = org.id
             db.session.commit()
-            vacuum_analyze("dash_field_rollups", "dash_support_rollups", "dash_money_rollups",
-                           "dash_field_area_days", "dash_money_area_days",
-                           "door_knocks", "donations", "people", "addresses", "areas")  # fmt: skip
-            figures(app, org.id, admin, args.runs)
+        with serve(url, args.workers) as port:
+            load = PhoneLoad(port, phones, args.phone_every, args.phone_knocks)
+            print(f"{len(phones)} phones syncing {args.phone_knocks} knocks every "
+                  f"{args.phone_every:g} s; gunicorn {args.workers} workers, "
+                  f"{os.cpu_count()} CPUs", flush=True)  # fmt: skip
+            with load:
+                figures(app, port, org_id, admin, args.runs)
+        if phones:
+            print(f"\nphones: {len(load.latencies)} syncs, {load.applied} knocks applied, "
+                  f"{len(load.errors)} errors {sorted(set(load.errors))[:3]}; sync latency "
+                  f"median {statistics.median(load.latencies):.0f} ms, "
+                  f"p95 {p95(load.latencies):.0f} ms")  # fmt: skip
 
 
-def figures(app, org: int, admin_id: int, runs: int) -> None:
+def make_campaign(n: dict[str, int], scale: float) -> Organization:
+    """The statewide campaign, set-based, then its rollups recounted once."""
+    org = create_organization("Bench statewide", f"bench-{int(time.time())}")
+    db.session.flush()
+    db.session.execute(text(
+        "INSERT INTO users (organization_id, email, name, role, password_hash) "
+        "VALUES (:org, :email, 'Bench Admin', :role, 'x')"),
+        {"org": org.id, "email": f"admin{org.id}@bench.test", "role": Role.ADMIN.value},
+    )  # fmt: skip
+    print(f"seeding {n} (scale {scale})", flush=True)
+    for table in SOURCES:
+        db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+    seed(org.id, n)
+    for table in SOURCES:
+        db.session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+    for rollup in ("field", "support", "money", "field_areas", "money_areas", "gift_amounts",
+                   "donors"):  # fmt: skip
+        started = time.perf_counter()
+        db.session.execute(text(f"SELECT dash_rebuild_{rollup}({org.id}, NULL, NULL)"))
+        print(f"  rebuild {rollup:<14} {time.perf_counter() - started:7.1f} s", flush=True)
+    db.session.commit()
+    vacuum_analyze("dash_field_rollups", "dash_support_rollups", "dash_money_rollups",
+                   "dash_field_area_days", "dash_money_area_days", "dash_gift_amounts",
+                   "dash_donor_counts", "dash_gift_amount_areas", "dash_donor_days",
+                   "door_knocks", "donations", "people", "addresses", "areas")  # fmt: skip
+    return org
+
+
+def figures(app, port: int, org: int, admin_id: int, runs: int) -> None:
     from app.accounts.models import User
 
     with app.app_context():
@@ -197,15 +254,15 @@ def figures(app, org: int, admin_id: int, runs: int) -> None:
         "30 days": "", "a ward": f"area_id={ward}", "a team": f"team_id={team}",
         "a canvasser": f"user_id={walker}", "120 days, a ward": f"{season}&area_id={ward}",
     }  # fmt: skip
-    client = app.test_client()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     rows = []
     for panel in ("field", "volunteers", "money", "outreach"):
         for name, query in filters.items():
-            rows.append((f"{panel}: {name}", time_it(client, f"/api/v1/dashboards/{panel}?{query}",
+            rows.append((f"{panel}: {name}", time_it(conn, f"/api/v1/dashboards/{panel}?{query}",
                                                       headers, runs), PANEL_GOAL_MS))  # fmt: skip
     for measure in ("contact_rate", "raised", "support"):
         url = f"/api/v1/dashboards/map?area_kind=precinct&measure={measure}&{season}"
-        rows.append((f"map: precincts by {measure}", time_it(client, url, headers, runs),
+        rows.append((f"map: precincts by {measure}", time_it(conn, url, headers, runs),
                      MAP_GOAL_MS))  # fmt: skip
     print(f"\n{'what':<38} {'median ms':>10} {'p95 ms':>8}  goal")
     for name, samples, goal in rows:
@@ -214,13 +271,15 @@ def figures(app, org: int, admin_id: int, runs: int) -> None:
               f"<{goal:.0f} {mark}")  # fmt: skip
 
 
-def time_it(client, url: str, headers: dict, runs: int) -> list[float]:
+def time_it(conn: http.client.HTTPConnection, url: str, headers: dict, runs: int) -> list[float]:
     samples = []
     for _ in range(runs + 1):
         started = time.perf_counter()
-        response = client.get(url, headers=headers)
+        conn.request("GET", url, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
         samples.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.get_json())
+        assert response.status == 200, (url, body[:300])
     return samples[1:]  # the first warms the caches
 
 

@@ -21,119 +21,18 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import flask_migrate
 import psycopg
-from benchlib import ROOT, bench_database
+from benchlib import bench_database
+from phoneslib import HOMES_PER_LIST, SECRET, batches_for, seed_phones, serve
 from sqlalchemy import text
 
 from app import create_app
-from app.accounts.operations import create_organization, create_user
-from app.auth.permissions import Role
-from app.auth.tokens import issue_tokens
-from app.core.localdb import free_port
 from app.extensions import db
-
-HOMES_PER_LIST = 50
-SECRET = "bench-secret-key-that-is-long-enough-for-hs256-signing"  # noqa: S105 - bench only
-
-
-def seed(clients: int) -> list[dict]:
-    """One canvasser and one list of 50 homes (one voter each) per client."""
-    org = create_organization(f"Sync bench {uuid.uuid4().hex[:6]}", f"sync-{uuid.uuid4().hex[:8]}")
-    phones = []
-    for n in range(clients):
-        user = create_user(org, email=f"phone{n}-{org.id}@bench.test", name=f"Phone {n}",
-                           role=Role.CANVASSER, password=SECRET)  # fmt: skip
-        db.session.flush()
-        list_id = db.session.scalar(
-            text(
-                "INSERT INTO walk_lists (organization_id, name, code, kind, expires_at)"
-                " VALUES (:org, :name, :code, 'turf', now() + interval '1 day') RETURNING id"
-            ),
-            {"org": org.id, "name": f"bench {n}", "code": uuid.uuid4().hex[:12].upper()},
-        )
-        db.session.execute(
-            text(
-                "INSERT INTO walk_list_assignments (walk_list_id, user_id, organization_id)"
-                " VALUES (:list, :user, :org)"
-            ),
-            {"list": list_id, "user": user.id, "org": org.id},
-        )
-        homes = db.session.execute(
-            text(
-                """
-                WITH a AS (
-                  INSERT INTO addresses (organization_id, house_number, street, point)
-                  SELECT :org, (100 + g)::text, :street,
-                         ST_SetSRID(ST_MakePoint(-75.2 + g * 0.0001, 39.95 + :n * 0.001), 4326)
-                  FROM generate_series(1, :k) g RETURNING id, point),
-                h AS (
-                  INSERT INTO households (organization_id, address_id)
-                  SELECT :org, id FROM a RETURNING id, address_id),
-                p AS (
-                  INSERT INTO people (organization_id, first_name, last_name, household_id,
-                                      location)
-                  SELECT :org, 'Pat', 'Voter', h.id, a.point FROM h JOIN a ON a.id = h.address_id
-                  RETURNING id, household_id)
-                SELECT p.id, p.household_id, h.address_id FROM p JOIN h ON h.id = p.household_id
-                ORDER BY h.address_id
-                """
-            ),
-            {"org": org.id, "street": f"BENCH {n} ST", "n": n, "k": HOMES_PER_LIST},
-        ).all()
-        for position, (person_id, household_id, address_id) in enumerate(homes, start=1):
-            stop_id = db.session.scalar(
-                text(
-                    "INSERT INTO walk_list_stops (organization_id, walk_list_id, position,"
-                    " door_number, address_id, household_id)"
-                    " VALUES (:org, :list, :pos, :pos, :address, :household) RETURNING id"
-                ),
-                {"org": org.id, "list": list_id, "pos": position, "address": address_id,
-                 "household": household_id},
-            )  # fmt: skip
-            db.session.execute(
-                text(
-                    "INSERT INTO walk_list_people (organization_id, walk_list_id, person_id,"
-                    " stop_id, position, is_target) VALUES (:org, :list, :person, :stop, 1, true)"
-                ),
-                {"org": org.id, "list": list_id, "person": person_id, "stop": stop_id},
-            )
-        token = issue_tokens(user).access_token
-        phones.append({"token": token, "list_id": list_id, "homes": homes})
-    return phones
-
-
-def batches_for(phone: dict, count: int, rng: random.Random) -> list[dict]:
-    """``count`` batches of 50 knocks on the phone's list: answers, results, GPS."""
-    made = []
-    for _ in range(count):
-        records = []
-        for person_id, household_id, _ in phone["homes"]:
-            record = {
-                "uuid": str(uuid.uuid4()),
-                "walk_list_id": phone["list_id"],
-                "household_id": household_id,
-                "client_at": (
-                    datetime.now(UTC) - timedelta(seconds=rng.randint(0, 600))
-                ).isoformat(),
-                "gps": {"lat": 39.95, "lon": -75.2, "accuracy": 10},
-            }
-            if rng.random() < 0.6:
-                record["result"] = "not_home"
-            else:
-                record["people"] = [{"person_id": person_id,
-                                     "answers": {"support": str(rng.randint(1, 5))}}]  # fmt: skip
-            records.append(record)
-        made.append({"device_id": "bench", "records": records})
-    return made
 
 
 def run_per_phone(work, phones: list[dict], batches: list[list[dict]]) -> float:
@@ -279,7 +178,7 @@ def main() -> None:
         app = create_app(config)
         with app.app_context():
             flask_migrate.upgrade()
-            phones = seed(args.clients)
+            phones = seed_phones(args.clients)
             org_id = db.session.scalar(text("SELECT max(id) FROM organizations"))
             user_ids = dict(db.session.execute(text(
                 "SELECT walk_list_id, user_id FROM walk_list_assignments")).all())  # fmt: skip
@@ -289,23 +188,7 @@ def main() -> None:
         rng = random.Random(7)
         batches = [batches_for(p, args.batches, rng) for p in phones]
         paced_batches = [batches_for(p, 4, rng) for p in phones]
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "DOORSTEP_SECRET_KEY": SECRET,
-               "DOORSTEP_ACCESS_TOKEN_MINUTES": "240", "DOORSTEP_LOG_LEVEL": "WARNING"}  # fmt: skip
-        server = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(args.workers),
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        try:
-            for _ in range(100):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", port, timeout=2).request(
-                        "GET", "/healthz"
-                    )
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with serve(url, args.workers) as port:
             print(f"{args.clients} phones x {args.batches} batches of {HOMES_PER_LIST}, "
                   f"gunicorn {args.workers} workers, {os.cpu_count()} CPUs")  # fmt: skip
             first = post_all(port, phones, batches)
@@ -316,9 +199,6 @@ def main() -> None:
             interval = args.clients * HOMES_PER_LIST / (sync_rate * args.paced_share)
             paced = post_all(port, phones, paced_batches, interval=interval)
             report(f"sync (paced, {args.paced_share:.0%})", paced)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         top = ceiling(url, phones, batches, user_ids)
         top_rate = report("ceiling (same SQL)", top)
         print(f"sync / ceiling = {sync_rate / top_rate:.2f} (goal >= 0.40); "

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.accounts.models import User
 from app.areas.models import Area
-from app.dashboards.models import ALL_AREAS, FieldGoal, FieldRollup
+from app.dashboards.models import ALL_AREAS, FieldAreaDay, FieldGoal
 from app.dashboards.scope import Scope
 from app.dashboards.sources import field_rows, support_rows
 from app.extensions import db
@@ -200,10 +200,10 @@ def pace(organization_id: int, today: date) -> dict[str, Any] | None:
         return None
     done = int(
         db.session.scalar(
-            select(func.coalesce(func.sum(FieldRollup.knocks), 0)).where(
-                FieldRollup.organization_id == organization_id,
-                FieldRollup.area_id == ALL_AREAS,
-                FieldRollup.day <= min(today, goal.goal_on),
+            select(func.coalesce(func.sum(FieldAreaDay.knocks), 0)).where(
+                FieldAreaDay.organization_id == organization_id,
+                FieldAreaDay.area_id == ALL_AREAS,
+                FieldAreaDay.day <= min(today, goal.goal_on),
             )
         )
     )

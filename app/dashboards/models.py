@@ -1,10 +1,10 @@
 """The dashboard's rollups and the field goal.
 
-The rollups are written by PostgreSQL triggers only (migration 0033_dashboards, and
-``app.dashboards.rollups`` for the rebuild): each sums the raw rows of one day, area and
-user, so a panel reads a few hundred rows instead of millions. ``area_id`` 0 is the row for
-every area (a door is in a precinct, a ward and a county: summing their rows would count it
-three times)."""
+The rollups are written by PostgreSQL triggers only (migrations 0047_dashboards and
+0048_donor_rollups, which also hold the ``dash_rebuild_*`` recounts): each sums the raw rows
+of one day, area and user, so a panel reads a few hundred rows instead of millions.
+``area_id`` 0 is the row for every area (a door is in a precinct, a ward and a county:
+summing their rows would count it three times)."""
 
 from __future__ import annotations
 
@@ -109,6 +109,48 @@ class GiftAmount(db.Model):
     __tablename__ = "dash_gift_amounts"
 
     organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    gifts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class DonorDay(db.Model):
+    """A donor's day of giving (contributions that stand), with the donor's previous day of
+    giving (0001-01-01: none, a first gift ever), the donor's areas and the day's amounts:
+    the state the donor counts below are kept from (a person's days are recounted whole)."""
+
+    __tablename__ = "dash_donor_days"
+
+    person_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    prev_day: Mapped[date] = mapped_column(Date)
+    area_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    amounts: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+
+
+class DonorCount(db.Model):
+    """Donor days per area (0: all), day and previous day of giving. The donors of a run of
+    days are the days in it whose previous one falls before it; the new ones, whose previous
+    one is 0001-01-01."""
+
+    __tablename__ = "dash_donor_counts"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    prev_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    donors: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class GiftAmountArea(db.Model):
+    """Contributions that stand per donor's area, day and amount: the median gift of an area
+    (every area together: ``GiftAmount``, which also counts gifts of nobody on file)."""
+
+    __tablename__ = "dash_gift_amount_areas"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     amount_cents: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     gifts: Mapped[int] = mapped_column(Integer, server_default=text("0"))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 
 from app.areas.models import Area
 from app.dashboards.field import fold_areas
-from app.dashboards.models import GiftAmount
+from app.dashboards.models import ALL_AREAS, DonorCount, GiftAmount, GiftAmountArea
 from app.dashboards.scope import Scope
 from app.dashboards.sources import money_rows
 from app.donations.models import Donation, EntryKind
@@ -27,6 +27,8 @@ GIFT = EntryKind.CONTRIBUTION.value
 TAKEN_BACK = (EntryKind.REFUND.value, EntryKind.CHARGEBACK.value)
 #: Region rows of fewer gifts are folded into "other" for roles that may not read a giver.
 MIN_GIFTS = 3
+#: The previous day of giving of a first gift ever.
+NEVER = date.min
 
 
 def _sums(src):
@@ -121,17 +123,20 @@ def _gifts(scope: Scope) -> Select:
 
 
 def median_gift(scope: Scope) -> int | None:
-    """The middle contribution (the lower one of an even count, as percentile_disc)."""
-    if scope.area_id is None and scope.universe_id is None:
+    """The middle contribution (the lower one of an even count, as percentile_disc): from the
+    gifts per amount (of the area's donors with an area), from the ledger with a universe."""
+    if scope.universe_id is None:
+        table = GiftAmount if scope.area_id is None else GiftAmountArea
+        query = select(table.amount_cents, func.sum(table.gifts)).where(
+            table.organization_id == scope.organization_id,
+            table.day.between(scope.first, scope.last),
+        )
+        if scope.area_id is not None:
+            query = query.where(GiftAmountArea.area_id == scope.area_id)
         counts = db.session.execute(
-            select(GiftAmount.amount_cents, func.sum(GiftAmount.gifts))
-            .where(
-                GiftAmount.organization_id == scope.organization_id,
-                GiftAmount.day.between(scope.first, scope.last),
-            )
-            .group_by(GiftAmount.amount_cents)
-            .having(func.sum(GiftAmount.gifts) > 0)
-            .order_by(GiftAmount.amount_cents)
+            query.group_by(table.amount_cents)
+            .having(func.sum(table.gifts) > 0)
+            .order_by(table.amount_cents)
         ).all()
         middle, seen = -(-sum(n for _, n in counts) // 2), 0
         for amount, gifts in counts:
@@ -145,7 +150,24 @@ def median_gift(scope: Scope) -> int | None:
 
 
 def donors(scope: Scope) -> dict[str, int]:
-    """Donors of the period; new ones gave for the first time in it (repeat: gave before)."""
+    """Donors of the period; new ones gave for the first time in it (repeat: gave before).
+    From the donor counts (each donor once: their first day of giving in the period, whose
+    previous day of giving is before it), or from the ledger with a universe."""
+    if scope.universe_id is None:
+        c = DonorCount
+        new = c.prev_day == NEVER
+        total, fresh = db.session.execute(
+            select(
+                func.coalesce(func.sum(c.donors), 0),
+                func.coalesce(func.sum(c.donors).filter(new), 0),
+            ).where(
+                c.organization_id == scope.organization_id,
+                c.area_id == (scope.area_id or ALL_AREAS),
+                c.day.between(scope.first, scope.last),
+                c.prev_day < scope.first,
+            )
+        ).one()
+        return {"donors": int(total), "new_donors": int(fresh), "repeat_donors": total - fresh}
     givers = _gifts(scope).where(Donation.person_id.is_not(None)).subquery()
     people = select(givers.c.person_id).distinct().subquery()
     earlier = aliased(Donation)

@@ -3,14 +3,16 @@ person to two callers. Closing or expiry frees them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert
 
 from app.audit.operations import record_audit
+from app.auth.permissions import Permission
 from app.extensions import db
-from app.phones.models import CallCheckout, CallList, CallListStatus
+from app.phones.models import CallCheckout, CallList, CallListAssignment, CallListStatus
+from app.walklists import holding
 
 
 def check_out(call_list: CallList, person_ids: list[int]) -> set[int]:
@@ -35,24 +37,24 @@ def release(list_ids: list[int]) -> None:
     db.session.execute(delete(CallCheckout).where(CallCheckout.call_list_id.in_(list_ids)))
 
 
+#: Call lists as the shared verbs of ``app.walklists.holding`` know them.
+CALL_LISTS = holding.ListKind(
+    model=CallList,
+    assignment=CallListAssignment,
+    statuses=CallListStatus,
+    release=release,
+    name="call_list",
+    noun="call list",
+    lifetime=timedelta(days=7),
+    may=Permission.CALLS_MAKE,
+    refusal=("User {} cannot call (deactivated, or a role without calls).", "cannot_call"),
+)
+
+
 def release_expired(organization_id: int, now: datetime | None = None) -> list[int]:
-    """Mark the campaign's lists past their expiry as expired and free their people."""
-    now = now or datetime.now(UTC)
-    expired = list(
-        db.session.scalars(
-            update(CallList)
-            .where(
-                CallList.organization_id == organization_id,
-                CallList.status == CallListStatus.ACTIVE,
-                CallList.expires_at <= now,
-            )
-            .values(status=CallListStatus.EXPIRED, closed_at=now)
-            .returning(CallList.id)
-        )
-    )
-    if expired:
-        release(expired)
-        for list_id in expired:
-            record_audit("call_lists.expire", entity_type="call_list", entity_id=list_id,
-                         organization_id=organization_id)  # fmt: skip
+    """Mark the campaign's call lists past their expiry as expired and free their people."""
+    expired = holding.release_expired(CALL_LISTS, organization_id, now)
+    for list_id in expired:
+        record_audit("call_lists.expire", entity_type="call_list", entity_id=list_id,
+                     organization_id=organization_id)  # fmt: skip
     return expired

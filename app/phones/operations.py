@@ -5,7 +5,7 @@ its audit record and leaves the commit to the caller. (Handing out the next pers
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -14,7 +14,7 @@ from app.audit.operations import record_audit
 from app.auth.permissions import Permission
 from app.core.actor import Actor
 from app.core.codes import new_code
-from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.errors import Conflict, ValidationError
 from app.core.links import public_url
 from app.extensions import db
 from app.people.operations import campaign_zone
@@ -23,9 +23,6 @@ from app.phones.models import CallList, CallListAssignment, CallListPerson, Call
 from app.phones.selection import callable_people, callable_person
 from app.universes.queries import Search
 from app.walklists import holding
-
-DEFAULT_LIFETIME = timedelta(days=7)
-MAX_LIFETIME = timedelta(days=60)
 
 
 def claim_url(call_list: CallList) -> str:
@@ -58,8 +55,8 @@ def create_call_list(
     call_list = CallList(
         organization_id=organization_id, name=name, code=new_code(CallList.code),
         universe_id=universe_id, filter=dict(search.filter), per_household=per_household,
-        script_id=script_id, event_id=event_id, expires_at=_lifetime_end(expires_at),
-        created_by_id=actor.user_id,
+        script_id=script_id, event_id=event_id, created_by_id=actor.user_id,
+        expires_at=holding.lifetime_end(checkout.CALL_LISTS, expires_at),
     )  # fmt: skip
     db.session.add(call_list)
     db.session.flush()
@@ -88,25 +85,9 @@ def create_call_list(
     return call_list
 
 
-def _lifetime_end(expires_at: datetime | None) -> datetime:
-    now = datetime.now(UTC)
-    if expires_at is None:
-        return now + DEFAULT_LIFETIME
-    if expires_at <= now:
-        raise ValidationError("The expiry must be in the future.", fields={"expires_at": "past"})
-    if expires_at > now + MAX_LIFETIME:
-        raise ValidationError(f"A list lives at most {MAX_LIFETIME.days} days.",
-                              fields={"expires_at": "too late"})  # fmt: skip
-    return expires_at
-
-
 def assign(actor: Actor, call_list: CallList, user_ids: list[int]) -> list[int]:
     """Hand the list to callers of the campaign (any who already hold it stay)."""
-    require_active(call_list)
-    refusal = ("User {} cannot call (deactivated, or a role without calls).", "cannot_call")
-    added = holding.hand_to(
-        call_list, CallListAssignment, actor.user_id, user_ids, Permission.CALLS_MAKE, refusal
-    )
+    added = holding.assign(checkout.CALL_LISTS, actor, call_list, user_ids)
     if added:
         record_audit("call_lists.assign", entity=call_list, changes={"user_ids": added})
     return added
@@ -114,10 +95,8 @@ def assign(actor: Actor, call_list: CallList, user_ids: list[int]) -> list[int]:
 
 def unassign(call_list: CallList, user_id: int) -> None:
     """Take the list back from one caller; the people they were calling go back to the pool."""
-    assignment = next((a for a in call_list.assignments if a.user_id == user_id), None)
-    if assignment is None:
-        raise NotFound("That user does not hold this list.", code="assignment_not_found")
-    assignment.released_at = datetime.now(UTC)
+    holding.take_back(checkout.CALL_LISTS, call_list, user_id)
+    record_audit("call_lists.unassign", entity=call_list, changes={"user_id": user_id})
     db.session.execute(
         CallListPerson.__table__.update()
         .where(CallListPerson.call_list_id == call_list.id,
@@ -126,33 +105,20 @@ def unassign(call_list: CallList, user_id: int) -> None:
                CallListPerson.result_queued_at.is_(None))
         .values(held_until=None)
     )  # fmt: skip
-    db.session.flush()
-    db.session.expire(call_list, ["assignments"])
-    record_audit("call_lists.unassign", entity=call_list, changes={"user_id": user_id})
 
 
 def claim(actor: Actor, code: str) -> CallList:
     """A caller takes a list with its code (typed, or from the link)."""
     checkout.release_expired(actor.organization_id)
-    not_found = NotFound(
-        "No call list has that code; check it with your organiser.",
-        code="call_list_not_found",
-        fields={"code": code},
-    )
-    call_list = holding.by_code(CallList, actor.organization_id, code, not_found)
-    require_active(call_list)
-    if holding.claim(call_list, CallListAssignment, actor.user_id):
+    call_list, claimed = holding.claim_by_code(checkout.CALL_LISTS, actor, code)
+    if claimed:
         record_audit("call_lists.claim", entity=call_list, changes={"user_id": actor.user_id})
     return call_list
 
 
 def close(call_list: CallList) -> CallList:
     """Close the list and free its people for other lists; its calls and history stay."""
-    require_active(call_list)
-    call_list.status = CallListStatus.CLOSED
-    call_list.closed_at = datetime.now(UTC)
-    checkout.release([call_list.id])
-    db.session.flush()
+    holding.close(checkout.CALL_LISTS, call_list)
     record_audit("call_lists.close", entity=call_list, changes={"status": "closed"})
     return call_list
 
@@ -202,9 +168,7 @@ def add_person(organization_id: int, call_list_id: int, person_id: int) -> str:
 
 
 def require_active(call_list: CallList) -> None:
-    if call_list.status != CallListStatus.ACTIVE:
-        raise Conflict(f"The call list is {call_list.status.value}.",
-                       code=f"call_list_{call_list.status.value}")  # fmt: skip
+    holding.require_active(checkout.CALL_LISTS, call_list)
 
 
 def hand_out_call_list(

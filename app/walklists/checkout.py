@@ -3,42 +3,17 @@ canvassers to one door. Closing or expiry frees them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 
 from app.audit.operations import record_audit
+from app.auth.permissions import Permission
 from app.extensions import db
-from app.walklists.models import DoorCheckout, WalkList, WalkListStatus
+from app.walklists import holding
+from app.walklists.models import DoorCheckout, WalkList, WalkListAssignment, WalkListStatus
 from app.walklists.stops import Home
-
-
-def release_expired(organization_id: int, now: datetime | None = None) -> list[int]:
-    """Mark the campaign's lists past their expiry as expired and free their doors."""
-    now = now or datetime.now(UTC)
-    expired = list(
-        db.session.scalars(
-            update(WalkList)
-            .where(
-                WalkList.organization_id == organization_id,
-                WalkList.status == WalkListStatus.ACTIVE,
-                WalkList.expires_at <= now,
-            )
-            .values(status=WalkListStatus.EXPIRED, closed_at=now)
-            .returning(WalkList.id)
-        )
-    )
-    if expired:
-        release(expired)
-        for list_id in expired:
-            record_audit(
-                "walk_lists.expire",
-                entity_type="walk_list",
-                entity_id=list_id,
-                organization_id=organization_id,
-            )
-    return expired
 
 
 def check_out(walk_list: WalkList, homes: list[Home]) -> set[int]:
@@ -82,3 +57,27 @@ def holders_of(organization_id: int, homes: list[Home]) -> list[int]:
 def release(list_ids: list[int]) -> None:
     """Free every door these lists hold."""
     db.session.execute(delete(DoorCheckout).where(DoorCheckout.walk_list_id.in_(list_ids)))
+
+
+#: Walk lists as the shared verbs of ``app.walklists.holding`` know them.
+WALK_LISTS = holding.ListKind(
+    model=WalkList,
+    assignment=WalkListAssignment,
+    statuses=WalkListStatus,
+    release=release,
+    name="walk_list",
+    noun="list",
+    lifetime=timedelta(days=3),
+    may=Permission.WALKLISTS_CLAIM,
+    refusal=("User {} cannot canvass (deactivated, or a role without walk lists).",
+             "cannot_canvass"),
+)  # fmt: skip
+
+
+def release_expired(organization_id: int, now: datetime | None = None) -> list[int]:
+    """Mark the campaign's walk lists past their expiry as expired and free their doors."""
+    expired = holding.release_expired(WALK_LISTS, organization_id, now)
+    for list_id in expired:
+        record_audit("walk_lists.expire", entity_type="walk_list", entity_id=list_id,
+                     organization_id=organization_id)  # fmt: skip
+    return expired

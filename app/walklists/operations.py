@@ -6,16 +6,15 @@ writes its audit record and leaves the commit to the caller.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import shapely
 from sqlalchemy import func, select
 
 from app.audit.operations import record_audit
-from app.auth.permissions import Permission
 from app.core.actor import Actor
 from app.core.codes import new_code
-from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.errors import Conflict, ValidationError
 from app.core.geo import to_db
 from app.extensions import db
 from app.outreach import push
@@ -27,34 +26,14 @@ from app.walklists import checkout, holding, stops
 from app.walklists.models import (
     DoorCheckout,
     WalkList,
-    WalkListAssignment,
     WalkListKind,
-    WalkListStatus,
 )
 
-#: Letters and digits a canvasser cannot misread (no 0/O, 1/I/L).
-DEFAULT_LIFETIME = timedelta(days=3)
-MAX_LIFETIME = timedelta(days=60)
 MAX_NEAR_DOORS = 300
 #: Near lists rank this many times their size by the index before measuring in metres.
 NEAR_OVERFETCH = 3
 #: A turf list holds at most this many doors (a sheet, a phone, an afternoon).
 MAX_LIST_DOORS = 2_000
-
-
-def lifetime_end(expires_at: datetime | None, now: datetime | None = None) -> datetime:
-    now = now or datetime.now(UTC)
-    if expires_at is None:
-        return now + DEFAULT_LIFETIME
-    if expires_at.tzinfo is None:
-        expires_at = expires_at.replace(tzinfo=UTC)
-    if expires_at <= now:
-        raise ValidationError("The expiry must be in the future.", fields={"expires_at": "past"})
-    if expires_at > now + MAX_LIFETIME:
-        raise ValidationError(
-            f"A list lives at most {MAX_LIFETIME.days} days.", fields={"expires_at": "too late"}
-        )
-    return expires_at
 
 
 def create_turf_list(
@@ -218,7 +197,7 @@ def _new_list(
         universe_id=universe_id,
         filter=dict(search.filter),
         household_mode=search.household_mode,
-        expires_at=lifetime_end(expires_at),
+        expires_at=holding.lifetime_end(checkout.WALK_LISTS, expires_at),
         created_by_id=user_id,
         **fields,
     )
@@ -234,14 +213,7 @@ def _assign_all(actor: Actor, walk_list: WalkList, user_ids: list[int]) -> None:
 
 def assign(actor: Actor, walk_list: WalkList, user_ids: list[int]) -> list[int]:
     """Hand the list to canvassers of the campaign (any who already hold it stay)."""
-    _require_active(walk_list)
-    refusal = (
-        "User {} cannot canvass (deactivated, or a role without walk lists).",
-        "cannot_canvass",
-    )
-    added = holding.hand_to(
-        walk_list, WalkListAssignment, actor.user_id, user_ids, Permission.WALKLISTS_CLAIM, refusal
-    )
+    added = holding.assign(checkout.WALK_LISTS, actor, walk_list, user_ids)
     if added:
         record_audit("walk_lists.assign", entity=walk_list, changes={"user_ids": added})
         _notify(walk_list, added, "walk_list.assigned", "New walk list",
@@ -250,12 +222,7 @@ def assign(actor: Actor, walk_list: WalkList, user_ids: list[int]) -> list[int]:
 
 
 def unassign(walk_list: WalkList, user_id: int) -> None:
-    assignment = next((a for a in walk_list.assignments if a.user_id == user_id), None)
-    if assignment is None:
-        raise NotFound("That user does not hold this list.", code="assignment_not_found")
-    assignment.released_at = datetime.now(UTC)
-    db.session.flush()
-    db.session.expire(walk_list, ["assignments"])
+    holding.take_back(checkout.WALK_LISTS, walk_list, user_id)
     record_audit("walk_lists.unassign", entity=walk_list, changes={"user_id": user_id})
     _notify(walk_list, [user_id], "walk_list.unassigned", "Walk list taken back",
             f"{walk_list.name} is no longer yours.")  # fmt: skip
@@ -264,25 +231,15 @@ def unassign(walk_list: WalkList, user_id: int) -> None:
 def claim(actor: Actor, code: str) -> WalkList:
     """A canvasser takes a list with its code (typed, or read from the QR code)."""
     checkout.release_expired(actor.organization_id)
-    not_found = NotFound(
-        "No list has that code; check it with your organiser.",
-        code="walk_list_not_found",
-        fields={"code": code},
-    )
-    walk_list = holding.by_code(WalkList, actor.organization_id, code, not_found)
-    _require_active(walk_list)
-    if holding.claim(walk_list, WalkListAssignment, actor.user_id):
+    walk_list, claimed = holding.claim_by_code(checkout.WALK_LISTS, actor, code)
+    if claimed:
         record_audit("walk_lists.claim", entity=walk_list, changes={"user_id": actor.user_id})
     return walk_list
 
 
 def close(walk_list: WalkList) -> WalkList:
     """Close the list and free its doors; its stops and history stay."""
-    _require_active(walk_list)
-    walk_list.status = WalkListStatus.CLOSED
-    walk_list.closed_at = datetime.now(UTC)
-    checkout.release([walk_list.id])
-    db.session.flush()
+    holding.close(checkout.WALK_LISTS, walk_list)
     record_audit("walk_lists.close", entity=walk_list, changes={"status": "closed"})
     holders = [a.user_id for a in walk_list.assignments]
     _notify(walk_list, holders, "walk_list.closed", "Walk list closed",
@@ -294,10 +251,3 @@ def _notify(walk_list: WalkList, user_ids: list[int], kind: str, title: str, bod
     """Tell the canvassers' phones (Web Push, where they turned it on)."""
     push.notify(walk_list.organization_id, user_ids, kind, title, body,
                 url=f"/app/#/list/{walk_list.id}")  # fmt: skip
-
-
-def _require_active(walk_list: WalkList) -> None:
-    if walk_list.status != WalkListStatus.ACTIVE:
-        raise Conflict(
-            f"The list is {walk_list.status.value}.", code=f"walk_list_{walk_list.status.value}"
-        )

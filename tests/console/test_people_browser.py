@@ -1,7 +1,8 @@
 """The console's People screen in Debian's chromium: a director looks a person up (by name, by
 phone, by email), opens her, reads her contact points, tags and one history across channels (a door
 knock, a call, an email, an event sign-up, a donation, notes), pages it with "Load more" and
-narrows it with the channel chips. Canvassers and finance have no People tab.
+narrows it with the channel chips; pages a long search forward and back with the console's one
+pager (pager.js), by keyboard. Canvassers and finance have no People tab.
 
 One served app and one browser for the module (about 11 s of set-up, contended); the
 director's walk-through takes about 4 s: it is one story (search, open, page, filter) told once.
@@ -22,6 +23,7 @@ from tests.factories import PASSWORD, create_organization, create_person, create
 
 pytestmark = pytest.mark.browser
 NOTES = 26  # older than the channels' entries: the first page of 25 leaves some for "Load more"
+OKAFORS = 30  # a search of two pages of 25: the second holds 5
 CHANNELS = {  # the newest first, as the timeline lists them
     "door": (InteractionKind.DOOR_KNOCK, "talked", "Spoke at the door <b>"),
     "phone": (InteractionKind.CALL, "no_answer", "Rang out"),
@@ -43,6 +45,8 @@ def live(make_database):
         maria = create_person(org, first_name="Maria", last_name="Delgado",
                               tags=["volunteer_prospect", "spanish"])  # fmt: skip
         create_person(org, first_name="Mario", last_name="Delgado")
+        for n in range(OKAFORS):
+            create_person(org, first_name=f"Ada {n:02d}", last_name="Okafor")
         db.session.add_all([
             PersonEmail(organization_id=org.id, person_id=maria.id,
                         address="maria@example.org", is_primary=True),
@@ -137,6 +141,72 @@ def test_a_director_reads_one_person_s_history_across_channels(live, browser):  
     page.click("#timeline-channels [data-channel=all]")
     page.wait_for_selector(f"#timeline-status:has-text('{NOTES + len(CHANNELS)} entries.')")
     assert page.locator("#timeline-more").is_visible()
+    assert errors == []
+    page.close()
+
+
+def pager_state(page, pager: str) -> dict:
+    """How the pager ``pager`` is drawn: its box, what it says, each button's state as seen."""
+    return page.eval_on_selector(
+        pager,
+        """(nav) => {
+      const button = (name) => {
+        const node = nav.querySelector(`[data-pager=${name}]`);
+        const style = getComputedStyle(node);
+        return { disabled: node.disabled, opacity: style.opacity, cursor: style.cursor,
+                 tag: node.tagName, width: node.getBoundingClientRect().width };
+      };
+      const count = nav.querySelector("[data-pager=count]");
+      return { width: nav.getBoundingClientRect().width, display: getComputedStyle(nav).display,
+               count: count.textContent, live: count.getAttribute("aria-live"),
+               back: button("back"), next: button("next"),
+               focused: document.activeElement.dataset.pager || null };
+    }""",
+    )
+
+
+def test_a_long_search_pages_forward_and_back_by_keyboard(live, browser):  # noqa: F811
+    server, _ = live
+    page = sign_in(browser, server, "dee@people.test")
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.click("#tabs a[data-screen=people]")
+    search = page.locator("#people-search")
+    search.locator("[name=find]").fill("okafor")
+    search.locator("button[type=submit]").click()
+    page.wait_for_selector(f"#people-status:has-text('{OKAFORS} people.')")
+    first = page.locator("#people tr td:first-child").all_inner_texts()
+    assert first == [f"Ada {n:02d} Okafor" for n in range(25)]
+    pager = pager_state(page, "#people-pages")
+    assert pager["width"] > 0 and pager["display"] == "flex"
+    assert pager["count"] == f"Page 1 of 2 (1\N{EN DASH}25 of {OKAFORS})"
+    assert pager["live"] == "polite"
+    assert pager["back"]["disabled"] and pager["back"]["opacity"] == "0.45"
+    assert pager["back"]["cursor"] == "default" and pager["back"]["width"] > 0
+    assert not pager["next"]["disabled"] and pager["next"]["opacity"] == "1"
+    assert pager["next"]["tag"] == "BUTTON"
+
+    page.focus("#people-pages [data-pager=next]")  # a keyboard user: focus, then Enter
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#people-pages [data-pager=count]:has-text('Page 2 of 2')")
+    second = page.locator("#people tr td:first-child").all_inner_texts()
+    assert second == [f"Ada {n:02d} Okafor" for n in range(25, OKAFORS)]
+    pager = pager_state(page, "#people-pages")
+    assert pager["count"] == f"Page 2 of 2 (26\N{EN DASH}{OKAFORS} of {OKAFORS})"
+    assert pager["next"]["disabled"] and pager["next"]["opacity"] == "0.45"
+    assert pager["next"]["width"] > 0  # dimmed at the end, still where it was
+    assert not pager["back"]["disabled"] and pager["back"]["opacity"] == "1"
+    assert pager["focused"] == "back"  # the disabled Next handed the focus over
+
+    page.keyboard.press("Enter")  # Previous, where the focus now is
+    page.wait_for_selector("#people-pages [data-pager=count]:has-text('Page 1 of 2')")
+    assert page.locator("#people tr td:first-child").all_inner_texts() == first
+    assert pager_state(page, "#people-pages")["focused"] == "next"
+
+    search.locator("[name=find]").fill("Ada 07 Okafor")  # one page: no pager at all
+    search.locator("button[type=submit]").click()
+    page.wait_for_selector("#people-status:has-text('1 person.')")
+    assert page.locator("#people-pages").bounding_box() is None
     assert errors == []
     page.close()
 

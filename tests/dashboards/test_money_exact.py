@@ -7,11 +7,12 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.areas.models import Area
 from app.auth.permissions import Role
 from app.core.actor import Actor
 from app.donations.committee import add_election
 from app.donations.corrections import refund_donation
-from app.donations.models import EntryKind, Method
+from app.donations.models import Donation, EntryKind, Method
 from app.donations.operations import record_donation, void_donation
 from app.extensions import db
 from app.people.merging import merge_people
@@ -26,8 +27,8 @@ LEDGER = (
 )
 
 
-def raw(sql: str, org: int) -> list[tuple]:
-    params = {"org": org, "first": FIRST, "last": LAST}
+def raw(sql: str, org: int, area: int | None = None) -> list[tuple]:
+    params = {"org": org, "first": FIRST, "last": LAST, "area": area}
     return [tuple(r) for r in db.session.execute(sa.text(sql), params).all()]
 
 
@@ -66,6 +67,34 @@ def plain_money(org: int) -> dict:
         "recurring": raw(f"SELECT {sums} {LEDGER} AND d.recurring_series IS NOT NULL", org)[0],
         "donors": (donors[0], donors[0] - donors[1], donors[1]),
     }
+
+
+def plain_area_money(org: int, area: int) -> dict:
+    """An area's totals, median gift and donors: the gifts of the donors in the area."""
+    ledger = LEDGER.replace(
+        "WHERE", "JOIN people p ON p.id = d.person_id AND :area = ANY(p.area_ids) WHERE"
+    )
+    gift = "d.kind = 'contribution'"
+    (raised, gifts, median, donors, repeat), = raw(
+        f"SELECT coalesce(sum(d.amount_cents), 0), count(*) FILTER (WHERE {gift}), "
+        f"percentile_disc(0.5) WITHIN GROUP (ORDER BY d.amount_cents) FILTER (WHERE {gift}), "
+        f"count(DISTINCT d.person_id) FILTER (WHERE {gift}), "
+        f"count(DISTINCT d.person_id) FILTER (WHERE {gift} AND EXISTS (SELECT 1 FROM donations e "
+        "WHERE e.person_id = d.person_id AND e.kind = 'contribution' AND e.voided_at IS NULL "
+        f"AND e.received_on < :first)) {ledger}",
+        org,
+        area,
+    )  # fmt: skip
+    return {"raised": raised, "gifts": gifts, "median": median,
+            "donors": (donors, donors - repeat, repeat)}  # fmt: skip
+
+
+def shown_area_money(client, headers, area: int) -> dict:
+    url = f"/api/v1/dashboards/money?from={FIRST}&to={LAST}&area_id={area}"
+    total = client.get(url, headers=headers).get_json()["total"]
+    return {"raised": total["raised_cents"], "gifts": total["gifts"],
+            "median": total["median_gift_cents"],
+            "donors": (total["donors"], total["new_donors"], total["repeat_donors"])}  # fmt: skip
 
 
 def shown_money(client, headers) -> dict:
@@ -112,10 +141,16 @@ def test_every_money_figure_equals_plain_sql_through_refunds_voids_and_merges(cl
         gifts.append(record_donation(actor, fields, person=person)[0])
     db.session.flush()
 
+    precincts = db.session.scalars(
+        sa.select(Area.id).where(Area.organization_id == org.id, Area.kind == "precinct")
+    ).all()
+
     def check() -> None:
         db.session.commit()
         db.session.expire_all()
         assert shown_money(client, headers) == plain_money(org.id)
+        for area in precincts:
+            assert shown_area_money(client, headers, area) == plain_area_money(org.id, area)
         assert_rollups_exact(org.id)
 
     check()
@@ -130,6 +165,24 @@ def test_every_money_figure_equals_plain_sql_through_refunds_voids_and_merges(cl
     merge_people(actor, people[2], people[0])
     check()
     assert shown_money(client, headers)["donors"][0] == 3
+    # A donor moves (their areas change): their gifts, and their being a donor, move with them.
+    moved_from = next(a for a in precincts if a in people[3].area_ids)
+    moved_to = next(a for a in precincts if a != moved_from)
+    before = shown_area_money(client, headers, moved_to)["donors"][0]
+    db.session.execute(
+        sa.update(Person).where(Person.id == people[3].id).values(area_ids=[moved_to])
+    )
+    check()
+    assert shown_area_money(client, headers, moved_to)["donors"][0] == before + 1
+    # Two gifts of one donor in one statement, on one day and on the day before their first.
+    db.session.execute(
+        sa.insert(Donation),
+        [{**base, "organization_id": org.id, "kind": EntryKind.CONTRIBUTION,
+          "person_id": people[1].id, "amount_cents": cents, "received_on": day,
+          "processor_line_id": f"M{cents}"}
+         for cents, day in ((700, date(2026, 3, 2)), (900, date(2026, 2, 28)))],
+    )  # fmt: skip
+    check()
     # Directors read totals, never a region of fewer than three gifts.
     director_panel = client.get(
         f"/api/v1/dashboards/money?from={FIRST}&to={LAST}",

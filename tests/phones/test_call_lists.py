@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from app.audit.models import AuditEvent
 from app.events.models import Signup
 from app.extensions import db
 from app.people.models import Interaction, InteractionKind, Person, PersonPhone, SurveyAnswer
@@ -347,3 +348,36 @@ def test_an_empty_list_is_filled_one_person_at_a_time(client, world, headers):
         "list_gone"
     )
     assert db.session.get(CallList, made["id"]).people_count == 2
+
+
+def test_a_caller_taken_off_a_list_frees_their_person_and_an_expired_list_its_people(
+    client, world, headers, kim
+):
+    made = make_list(client, headers)
+    client.post("/api/v1/call-lists/claim", json={"code": made["code"]}, headers=kim)
+    held = next_person(client, kim, made)["person"]["person_id"]
+    url = f"/api/v1/call-lists/{made['id']}/assignments/{world.kim_id}"
+    assert client.delete(url, headers=headers).status_code == 200
+    row = db.session.scalar(
+        select(CallListPerson).where(
+            CallListPerson.call_list_id == made["id"], CallListPerson.person_id == held
+        )
+    )
+    assert row.held_until is None  # back in the pool at once
+    assert client.get(f"/api/v1/call-lists/{made['id']}", headers=kim).status_code == 404
+    again = client.delete(url, headers=headers)
+    assert again.status_code == 404
+    assert again.get_json()["error"]["code"] == "assignment_not_found"
+
+    db.session.execute(
+        update(CallList).where(CallList.id == made["id"])
+        .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+    )  # fmt: skip
+    late = client.post("/api/v1/call-lists/claim", json={"code": made["code"]}, headers=kim)
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "call_list_expired"
+    assert late.get_json()["error"]["message"] == "The call list is expired."
+    assert make_list(client, headers)["people_count"] == 6  # its people are free again
+    expired = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "call_lists.expire")
+    ).all()
+    assert [(e.entity_type, e.entity_id) for e in expired] == [("call_list", str(made["id"]))]

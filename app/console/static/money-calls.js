@@ -5,6 +5,7 @@
 import { call, download } from "./api.js";
 import { $, h, say, sayFields, setChildren } from "./dom.js";
 import { dateOnly, dollars, label, parseCents } from "./format.js";
+import { pager } from "./pager.js";
 
 const PRESETS = {
   all: {},
@@ -15,28 +16,24 @@ const PRESETS = {
 const RESULTS = ["pledged", "gave", "declined", "call_back", "left_message", "no_answer", "busy",
   "wrong_number", "disconnected"];
 const sheetForm = $("call-sheet-form");
-const view = { page: 1 };
 
 export async function show() {
-  await loadSheet();
+  await loadSheet(pages.page);
 }
 
 function filter() {
   return { filter: PRESETS[sheetForm.elements.preset.value] };
 }
 
-async function loadSheet() {
+async function loadSheet(number = 1) {
   say("call-sheet-status", "Loading...");
   try {
     const page = await call("POST",
-      `/api/v1/fundraising/call-sheets?page=${view.page}&per_page=20`, filter());
+      `/api/v1/fundraising/call-sheets?page=${number}&per_page=20`, filter());
     setChildren($("call-sheet"), page.items.map(donorCard));
     const cannot = page.cannot_call ? `; ${page.cannot_call} may not be called` : "";
     say("call-sheet-status", `${page.total} donor${page.total === 1 ? "" : "s"} to call${cannot}.`);
-    $("call-sheet-pages").hidden = page.pages < 2;
-    $("call-sheet-page").textContent = `Page ${page.page} of ${page.pages}`;
-    $("call-sheet-back").disabled = page.page <= 1;
-    $("call-sheet-next").disabled = page.page >= page.pages;
+    pages.show(page);
   } catch (error) {
     say("call-sheet-status", error.message, true);
   }
@@ -101,10 +98,9 @@ async function saveCall(row, form, status) {
   }
 }
 
-sheetForm.addEventListener("change", () => { view.page = 1; loadSheet(); });
+sheetForm.addEventListener("change", () => loadSheet(1));
 sheetForm.addEventListener("submit", (event) => { event.preventDefault(); });
-$("call-sheet-back").addEventListener("click", () => { view.page -= 1; loadSheet(); });
-$("call-sheet-next").addEventListener("click", () => { view.page += 1; loadSheet(); });
+const pages = pager($("call-sheet-pages"), loadSheet);
 $("call-sheet-pdf").addEventListener("click", async () => {
   try {
     await download("/api/v1/fundraising/call-sheets/pdf", "call-sheet.pdf",

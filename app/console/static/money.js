@@ -9,6 +9,7 @@ import { call } from "./api.js";
 import { $, h, say, setChildren } from "./dom.js";
 import { dateOnly, dollars, label } from "./format.js";
 import { donorName, elections, flagChips, forgetElections } from "./money-common.js";
+import { pager } from "./pager.js";
 import * as calls from "./money-calls.js";
 import * as cures from "./money-cures.js";
 import * as desk from "./money-desk.js";
@@ -27,7 +28,7 @@ const PARTS = {
   calls: { show: calls.show, permission: "fundraising.manage" },
   goals: { show: goals.show, permission: "donations.totals" },
 };
-const view = { can: () => false, userId: null, page: 1 };
+const view = { can: () => false, userId: null };
 
 export async function show({ can, me }, [part, ...rest]) {
   view.can = can;
@@ -35,6 +36,7 @@ export async function show({ can, me }, [part, ...rest]) {
     forgetElections();
     view.userId = me.id;
     $("donation-filters").reset();
+    pages.clear();
   }
   for (const node of document.querySelectorAll("[data-permission]")) {
     if (node.closest("#screen-money")) node.hidden = !can(node.dataset.permission);
@@ -59,11 +61,11 @@ async function showList() {
   if (select.length === 1) {
     for (const e of await elections()) select.append(new Option(e.code, e.id));
   }
-  await loadList();
+  await loadList(pages.page);  // back to the page that was shown
 }
 
-async function loadList() {
-  const params = new URLSearchParams({ page: view.page, per_page: 50 });
+async function loadList(page = 1) {
+  const params = new URLSearchParams({ page, per_page: 50 });
   for (const [name, value] of new FormData($("donation-filters"))) {
     if (value) params.set(name, value);
   }
@@ -72,10 +74,7 @@ async function loadList() {
     const page = await call("GET", `/api/v1/donations?${params}`);
     setChildren($("donations"), page.items.map(donationRow));
     say("donations-status", page.total === 1 ? "1 entry." : `${page.total} entries.`);
-    $("donation-pages").hidden = page.pages < 2;
-    $("donations-page").textContent = `Page ${page.page} of ${page.pages}`;
-    $("donations-back").disabled = page.page <= 1;
-    $("donations-next").disabled = page.page >= page.pages;
+    pages.show(page);
   } catch (error) {
     say("donations-status", error.message, true);
   }
@@ -95,7 +94,6 @@ function donationRow(d) {
     h("td", {}, flagChips(d)));
 }
 
-$("donation-filters").addEventListener("change", () => { view.page = 1; loadList(); });
+$("donation-filters").addEventListener("change", () => loadList(1));
 $("donation-filters").addEventListener("submit", (event) => { event.preventDefault(); });
-$("donations-back").addEventListener("click", () => { view.page -= 1; loadList(); });
-$("donations-next").addEventListener("click", () => { view.page += 1; loadList(); });
+const pages = pager($("donation-pages"), loadList);

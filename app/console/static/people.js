@@ -6,6 +6,7 @@
 import { call } from "./api.js";
 import { $, h, say, setChildren } from "./dom.js";
 import { label, moment } from "./format.js";
+import { pager } from "./pager.js";
 
 const PER_PAGE = 25;
 const CHANNELS = ["door", "phone", "text", "email", "mail", "event", "donation"];
@@ -13,7 +14,7 @@ const CHANNELS = ["door", "phone", "text", "email", "mail", "event", "donation"]
 const CHANNEL_OF = { door_knock: "door", call: "phone", text: "text", email: "email",
   mail: "mail", event_signup: "event", event_attendance: "event", donation: "donation" };
 const form = $("people-search");
-const view = { userId: null, page: 1, personId: null, channels: new Set(), next: 1,
+const view = { userId: null, personId: null, channels: new Set(), next: 1,
   loading: 0 };
 
 export async function show({ me }, [what]) {
@@ -22,7 +23,7 @@ export async function show({ me }, [what]) {
     form.reset();
     $("people").replaceChildren();
     say("people-status", "");
-    $("people-pages").hidden = true;
+    pages.clear();
   }
   view.personId = what ? Number(what) : null;
   $("person-hint").hidden = Boolean(view.personId);
@@ -47,14 +48,10 @@ async function search(page) {
   say("people-status", "Searching...");
   try {
     const result = await call("GET", `/api/v1/people?${params}`);
-    view.page = result.page;
     $("people").replaceChildren(...result.items.map(personRow));
     highlight();
     say("people-status", result.total === 1 ? "1 person." : `${result.total} people.`);
-    $("people-pages").hidden = result.pages <= 1;
-    $("people-page").textContent = `Page ${result.page} of ${result.pages}`;
-    $("people-back").disabled = result.page <= 1;
-    $("people-next").disabled = result.page >= result.pages;
+    pages.show(result);
   } catch (error) {
     say("people-status", error.message, true);
   }
@@ -79,8 +76,7 @@ function highlight() {
 }
 
 form.addEventListener("submit", (event) => { event.preventDefault(); search(1); });
-$("people-back").addEventListener("click", () => search(view.page - 1));
-$("people-next").addEventListener("click", () => search(view.page + 1));
+const pages = pager($("people-pages"), search);
 
 // ---- one person ----
 async function openPerson(personId) {

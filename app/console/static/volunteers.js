@@ -4,12 +4,13 @@
 import { call } from "./api.js";
 import { $, h, say, setChildren, table } from "./dom.js";
 import { label, moment, span } from "./format.js";
+import { pager } from "./pager.js";
 
 const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const PER_PAGE = 50;
 const ORGANIZING_ROLES = ["admin", "director", "organizer"];
 const form = $("volunteer-search");
-const view = { can: () => false, active: false, userId: null, page: 1, pages: 1,
+const view = { can: () => false, active: false, userId: null,
   personId: null, users: new Map() };
 
 export async function show({ can, me }, [what]) {
@@ -83,15 +84,10 @@ async function search(page) {
   say("volunteers-status", "Searching...");
   try {
     const result = await call("GET", `/api/v1/volunteers?${params}`);
-    view.page = result.page;
-    view.pages = result.pages;
     $("volunteers").replaceChildren(...result.items.map(volunteerRow));
     highlight();
     say("volunteers-status", result.total === 1 ? "1 volunteer." : `${result.total} volunteers.`);
-    $("volunteer-pages").hidden = result.pages <= 1;
-    $("volunteers-page").textContent = `Page ${result.page} of ${result.pages}`;
-    $("volunteers-back").disabled = result.page <= 1;
-    $("volunteers-next").disabled = result.page >= result.pages;
+    pages.show(result);
   } catch (error) {
     say("volunteers-status", error.message, true);
   }
@@ -117,8 +113,7 @@ function highlight() {
 }
 
 form.addEventListener("submit", (event) => { event.preventDefault(); search(1); });
-$("volunteers-back").addEventListener("click", () => search(view.page - 1));
-$("volunteers-next").addEventListener("click", () => search(view.page + 1));
+const pages = pager($("volunteer-pages"), search);
 
 // ---- one volunteer ----
 async function openVolunteer(personId) {
