@@ -2,8 +2,8 @@
 (the claim that keeps a doubled worker from sending twice), and files attached to an email
 of the outbox
 
-Revision ID: 0048_weekly_summary
-Revises: 0047_dashboards
+Revision ID: 0049_weekly_summary
+Revises: 0048_donor_rollups
 Create Date: 2026-12-09 06:00:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0048_weekly_summary"
-down_revision = "0047_dashboards"
+revision = "0049_weekly_summary"
+down_revision = "0048_donor_rollups"
 branch_labels = None
 depends_on = None
 
