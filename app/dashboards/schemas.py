@@ -128,6 +128,7 @@ class FieldPanelSchema(ma.Schema):
 class VolunteersPanelSchema(ma.Schema):
     total = ma.fields.Dict()
     by_week = _rows()
+    by_day = _rows()
     retention = ma.fields.Dict()
     top_recruiters = _rows()
 
@@ -145,6 +146,7 @@ class OutreachPanelSchema(ma.Schema):
     email_campaigns = _rows()
     text_campaigns = _rows()
     by_week = _rows()
+    by_day = _rows()
 
 
 def panel_responses(schema_name: str) -> dict:

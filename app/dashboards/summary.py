@@ -136,7 +136,9 @@ def volunteers_section(scope: Scope, before: Scope) -> Section:
         Row("No-show rate", t["no_show_rate"], b["no_show_rate"], "rate"),
         Row("Hours", t["hours"], b["hours"], "hours"),
     ]
-    return Section("Volunteers and events", rows)
+    days = [(d["day"], {"Attended": d["attended"], "No-shows": d["no_shows"]})
+            for d in now["by_day"]]  # fmt: skip
+    return Section("Volunteers and events", rows, days, {"Attended": "count", "No-shows": "count"})
 
 
 def money_section(
@@ -167,7 +169,8 @@ def money_section(
 
 
 def outreach_section(scope: Scope, before: Scope) -> Section:
-    now, then = outreach.outreach_panel(scope)["total"], outreach.outreach_panel(before)["total"]
+    panel = outreach.outreach_panel(scope)
+    now, then = panel["total"], outreach.outreach_panel(before)["total"]
     rows = [
         Row(f"Emails {m}", now["email"][m], then["email"][m])
         for m in ("sent", "delivered", "opened", "clicked", "unsubscribed")
@@ -179,7 +182,9 @@ def outreach_section(scope: Scope, before: Scope) -> Section:
             then["texts"]["response_rate"], "rate"),
         Row("Opt-outs", now["opt_outs"], then["opt_outs"]),
     ]  # fmt: skip
-    return Section("Outreach", rows)
+    days = [(d["day"], {"Emails sent": d["emails_sent"], "Texts sent": d["texts_sent"]})
+            for d in panel["by_day"]]  # fmt: skip
+    return Section("Outreach", rows, days, {"Emails sent": "count", "Texts sent": "count"})
 
 
 # How figures are printed (the test reads them back the same way) -------------------------

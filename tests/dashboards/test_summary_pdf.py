@@ -21,6 +21,7 @@ from app.donations.operations import record_donation
 from app.extensions import db
 from app.people.models import Person
 from tests.dashboards.conftest import knock, person_at, sync
+from tests.dashboards.test_people_panels import _world
 from tests.factories import auth_headers, create_user
 
 
@@ -123,6 +124,42 @@ def test_the_pdf_says_what_the_panels_say(client, headers, phone, walk_list, org
     assert "Doors per day" in text and "Raised per day" in text
 
 
+def test_volunteers_and_outreach_in_the_pdf_are_the_panels(client, org, town, headers):
+    """Week 2 of the March world (shifts, an email a day, texts) against week 1."""
+    _world(org, town)
+    first, last = date(2026, 3, 9), date(2026, 3, 15)
+    before = (date(2026, 3, 2), date(2026, 3, 8))
+    text = pdf_text(
+        client.get(f"/api/v1/dashboards/summary.pdf?from={first}&to={last}", headers=headers)
+    )
+    vols, vols_before = (panel(client, headers, "volunteers", *p) for p in ((first, last), before))
+    for label, key in (("Shifts", "shifts"), ("Attended", "attended"), ("No-shows", "no_shows"),
+                       ("Seats filled", "filled")):  # fmt: skip
+        assert row(text, label)[:2] == [str(vols["total"][key]), str(vols_before["total"][key])]
+    assert row(text, "No-show rate")[:2] == [
+        shown(vols["total"]["no_show_rate"], "rate"),
+        shown(vols_before["total"]["no_show_rate"], "rate"),
+    ]
+    assert row(text, "Hours")[0] == shown(vols["total"]["hours"], "hours")
+    firsts = (vols["retention"]["first_timers"], vols_before["retention"]["first_timers"])
+    assert row(text, "New volunteers")[:2] == [str(n) for n in firsts]
+    attended = next(line for line in text.splitlines() if re.fullmatch(r"Attended( \d+){7}", line))
+    assert attended.split()[1:] == [str(d["attended"]) for d in vols["by_day"]]
+    assert vols["total"]["attended"] == 2
+
+    reach, reach_before = (panel(client, headers, "outreach", *p) for p in ((first, last), before))
+    for measure in ("sent", "delivered", "opened", "clicked", "unsubscribed"):
+        assert row(text, f"Emails {measure}")[:2] == [
+            str(reach["total"]["email"][measure]),
+            str(reach_before["total"]["email"][measure]),
+        ]
+    assert row(text, "Texts sent")[:2] == [str(reach["total"]["texts"]["messaged"]), "0"]
+    assert row(text, "Text response rate")[0] == "40.0%"
+    texts = next(line for line in text.splitlines() if re.fullmatch(r"Texts sent( \d+){7}", line))
+    assert texts.split()[2:] == [str(d["texts_sent"]) for d in reach["by_day"]]
+    assert "Attended per day" in text and "Emails sent per day" in text
+
+
 @pytest.mark.parametrize(
     ("role", "sections"),
     [
@@ -179,4 +216,4 @@ def test_a_month_for_an_admin_fits_in_three_pages(client, org):
                           headers=auth_headers(create_user(org, Role.ADMIN)))  # fmt: skip
     text = pdf_text(response)  # 1-3 pages
     assert "summary of 31 days" in text and "This period" in text
-    assert text.count("Sun 01 Mar") == 3  # the heading, the field's and the money's day tables
+    assert text.count("Sun 01 Mar") == 5  # the heading and each section's day table
