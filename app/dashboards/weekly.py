@@ -145,9 +145,9 @@ def _send(user: User, monday, local: datetime) -> bool:
         body=(
             f"Hello {user.name},\n\nThe summary of {monday:%A %d %B} to {sunday:%A %d %B %Y} "
             f"for {summary.organization} is attached (the panels your role sees, each against "
-            f"the week before).\n\nThe dashboard: {public_url('/console')}\n\nYou get it because "
-            "an admin or director of the campaign chose you; they can take you off the list "
-            "on the console's Dashboard tab.\n"
+            f"the week before).\n\nThe dashboard: {public_url('/console#/dashboard')}\n\n"
+            "You get it because an admin or director of the campaign chose you; they can "
+            "take you off the list on the console's Dashboard tab.\n"
         ),
         kind="weekly_summary",
         attachments=[Attachment(f"summary-{monday}.pdf", "application/pdf", pdf)],

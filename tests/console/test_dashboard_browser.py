@@ -224,6 +224,10 @@ def test_the_weekly_summary_is_set_and_its_pdf_downloads(live, browser):  # noqa
         return list(names), schedule.weekday, schedule.hour, schedule.enabled
 
     assert server.run(saved) == (["Fran Finance"], 4, 17, True)
+    if os.environ.get("DOORSTEP_SCREENSHOTS"):
+        page.locator("#dash-weekly").screenshot(
+            path=f"{os.environ['DOORSTEP_SCREENSHOTS']}/dashboard-weekly.png"
+        )
     page.reload()  # read back from the API
     page.wait_for_selector("#dash-weekly-staff input[name=recipients]")
     checked = page.locator("#dash-weekly-staff label:has(input:checked)").all_inner_texts()
