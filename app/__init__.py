@@ -48,6 +48,7 @@ CONNECTED_MODULES = (
     "app.webhooks.delivery",
     "app.webhooks.retention",
     "app.links.operations",
+    "app.dashboards.weekly",
     "app.mail.operations",
 )
 

@@ -65,6 +65,8 @@ class Permission(StrEnum):
     LINKS_MANAGE = "links.manage"  # tracked links and their results
     LINK_DESTINATIONS_MANAGE = "link_destinations.manage"  # pages off our site links may lead to
     DASHBOARD_READ = "dashboard.read"  # field, volunteers and outreach panels (money: totals)
+    DASHBOARD_SUMMARY = "dashboard.summary"  # the printable summary of the panels one may see
+    DASHBOARD_SCHEDULE = "dashboard.schedule"  # who gets the weekly summary by email, and when
 
 
 class Access(StrEnum):
@@ -115,6 +117,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MAIL_MANAGE,
             Permission.LINKS_MANAGE,
             Permission.DASHBOARD_READ,
+            Permission.DASHBOARD_SUMMARY,
+            Permission.DASHBOARD_SCHEDULE,
         }
     ),
     Role.ORGANIZER: frozenset(
@@ -143,6 +147,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MAIL_MANAGE,
             Permission.LINKS_MANAGE,
             Permission.DASHBOARD_READ,  # the organiser's view: no money
+            Permission.DASHBOARD_SUMMARY,
         }
     ),
     # Canvassers see voters only through the walk lists they hold, as volunteer texters
@@ -166,6 +171,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DONATIONS_TOTALS,
             Permission.COMPLIANCE_MANAGE,
             Permission.FUNDRAISING_MANAGE,
+            Permission.DASHBOARD_SUMMARY,  # its money section only
         }
     ),
 }

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    UniqueConstraint,
     func,
     text,
 )
@@ -169,6 +170,45 @@ class FieldGoal(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     __audit_values__ = ("doors", "goal_on")
+
+
+class WeeklySummary(db.Model):
+    """Who gets the printable weekly summary by email, and when (the campaign's weekday,
+    0 Monday, and hour, in its time zone)."""
+
+    __tablename__ = "dash_weekly_summaries"
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    recipient_ids: Mapped[list[int]] = mapped_column(
+        ARRAY(BigInteger), server_default=text("'{}'::bigint[]")
+    )
+    weekday: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
+    hour: Mapped[int] = mapped_column(SmallInteger, server_default=text("8"))
+    enabled: Mapped[bool] = mapped_column(server_default=text("false"))
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    __audit_values__ = ("recipient_ids", "weekday", "hour", "enabled")
+
+
+class WeeklySummarySend(db.Model):
+    """One week's summary sent to one recipient: the unique key is the claim, so a worker
+    restarted or run twice never sends it again."""
+
+    __tablename__ = "dash_weekly_summary_sends"
+    __table_args__ = (UniqueConstraint("organization_id", "week_of", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    #: The Monday of the week summed up.
+    week_of: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbound_messages.id", ondelete="SET NULL")
+    )
+    sent_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 # The recount of a day reads its knocks by time; a door's new areas find its knocks. (The

@@ -117,6 +117,11 @@ def outreach_panel(scope: Scope) -> dict[str, Any]:
     ).all()
     email_weeks = {w: f for w, *f in db.session.execute(_email_query(scope, zone, email_week))}
     text_weeks = {w: f for w, *f in db.session.execute(_text_query(scope, zone, text_week))}
+    email_days = {
+        d: f for d, *f in db.session.execute(_email_query(scope, zone, _day(zone, r.sent_at)))
+    }
+    text_days = {d: f for d, *f in db.session.execute(
+        _text_query(scope, zone, _day(zone, c.first_sent_at)))}  # fmt: skip
     weeks, monday = [], week_of(scope.first)
     while monday <= scope.last:
         email = dict(zip(EMAIL_MEASURES, email_weeks.get(monday, (0,) * 7), strict=True))
@@ -140,4 +145,14 @@ def outreach_panel(scope: Scope) -> dict[str, Any]:
             for i, n, *f in text_campaigns
         ],
         "by_week": weeks,
+        "by_day": [
+            {
+                "day": d,
+                "emails_sent": email_days.get(d, (0, 0))[0],
+                "emails_delivered": email_days.get(d, (0, 0))[1],
+                "texts_sent": text_days.get(d, (0, 0, 0))[0],
+                "texts_replied": text_days.get(d, (0, 0, 0))[2],
+            }
+            for d in scope.days
+        ],
     }

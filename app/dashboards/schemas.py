@@ -54,6 +54,51 @@ class SaveUniverseSchema(ScopeArgsSchema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
 
 
+class SummaryArgsSchema(ScopeArgsSchema):
+    area_kind = ma.fields.String(load_default="precinct", validate=AREA_KIND)
+
+
+class WeeklySummarySchema(StrictSchema):
+    recipients = ma.fields.List(
+        ma.fields.Integer(validate=ID),
+        required=True,
+        validate=ma.validate.Length(max=50),
+        metadata={"description": "User ids of the campaign's admins, directors, organizers "
+                  "and finance staff (at most 50)"},
+    )  # fmt: skip
+    weekday = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        ),
+    )
+    hour = ma.fields.Integer(
+        required=True,
+        validate=ma.validate.Range(min=0, max=23),
+        metadata={"description": "In the campaign's time zone"},
+    )
+    enabled = ma.fields.Boolean(required=True)
+
+
+class StaffMemberSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    email = ma.fields.String()
+    role = ma.fields.String()
+
+
+class WeeklySummaryOutSchema(ma.Schema):
+    recipients = ma.fields.List(ma.fields.Integer())
+    weekday = ma.fields.String()
+    hour = ma.fields.Integer()
+    enabled = ma.fields.Boolean()
+    time_zone = ma.fields.String()
+    staff = ma.fields.List(
+        ma.fields.Nested(StaffMemberSchema),
+        metadata={"description": "Who may be chosen: the campaign's active staff"},
+    )
+
+
 class FieldGoalSchema(StrictSchema):
     doors = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=100_000_000))
     goal_on = ma.fields.Date(required=True)
@@ -83,6 +128,7 @@ class FieldPanelSchema(ma.Schema):
 class VolunteersPanelSchema(ma.Schema):
     total = ma.fields.Dict()
     by_week = _rows()
+    by_day = _rows()
     retention = ma.fields.Dict()
     top_recruiters = _rows()
 
@@ -100,6 +146,7 @@ class OutreachPanelSchema(ma.Schema):
     email_campaigns = _rows()
     text_campaigns = _rows()
     by_week = _rows()
+    by_day = _rows()
 
 
 def panel_responses(schema_name: str) -> dict:

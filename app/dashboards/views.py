@@ -3,6 +3,7 @@ or CSV), the map's colouring, the people behind a number (listed, or saved as a 
 and the field goal. Admins and directors see every panel (directors the money's totals,
 never a giver); finance the money; organisers the field, volunteers and outreach."""
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -30,10 +31,21 @@ from app.dashboards.schemas import (
     PanelArgsSchema,
     PeopleArgsSchema,
     SaveUniverseSchema,
+    SummaryArgsSchema,
     VolunteersPanelSchema,
+    WeeklySummaryOutSchema,
+    WeeklySummarySchema,
     panel_responses,
 )
 from app.dashboards.scope import make_scope
+from app.dashboards.summary import build_summary
+from app.dashboards.summary_pdf import render_summary
+from app.dashboards.weekly import (
+    WEEKDAYS,
+    set_weekly_summary,
+    staff,
+    weekly_summary,
+)
 from app.extensions import db
 from app.fundraising.settings import campaign_today
 from app.people.models import Person
@@ -176,3 +188,61 @@ class FieldGoalView(MethodView):
     def put(self, args):
         """Set the doors to knock by a day ("60,000 doors by election day")."""
         return set_field_goal(current_actor(), args["doors"], args["goal_on"])
+
+
+@blp.route("/summary.pdf", methods=["GET"])
+@require(Permission.DASHBOARD_SUMMARY)
+@blp.arguments(SummaryArgsSchema, location="query")
+@blp.response(200, content_type="application/pdf", description="The summary, 1-3 pages")
+def summary_pdf(args):
+    """A printable summary of the panels the caller's role may see (organizers: no money;
+    directors: the money's totals; finance: the money), for the last full week (Monday to
+    Sunday, the campaign's) or ``from``/``to`` (at most 31 days), against the period before."""
+    user = current_user()
+    summary = build_summary(user, args, campaign_today(user.organization_id))
+    name = f"summary-{summary.scope.first}-to-{summary.scope.last}.pdf"
+    return Response(
+        render_summary(summary),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"',
+                 "Cache-Control": "no-store"},
+    )  # fmt: skip
+
+
+def _schedule_out(settings) -> dict:
+    people = staff(settings.organization_id)
+    return {
+        "recipients": list(settings.recipient_ids or []),
+        "weekday": WEEKDAYS[settings.weekday],
+        "hour": settings.hour,
+        "enabled": settings.enabled,
+        "time_zone": current_user().organization.time_zone,
+        "staff": [
+            {"id": u.id, "name": u.name, "email": u.email, "role": u.role.value} for u in people
+        ],
+    }
+
+
+@blp.route("/weekly-summary")
+class WeeklySummaryView(MethodView):
+    @require(Permission.DASHBOARD_SCHEDULE)
+    @blp.response(200, WeeklySummaryOutSchema)
+    def get(self):
+        """Who gets the weekly summary by email, and when (the campaign's weekday and hour),
+        with the staff who may be chosen."""
+        return _schedule_out(weekly_summary(current_user().organization_id))
+
+    @require(Permission.DASHBOARD_SCHEDULE)
+    @blp.arguments(WeeklySummarySchema)
+    @blp.response(200, WeeklySummaryOutSchema)
+    def put(self, args):
+        """Set the recipients (at most 50 of the campaign's staff), weekday, hour and whether
+        it is sent. Audited."""
+        settings = set_weekly_summary(
+            current_actor(),
+            recipient_ids=args["recipients"],
+            weekday=WEEKDAYS.index(args["weekday"]),
+            hour=args["hour"],
+            enabled=args["enabled"],
+        )
+        return _schedule_out(settings)

@@ -102,6 +102,7 @@ def volunteers_panel(scope: Scope) -> dict[str, Any]:
             ),
         },
         "by_week": by_week(scope, rows, zone),
+        "by_day": by_day(scope, rows),
         "retention": retention(scope, zone),
         "top_recruiters": top_recruiters(scope, zone),
     }
@@ -136,6 +137,24 @@ def hours(scope: Scope, rows) -> float:
         .where(rows.c.status == SignupStatus.COMPLETED)
     )
     return round(float(seconds) / 3600, 2)
+
+
+def by_day(scope: Scope, rows) -> list[dict[str, Any]]:
+    """Seats filled, attended and no-shows of the shifts starting each day."""
+    found = db.session.execute(
+        select(
+            rows.c.day,
+            func.count().filter(rows.c.status.in_(SEATED)),
+            func.count().filter(rows.c.status == SignupStatus.COMPLETED),
+            func.count().filter(rows.c.status == SignupStatus.NO_SHOW),
+        ).group_by(rows.c.day)
+    ).all()
+    days = {day: figures for day, *figures in found}
+    return [
+        dict(zip(("day", "filled", "attended", "no_shows"), (d, *days.get(d, (0, 0, 0))),
+                 strict=True))
+        for d in scope.days
+    ]  # fmt: skip
 
 
 def by_week(scope: Scope, rows, zone: str) -> list[dict[str, Any]]:

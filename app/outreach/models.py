@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, func, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, func, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import OrganizationOwnedMixin, text_enum
 from app.extensions import db
@@ -47,6 +47,25 @@ class OutboundMessage(OrganizationOwnedMixin, db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     sent_at: Mapped[datetime | None]
+
+    #: Files sent with an email (a weekly summary's PDF); read only when it is sent.
+    attachments: Mapped[list[OutboundAttachment]] = relationship(
+        order_by="OutboundAttachment.id", passive_deletes=True
+    )
+
+
+class OutboundAttachment(db.Model):
+    """A file sent with an email of the outbox, kept with it (the row is the record)."""
+
+    __tablename__ = "outbound_message_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("outbound_messages.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class PushSubscription(OrganizationOwnedMixin, db.Model):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 
 from app.core.signals import after_commit, after_rollback
 from app.extensions import db
-from app.outreach.models import Channel, MessageStatus, OutboundMessage
-from app.outreach.senders import DeliveryError, RecipientGone, sender_for
+from app.outreach.models import Channel, MessageStatus, OutboundAttachment, OutboundMessage
+from app.outreach.senders import Attachment, DeliveryError, RecipientGone, sender_for
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,12 @@ def queue_message(
     body: str,
     kind: str,
     subject: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboundMessage:
+    """A message in the outbox, sent after the caller's transaction commits. Attachments go
+    with an email only."""
+    if attachments and channel is not Channel.EMAIL:
+        raise ValueError(f"only an email carries attachments, not {channel}")
     message = OutboundMessage(
         organization_id=organization_id,
         channel=channel,
@@ -36,6 +42,10 @@ def queue_message(
         status=MessageStatus.PENDING,
         attempts=0,
     )
+    message.attachments = [
+        OutboundAttachment(filename=a.filename, content_type=a.content_type, data=a.data)
+        for a in attachments
+    ]
     db.session.add(message)
     # Tells whoever commits this session (the request boundary, a CLI command) to deliver.
     db.session.info["outbox_pending"] = True

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import secrets
 import smtplib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,6 +53,9 @@ class LogSender:
             message.subject or "",
             message.body,
         )
+        if message.channel is Channel.EMAIL and message.attachments:
+            names = [a.filename for a in message.attachments]
+            log.info("outbox message %s carries attachments: %s", message.id, names)
 
     @contextmanager
     def session(self) -> Iterator[Deliver]:
@@ -75,6 +79,15 @@ class PreparedEmail:
         return self.headers.get(name)
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to an email (``application/pdf`` ...)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
 def build_email(
     *,
     sender: str,
@@ -83,12 +96,14 @@ def build_email(
     text: str,
     html: str | None = None,
     headers: Mapping[str, str] | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> PreparedEmail:
     """One email: plain text, or multipart/alternative text + HTML, with extra headers
     (Reply-To, Message-ID, List-Unsubscribe ...), written out directly (a campaign writes one
     per recipient, and the email package's generator costs more than all the rest). Header
     values lose any line break (no header injection from a merge field); one that is not
-    ASCII is encoded (RFC 2047). Bodies are UTF-8 in base64."""
+    ASCII is encoded (RFC 2047). Bodies are UTF-8 in base64. With attachments the message is
+    multipart/mixed: the body first, then each file in base64."""
     written, address = _sender(sender)
     head = {
         "From": written,
@@ -97,19 +112,48 @@ def build_email(
         "MIME-Version": "1.0",
     }
     head.update({key: _header(value) for key, value in (headers or {}).items()})
-    if html is None:
-        head.update(_part_headers("plain"))
-        body = _encoded(text)
-    else:
+    content, body = _body(text, html)
+    if attachments:
         boundary = f"=_{secrets.token_hex(16)}"
-        head["Content-Type"] = f'multipart/alternative; boundary="{boundary}"'
-        parts = [
-            f"--{boundary}\r\n" + _lines(_part_headers(subtype)) + "\r\n\r\n" + _encoded(part)
-            for subtype, part in (("plain", text), ("html", html))
-        ]
-        body = "".join(parts) + f"--{boundary}--\r\n"
+        parts = [_lines(content) + "\r\n\r\n" + body]
+        parts += [_attachment_part(attachment) for attachment in attachments]
+        content = {"Content-Type": f'multipart/mixed; boundary="{boundary}"'}
+        body = "".join(f"--{boundary}\r\n{part}" for part in parts) + f"--{boundary}--\r\n"
+    head.update(content)
     data = (_lines(head) + "\r\n\r\n" + body).encode("ascii")
     return PreparedEmail(address, to, head, data)
+
+
+def _body(text: str, html: str | None) -> tuple[dict[str, str], str]:
+    """The text (or text and HTML) part: its headers and its encoded body."""
+    if html is None:
+        return _part_headers("plain"), _encoded(text)
+    boundary = f"=_{secrets.token_hex(16)}"
+    parts = [
+        f"--{boundary}\r\n" + _lines(_part_headers(subtype)) + "\r\n\r\n" + _encoded(part)
+        for subtype, part in (("plain", text), ("html", html))
+    ]
+    content = {"Content-Type": f'multipart/alternative; boundary="{boundary}"'}
+    return content, "".join(parts) + f"--{boundary}--\r\n"
+
+
+#: What a file's name and type keep on the wire (nothing that could end a quoted header value).
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]")
+_CONTENT_TYPE = re.compile(r"^[a-z0-9.+-]+/[a-z0-9.+-]+$")
+
+
+def _attachment_part(attachment: Attachment) -> str:
+    name = _UNSAFE_NAME.sub("_", attachment.filename).strip() or "attachment"
+    kind = attachment.content_type.lower()
+    if not _CONTENT_TYPE.match(kind):
+        kind = "application/octet-stream"
+    headers = {
+        "Content-Type": f'{kind}; name="{name}"',
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Content-Transfer-Encoding": "base64",
+    }
+    data = base64.encodebytes(attachment.data).decode("ascii").replace("\n", "\r\n")
+    return _lines(headers) + "\r\n\r\n" + data
 
 
 @lru_cache(maxsize=64)
@@ -152,8 +196,10 @@ class SmtpSender:
         self.starttls, self.sender = starttls, sender
 
     def send(self, message: OutboundMessage) -> None:
+        files = [Attachment(a.filename, a.content_type, a.data) for a in message.attachments]
         email = build_email(sender=self.sender, to=message.recipient,
-                            subject=message.subject or "", text=message.body)  # fmt: skip
+                            subject=message.subject or "", text=message.body,
+                            attachments=files)  # fmt: skip
         with self.session() as deliver:
             deliver(email)
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.models import AuditEvent
 from app.audit.operations import record_audit
 from app.auth.permissions import Role
+from app.dashboards.weekly import send_weekly_summaries
 from app.extensions import db
 from tests.audit.money_drivers import MONEY_DRIVERS
 from tests.factories import PASSWORD, auth_headers, create_household, create_person, create_user
@@ -241,6 +242,11 @@ def _tracked_link(w: World) -> dict:
 
 
 #: action -> a request (through the API) that makes the operation write its audit record.
+def _weekly_summary(w: World):
+    return w.call("PUT", "/api/v1/dashboards/weekly-summary", 200, json={
+        "recipients": [w.admin.id], "weekday": "monday", "hour": 8, "enabled": True})  # fmt: skip
+
+
 def _webhook(w: World) -> int:
     return w.call("POST", "/api/v1/webhook-subscriptions", 201, headers=auth_headers(w.admin),
                   json={"name": "A", "url": "http://127.0.0.1:9/hook",
@@ -373,6 +379,9 @@ DRIVERS: dict[str, Callable[[World], object]] = {
         json={"doors": 60000, "goal_on": "2026-11-03"}),
     "dashboard.people": lambda w: w.call(
         "GET", "/api/v1/dashboards/people?measure=doors", 200),
+    "dashboard.weekly_summary": lambda w: _weekly_summary(w),
+    "dashboard.weekly_summary_sent": lambda w: (_weekly_summary(w), send_weekly_summaries(
+        datetime(2027, 6, 7, 13, 30, tzinfo=UTC))),
 }  # fmt: skip
 
 DRIVERS.update(MONEY_DRIVERS)

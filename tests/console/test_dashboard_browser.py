@@ -193,3 +193,56 @@ def test_each_role_sees_its_own_view(live, browser, email, visible, hidden):  # 
         assert shown(page.locator(selector)), selector
     for selector in hidden:
         assert not page.locator(selector).is_visible(), selector
+
+
+def test_the_weekly_summary_is_set_and_its_pdf_downloads(live, browser):  # noqa: F811
+    """A director chooses who gets the weekly summary and when, saves, and downloads the PDF
+    of the filters' days."""
+    server, _ = live
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, server.url, "dana@dash.test")
+    page.wait_for_selector("#dash-weekly-staff input[name=recipients]")
+    assert shown(page.locator("#dash-weekly-form"))
+    assert shown(page.locator("#dash-summary-pdf"))
+    staff = page.locator("#dash-weekly-staff label")
+    assert "Kim Canvass" not in staff.all_inner_texts()  # no canvasser to choose
+    page.locator("#dash-weekly-staff label", has_text="Fran Finance").locator("input").check()
+    page.select_option("#dash-weekly-form select[name=weekday]", "friday")
+    page.fill("#dash-weekly-form input[name=hour]", "17")
+    page.check("#dash-weekly-form input[name=enabled]")
+    page.click("#dash-weekly-form button[type=submit]")
+    page.wait_for_selector("#dash-weekly-status:text-matches('Saved')")
+
+    def saved():
+        from app.accounts.models import User
+        from app.dashboards.models import WeeklySummary
+
+        schedule = db.session.scalars(select(WeeklySummary)).one()
+        names = db.session.scalars(select(User.name).where(User.id.in_(schedule.recipient_ids)))
+        return list(names), schedule.weekday, schedule.hour, schedule.enabled
+
+    assert server.run(saved) == (["Fran Finance"], 4, 17, True)
+    if os.environ.get("DOORSTEP_SCREENSHOTS"):
+        page.locator("#dash-weekly").screenshot(
+            path=f"{os.environ['DOORSTEP_SCREENSHOTS']}/dashboard-weekly.png"
+        )
+    page.reload()  # read back from the API
+    page.wait_for_selector("#dash-weekly-staff input[name=recipients]")
+    checked = page.locator("#dash-weekly-staff label:has(input:checked)").all_inner_texts()
+    assert [text.strip() for text in checked] == ["Fran Finance (finance)"]
+
+    with page.expect_download() as download:
+        page.click("#dash-summary-pdf")
+    path = download.value.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert errors == []
+
+    # An organiser may download the PDF but sees no schedule.
+    other = browser.new_page(viewport={"width": 1400, "height": 900})
+    sign_in(other, server.url, "olga@dash.test")
+    other.wait_for_selector("#dash-field .dash-tile")
+    assert shown(other.locator("#dash-summary-pdf"))
+    assert not other.locator("#dash-weekly").is_visible()

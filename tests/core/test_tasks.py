@@ -22,7 +22,8 @@ def test_create_app_registers_every_periodic_task(app):
     assert set(tasks.PERIODIC_TASKS) == {"reminders", "sign-in-cleanup", "upload-cleanup",
                                          "backup", "best-efforts", "texting-broadcasts",
                                          "follow-ups", "mailings", "webhooks",
-                                         "webhook-cleanup", "excess-cures"}  # fmt: skip
+                                         "webhook-cleanup", "excess-cures",
+                                         "weekly-summary"}  # fmt: skip
 
 
 @pytest.fixture

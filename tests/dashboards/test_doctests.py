@@ -8,7 +8,9 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("name", ["app.dashboards.map", "app.dashboards.field"])
+@pytest.mark.parametrize(
+    "name", ["app.dashboards.map", "app.dashboards.field", "app.dashboards.summary"]
+)
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted and result.failed == 0

@@ -127,6 +127,15 @@ def test_volunteer_and_outreach_figures_equal_plain_sql(client, org, town, heade
     assert panel["retention"] == {"first_timers": 5, "came_back": 3, "rate": 0.6}
     assert panel["top_recruiters"][0]["name"] == "Olga Organiser"
     assert panel["top_recruiters"][0]["recruited"] == 3
+    per_day = db.session.execute(sa.text(
+        "SELECT (sh.starts_at AT TIME ZONE o.time_zone)::date::text, "
+        "count(*) FILTER (WHERE s.status = 'completed'), "
+        "count(*) FILTER (WHERE s.status = 'no_show') "
+        + shift_rows.replace("WHERE", "JOIN organizations o ON o.id = s.organization_id WHERE")
+        + " GROUP BY 1 ORDER BY 1"), {"org": org.id}).all()  # fmt: skip
+    shown_days = [(d["day"], d["attended"], d["no_shows"]) for d in panel["by_day"]]
+    assert [d for d in shown_days if d[1] or d[2]] == [tuple(r) for r in per_day]
+    assert len(shown_days) == 31
 
     outreach = client.get(f"/api/v1/dashboards/outreach?{SCOPE}", headers=headers).get_json()
     email = _raw(
@@ -142,6 +151,16 @@ def test_volunteer_and_outreach_figures_equal_plain_sql(client, org, town, heade
     assert (texts["messaged"], texts["replied"], texts["opted_out"]) == (5, 2, 1)
     assert texts["response_rate"] == 0.4
     assert outreach["total"]["opt_outs"] == 2
+    emails_per_day = db.session.execute(sa.text(
+        "SELECT (e.sent_at AT TIME ZONE o.time_zone)::date::text, count(*), count(delivered_at) "
+        "FROM email_recipients e JOIN organizations o ON o.id = e.organization_id "
+        "WHERE e.organization_id = :org GROUP BY 1 ORDER BY 1"), {"org": org.id}).all()  # fmt: skip
+    assert [(d["day"], d["emails_sent"], d["emails_delivered"])
+            for d in outreach["by_day"] if d["emails_sent"]] == [
+        tuple(r) for r in emails_per_day]  # fmt: skip
+    texted = [(d["day"], d["texts_sent"], d["texts_replied"]) for d in outreach["by_day"]
+              if d["texts_sent"]]  # fmt: skip
+    assert texted == [((START + timedelta(days=8)).date().isoformat(), 5, 2)]
 
     # CSV: one row per line of each table; the ETag answers an unchanged panel with a 304.
     csv = client.get(f"/api/v1/dashboards/outreach?{SCOPE}&format=csv", headers=headers)

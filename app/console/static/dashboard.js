@@ -6,6 +6,7 @@
 import { call, download } from "./api.js";
 import { chart, forgetCharts } from "./dashboard-charts.js";
 import * as areaMap from "./dashboard-map.js";
+import * as weekly from "./dashboard-weekly.js";
 import { $, h, say, setChildren, table } from "./dom.js";
 import { dollars, label } from "./format.js";
 
@@ -31,6 +32,7 @@ export async function show({ can, me }) {
     await loadChoices();
   }
   view.etags = {};
+  weekly.show(can);
   hide();  // shown again (the same hash): one poll, not two
   await refresh();
   view.timer = setInterval(refresh, POLL_MS);
@@ -269,6 +271,7 @@ $("dash-save").addEventListener("submit", async (event) => {
 
 form.addEventListener("change", () => { forgetCharts(); view.etags = {}; refresh(); });
 form.addEventListener("submit", (event) => event.preventDefault());
+weekly.wirePdf(scope);
 for (const button of document.querySelectorAll("[data-csv]")) {
   button.addEventListener("click", () => download(
     `/api/v1/dashboards/${button.dataset.csv}?${scope()}&format=csv`,
