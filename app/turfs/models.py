@@ -64,7 +64,7 @@ class TurfDoor(OrganizationOwnedMixin, db.Model):
     turf_id: Mapped[int] = mapped_column(ForeignKey("turfs.id", ondelete="CASCADE"), index=True)
     weight: Mapped[int] = mapped_column(server_default=text("0"))
     #: A knock that stands at the door since its turf was made. Kept by triggers on the knocks
-    #: and on this table (migration 0049_turf_doors_knocked), never written here.
+    #: and on this table (migration 0050_turf_doors_knocked), never written here.
     knocked: Mapped[bool] = mapped_column(server_default=text("false"))
 
     turf = relationship("Turf", back_populates="doors")

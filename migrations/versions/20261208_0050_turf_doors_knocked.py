@@ -1,8 +1,8 @@
 """Turf doors know whether they were knocked since their turf was made (the dashboard's doors
 left in active turfs, without probing the knocks of every door), kept by triggers
 
-Revision ID: 0049_turf_doors_knocked
-Revises: 0048_donor_rollups
+Revision ID: 0050_turf_doors_knocked
+Revises: 0049_weekly_summary
 Create Date: 2026-12-08 13:00:00
 
 ``turf_doors.knocked``: a knock that stands (status ``applied``) at the door, made at or after
@@ -14,8 +14,8 @@ moved to another turf is recounted against that turf's age.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0049_turf_doors_knocked"
-down_revision = "0048_donor_rollups"
+revision = "0050_turf_doors_knocked"
+down_revision = "0049_weekly_summary"
 branch_labels = None
 depends_on = None
 
