@@ -38,9 +38,8 @@ BEGIN
     WHERE td.address_id = k.address_id AND t.id = td.turf_id AND NOT td.knocked
       AND k.status = 'applied' AND k.occurred_at >= t.created_at;
   ELSIF TG_OP = 'UPDATE' THEN
-    IF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
-               WHERE (o.status, o.address_id, o.occurred_at)
-                     IS DISTINCT FROM (n.status, n.address_id, n.occurred_at)) THEN
+    IF EXISTS (SELECT id, status, address_id, occurred_at FROM old_rows
+               EXCEPT SELECT id, status, address_id, occurred_at FROM new_rows) THEN
       {RECOUNT.format(doors="(SELECT address_id FROM old_rows UNION SELECT address_id FROM new_rows) c")}
     END IF;
   ELSE
@@ -62,8 +61,8 @@ CREATE FUNCTION turf_doors_placed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     {RECOUNT.format(doors="new_rows")}
-  ELSIF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.address_id = o.address_id
-                WHERE o.turf_id IS DISTINCT FROM n.turf_id) THEN
+  ELSIF EXISTS (SELECT address_id, turf_id FROM new_rows
+                EXCEPT SELECT address_id, turf_id FROM old_rows) THEN
     {RECOUNT.format(doors="new_rows")}
   END IF;
   RETURN NULL;
