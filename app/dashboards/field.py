@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, any_, func, literal, select, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import any_, func, literal, select, text
 
 from app.accounts.models import User
 from app.areas.models import Area
@@ -82,20 +81,14 @@ def field_panel(scope: Scope, area_kind: str, today: date) -> dict[str, Any]:
 
 
 def by_area(scope: Scope, area_kind: str) -> list[dict[str, Any]]:
-    figures = _sum(field_rows(scope, area_kind), "area_id")
-    ids = [f[0] for f in figures]
-    areas = {  # codes and names only: a precinct's outline is no part of a table
-        a.id: a for a in db.session.execute(
-            select(Area.id, Area.code, Area.name).where(
-                Area.id == any_(literal(ids, ARRAY(Integer)))
-            )
-        )
-    }  # fmt: skip
-    out = [
-        {"area_id": area_id, "code": areas[area_id].code, "name": areas[area_id].name,
-         **_figures(k, c)}
-        for area_id, k, c in figures
-    ]  # fmt: skip
+    src = field_rows(scope, area_kind).subquery()
+    figures = db.session.execute(
+        select(Area.id, Area.code, Area.name, func.sum(src.c.knocks), func.sum(src.c.contacts))
+        .join(src, src.c.area_id == Area.id)
+        .group_by(Area.id)
+    ).all()
+    out = [{"area_id": area_id, "code": code, "name": name, **_figures(k, c)}
+           for area_id, code, name, k, c in figures]  # fmt: skip
     out.sort(key=lambda row: (-row["doors"], row["code"]))
     return fold_areas(out, ("doors", "contacts"), lambda row: {
         "contact_rate": rate(row["contacts"], row["doors"])})  # fmt: skip

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.areas.models import Area
 from app.dashboards.field import rate
 from app.dashboards.scope import Scope
-from app.dashboards.sources import field_rows, money_rows, support_rows
+from app.dashboards.sources import field_rows, money_rows, support_area_rows
 from app.extensions import db
 from app.turfs.models import Turf, TurfDoor, TurfStatus
 from app.voters.models import Address
@@ -31,13 +31,11 @@ def _field(scope: Scope, kind: str) -> dict[int, dict[str, Any]]:
 
 def _support(scope: Scope, kind: str) -> dict[int, dict[str, Any]]:
     """Share of support IDs that are 1 or 2 (strong or lean support)."""
-    src = support_rows(scope, kind).subquery()
+    src = support_area_rows(scope, kind).subquery()
     found = db.session.execute(
-        select(
-            src.c.area_id,
-            func.sum(src.c.answers),
-            func.coalesce(func.sum(src.c.answers).filter(src.c.answer.in_(("1", "2"))), 0),
-        ).group_by(src.c.area_id)
+        select(src.c.area_id, func.sum(src.c.answers), func.sum(src.c.supporters)).group_by(
+            src.c.area_id
+        )
     ).all()
     return {a: {"support_ids": int(n), "support": round(int(s) / int(n), 4) if n else None}
             for a, n, s in found}  # fmt: skip

@@ -90,6 +90,20 @@ class FieldAreaDay(db.Model):
     contacts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
 
+class SupportAreaDay(db.Model):
+    """Support IDs per area and day, and those that are support (1 or 2), every canvasser
+    together: the map's support colouring. Kept from ``SupportRollup`` by a trigger on it
+    (migration 0052)."""
+
+    __tablename__ = "dash_support_area_days"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    supporters: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
 class MoneyAreaDay(db.Model):
     """The money rollup per area, day and kind only: money by region and the map read this."""
 
@@ -98,6 +112,40 @@ class MoneyAreaDay(db.Model):
     organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+
+
+class FieldAreaWeek(db.Model):
+    """``FieldAreaDay`` by week (Monday): a long run of days reads its whole weeks here. Kept
+    from the daily table by a trigger on it (migration 0053), like the two below."""
+
+    __tablename__ = "dash_field_area_weeks"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    knocks: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    contacts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class SupportAreaWeek(db.Model):
+    __tablename__ = "dash_support_area_weeks"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    supporters: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class MoneyAreaWeek(db.Model):
+    __tablename__ = "dash_money_area_weeks"
+
+    organization_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     entries: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     amount_cents: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))

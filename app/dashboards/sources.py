@@ -4,16 +4,35 @@ universe is a search, which no rollup can be keyed by)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Date, Integer, Select, String, case, cast, extract, func, literal, select
+from datetime import date, timedelta
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from app.accounts.models import Organization
 from app.areas.models import Area
 from app.dashboards.models import (
     ALL_AREAS,
     FieldAreaDay,
+    FieldAreaWeek,
     FieldRollup,
     MoneyAreaDay,
+    MoneyAreaWeek,
     MoneyRollup,
+    SupportAreaDay,
+    SupportAreaWeek,
     SupportRollup,
 )
 from app.dashboards.scope import Scope
@@ -22,6 +41,9 @@ from app.extensions import db
 from app.knocks.models import DoorKnock, KnockStatus
 from app.people.models import Person, SurveyAnswer
 from app.voters.models import Address
+
+#: The answers to the support question that are support (strong or lean).
+SUPPORTERS = ("1", "2")
 
 
 def time_zone(organization_id: int) -> str:
@@ -48,12 +70,8 @@ def field_rows(scope: Scope, area_kind: str | None = None) -> Select:
     """Columns area_id, day, hour, user_id, knocks, contacts of the scope's door knocks."""
     universe = scope.universe_people()
     if universe is None and area_kind is not None and scope.user_id is scope.team_id is None:
-        a = FieldAreaDay  # by area, nobody's in particular: the coarse rollup
-        return select(a.area_id, a.day, a.knocks, a.contacts).where(
-            a.organization_id == scope.organization_id,
-            a.day.between(scope.first, scope.last),
-            area_filter(a.area_id, scope, area_kind),
-        )
+        # by area, nobody's in particular: the coarse rollups
+        return by_weeks(FieldAreaDay, FieldAreaWeek, ("knocks", "contacts"), scope, area_kind)
     if universe is None:
         r = FieldRollup
         query = select(r.area_id, r.day, r.hour, r.user_id, r.knocks, r.contacts).where(
@@ -133,16 +151,25 @@ def support_rows(scope: Scope, area_kind: str | None = None) -> Select:
     return _by_user(query, inner.c.user_id, scope)
 
 
+def support_area_rows(scope: Scope, area_kind: str) -> Select:
+    """Columns area_id, answers, supporters (support IDs of 1 or 2) of the scope's support IDs
+    by area of the kind."""
+    if scope.universe_id is None and scope.user_id is scope.team_id is None:
+        # nobody's in particular: the coarse rollups
+        return by_weeks(SupportAreaDay, SupportAreaWeek, ("answers", "supporters"), scope,
+                        area_kind)  # fmt: skip
+    src = support_rows(scope, area_kind).subquery()
+    support = case((src.c.answer.in_(SUPPORTERS), src.c.answers), else_=0)
+    return select(src.c.area_id, src.c.answers, support.label("supporters"))
+
+
 def money_rows(scope: Scope, area_kind: str | None = None) -> Select:
     """Columns area_id, day, kind, processor, page, is_recurring, entries, amount_cents."""
     universe = scope.universe_people()
     if universe is None and area_kind is not None:
-        a = MoneyAreaDay  # by area: the coarse rollup (kind, entries and amounts)
-        return select(a.area_id, a.day, a.kind, a.entries, a.amount_cents).where(
-            a.organization_id == scope.organization_id,
-            a.day.between(scope.first, scope.last),
-            area_filter(a.area_id, scope, area_kind),
-        )
+        # by area: the coarse rollups (kind, entries and amounts)
+        return by_weeks(MoneyAreaDay, MoneyAreaWeek, ("kind", "entries", "amount_cents"), scope,
+                        area_kind)  # fmt: skip
     if universe is None:
         r = MoneyRollup
         return select(
@@ -178,6 +205,41 @@ def money_rows(scope: Scope, area_kind: str | None = None) -> Select:
         inner.c.area_id, inner.c.day, inner.c.kind, inner.c.processor, inner.c.page,
         inner.c.is_recurring, literal(1).label("entries"), inner.c.amount_cents,
     ).where(area_filter(inner.c.area_id, scope, area_kind))  # fmt: skip
+
+
+def whole_weeks(first: date, last: date) -> tuple[date, date] | None:
+    """The Mondays of the first and last whole weeks (Monday to Sunday) in first .. last.
+
+    >>> whole_weeks(date(2026, 12, 2), date(2026, 12, 20))  # Wednesday to Sunday
+    (datetime.date(2026, 12, 7), datetime.date(2026, 12, 14))
+    >>> whole_weeks(date(2026, 12, 2), date(2026, 12, 12)) is None
+    True
+    """
+    monday = first + timedelta(days=-first.weekday() % 7)
+    last_monday = last - timedelta(days=(last.weekday() + 1) % 7 + 6)
+    return (monday, last_monday) if monday <= last_monday else None
+
+
+def by_weeks(daily, weekly, columns: tuple[str, ...], scope: Scope, area_kind: str):
+    """Columns area_id and ``columns`` of the scope's days by area of the kind: the whole
+    weeks from ``weekly``, the days at either end from ``daily`` (two tables kept alike)."""
+
+    def rows(table, when):
+        return select(table.area_id, *(getattr(table, c) for c in columns)).where(
+            table.organization_id == scope.organization_id,
+            when,
+            area_filter(table.area_id, scope, area_kind),
+        )
+
+    weeks = whole_weeks(scope.first, scope.last)
+    if weeks is None:
+        return rows(daily, daily.day.between(scope.first, scope.last))
+    monday, last_monday = weeks
+    ends = or_(
+        daily.day.between(scope.first, monday - timedelta(days=1)),
+        daily.day.between(last_monday + timedelta(days=7), scope.last),
+    )
+    return union_all(rows(weekly, weekly.week.between(monday, last_monday)), rows(daily, ends))
 
 
 def _by_user(query: Select, user_id, scope: Scope) -> Select:

@@ -14,10 +14,14 @@ from tests.turfs.conftest import cut, director, headers, org, town, town_world  
 ROLLUPS = {
     "field": {"dash_field_rollups": 2},
     "support": {"dash_support_rollups": 1},
+    "support_areas": {"dash_support_area_days": 2},
     "money": {"dash_money_rollups": 2},
     "field_areas": {"dash_field_area_days": 2},
     "money_areas": {"dash_money_area_days": 2},
     "gift_amounts": {"dash_gift_amounts": 1},
+    "field_area_weeks": {"dash_field_area_weeks": 2},
+    "money_area_weeks": {"dash_money_area_weeks": 2},
+    "support_area_weeks": {"dash_support_area_weeks": 2},
     "donors": {"dash_donor_counts": 1, "dash_gift_amount_areas": 1, "dash_donor_days": 0},
 }
 

@@ -9,7 +9,13 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "name", ["app.dashboards.map", "app.dashboards.field", "app.dashboards.summary"]
+    "name",
+    [
+        "app.dashboards.map",
+        "app.dashboards.field",
+        "app.dashboards.summary",
+        "app.dashboards.sources",
+    ],
 )
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name))

@@ -101,7 +101,8 @@ def test_every_field_figure_equals_plain_sql_through_rollback_and_merge(
     """Three syncs, a rollback and a merge, each checked against the raw tables (about 3 s:
     five full panel reads and recounts)."""
     now = datetime.now(UTC)
-    days = ((now - timedelta(days=3)).date().isoformat(), (now + timedelta(days=1)).date())
+    # Over two weeks: "by area" and the map read whole weeks from the weekly rollups.
+    days = ((now - timedelta(days=16)).date().isoformat(), (now + timedelta(days=1)).date())
 
     def check() -> None:
         db.session.expire_all()
