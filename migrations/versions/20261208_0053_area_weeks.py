@@ -36,7 +36,9 @@ def functions(weekly: str) -> str:
     totals = ", ".join(f"sum({s})" for s in sums)
 
     def rows(table: str, sign: str) -> str:
-        return f"SELECT {picked}, " + ", ".join(f"{sign}{s} AS {s}" for s in sums) + f" FROM {table}"
+        return (
+            f"SELECT {picked}, " + ", ".join(f"{sign}{s} AS {s}" for s in sums) + f" FROM {table}"
+        )
 
     def upsert(parts: str) -> str:
         changed = " OR ".join(f"sum({s}) <> 0" for s in sums)
