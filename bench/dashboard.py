@@ -50,6 +50,12 @@ PANEL_GOAL_MS, MAP_GOAL_MS = 200.0, 300.0
 SOURCES = ("door_knocks", "survey_answers", "donations", "people", "addresses", "organizations")
 
 
+def spread(expr: str, n: int) -> str:
+    """SQL for a number 0 .. n-1 that looks random in ``expr`` (a hash: the same every run),
+    so days and hours are not in step with the doors, people and precincts."""
+    return f"((hashint4(({expr})::int) % {n} + {n}) % {n})"
+
+
 def seed(org: int, n: dict[str, int]) -> None:
     """The campaign's areas, doors, people, canvassers, knocks, answers and gifts."""
     side = round(n["precincts"] ** 0.5)
@@ -118,12 +124,13 @@ def seed(org: int, n: dict[str, int]) -> None:
           CASE WHEN g % 5 < 2 THEN 'canvassed' ELSE 'not_home' END, g % 5 < 2, t, t
         FROM generate_series(0, {n["knocks"] - 1}) g
         JOIN bench_users u ON u.n = g % 200 JOIN bench_lists l ON l.n = g % 200
-        CROSS JOIN LATERAL (SELECT now() - ((g % {DAYS}) || ' days')::interval
-          - (((g / 7) % 12) || ' hours')::interval AS t) x""",
+        CROSS JOIN LATERAL (SELECT now() - ({spread("g", DAYS)} || ' days')::interval
+          - ({spread("g + 1", 12)} || ' hours')::interval AS t) x""",
         f"""INSERT INTO survey_answers (organization_id, person_id, question, answer, answered_on,
           answered_at, user_id)
         SELECT {org}, (SELECT min(id) FROM people) + g % {n["people"]}, 'support',
-          (1 + g % 5)::text, current_date - g % {DAYS}, now() - (g % {DAYS} || ' days')::interval,
+          (1 + g % 5)::text, current_date - {spread("g", DAYS)},
+          now() - ({spread("g", DAYS)} || ' days')::interval,
           u.id
         FROM generate_series(0, {n["answers"] - 1}) g JOIN bench_users u ON u.n = g % 200
         ON CONFLICT DO NOTHING""",
@@ -134,7 +141,7 @@ def seed(org: int, n: dict[str, int]) -> None:
         SELECT {org}, 'contribution', (SELECT min(id) FROM people) + (g * 7) % {n["people"]},
           (SELECT id FROM candidate_elections WHERE organization_id = {org}),
           (ARRAY[500, 1000, 2500, 2700, 5000, 10000, 25000, 100000])[1 + g % 8],
-          current_date - g % {DAYS}, 'card', 'actblue',
+          current_date - {spread("g", DAYS)}, 'card', 'actblue',
           (ARRAY['launch', 'spring', 'gotv', NULL])[1 + g % 4],
           CASE WHEN g % 10 = 0 THEN 'R' || g % 1000 END
         FROM generate_series(0, {n["donations"] - 1}) g""",
@@ -199,7 +206,7 @@ def main() -> None:
                   f"{args.phone_every:g} s; gunicorn {args.workers} workers, "
                   f"{os.cpu_count()} CPUs", flush=True)  # fmt: skip
             with load:
-                figures(app, port, org_id, admin, args.runs)
+                figures(app, port, org_id, admin, args.runs, args.workers)
         if phones:
             print(f"\nphones: {len(load.latencies)} syncs, {load.applied} knocks applied, "
                   f"{len(load.errors)} errors {sorted(set(load.errors))[:3]}; sync latency "
@@ -222,8 +229,11 @@ def make_campaign(n: dict[str, int], scale: float) -> Organization:
     seed(org.id, n)
     for table in SOURCES:
         db.session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+    # The rollups kept from other rollups (support_areas, the weeks) are filled by their
+    # triggers as those are recounted; recounted here too, to time them.
     for rollup in ("field", "support", "money", "field_areas", "money_areas", "gift_amounts",
-                   "donors"):  # fmt: skip
+                   "donors", "support_areas", "field_area_weeks", "money_area_weeks",
+                   "support_area_weeks"):  # fmt: skip
         started = time.perf_counter()
         db.session.execute(text(f"SELECT dash_rebuild_{rollup}({org.id}, NULL, NULL)"))
         print(f"  rebuild {rollup:<14} {time.perf_counter() - started:7.1f} s", flush=True)
@@ -231,11 +241,13 @@ def make_campaign(n: dict[str, int], scale: float) -> Organization:
     vacuum_analyze("dash_field_rollups", "dash_support_rollups", "dash_money_rollups",
                    "dash_field_area_days", "dash_money_area_days", "dash_gift_amounts",
                    "dash_donor_counts", "dash_gift_amount_areas", "dash_donor_days",
+                   "dash_support_area_days", "dash_field_area_weeks", "dash_money_area_weeks",
+                   "dash_support_area_weeks", "turf_doors",
                    "door_knocks", "donations", "people", "addresses", "areas")  # fmt: skip
     return org
 
 
-def figures(app, port: int, org: int, admin_id: int, runs: int) -> None:
+def figures(app, port: int, org: int, admin_id: int, runs: int, workers: int) -> None:
     from app.accounts.models import User
 
     with app.app_context():
@@ -254,16 +266,17 @@ def figures(app, port: int, org: int, admin_id: int, runs: int) -> None:
         "30 days": "", "a ward": f"area_id={ward}", "a team": f"team_id={team}",
         "a canvasser": f"user_id={walker}", "120 days, a ward": f"{season}&area_id={ward}",
     }  # fmt: skip
+    asks = [(f"{panel}: {name}", f"/api/v1/dashboards/{panel}?{query}", PANEL_GOAL_MS)
+            for panel in ("field", "volunteers", "money", "outreach")
+            for name, query in filters.items()]  # fmt: skip
+    asks += [(f"map: precincts by {measure}",
+              f"/api/v1/dashboards/map?area_kind=precinct&measure={measure}&{season}", MAP_GOAL_MS)
+             for measure in ("contact_rate", "raised", "support")]  # fmt: skip
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    rows = []
-    for panel in ("field", "volunteers", "money", "outreach"):
-        for name, query in filters.items():
-            rows.append((f"{panel}: {name}", time_it(conn, f"/api/v1/dashboards/{panel}?{query}",
-                                                      headers, runs), PANEL_GOAL_MS))  # fmt: skip
-    for measure in ("contact_rate", "raised", "support"):
-        url = f"/api/v1/dashboards/map?area_kind=precinct&measure={measure}&{season}"
-        rows.append((f"map: precincts by {measure}", time_it(conn, url, headers, runs),
-                     MAP_GOAL_MS))  # fmt: skip
+    for _ in range(2 * workers):  # every gunicorn worker's first ask of each (its caches)
+        for _, url, _ in asks:
+            time_it(conn, url, headers, 0)
+    rows = [(name, time_it(conn, url, headers, runs), goal) for name, url, goal in asks]
     print(f"\n{'what':<38} {'median ms':>10} {'p95 ms':>8}  goal")
     for name, samples, goal in rows:
         mark = "ok" if p95(samples) < goal else "OVER"
