@@ -67,7 +67,8 @@ def area_filter(column, scope: Scope, area_kind: str | None):
 
 
 def field_rows(scope: Scope, area_kind: str | None = None) -> Select:
-    """Columns area_id, day, hour, user_id, knocks, contacts of the scope's door knocks."""
+    """Columns area_id, day, hour, user_id, knocks, contacts of the scope's door knocks (by
+    area of ``area_kind`` for nobody in particular: area_id, knocks, contacts)."""
     universe = scope.universe_people()
     if universe is None and area_kind is not None and scope.user_id is scope.team_id is None:
         # by area, nobody's in particular: the coarse rollups
@@ -164,7 +165,8 @@ def support_area_rows(scope: Scope, area_kind: str) -> Select:
 
 
 def money_rows(scope: Scope, area_kind: str | None = None) -> Select:
-    """Columns area_id, day, kind, processor, page, is_recurring, entries, amount_cents."""
+    """Columns area_id, day, kind, processor, page, is_recurring, entries, amount_cents (by
+    area of ``area_kind``: area_id, kind, entries, amount_cents)."""
     universe = scope.universe_people()
     if universe is None and area_kind is not None:
         # by area: the coarse rollups (kind, entries and amounts)
