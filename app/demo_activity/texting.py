@@ -132,7 +132,8 @@ def load_demo_texting(organization_id: int, seed: int, today: date,
     for bank in BANKS:
         for person in people[bank.people]:
             person.tags = [*person.tags, bank.tag]
-        db.session.flush()
+    db.session.flush()
+    for bank in BANKS:
         _run(bank, organizer, texters, start, today, zone, seed)
     return texting_figures(organization_id)
 
