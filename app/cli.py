@@ -127,6 +127,10 @@ def demo() -> None:
         o = activity.organising
         click.echo(f"  organising: {o.volunteers} volunteers, {o.events} events, {o.signups} "
                    f"sign-ups, {o.attended} came, {o.no_shows} no-shows")  # fmt: skip
+    if activity.texting is not None:
+        t = activity.texting
+        click.echo(f"  texting: {t.campaigns} campaigns, {t.messaged} people texted, "
+                   f"{t.replied} replied, {t.opted_out} opted out")  # fmt: skip
     click.echo(f"Demo event sign-up page (public): {public_url(f'/events/{event.code}')}")
     if emailed is not None:
         click.echo(f"Demo email campaign (sent, with results): {public_url('/console#/email')}")

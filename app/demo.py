@@ -17,6 +17,7 @@ from app.accounts.models import Organization, User
 from app.accounts.operations import create_organization, create_user
 from app.auth.permissions import Role
 from app.core.actor import Actor
+from app.demo_activity.field import demo_password_hash
 from app.donations.committee import (
     add_election,
     committee_settings,
@@ -76,7 +77,8 @@ def load_demo() -> list[DemoLogin]:
         organization = create_organization("Demo Campaign", DEMO_SLUG)
     for role, email, name in DEMO_USERS:
         if db.session.scalar(select(User.id).where(User.email == email)) is None:
-            create_user(organization, email=email, name=name, role=role, password=DEMO_PASSWORD)
+            create_user(organization, email=email, name=name, role=role, password=DEMO_PASSWORD,
+                        password_hash=demo_password_hash(DEMO_PASSWORD))  # fmt: skip
     return [DemoLogin(role, email, DEMO_PASSWORD) for role, email, _ in DEMO_USERS]
 
 

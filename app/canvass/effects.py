@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from app.canvass.models import Script
 from app.extensions import db
@@ -75,14 +75,26 @@ class People:
         return {"set_flags": set_flags, "added_tags": added, "tags": normalise_tags(tags)}
 
     def write(self) -> None:
-        for person_id in sorted(self.changed):
-            values = {f: f in self.flags[person_id] for f in FLAGS}
-            db.session.execute(
-                update(Person)
-                .where(Person.id == person_id)
-                .values(**values, tags=self.tags[person_id])
-            )
+        """One UPDATE for all the people changed, their values as its parameters (a sync
+        batch changes hundreds), then the copies this session holds are read afresh."""
+        if not self.changed:
+            return
+        rows = [{"person_id": person_id, "new_tags": self.tags[person_id],
+                 **{f"new_{f}": f in self.flags[person_id] for f in FLAGS}}
+                for person_id in sorted(self.changed)]  # fmt: skip
+        db.session.execute(_WRITE_PEOPLE, rows)
+        for held in list(db.session.identity_map.values()):
+            if isinstance(held, Person) and held.id in self.changed:
+                db.session.expire(held, ["tags", *FLAGS])
         self.changed.clear()
+
+
+_people = Person.__table__
+_WRITE_PEOPLE = (
+    update(_people)
+    .where(_people.c.id == bindparam("person_id"))
+    .values(tags=bindparam("new_tags"), **{f: bindparam(f"new_{f}") for f in FLAGS})
+)
 
 
 def void(organization_id: int, interactions: list[Interaction], now: datetime) -> None:

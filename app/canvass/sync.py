@@ -68,13 +68,15 @@ def sync_batch(
     records: list[dict[str, Any]],
     sent_at: datetime | None = None,
     keyed: Keyed | None = None,
+    received_at: datetime | None = None,
 ) -> list[Outcome]:
     """Apply ``records`` (raw dicts: door knocks, and ``record_types``' such as calls) the
     phone sent at ``sent_at`` (its clock); one outcome per record, in the order sent.
-    ``keyed``: typed in from a paper sheet (``app.paper``)."""
+    ``keyed``: typed in from a paper sheet (``app.paper``). ``received_at`` is now, but for
+    batches replayed with their own time (the demo's weeks of knocks)."""
     user = db.session.get(User, actor.user_id)  # the signed-in canvasser (its role is checked)
     ensure_defaults(user.organization_id)
-    now = datetime.now(UTC)
+    now = received_at or datetime.now(UTC)
     batch_id = keyed.batch_id if keyed else _open_batch(user, device_id, len(records), sent_at, now)
     context = Context(
         user=user,

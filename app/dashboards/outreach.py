@@ -44,17 +44,12 @@ def _email_sums(r):
 
 
 def _text_sums():
-    delivered = (
-        select(func.count())
-        .select_from(TextMessage)
-        .join(OutboundMessage, OutboundMessage.id == TextMessage.outbound_message_id)
-        .where(
-            TextMessage.conversation_id == Conversation.id,
-            TextMessage.direction == Direction.OUT,
-            OutboundMessage.status == MessageStatus.SENT,
-        )
-        .limit(1)
-        .exists()
+    # EXISTS of the rows themselves (an EXISTS over a count(*) would always be true).
+    delivered = exists().where(
+        TextMessage.conversation_id == Conversation.id,
+        TextMessage.direction == Direction.OUT,
+        OutboundMessage.id == TextMessage.outbound_message_id,
+        OutboundMessage.status == MessageStatus.SENT,
     )
     replied = exists().where(
         TextMessage.conversation_id == Conversation.id, TextMessage.direction == Direction.IN

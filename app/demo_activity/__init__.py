@@ -1,6 +1,6 @@
-"""The demo campaign at work: five weeks of door knocking, volunteering and events made by a
-seeded generator (the same seed, the same campaign), written through the paths a real
-campaign's data takes, so every screen and count agrees with the raw tables."""
+"""The demo campaign at work: five weeks of door knocking, volunteering, events and texting
+made by a seeded generator (the same seed, the same campaign), written through the paths a
+real campaign's data takes, so every screen and count agrees with the raw tables."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.auth.permissions import Role
 from app.demo_activity.field import DemoField, demo_canvassers, load_demo_field
 from app.demo_activity.organising import DemoOrganising, load_demo_organising
+from app.demo_activity.texting import DemoTexting, load_demo_texting
 from app.events.models import Event
 from app.extensions import db
 from app.people.operations import campaign_zone
@@ -25,6 +26,7 @@ class DemoActivity:
     field: DemoField
     organising: DemoOrganising | None
     today: date
+    texting: DemoTexting | None = None
 
 
 def load_demo_activity(
@@ -48,4 +50,8 @@ def load_demo_activity(
         load_demo_organising(organization_id, seed, today, canvassers, organizer, upcoming)
         if organizer is not None and canvassers else None
     )  # fmt: skip
-    return DemoActivity(field, organising, today)
+    texting = (
+        load_demo_texting(organization_id, seed, today, organizer) if organizer is not None
+        and canvassers else None
+    )  # fmt: skip
+    return DemoActivity(field, organising, today, texting)

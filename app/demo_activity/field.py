@@ -1,9 +1,8 @@
 """The demo's field work: the ward cut into turfs, walk lists handed out over five weeks to
 six canvassers, and their knocks, synced through the canvass sync as the phones send them
 (``sync_batch``: the same knocks, histories, answers, tags and sticky flags as a real
-canvass), a batch of up to 200 records per canvasser after a shift or two. Only the times
-are then put back to when the knocks happened (the sync stamps them with the clock at
-load)."""
+canvass), a batch of up to 200 records per canvasser after a shift or two, received some
+minutes after its last door (the sync is told when)."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import func, select, text
 
@@ -51,6 +51,7 @@ LISTS_PER_WAVE = 5
 #: A phone syncs its outbox when it finds signal: here, after a shift or two (the sync's
 #: largest batch is 200 records).
 BATCH = 200
+SYNCED_AFTER = timedelta(minutes=25)
 
 
 @dataclass
@@ -67,14 +68,20 @@ def has_field(organization_id: int) -> bool:
     ))  # fmt: skip
 
 
+@cache
+def demo_password_hash(password: str) -> str:
+    """The demo accounts' password, hashed once for all of them in a process (a hash costs
+    a fifth of a second of CPU, on purpose; the demo has eleven accounts)."""
+    return hash_password(password)
+
+
 def demo_canvassers(organization_id: int, password: str) -> list[User]:
     """The campaign's canvasser logins, the demo's five made if missing, in a fixed order."""
     organization = db.session.get(Organization, organization_id)
     taken = set(db.session.scalars(select(User.email).where(
         User.email.in_([email for email, _ in CANVASSERS]))))  # fmt: skip
     missing = [(email, name) for email, name in CANVASSERS if email not in taken]
-    # Hashed once for all of them (a hash costs half a second, on purpose).
-    shared = hash_password(password) if missing else ""
+    shared = demo_password_hash(password) if missing else ""
     for email, name in missing:
         create_user(organization, email=email, name=name, role=Role.CANVASSER,
                     password=password, password_hash=shared)  # fmt: skip
@@ -102,7 +109,10 @@ def load_demo_field(organization_id: int, seed: int, today: date, password: str)
     rejected = 0
     for user_id, records in planned_batches(organization_id, plans, list(by_id), start, today,
                                             seed):  # fmt: skip
-        outcomes = sync_batch(Actor.of(by_id[user_id]), f"demo-phone-{user_id}", records)
+        # Received when the phone found signal: some minutes after its last door.
+        at = max(datetime.fromisoformat(r["client_at"]) for r in records) + SYNCED_AFTER
+        outcomes = sync_batch(Actor.of(by_id[user_id]), f"demo-phone-{user_id}", records,
+                              received_at=at.astimezone(UTC))  # fmt: skip
         rejected += sum(o.status == "rejected" for o in outcomes)
     if rejected:  # a bug in the plan: the figures will say so, the demo still loads
         logger.warning("demo: %s planned knocks were rejected by the sync", rejected)
@@ -238,27 +248,15 @@ def _close_first_waves(plans: list[ListPlan], today: date) -> None:
 
 
 def _backdate(organization_id: int, list_ids: list[int]) -> None:
-    """The sync stamped every knock, history row and batch with the clock at load: put them
-    back to when the knocks happened (each synced some minutes after its shift's last door)."""
-    knocks = {"org": organization_id, "lists": list_ids}
+    """The batches as a phone sends them: a second before they were received, its clock
+    right (the sync stamped the knocks, histories and batches with the time each was
+    received)."""
     db.session.execute(text("""
-        UPDATE door_knocks d SET received_at = x.at
-        FROM (SELECT id, max(occurred_at) OVER (PARTITION BY sync_batch_id)
-                         + interval '25 minutes' AS at
-              FROM door_knocks WHERE organization_id = :org AND walk_list_id = ANY(:lists)) x
-        WHERE d.id = x.id"""), knocks)  # fmt: skip
-    db.session.execute(text("""
-        UPDATE sync_batches s SET received_at = x.at, sent_at = x.at - interval '1 second',
+        UPDATE sync_batches s SET sent_at = s.received_at - interval '1 second',
                clock_offset_s = 0
-        FROM (SELECT sync_batch_id, max(received_at) AS at FROM door_knocks
-              WHERE organization_id = :org AND walk_list_id = ANY(:lists) GROUP BY 1) x
-        WHERE s.id = x.sync_batch_id"""), knocks)  # fmt: skip
-    db.session.execute(text("""
-        UPDATE interactions i SET recorded_at = (
-            SELECT d.received_at FROM door_knocks d
-            WHERE d.id = (i.data ->> 'door_knock_id')::bigint)
-        WHERE i.organization_id = :org AND i.kind = 'door_knock'
-          AND (i.data ->> 'walk_list_id')::bigint = ANY(:lists)"""), knocks)  # fmt: skip
+        WHERE s.id IN (SELECT DISTINCT sync_batch_id FROM door_knocks
+                       WHERE organization_id = :org AND walk_list_id = ANY(:lists))"""),
+        {"org": organization_id, "lists": list_ids})  # fmt: skip
 
 
 def field_figures(organization_id: int) -> DemoField:

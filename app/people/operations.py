@@ -256,11 +256,10 @@ def record_answers(interaction: Interaction, answers: dict[str, str]) -> None:
 
 
 def campaign_zone(organization_id: int) -> ZoneInfo:
-    """The campaign's time zone: its days are the ones answers are kept per."""
-    name = db.session.scalar(
-        select(Organization.time_zone).where(Organization.id == organization_id)
-    )
-    return ZoneInfo(name or "America/New_York")
+    """The campaign's time zone: its days are the ones answers are kept per. Read through
+    the session's identity map (every text sent and sync batch asks; one query serves)."""
+    organization = db.session.get(Organization, organization_id)
+    return ZoneInfo((organization.time_zone if organization else None) or "America/New_York")
 
 
 def store_answers(
@@ -279,19 +278,30 @@ def store_answers(
         day = row["answered_at"].astimezone(zone).date()
         key = (row["person_id"], row["question"], day)
         if key not in latest or latest[key]["answered_at"] <= row["answered_at"]:
-            latest[key] = {**row, "organization_id": organization_id,
+            latest[key] = {"person_id": row["person_id"], "question": row["question"],
+                           "answered_at": row["answered_at"],
+                           "interaction_id": row.get("interaction_id"),
+                           "user_id": row.get("user_id"), "organization_id": organization_id,
                            "answer": _answer_text(row["answer"]), "answered_on": day}  # fmt: skip
-    statement = insert(SurveyAnswer).values(list(latest.values()))
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["person_id", "question", "answered_on"],
-            set_={
-                name: statement.excluded[name]
-                for name in ("answer", "answered_at", "interaction_id", "user_id")
-            },
-            where=SurveyAnswer.answered_at <= statement.excluded.answered_at,
-        )
+    # One statement, its rows as parameters: compiled once per process, where a multi-row
+    # VALUES was new SQL for every batch (a sync batch carries a hundred answers).
+    db.session.execute(_ANSWERS_UPSERT, list(latest.values()))
+
+
+def _answers_upsert():
+    answers = SurveyAnswer.__table__
+    statement = insert(answers)
+    return statement.on_conflict_do_update(
+        index_elements=["person_id", "question", "answered_on"],
+        set_={
+            name: statement.excluded[name]
+            for name in ("answer", "answered_at", "interaction_id", "user_id")
+        },
+        where=answers.c.answered_at <= statement.excluded.answered_at,
     )
+
+
+_ANSWERS_UPSERT = _answers_upsert()
 
 
 def _answer_text(answer: str | list[str]) -> str:

@@ -38,9 +38,11 @@ def keyword(body: str) -> str:
     return " ".join(body.upper().split()).strip(".!")
 
 
-def opt_out_phone(number: str, *, organization_id: int | None = None, reason: str) -> int:
+def opt_out_phone(
+    number: str, *, organization_id: int | None = None, reason: str, now: datetime | None = None
+) -> int:
     """Stop texting and calling ``number``; returns how many phones were marked."""
-    return _set_opt_out(number, organization_id, opted_out=True, reason=reason)
+    return _set_opt_out(number, organization_id, opted_out=True, reason=reason, now=now)
 
 
 @sms_recipient_stopped.connect
@@ -49,11 +51,11 @@ def _opt_out_stopped(number: str, *, organization_id: int | None, reason: str) -
     opt_out_phone(number, organization_id=organization_id, reason=reason)
 
 
-def opt_in_phone(number: str, *, reason: str) -> int:
+def opt_in_phone(number: str, *, reason: str, now: datetime | None = None) -> int:
     """The person texted START: what their own STOP took back is given back. A phone marked
     do-not-contact for another reason (an organiser's, a hostile door) stays so, and a phone
     that never consented gains nothing."""
-    return _set_opt_out(number, None, opted_out=False, reason=reason)
+    return _set_opt_out(number, None, opted_out=False, reason=reason, now=now)
 
 
 def _stopped_by_text(phone: PersonPhone, number: str) -> bool:
@@ -68,11 +70,18 @@ def _stopped_by_text(phone: PersonPhone, number: str) -> bool:
     return last == "opted_out"
 
 
-def _set_opt_out(number: str, organization_id: int | None, *, opted_out: bool, reason: str) -> int:
+def _set_opt_out(
+    number: str,
+    organization_id: int | None,
+    *,
+    opted_out: bool,
+    reason: str,
+    now: datetime | None = None,
+) -> int:
     query = select(PersonPhone).where(PersonPhone.number == number)
     if organization_id is not None:
         query = query.where(PersonPhone.organization_id == organization_id)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     phones = db.session.scalars(query.order_by(PersonPhone.id).with_for_update()).all()
     if not opted_out:
         phones = [phone for phone in phones if _stopped_by_text(phone, number)]
@@ -93,21 +102,23 @@ def _set_opt_out(number: str, organization_id: int | None, *, opted_out: bool, r
     return len(phones)
 
 
-def handle_inbound(form: Mapping[str, str]) -> str:
+def handle_inbound(form: Mapping[str, str], *, received_at: datetime | None = None) -> str:
     """Apply an inbound text's keyword, then tell the rooms above (``sms_received``); returns
-    the keyword's meaning (stop, start, help) or "message"."""
+    the keyword's meaning (stop, start, help) or "message". ``received_at`` is now, but for
+    texts replayed with their own time (the demo's)."""
     number, body = form.get("From", ""), form.get("Body", "")
+    received_at = received_at or datetime.now(UTC)
     word = keyword(body)
     meaning = None
     if word in STOP_WORDS:
-        opt_out_phone(number, reason=f"Texted {word}: no more texts")
+        opt_out_phone(number, reason=f"Texted {word}: no more texts", now=received_at)
         meaning = "stop"
     elif word in START_WORDS:
-        opt_in_phone(number, reason=f"Texted {word}: texts welcome again")
+        opt_in_phone(number, reason=f"Texted {word}: texts welcome again", now=received_at)
         meaning = "start"
     elif word in HELP_WORDS:
         meaning = "help"
-    sms_received.send(number, body=body, keyword=meaning, received_at=datetime.now(UTC),
+    sms_received.send(number, body=body, keyword=meaning, received_at=received_at,
                       message_sid=form.get("MessageSid") or None)  # fmt: skip
     return meaning or "message"
 

@@ -203,7 +203,8 @@ def close_campaign(campaign: TextCampaign, now: datetime) -> TextCampaign:
 
 def first_message(campaign: TextCampaign, person: Person, texter: User | None) -> str:
     """The first message for ``person``, as sent (with how to opt out)."""
-    fields = merge_fields(person, texter=texter, campaign_name=campaign.name)
+    fields = merge_fields(person, texter=texter, campaign_name=campaign.name,
+                          template=campaign.first_message)  # fmt: skip
     return with_opt_out(render_text(campaign.first_message, fields, field="first_message"))
 
 

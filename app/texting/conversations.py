@@ -133,7 +133,8 @@ def _body(conversation, campaign, person, texter, body, canned_id) -> str:
             raise NotFound("No such canned response in this campaign.",
                            code="canned_response_not_found",
                            fields={"canned_response_id": [canned_id]})  # fmt: skip
-        fields = merge_fields(person, texter=texter, campaign_name=campaign.name)
+        fields = merge_fields(person, texter=texter, campaign_name=campaign.name,
+                              template=canned.body)  # fmt: skip
         return render_text(canned.body, fields, field="canned_response_id")
     if body is None:
         raise Conflict("The first message was sent: write a reply.", code="first_message_sent",

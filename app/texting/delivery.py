@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -69,10 +70,16 @@ def check_text_template(source: str, *, field: str, allowed=MERGE_FIELDS) -> Non
 
 
 def merge_fields(
-    person: Person, *, texter: User | None = None, campaign_name: str | None = None
+    person: Person,
+    *,
+    texter: User | None = None,
+    campaign_name: str | None = None,
+    template: str | None = None,
 ) -> dict[str, Any]:
     """The values a text template is rendered with; a blank one is left out, so a template
-    printing it without a default is refused (``MissingMergeField``), never "Hi ,"."""
+    printing it without a default is refused (``MissingMergeField``), never "Hi ,". With
+    ``template``, the person's fields read from the campaign's data (precinct, next event
+    ...) only when it uses them: a texter's tap then costs five queries fewer."""
     organization = db.session.get(Organization, person.organization_id)
     fields = {
         "first_name": person.first_name,
@@ -82,9 +89,16 @@ def merge_fields(
         "campaign_name": campaign_name,
         "organization": organization.name if organization is not None else None,
     }
-    theirs = person_fields([Target(0, person.id, "")]).get(person.id, {})
-    fields.update({key: theirs.get(key) for key in PERSON_FIELDS})
+    wanted = PERSON_FIELDS if template is None else _used(template) & set(PERSON_FIELDS)
+    if wanted:
+        theirs = person_fields([Target(0, person.id, "")]).get(person.id, {})
+        fields.update({key: theirs.get(key) for key in wanted})
     return {key: value for key, value in fields.items() if value}
+
+
+@lru_cache(maxsize=256)
+def _used(template: str) -> frozenset[str]:
+    return frozenset(merge_fields_in(template))
 
 
 def render_text(source: str, fields: dict[str, Any], *, field: str = "body") -> str:

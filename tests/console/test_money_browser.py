@@ -13,6 +13,7 @@ import pytest
 from app.auth.permissions import Role
 from app.core.actor import Actor
 from app.donations.committee import add_election
+from app.donations.corrections import redesignate_donation
 from app.donations.models import Method
 from app.donations.operations import record_donation
 from tests.browsers import browser, serve  # noqa: F401 - the browser fixture
@@ -246,46 +247,54 @@ def test_finance_corrects_a_gift_from_the_donors_giving(live, browser):  # noqa:
     page.close()
 
 
-def _dot_over_the_limit_today() -> None:
-    """Dot Late's $4,000 check today ($500 over), with an address and no email: thanked by
-    letter, and asked by letter to choose a cure (the hourly task, run here)."""
+def _excess_campaign() -> None:
+    """A campaign of its own (the Money Campaign's Ada is corrected by another test): Eve's
+    $4,000 of March 2nd, $500 over the primary's limit, cured late by a redesignation typed
+    today whose notice never went; and Dot Late's $4,000 check today ($500 over), with an
+    address and no email: thanked by letter, and asked by letter to choose a cure (the
+    hourly task, run here)."""
     from datetime import UTC, datetime
 
-    from sqlalchemy import select
-
-    from app.accounts.models import Organization
-    from app.donations.models import CandidateElection
-    from app.extensions import db
     from app.fundraising.cures import send_excess_requests
 
-    org = db.session.scalar(select(Organization).where(Organization.name == "Money Campaign"))
-    primary = db.session.scalar(
-        select(CandidateElection).where(
-            CandidateElection.organization_id == org.id, CandidateElection.code == "P2026"
-        )
-    )
+    org = create_organization("Excess Campaign")
+    fern = create_user(org, Role.FINANCE, email="fern@excess.test", name="Fern Finance")
+    actor = Actor.system(org.id, "test")
+    primary = add_election(actor, {"kind": "P", "held_on": date(2026, 5, 19)})
+    general = add_election(actor, {"kind": "G", "held_on": date(2099, 11, 3)})
+    work = {"employer": "Acme", "occupation": "Engineer"}
+    eve = create_person(org, household=create_household(org, house_number="10", street="ELM ST"),
+                        first_name="Eve", last_name="Giver")  # fmt: skip
+    gift, _ = record_donation(actor, {
+        "election_id": primary.id, "received_on": date(2026, 3, 2), "amount_cents": 400_000,
+        "method": Method.CHECK, "check_number": "1", **work}, person=eve)  # fmt: skip
+    redesignate_donation(Actor.of(fern), gift, general, 50_000, date.today())
     dot = create_person(org, household=create_household(org, house_number="30", street="ELM ST"),
                         first_name="Dot", last_name="Late")  # fmt: skip
-    record_donation(Actor.system(org.id, "test"), {
+    record_donation(actor, {
         "election_id": primary.id, "received_on": date.today(), "amount_cents": 400_000,
         "method": Method.CHECK, "check_number": "88", "street_1": "30 Elm St",
-        "city": "Philadelphia", "state": "PA", "zip": "19104", "employer": "Acme",
-        "occupation": "Engineer"}, person=dot)  # fmt: skip
+        "city": "Philadelphia", "state": "PA", "zip": "19104", **work}, person=dot)  # fmt: skip
     send_excess_requests(datetime.now(UTC), org.id)
 
 
-def test_finance_sees_the_excesses_and_prints_their_letters(live, browser):  # noqa: F811
+@pytest.fixture(scope="module")
+def excess(live):
     server, _ = live
-    server.run(_dot_over_the_limit_today)
-    page, errors = signed_in(browser, server.url, "fran@money.test", "#/money/cures")
+    server.run(_excess_campaign)
+    return server
+
+
+def test_finance_sees_the_excesses_and_prints_their_letters(excess, browser):  # noqa: F811
+    page, errors = signed_in(browser, excess.url, "fern@excess.test", "#/money/cures")
     page.wait_for_selector("#cures tr[data-flag-id]")
     dot = page.locator("#cures tr", has_text="Dot Late")
     assert dot.locator("td.state").inner_text() == "Open" and "$500.00" in dot.inner_text()
     assert "Excess request (letter): waiting to print" in dot.inner_text()
     assert style(dot.locator("td.due"), "color") != "rgb(153, 27, 27)"
-    ada = page.locator("#cures tr", has_text="Ada Giver")
-    assert ada.locator("td.state").inner_text() == "Overdue\ncured; its notice never went"
-    assert style(ada.locator("td.due"), "color") == "rgb(153, 27, 27)"
+    eve = page.locator("#cures tr", has_text="Eve Giver")
+    assert eve.locator("td.state").inner_text() == "Overdue\ncured; its notice never went"
+    assert style(eve.locator("td.due"), "color") == "rgb(153, 27, 27)"
     assert page.locator("#letters-status").inner_text() == "Waiting: 1 excess request, 1 thank you."
 
     with page.expect_download() as download:
@@ -299,7 +308,7 @@ def test_finance_sees_the_excesses_and_prints_their_letters(live, browser):  # n
     assert page.locator("#letter-batches li").first.is_visible()
     page.select_option("#cure-filters select[name=state]", "overdue")
     page.wait_for_function("() => !document.querySelector('#cures').textContent.includes('Dot')")
-    assert page.locator("#cures tr", has_text="Ada Giver").count() == 1
+    assert page.locator("#cures tr", has_text="Eve Giver").count() == 1
     assert errors == []
     page.close()
 

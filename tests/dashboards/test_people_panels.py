@@ -149,6 +149,7 @@ def test_volunteer_and_outreach_figures_equal_plain_sql(client, org, town, heade
     )
     texts = outreach["text_campaigns"][0]
     assert (texts["messaged"], texts["replied"], texts["opted_out"]) == (5, 2, 1)
+    assert texts["delivered"] == 0  # none of these threads has a text the outbox sent
     assert texts["response_rate"] == 0.4
     assert outreach["total"]["opt_outs"] == 2
     emails_per_day = db.session.execute(sa.text(

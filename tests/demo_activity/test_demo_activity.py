@@ -14,6 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.accounts.models import User
+from app.dashboards.outreach import outreach_panel
+from app.dashboards.scope import Scope
 from app.demo import (
     DEMO_PASSWORD,
     demo_organization_id,
@@ -25,9 +27,13 @@ from app.demo import (
 from app.demo_activity import DEMO_SEED, load_demo_activity
 from app.demo_activity.field import WEEKS, list_plans, planned_batches
 from app.demo_activity.money import load_demo_gifts
+from app.demo_activity.texting import BANKS, DEMO_TEXTER, planned_replies
 from app.events.models import Event
 from app.events.queries import event_row
 from app.extensions import db
+from app.people.operations import campaign_zone
+from app.texting.compliance import refusal
+from app.texting.models import Conversation, TextCampaign
 from app.turfs.models import Turf, TurfStatus
 from app.turfs.queries import turf_stats
 from app.volunteers.models import VolunteerProfile
@@ -44,6 +50,7 @@ RAW = {
     "profiles": "SELECT count(*) FROM volunteer_profiles WHERE organization_id = :org",
     "events": "SELECT count(*) FROM events WHERE organization_id = :org",
     "donations": "SELECT count(*) FROM donations WHERE organization_id = :org",
+    "texts": "SELECT count(*) FROM text_messages WHERE organization_id = :org",
 }
 
 
@@ -65,7 +72,8 @@ def world(committed_world) -> dict:
         db.session.commit()
         gifts = load_demo_gifts(org, DEMO_SEED, today)
         return {"org": org, "today": today, "field": activity.field,
-                "organising": activity.organising, "gifts": gifts}  # fmt: skip
+                "organising": activity.organising, "gifts": gifts,
+                "texting": activity.texting}  # fmt: skip
 
     return committed_world(build)
 
@@ -94,23 +102,32 @@ def test_the_same_seed_plans_the_same_knocks_and_every_one_landed(world, db_sess
 
 
 def test_a_turfs_and_a_lists_progress_are_their_knocks(world, db_session):
+    """A turf's touched homes are those knocked or texted (texts count as attempts, not as
+    conversations at the door); its contacts are the doors that talked."""
     org = world["org"]
     turf_ids = list(db_session.scalars(
         sa.select(Turf.id).where(Turf.organization_id == org, Turf.status == TurfStatus.ACTIVE)
     ))  # fmt: skip
     stats = turf_stats(org, turf_ids)
     raw = {
-        turf_id: (knocked, contacted)
-        for turf_id, knocked, contacted in db_session.execute(sa.text("""
+        turf_id: (knocked, contacted, walked)
+        for turf_id, knocked, contacted, walked in db_session.execute(sa.text("""
             SELECT t.turf_id, count(DISTINCT k.household_id),
-                   count(DISTINCT k.household_id) FILTER (WHERE k.is_contact)
-            FROM turf_doors t JOIN door_knocks k ON k.address_id = t.address_id
-            WHERE k.organization_id = :org AND k.status = 'applied' GROUP BY 1"""), {"org": org})
+                   count(DISTINCT k.household_id) FILTER (WHERE k.is_contact),
+                   count(*) FILTER (WHERE k.knock)
+            FROM turf_doors t JOIN (
+                SELECT address_id, household_id, is_contact, true AS knock FROM door_knocks
+                WHERE organization_id = :org AND status = 'applied'
+                UNION ALL
+                SELECT h.address_id, h.id, false, false FROM interactions i
+                JOIN people p ON p.id = i.person_id JOIN households h ON h.id = p.household_id
+                WHERE i.organization_id = :org AND i.kind = 'text') k
+              ON k.address_id = t.address_id GROUP BY 1"""), {"org": org})
     }  # fmt: skip
-    walked = [t for t in turf_ids if stats[t]["knocked"]]
-    assert len(walked) == 15
+    assert sum(1 for *_, walked in raw.values() if walked) == 15
     for turf_id in turf_ids:
-        assert (stats[turf_id]["knocked"], stats[turf_id]["contacted"]) == raw.get(turf_id, (0, 0))
+        knocked, contacted, _ = raw.get(turf_id, (0, 0, 0))
+        assert (stats[turf_id]["knocked"], stats[turf_id]["contacted"]) == (knocked, contacted)
     lists = list(db_session.scalars(sa.select(WalkList).where(WalkList.organization_id == org)))
     shown = progress(lists)
     for walk_list in lists:
@@ -176,6 +193,7 @@ def test_a_second_load_adds_nothing(world, db_session):
     gifts = load_demo_gifts(org, DEMO_SEED, world["today"])
     assert raw_counts(org) == before
     assert again.field == world["field"] and again.organising == world["organising"]
+    assert again.texting == world["texting"]
     assert gifts == world["gifts"]
 
 
@@ -195,3 +213,119 @@ def test_weeks_of_online_gifts_land_on_the_voters_who_gave(world, db_session, cl
         WHERE i.organization_id = :org AND i.kind = 'donation' AND d.processor_line_id
         LIKE 'DEMO-L%' AND (i.data ->> 'donation_id')::bigint = d.id"""), {"org": org})  # fmt: skip
     assert history == gifts.gifts  # each gift in its donor's history
+
+
+def test_the_outreach_panel_shows_the_text_banks(world, db_session, client):
+    org, today, texting = world["org"], world["today"], world["texting"]
+    panel = outreach_panel(Scope(org, today.fromordinal(today.toordinal() - 7 * WEEKS), today))
+    texts = panel["total"]["texts"]
+    assert texts["messaged"] == texting.messaged > 150 and texting.campaigns == 2
+    assert 0.85 <= texts["delivered"] / texts["messaged"] <= 0.95
+    delivered = db_session.scalar(sa.text("""
+        SELECT count(DISTINCT m.conversation_id) FROM text_messages m
+        JOIN outbound_messages o ON o.id = m.outbound_message_id
+        WHERE m.organization_id = :org AND o.status = 'sent'"""), {"org": org})  # fmt: skip
+    assert texts["delivered"] == delivered
+    assert 0.08 <= texts["response_rate"] <= 0.15 and texts["replied"] == texting.replied
+    assert 0.02 <= texts["opted_out"] / texts["messaged"] <= 0.04
+    assert texts["opted_out"] == texting.opted_out
+    assert [c["name"] for c in panel["text_campaigns"]] == [bank.name for bank in BANKS]
+    assert all(c["messaged"] and c["replied"] and c["opted_out"] for c in panel["text_campaigns"])
+    assert sum(1 for week in panel["by_week"] if week["texts"]["messaged"]) >= 3
+    # The console's default month shows both campaigns too.
+    month = outreach_panel(Scope(org, today.fromordinal(today.toordinal() - 29), today))
+    assert month["total"]["texts"] == texts
+    # Sent from 8am to 9pm in Philadelphia, up to yesterday.
+    hours = db_session.execute(sa.text("""
+        SELECT min(extract(hour FROM created_at AT TIME ZONE 'America/New_York')),
+               max(extract(hour FROM created_at AT TIME ZONE 'America/New_York')),
+               max(created_at AT TIME ZONE 'America/New_York')::date
+        FROM text_messages WHERE organization_id = :org AND direction = 'out'
+          AND user_id IS NOT NULL"""), {"org": org}).one()  # fmt: skip
+    assert hours[0] >= 8 and hours[1] < 21 and hours[2] < today
+
+
+def test_who_texted_stop_is_opted_out_everywhere(world, db_session):
+    org = world["org"]
+    stopped = db_session.execute(sa.select(Conversation.person_id, Conversation.number,
+                                           Conversation.campaign_id, Conversation.last_message_at)
+                                 .where(Conversation.organization_id == org,
+                                        Conversation.status == "opted_out")).all()  # fmt: skip
+    assert len(stopped) == world["texting"].opted_out
+    for person_id, number, _, _ in stopped:
+        assert refusal(person_id, number, consent_required=False) == "opted_out"
+        granted, source, at = db_session.execute(sa.text("""
+            SELECT granted, source, recorded_at FROM consent_records WHERE person_id = :p
+              AND contact = :n AND channel = 'sms' ORDER BY recorded_at DESC, id DESC LIMIT 1"""),
+            {"p": person_id, "n": number}).one()  # fmt: skip
+        assert (granted, source) == (False, "sms_stop")
+        later = db_session.scalar(sa.text("""
+            SELECT count(*) FROM text_messages m JOIN text_conversations c
+              ON c.id = m.conversation_id
+            WHERE c.number = :n AND m.direction = 'out' AND m.created_at > :at"""),
+            {"n": number, "at": at})  # fmt: skip
+        assert later == 0  # nothing sent after the STOP, in any campaign
+    _, second = (db_session.scalar(sa.select(TextCampaign.id).filter_by(
+        organization_id=org, name=bank.name)) for bank in BANKS)  # fmt: skip
+    in_both = db_session.scalars(sa.text("""
+        SELECT id FROM people WHERE organization_id = :org
+          AND tags @> ARRAY[:a, :b]::text[]"""), {"org": org, "a": BANKS[0].tag,
+                                                  "b": BANKS[1].tag}).all()  # fmt: skip
+    started = db_session.get(TextCampaign, second).started_at
+    stopped_first = set(
+        db_session.scalars(
+            sa.text("""
+        SELECT person_id FROM consent_records WHERE organization_id = :org
+          AND source = 'sms_stop' AND recorded_at < :at"""),
+            {"org": org, "at": started},
+        )
+    )
+    left_out = stopped_first & set(in_both)
+    assert left_out  # in the second campaign's universe, opted out in the first ...
+    texted_second = set(
+        db_session.scalars(
+            sa.select(Conversation.person_id).where(Conversation.campaign_id == second)
+        )
+    )
+    assert not left_out & texted_second  # ... and never in its conversations
+
+
+def test_the_same_seed_draws_the_same_replies_and_a_texter_has_some_waiting(
+    world, db_session, client
+):
+    org = world["org"]
+    zone = campaign_zone(org)
+    users = {u.id: u for u in db_session.scalars(sa.select(User).filter_by(organization_id=org))}
+    for bank in BANKS:
+        campaign = db_session.scalar(
+            sa.select(TextCampaign).filter_by(organization_id=org, name=bank.name)
+        )
+        sent = [(c.first_sent_at, users[c.first_texter_id], c) for c in db_session.scalars(
+            sa.select(Conversation).where(Conversation.campaign_id == campaign.id,
+                                          Conversation.first_sent_at.is_not(None)))]  # fmt: skip
+        planned = planned_replies(bank, sent, zone, DEMO_SEED)
+        failed = set(
+            db_session.scalars(
+                sa.text("""
+            SELECT o.recipient FROM outbound_messages o JOIN text_messages m
+              ON m.outbound_message_id = o.id JOIN text_conversations c ON c.id = m.conversation_id
+            WHERE c.campaign_id = :c AND o.status = 'failed'"""),
+                {"c": campaign.id},
+            )
+        )
+        assert planned.undelivered == failed and failed
+        replied = set(db_session.scalars(sa.text("""
+            SELECT DISTINCT c.number FROM text_messages m JOIN text_conversations c
+              ON c.id = m.conversation_id WHERE c.campaign_id = :c AND m.direction = 'in'"""),
+            {"c": campaign.id}))  # fmt: skip
+        assert {e[4].number for e in planned.events if e[2] == "in"} == replied
+        other = planned_replies(bank, sent, zone, DEMO_SEED + 1)
+        assert other.undelivered != planned.undelivered
+    texter = db_session.scalar(sa.select(User).filter_by(email=DEMO_TEXTER))
+    page = client.get("/api/v1/texting/conversations?status=needs_response",
+                      headers=auth_headers(texter)).get_json()  # fmt: skip
+    assert page["total"] >= 2
+    thread = client.get(f"/api/v1/texting/conversations/{page['items'][0]['id']}",
+                        headers=auth_headers(texter))  # fmt: skip
+    assert thread.status_code == 200
+    assert [m["direction"] for m in thread.get_json()["messages"]][:2] == ["out", "in"]

@@ -96,6 +96,9 @@ def test_a_text_names_their_polling_place_too(client, org, headers, people):
     text = "{{ first_name }}, vote at {{ polling_place.name }} ({{ polling_place.address }})."
     check_text_template(text, field="body")
     assert render_text(text, merge_fields(cy)) == "Cy, vote at Rec Center (4600 Walnut St)."
+    # A texter's tap reads the person's fields the template uses, and only those.
+    assert render_text(text, merge_fields(cy, template=text)) == render_text(text, merge_fields(cy))
+    assert "polling_place" not in merge_fields(cy, template="Hi {{ first_name }}")
     try:
         render_text(text, merge_fields(people["ada"]))
     except MissingMergeField as missing:
