@@ -176,6 +176,11 @@ class PhoneLoad:
             thread.start()
         return self
 
+    def reset(self) -> None:
+        """Forget what was measured so far (the servers' first, cold requests)."""
+        with self._lock:
+            self.latencies, self.errors, self.applied = [], [], 0
+
     def __exit__(self, *exc) -> None:
         self._stop.set()
         for thread in self._threads:

@@ -32,16 +32,6 @@ def _figures(knocks, contacts) -> dict[str, Any]:
     return {"doors": knocks, "contacts": contacts, "contact_rate": rate(contacts, knocks)}
 
 
-def _sum(rows, *keys):
-    src = rows.subquery()
-    columns = [src.c[k] for k in keys]
-    return db.session.execute(
-        select(*columns, func.sum(src.c.knocks), func.sum(src.c.contacts))
-        .group_by(*columns)
-        .order_by(*columns)
-    ).all()
-
-
 def _sum_sets(rows) -> tuple:
     """The total, and the sums by day, by hour and by canvasser, in one pass (grouping sets)."""
     src = rows.subquery()

@@ -265,6 +265,20 @@ Index(
     "ix_door_knocks_organization_id_occurred_at", DoorKnock.organization_id, DoorKnock.occurred_at
 )
 Index("ix_door_knocks_address_id", DoorKnock.address_id)
+# A run of days over every area (by area, the map), read from the index alone; and a
+# canvasser's or a team's knocks.
+for _table, _when, _carried in (
+    (FieldAreaDay, "day", ("area_id", "knocks", "contacts")),
+    (MoneyAreaDay, "day", ("area_id", "kind", "entries", "amount_cents")),
+    (SupportAreaDay, "day", ("area_id", "answers", "supporters")),
+    (FieldAreaWeek, "week", ("area_id", "knocks", "contacts")),
+    (MoneyAreaWeek, "week", ("area_id", "kind", "entries", "amount_cents")),
+    (SupportAreaWeek, "week", ("area_id", "answers", "supporters")),
+):
+    Index(f"ix_{_table.__tablename__}_organization_id_{_when}", _table.organization_id,
+          getattr(_table, _when), postgresql_include=list(_carried))  # fmt: skip
+Index("ix_dash_field_rollups_organization_id_user_id_day", FieldRollup.organization_id,
+      FieldRollup.user_id, FieldRollup.day)  # fmt: skip
 # New or repeat donor: a gift that stands before the period, found without the heap.
 Index(
     "ix_donations_person_id_gift_on",

@@ -8,8 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, any_, exists, func, literal, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import BigInteger, Select, any_, cast, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from app.areas.models import Area
@@ -32,13 +31,15 @@ NEVER = date.min
 
 
 def _sums(src):
+    """Raised, gifts, their sum, refunds: as bigint (PostgreSQL sums bigints as numeric)."""
     gift = src.c.kind == GIFT
-    return (
-        func.coalesce(func.sum(src.c.amount_cents), 0),
-        func.coalesce(func.sum(src.c.entries).filter(gift), 0),
-        func.coalesce(func.sum(src.c.amount_cents).filter(gift), 0),
-        func.coalesce(-func.sum(src.c.amount_cents).filter(src.c.kind.in_(TAKEN_BACK)), 0),
+    sums = (
+        func.sum(src.c.amount_cents),
+        func.sum(src.c.entries).filter(gift),
+        func.sum(src.c.amount_cents).filter(gift),
+        -func.sum(src.c.amount_cents).filter(src.c.kind.in_(TAKEN_BACK)),
     )
+    return tuple(cast(func.coalesce(total, 0), BigInteger) for total in sums)
 
 
 def _figures(raised, gifts, gifts_cents, refunds) -> dict[str, int]:
@@ -82,15 +83,13 @@ def money_panel(scope: Scope, area_kind: str, today: date, *, small_regions: boo
 
 
 def by_region(scope: Scope, area_kind: str, *, small_regions: bool) -> list[dict[str, Any]]:
-    found = _grouped(money_rows(scope, area_kind), "area_id")
-    names = dict(
-        db.session.execute(
-            select(Area.id, Area.code).where(
-                Area.id == any_(literal([f[0] for f in found], ARRAY(Integer)))
-            )
-        ).all()
-    )
-    out = [{"area_id": a, "code": names.get(a, ""), **_figures(*f)} for a, *f in found]
+    src = money_rows(scope, area_kind).subquery()
+    found = db.session.execute(
+        select(Area.id, Area.code, *_sums(src))
+        .join(src, src.c.area_id == Area.id)
+        .group_by(Area.id)
+    ).all()
+    out = [{"area_id": a, "code": code, **_figures(*f)} for a, code, *f in found]
     out.sort(key=lambda row: (-row["raised_cents"], row["code"]))
     if small_regions:
         return fold_areas(out, ("raised_cents", "gifts", "gifts_cents", "refunds_cents"))
