@@ -16,7 +16,6 @@ from sqlalchemy import (
     extract,
     func,
     literal,
-    or_,
     select,
     union_all,
 )
@@ -237,11 +236,12 @@ def by_weeks(daily, weekly, columns: tuple[str, ...], scope: Scope, area_kind: s
     if weeks is None:
         return rows(daily, daily.day.between(scope.first, scope.last))
     monday, last_monday = weeks
-    ends = or_(
-        daily.day.between(scope.first, monday - timedelta(days=1)),
-        daily.day.between(last_monday + timedelta(days=7), scope.last),
-    )
-    return union_all(rows(weekly, weekly.week.between(monday, last_monday)), rows(daily, ends))
+    parts = [rows(weekly, weekly.week.between(monday, last_monday))]
+    for first, last in ((scope.first, monday - timedelta(days=1)),
+                        (last_monday + timedelta(days=7), scope.last)):  # fmt: skip
+        if first <= last:  # each end its own range: read from the index alone
+            parts.append(rows(daily, daily.day.between(first, last)))
+    return union_all(*parts)
 
 
 def _by_user(query: Select, user_id, scope: Scope) -> Select:
