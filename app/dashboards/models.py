@@ -277,8 +277,8 @@ for _table, _when, _carried in (
 ):
     Index(f"ix_{_table.__tablename__}_organization_id_{_when}", _table.organization_id,
           getattr(_table, _when), postgresql_include=list(_carried))  # fmt: skip
-Index("ix_dash_field_rollups_organization_id_user_id_day", FieldRollup.organization_id,
-      FieldRollup.user_id, FieldRollup.day)  # fmt: skip
+Index("ix_dash_field_rollups_organization_id_user_id_area_id_day", FieldRollup.organization_id,
+      FieldRollup.user_id, FieldRollup.area_id, FieldRollup.day)  # fmt: skip
 # New or repeat donor: a gift that stands before the period, found without the heap.
 Index(
     "ix_donations_person_id_gift_on",

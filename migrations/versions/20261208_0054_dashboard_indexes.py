@@ -29,7 +29,8 @@ INDEXES = {
     "dash_field_area_weeks": (("organization_id", "week"), FIELD),
     "dash_money_area_weeks": (("organization_id", "week"), MONEY),
     "dash_support_area_weeks": (("organization_id", "week"), SUPPORT),
-    "dash_field_rollups": (("organization_id", "user_id", "day"), []),
+    # A canvasser's or a team's rows, of one area (0: every area) or of every precinct.
+    "dash_field_rollups": (("organization_id", "user_id", "area_id", "day"), []),
 }
 
 
