@@ -58,17 +58,22 @@ class EventUpdateSchema(StrictSchema):
         metadata={"description": "a canvass launch's turfs: check-in hands out their lists"},
     )
 
+    @ma.validates_schema
+    def _point_whole(self, data, **kwargs):
+        """A place is both lon and lat, or neither (both null: no place)."""
+        if "lon" not in data and "lat" not in data:
+            return
+        lon, lat = data.get("lon"), data.get("lat")
+        if (lon is None) != (lat is None):
+            missing = "lat" if lat is None else "lon"
+            raise ma.ValidationError("Give both lon and lat (or both null).", missing)
+
 
 class EventInSchema(EventUpdateSchema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     kind = ma.fields.Enum(EventKind, by_value=True, required=True)
     shifts = ma.fields.List(ma.fields.Nested(ShiftInSchema), load_default=list,
                             validate=ma.validate.Length(max=100))  # fmt: skip
-
-    @ma.validates_schema
-    def _point_whole(self, data, **kwargs):
-        if ("lon" in data) != ("lat" in data):
-            raise ma.ValidationError("Give both lon and lat.", "lat" if "lon" in data else "lon")
 
 
 class ShiftSchema(ma.Schema):

@@ -264,6 +264,20 @@ def test_an_online_link_can_be_taken_away(client, headers):
     assert response.status_code == 200 and response.get_json()["online_url"] == ""
 
 
+def test_a_place_is_both_coordinates_or_neither(client, headers):
+    base = {"name": "Launch", "kind": "rally"}
+    for half in ({"lon": -75.16, "lat": None}, {"lon": None, "lat": 39.95}, {"lon": -75.16}):
+        response = client.post("/api/v1/events", json={**base, **half}, headers=headers)
+        assert response.status_code == 422, (half, response.get_json())
+        assert set(response.get_json()["error"]["fields"]) <= {"lon", "lat"}
+    event = make_event(client, headers, lon=-75.16, lat=39.95)
+    url = f"/api/v1/events/{event['id']}"
+    response = client.patch(url, json={"lon": -75.2, "lat": None}, headers=headers)
+    assert response.status_code == 422 and "lat" in response.get_json()["error"]["fields"]
+    response = client.patch(url, json={"lon": None, "lat": None}, headers=headers)
+    assert response.status_code == 200, response.get_json()
+
+
 def test_a_shift_that_is_over_is_neither_offered_nor_taken(client, headers):
     now = datetime.now(UTC)
     event = make_event(client, headers, shifts=[
