@@ -168,7 +168,10 @@ def test_a_director_watches_the_dashboard_move(live, browser):  # noqa: F811
     page.fill("#dash-filters input[name=from]", "2026-03-01")
     page.fill("#dash-filters input[name=to]", "2026-03-31")
     page.locator("#dash-filters input[name=to]").dispatch_event("change")
+    # Each panel answers on its own: wait for each one's March figure.
     page.wait_for_selector("#dash-field [data-tile='doors'] .value:text-is('0')")
+    page.wait_for_selector("#screen-dashboard [data-tile='attended'] .value:text-is('5')")
+    page.wait_for_selector("#screen-dashboard [data-tile='email_clicked'] .value:text-is('2')")
     assert tile(page, "attended").inner_text() == "5"
     assert tile(page, "email_clicked").inner_text() == "2"
     shoot("#dash-volunteers", "#dash-outreach")  # March: the shifts, the email, the texts
