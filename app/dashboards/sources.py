@@ -34,7 +34,7 @@ from app.dashboards.models import (
     SupportAreaWeek,
     SupportRollup,
 )
-from app.dashboards.scope import Scope
+from app.dashboards.scope import Scope, week_of
 from app.donations.models import Donation
 from app.extensions import db
 from app.knocks.models import DoorKnock, KnockStatus
@@ -216,8 +216,8 @@ def whole_weeks(first: date, last: date) -> tuple[date, date] | None:
     >>> whole_weeks(date(2026, 12, 2), date(2026, 12, 12)) is None
     True
     """
-    monday = first + timedelta(days=-first.weekday() % 7)
-    last_monday = last - timedelta(days=(last.weekday() + 1) % 7 + 6)
+    monday = week_of(first - timedelta(days=1)) + timedelta(days=7)  # first, or the next Monday
+    last_monday = week_of(last + timedelta(days=1)) - timedelta(days=7)  # of the last Sunday
     return (monday, last_monday) if monday <= last_monday else None
 
 
